@@ -1,0 +1,24 @@
+// Public API of @narwhal/nar: write, parse, restore, list and read NAR (Nix ARchive) streams.
+// Everything streams; nothing here buffers a whole file or a whole NAR.
+
+export { NarError, type NarErrorCode, type NarErrorDetails } from "./errors.js";
+export { NAR_MAGIC, NarToken, narToken, narTokens, narU64, narPadding, paddingLength } from "./nar-format.js";
+export { MAX_NAR_DEPTH, MAX_TAG_LENGTH, MAX_NAME_LENGTH, MAX_SYMLINK_TARGET_LENGTH } from "./nar-limits.js";
+export { entryNameProblem, compareEntryNames } from "./entry-name-rules.js";
+export { validateSymlinkTarget } from "./symlink-target-rules.js";
+export { joinSegments, type NarEvent, type NarDirectoryEvent, type NarFileEvent, type NarSymlinkEvent, type NarWriteEvent } from "./nar-events.js";
+export { NarWriter, writeNar } from "./nar-writer.js";
+export { dumpPath, type DumpPathOptions } from "./dump-path.js";
+export { parseNar } from "./nar-parser.js";
+export { restoreNar, type RestoreNarOptions } from "./restore-nar.js";
+export {
+  listNar,
+  formatNarListing,
+  type NarListing,
+  type NarListingNode,
+  type NarListingRegular,
+  type NarListingDirectory,
+  type NarListingSymlink,
+  type FormatNarListingOptions,
+} from "./nar-listing.js";
+export { catNar, lsNar, formatNarLs, type NarLsEntry, type LsNarOptions } from "./cat-nar.js";

@@ -1,0 +1,191 @@
+// Strict, streaming, iterative NAR parser: turns bytes into depth-first events and refuses every malformed input
+// with a NarError naming the offset and the rule. Uses an explicit stack, so hostile nesting cannot exhaust the call stack.
+
+import { NarError, describeBytes } from "./errors.js";
+import { entryNameProblem, isInEntryOrder } from "./entry-name-rules.js";
+import { NAR_MAGIC, NarToken } from "./nar-format.js";
+import { MAX_NAR_DEPTH, MAX_NAME_LENGTH, MAX_SYMLINK_TARGET_LENGTH, MAX_TAG_LENGTH } from "./nar-limits.js";
+import { NarReader } from "./nar-reader.js";
+import { joinSegments, type NarEvent } from "./nar-events.js";
+import { validateSymlinkTarget } from "./symlink-target-rules.js";
+
+/** One directory whose entries are being read. */
+interface OpenDirectory {
+  segments: readonly Buffer[];
+  previousName: Buffer | undefined;
+}
+
+/** Parse a NAR stream into events. Consume each file's `contents` before pulling the next event, or it is skipped. */
+export async function* parseNar(source: AsyncIterable<Uint8Array> | Iterable<Uint8Array>): AsyncGenerator<NarEvent, void, undefined> {
+  const reader = new NarReader(source);
+  const tags = new TagReader(reader);
+  try {
+    const magicOffset = reader.offset;
+    const magic = await reader.readString(MAX_TAG_LENGTH, (length, offset) =>
+      new NarError("NAR_BAD_MAGIC", `input is not a NAR: first token at offset ${offset} is ${length} bytes, expected "${NAR_MAGIC}"`, { offset }));
+    if (magic.toString("latin1") !== NAR_MAGIC) {
+      throw new NarError("NAR_BAD_MAGIC", `input is not a NAR: first token at offset ${magicOffset} is ${describeBytes(magic)}, expected "${NAR_MAGIC}"`, { offset: magicOffset });
+    }
+
+    const open: OpenDirectory[] = [];
+    if (yield* parseNode(reader, tags, [])) open.push({ segments: [], previousName: undefined });
+
+    while (open.length > 0) {
+      const directory = open[open.length - 1]!;
+      const tag = await tags.expect(NarToken.entry, NarToken.close);
+      if (tag === NarToken.close) {
+        open.pop();
+        if (open.length > 0) await tags.expect(NarToken.close); // closes the entry holding this directory
+        continue;
+      }
+      await tags.expect(NarToken.open);
+      await tags.expect(NarToken.name);
+      const name = await readEntryName(reader, directory);
+      directory.previousName = name;
+      await tags.expect(NarToken.node);
+      const segments = [...directory.segments, name];
+      if (segments.length > MAX_NAR_DEPTH) {
+        throw new NarError("NAR_TOO_DEEP", `entry ${describeBytes(joinSegments(segments))} at offset ${reader.offset} is nested ${segments.length} levels deep; the limit is ${MAX_NAR_DEPTH}`, { offset: reader.offset });
+      }
+      if (yield* parseNode(reader, tags, segments)) {
+        open.push({ segments, previousName: undefined });
+      } else {
+        await tags.expect(NarToken.close);
+      }
+    }
+
+    if (!(await reader.atEnd())) {
+      throw new NarError("NAR_TRAILING_BYTES", `trailing bytes after the end of the NAR at offset ${reader.offset}`, { offset: reader.offset });
+    }
+  } finally {
+    await reader.close();
+  }
+}
+
+/** Parse one node up to (and for non-directories including) its closing ")". Returns true when it opened a directory. */
+async function* parseNode(reader: NarReader, tags: TagReader, segments: Buffer[]): AsyncGenerator<NarEvent, boolean, undefined> {
+  const path = joinSegments(segments);
+  await tags.expect(NarToken.open);
+  await tags.expect(NarToken.type);
+  const typeOffset = reader.offset;
+  const type = await tags.read();
+  switch (type.toString("latin1")) {
+    case NarToken.directory:
+      yield { type: "directory", segments, path };
+      return true;
+    case NarToken.symlink: {
+      await tags.expect(NarToken.target);
+      const targetOffset = reader.offset;
+      const target = await reader.readString(MAX_SYMLINK_TARGET_LENGTH, (length, offset) =>
+        new NarError("NAR_BAD_SYMLINK_TARGET", `symlink target at offset ${offset} is ${length} bytes; the limit is ${MAX_SYMLINK_TARGET_LENGTH}`, { offset }));
+      const problem = validateSymlinkTarget(target);
+      if (problem !== undefined) {
+        throw new NarError("NAR_BAD_SYMLINK_TARGET", `symlink target ${describeBytes(target)} at offset ${targetOffset} is refused: ${problem}`, { offset: targetOffset });
+      }
+      await tags.expect(NarToken.close);
+      yield { type: "symlink", segments, path, target };
+      return false;
+    }
+    case NarToken.regular: {
+      const first = await tags.expect(NarToken.executable, NarToken.contents);
+      const executable = first === NarToken.executable;
+      if (executable) {
+        const flagOffset = reader.offset;
+        const flag = await tags.read();
+        if (flag.length !== 0) {
+          throw new NarError("NAR_UNEXPECTED_TAG", `expected "" after "executable" at offset ${flagOffset}, found ${describeBytes(flag)}`, { offset: flagOffset });
+        }
+        await tags.expect(NarToken.contents);
+      }
+      const size = await reader.readLength();
+      const contents = new FileContents(reader, size, path);
+      yield { type: "file", segments, path, executable, size, narOffset: reader.offset, contents };
+      await contents.finish();
+      await reader.readPadding(size);
+      await tags.expect(NarToken.close);
+      return false;
+    }
+    default:
+      throw new NarError("NAR_UNKNOWN_TYPE", `unknown node type ${describeBytes(type)} at offset ${typeOffset}; expected "regular", "symlink" or "directory"`, { offset: typeOffset });
+  }
+}
+
+async function readEntryName(reader: NarReader, directory: OpenDirectory): Promise<Buffer> {
+  const offset = reader.offset;
+  const name = await reader.readString(MAX_NAME_LENGTH, (length, at) =>
+    new NarError("NAR_NAME_TOO_LONG", `entry name at offset ${at} is ${length} bytes; the limit is ${MAX_NAME_LENGTH}`, { offset: at }));
+  const problem = entryNameProblem(name);
+  if (problem !== undefined) {
+    throw new NarError("NAR_BAD_ENTRY_NAME", `entry name ${describeBytes(name)} at offset ${offset} is refused: ${problem}`, { offset });
+  }
+  if (!isInEntryOrder(directory.previousName, name)) {
+    throw new NarError("NAR_UNSORTED_ENTRIES", `entry name ${describeBytes(name)} at offset ${offset} does not sort strictly after ${describeBytes(directory.previousName!)}; directory entries must be unique and in ascending byte order`, { offset });
+  }
+  return name;
+}
+
+/** Reads structural tokens (bounded to MAX_TAG_LENGTH) and checks them against what the grammar allows next. */
+class TagReader {
+  #reader: NarReader;
+
+  constructor(reader: NarReader) {
+    this.#reader = reader;
+  }
+
+  read(): Promise<Buffer> {
+    return this.#reader.readString(MAX_TAG_LENGTH, (length, offset) =>
+      new NarError("NAR_TAG_TOO_LONG", `token at offset ${offset} is ${length} bytes; structural tokens are at most ${MAX_TAG_LENGTH} bytes`, { offset }));
+  }
+
+  /** Read a tag that must be one of `allowed`; returns the one found. */
+  async expect(...allowed: string[]): Promise<string> {
+    const offset = this.#reader.offset;
+    const tag = await this.read();
+    const text = tag.toString("latin1");
+    if (!allowed.includes(text)) {
+      const wanted = allowed.map((value) => `"${value}"`).join(" or ");
+      throw new NarError("NAR_UNEXPECTED_TAG", `expected ${wanted} at offset ${offset}, found ${describeBytes(tag)}`, { offset });
+    }
+    return text;
+  }
+}
+
+/** A file's contents as a one-shot stream that is only valid until the parser moves past the file. */
+class FileContents implements AsyncIterable<Buffer> {
+  #reader: NarReader;
+  #remaining: number;
+  #path: Buffer;
+  #state: "unread" | "reading" | "expired" = "unread";
+
+  constructor(reader: NarReader, size: number, path: Buffer) {
+    this.#reader = reader;
+    this.#remaining = size;
+    this.#path = path;
+  }
+
+  #expired(): NarError {
+    return new NarError("NAR_CONTENTS_EXPIRED", `contents of ${describeBytes(this.#path)} can be read only once and only before the parser moves to the next entry`, { path: this.#path.toString() });
+  }
+
+  async *[Symbol.asyncIterator](): AsyncGenerator<Buffer, void, undefined> {
+    if (this.#state !== "unread") throw this.#expired();
+    this.#state = "reading";
+    for await (const chunk of this.#reader.readChunks(this.#remaining)) {
+      this.#remaining -= chunk.length;
+      yield chunk;
+      if (this.#hasExpired()) throw this.#expired();
+    }
+  }
+
+  #hasExpired(): boolean {
+    return this.#state === "expired";
+  }
+
+  /** Skip what the consumer did not read; afterwards the contents can no longer be iterated. */
+  async finish(): Promise<void> {
+    this.#state = "expired";
+    const remaining = this.#remaining;
+    this.#remaining = 0;
+    await this.#reader.skip(remaining);
+  }
+}

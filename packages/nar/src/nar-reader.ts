@@ -1,0 +1,157 @@
+// Pulls bytes from an async chunk stream while tracking the absolute NAR offset; frames tokens and checks padding.
+// Never buffers more than one bounded token: callers pass a limit before any length-prefixed read allocates.
+
+import { NarError, describeBytes } from "./errors.js";
+import { paddingLength } from "./nar-format.js";
+
+const EMPTY = Buffer.alloc(0);
+
+export class NarReader {
+  #iterator: AsyncIterator<Uint8Array>;
+  #chunk: Buffer = EMPTY;
+  #position = 0;
+  #offset = 0;
+  #ended = false;
+
+  constructor(source: AsyncIterable<Uint8Array> | Iterable<Uint8Array>) {
+    this.#iterator = Symbol.asyncIterator in source
+      ? (source as AsyncIterable<Uint8Array>)[Symbol.asyncIterator]()
+      : toAsyncIterator((source as Iterable<Uint8Array>)[Symbol.iterator]());
+  }
+
+  /** Number of NAR bytes consumed so far. */
+  get offset(): number {
+    return this.#offset;
+  }
+
+  /** Ensure at least one unread byte is buffered; false at end of input. */
+  async #fill(): Promise<boolean> {
+    while (this.#position >= this.#chunk.length) {
+      if (this.#ended) return false;
+      const next = await this.#iterator.next();
+      if (next.done) {
+        this.#ended = true;
+        this.#chunk = EMPTY;
+        this.#position = 0;
+        return false;
+      }
+      const value = next.value;
+      this.#chunk = Buffer.isBuffer(value) ? value : Buffer.from(value.buffer, value.byteOffset, value.byteLength);
+      this.#position = 0;
+    }
+    return true;
+  }
+
+  #truncated(): NarError {
+    return new NarError("NAR_TRUNCATED", `unexpected end of NAR at offset ${this.#offset}`, { offset: this.#offset });
+  }
+
+  /** Read exactly `length` bytes (callers bound `length` first). */
+  async readExact(length: number): Promise<Buffer> {
+    if (length === 0) return EMPTY;
+    if (!(await this.#fill())) throw this.#truncated();
+    if (this.#chunk.length - this.#position >= length) {
+      const out = this.#chunk.subarray(this.#position, this.#position + length);
+      this.#position += length;
+      this.#offset += length;
+      return out;
+    }
+    const out = Buffer.allocUnsafe(length);
+    let filled = 0;
+    while (filled < length) {
+      if (!(await this.#fill())) throw this.#truncated();
+      const take = Math.min(length - filled, this.#chunk.length - this.#position);
+      this.#chunk.copy(out, filled, this.#position, this.#position + take);
+      this.#position += take;
+      this.#offset += take;
+      filled += take;
+    }
+    return out;
+  }
+
+  /** Read a u64 little-endian length; refuses values above Number.MAX_SAFE_INTEGER. */
+  async readLength(): Promise<number> {
+    const start = this.#offset;
+    const value = await this.#readU64();
+    if (value > BigInt(Number.MAX_SAFE_INTEGER)) {
+      throw new NarError("NAR_LENGTH_OVERFLOW", `length ${value} at offset ${start} exceeds the largest supported length ${Number.MAX_SAFE_INTEGER}`, { offset: start });
+    }
+    return Number(value);
+  }
+
+  async #readU64(): Promise<bigint> {
+    return (await this.readExact(8)).readBigUInt64LE(0);
+  }
+
+  /** Consume the zero padding that follows a payload of `payloadLength` bytes; any non-zero byte is refused. */
+  async readPadding(payloadLength: number): Promise<void> {
+    const count = paddingLength(payloadLength);
+    if (count === 0) return;
+    const start = this.#offset;
+    const padding = await this.readExact(count);
+    if (padding.some((byte) => byte !== 0)) {
+      throw new NarError("NAR_NONZERO_PADDING", `non-zero padding ${describeBytes(padding)} at offset ${start}; padding bytes must be zero`, { offset: start });
+    }
+  }
+
+  /**
+   * Read one length-prefixed string token whose payload may be at most `limit` bytes.
+   * `onTooLong` builds the error for an over-long value (called before anything is allocated).
+   */
+  async readString(limit: number, onTooLong: (length: number | bigint, offset: number) => NarError): Promise<Buffer> {
+    const start = this.#offset;
+    // Compare before narrowing to a JS number, so a huge length reads as "too long" rather than "overflow".
+    const wide = await this.#readU64();
+    if (wide > BigInt(limit)) throw onTooLong(wide, start);
+    const length = Number(wide);
+    // Copy so a kept name or target does not pin the (possibly large) input chunk it was sliced from.
+    const value = Buffer.from(await this.readExact(length));
+    await this.readPadding(length);
+    return value;
+  }
+
+  /** Yield up to `length` bytes as chunks without copying; stops early if the consumer stops. */
+  async *readChunks(length: number, maxChunk = 1 << 20): AsyncGenerator<Buffer, void, undefined> {
+    let remaining = length;
+    while (remaining > 0) {
+      if (!(await this.#fill())) throw this.#truncated();
+      const take = Math.min(remaining, maxChunk, this.#chunk.length - this.#position);
+      const out = this.#chunk.subarray(this.#position, this.#position + take);
+      this.#position += take;
+      this.#offset += take;
+      remaining -= take;
+      yield out;
+    }
+  }
+
+  /** Discard exactly `length` bytes. */
+  async skip(length: number): Promise<void> {
+    let remaining = length;
+    while (remaining > 0) {
+      if (!(await this.#fill())) throw this.#truncated();
+      const take = Math.min(remaining, this.#chunk.length - this.#position);
+      this.#position += take;
+      this.#offset += take;
+      remaining -= take;
+    }
+  }
+
+  /** True when no input bytes remain. */
+  async atEnd(): Promise<boolean> {
+    return !(await this.#fill());
+  }
+
+  /** Release the underlying stream early (e.g. after an error). */
+  async close(): Promise<void> {
+    if (this.#ended) return;
+    this.#ended = true;
+    await this.#iterator.return?.();
+  }
+}
+
+function toAsyncIterator(iterator: Iterator<Uint8Array>): AsyncIterator<Uint8Array> {
+  return {
+    next: async () => iterator.next(),
+    return: async () => iterator.return?.() ?? { done: true, value: undefined },
+  };
+}

@@ -1,0 +1,62 @@
+// Defences of restoreNar: never overwrite, never write outside the target, never write through a symlink.
+// Node has no openat(), so every write goes into a directory this restore created, re-checked with lstat by inode.
+
+import { lstat } from "node:fs/promises";
+import { NarError, describeBytes } from "./errors.js";
+import { entryNameProblem } from "./entry-name-rules.js";
+
+const SLASH = Buffer.from("/");
+
+/** Refuse a target that already exists in any form (file, directory, dangling symlink). */
+export async function assertTargetAbsent(target: Buffer): Promise<void> {
+  try {
+    await lstat(target);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return;
+    throw error;
+  }
+  throw targetExists(target);
+}
+
+export function targetExists(target: Buffer): NarError {
+  return new NarError("RESTORE_TARGET_EXISTS", `cannot restore into ${target.toString()}: it already exists; restore only creates a new path`, { path: target.toString() });
+}
+
+/** Filesystem path of the node at `segments` under `target`, after re-checking every segment cannot escape. */
+export function pathInside(target: Buffer, segments: readonly Buffer[]): Buffer {
+  const parts: Buffer[] = [target];
+  for (const segment of segments) {
+    const problem = entryNameProblem(segment);
+    if (problem !== undefined) {
+      throw new NarError("RESTORE_UNSAFE_PATH", `refusing to restore entry ${describeBytes(segment)} under ${target.toString()}: ${problem}`, { path: target.toString() });
+    }
+    parts.push(SLASH, segment);
+  }
+  return Buffer.concat(parts);
+}
+
+/** The directories this restore made, identified by device and inode so a swapped-in symlink is noticed. */
+export class CreatedDirectories {
+  #identities = new Map<string, { dev: number; ino: number }>();
+
+  /** Remember `path` right after mkdir created it. */
+  async record(path: Buffer): Promise<void> {
+    const stats = await lstat(path);
+    if (!stats.isDirectory()) throw unsafe(path, "it is not the directory that was just created");
+    this.#identities.set(path.toString("latin1"), { dev: stats.dev, ino: stats.ino });
+  }
+
+  /** Refuse to write into `path` unless it is, still, a real directory created by this restore. */
+  async assertWritable(path: Buffer): Promise<void> {
+    const identity = this.#identities.get(path.toString("latin1"));
+    if (identity === undefined) throw unsafe(path, "it is not a directory this restore created");
+    const stats = await lstat(path);
+    if (!stats.isDirectory() || stats.dev !== identity.dev || stats.ino !== identity.ino) {
+      throw unsafe(path, "it was replaced after this restore created it");
+    }
+  }
+}
+
+function unsafe(path: Buffer, reason: string): NarError {
+  return new NarError("RESTORE_UNSAFE_PATH", `refusing to write into ${path.toString()}: ${reason}`, { path: path.toString() });
+}
