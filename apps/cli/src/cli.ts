@@ -1,0 +1,168 @@
+// The dispatcher: picks the command from the leading words, parses its options, prints help,
+// and turns any thrown error into one line on stderr and a non-zero exit status.
+import { parseArgs } from "node:util";
+import type { Command, CommandContext } from "./command.js";
+import { UsageError } from "./usage-error.js";
+import { commands } from "./commands/index.js";
+import { VERSION } from "./version.js";
+
+export interface CliIo {
+  stdin: CommandContext["stdin"];
+  stdout: NodeJS.WritableStream;
+  stderr: NodeJS.WritableStream;
+}
+
+const COMMON_OPTIONS = {
+  help: { type: "boolean", short: "h" },
+  debug: { type: "boolean" },
+} as const;
+
+/** Runs narwhal with `argv` (without the node and script names) and returns the exit status. */
+export async function runCli(argv: string[], io: CliIo): Promise<number> {
+  const debug = argv.includes("--debug");
+  try {
+    return await dispatch(argv, io);
+  } catch (err) {
+    const error = err as Error;
+    if (err instanceof UsageError) {
+      io.stderr.write(`narwhal: ${error.message}\nTry 'narwhal --help'.\n`);
+      return 2;
+    }
+    io.stderr.write(`narwhal: error: ${oneLine(error)}\n`);
+    if (debug && error.stack) io.stderr.write(`${error.stack}\n`);
+    return 1;
+  }
+}
+
+async function dispatch(argv: string[], io: CliIo): Promise<number> {
+  if (argv.length === 0 || argv[0] === "--help" || argv[0] === "-h" || argv[0] === "help") {
+    const topic = argv[0] === "help" ? argv.slice(1) : [];
+    if (topic.length > 0) {
+      const { command } = findCommand(topic);
+      if (!command) throw new UsageError(`unknown command '${topic.join(" ")}'`);
+      io.stdout.write(commandHelp(command));
+    } else {
+      io.stdout.write(overview());
+    }
+    return 0;
+  }
+  if (argv[0] === "--version") {
+    io.stdout.write(`narwhal ${VERSION}\n`);
+    return 0;
+  }
+  const words = argv.filter((a) => !a.startsWith("-"));
+  const { command, used } = findCommand(words);
+  if (!command) {
+    const group = commands.filter((c) => c.words[0] === words[0]);
+    if (group.length > 0 && (words.length === 1 || argv.includes("--help") || argv.includes("-h"))) {
+      io.stdout.write(groupHelp(words[0]!, group));
+      return words.length === 1 && !argv.includes("--help") && !argv.includes("-h") ? 2 : 0;
+    }
+    throw new UsageError(`unknown command '${words.slice(0, 2).join(" ") || argv[0]}'`);
+  }
+  const rest = removeWords(argv, used);
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: rest,
+      options: { ...COMMON_OPTIONS, ...(command.options ?? {}) },
+      allowPositionals: true,
+      strict: true,
+    });
+  } catch (err) {
+    throw new UsageError(`${command.words.join(" ")}: ${(err as Error).message.replace(/\. To specify.*$/s, "")}`);
+  }
+  if (parsed.values.help) {
+    io.stdout.write(commandHelp(command));
+    return 0;
+  }
+  const [min, max] = command.arity;
+  if (parsed.positionals.length < min || parsed.positionals.length > max) {
+    throw new UsageError(`${command.words.join(" ")}: expected ${arityText(min, max)}, got ${parsed.positionals.length}; usage: narwhal ${command.usage}`);
+  }
+  const status = await command.run({
+    args: parsed.positionals,
+    options: parsed.values as CommandContext["options"],
+    stdin: io.stdin,
+    stdout: io.stdout,
+    stderr: io.stderr,
+  });
+  return status ?? 0;
+}
+
+function findCommand(words: string[]): { command: Command | undefined; used: number } {
+  let best: Command | undefined;
+  for (const c of commands) {
+    if (c.words.every((w, i) => words[i] === w) && (!best || c.words.length > best.words.length)) best = c;
+  }
+  return { command: best, used: best?.words.length ?? 0 };
+}
+
+/** Removes the first `count` non-option words (the command words) from argv. */
+function removeWords(argv: string[], count: number): string[] {
+  const out: string[] = [];
+  let removed = 0;
+  for (const a of argv) {
+    if (removed < count && !a.startsWith("-")) {
+      removed++;
+      continue;
+    }
+    out.push(a);
+  }
+  return out;
+}
+
+function arityText(min: number, max: number): string {
+  if (min === max) return `${min} argument${min === 1 ? "" : "s"}`;
+  return `${min} to ${max} arguments`;
+}
+
+function oneLine(error: Error): string {
+  return error.message.split("\n").map((l) => l.trim()).filter(Boolean).join("; ");
+}
+
+function overview(): string {
+  const width = Math.max(...commands.map((c) => c.words.join(" ").length));
+  const lines = commands.map((c) => `  ${c.words.join(" ").padEnd(width)}  ${c.summary}`);
+  return [
+    `narwhal ${VERSION} — write and read Nix binary caches (S3, file://, http)`,
+    "",
+    "Usage: narwhal COMMAND [OPTIONS] [ARGS]",
+    "",
+    "Commands:",
+    ...lines,
+    "",
+    "Options for every command:",
+    "  -h, --help   show help for the command",
+    "  --debug      print stack traces with errors",
+    "",
+    "Run 'narwhal COMMAND --help' for a command's options.",
+    "",
+  ].join("\n");
+}
+
+function groupHelp(group: string, members: Command[]): string {
+  const width = Math.max(...members.map((c) => c.words.join(" ").length));
+  return [
+    `Usage: narwhal ${group} SUBCOMMAND ...`,
+    "",
+    "Subcommands:",
+    ...members.map((c) => `  ${c.words.join(" ").padEnd(width)}  ${c.summary}`),
+    "",
+  ].join("\n");
+}
+
+export function commandHelp(command: Command): string {
+  const opts = [...(command.optionHelp ?? []), ["-h, --help", "show this help"] as const, ["--debug", "print stack traces with errors"] as const];
+  const width = Math.max(...opts.map(([f]) => f.length));
+  return [
+    `Usage: narwhal ${command.usage}`,
+    "",
+    command.summary,
+    ...(command.description ? ["", command.description] : []),
+    "",
+    "Options:",
+    ...opts.map(([f, d]) => `  ${f.padEnd(width)}  ${d}`),
+    "",
+  ].join("\n");
+}

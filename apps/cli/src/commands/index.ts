@@ -1,0 +1,19 @@
+// Every narwhal command, in the order `narwhal --help` lists them.
+import type { Command } from "../command.js";
+import { narDumpPath } from "./nar-dump-path.js";
+import { narRestore } from "./nar-restore.js";
+import { narLs } from "./nar-ls.js";
+import { narCat } from "./nar-cat.js";
+import { hashPath } from "./hash-path.js";
+import { keyGenerateSecret } from "./key-generate-secret.js";
+import { keyConvertSecretToPublic } from "./key-convert-secret-to-public.js";
+
+export const commands: readonly Command[] = [
+  narDumpPath,
+  narRestore,
+  narLs,
+  narCat,
+  hashPath,
+  keyGenerateSecret,
+  keyConvertSecretToPublic,
+];

@@ -1,0 +1,59 @@
+// Renders a NAR listing the way `nix nar ls` does: plain names, `-l` long lines, `-R` recursion, `--json` nodes.
+// Works on the listing's tree (metadata only), so memory does not depend on the NAR's size.
+import type { NarListingNode, NarLsEntry } from "@narwhal/nar";
+
+/** Finds the node at `subpath` ("/", "/bin/hello", "bin/hello"), or throws naming the path. */
+export function nodeAt(root: NarListingNode, subpath: string): NarListingNode {
+  let node = root;
+  const parts = subpath.split("/").filter((p) => p !== "" && p !== ".");
+  for (let i = 0; i < parts.length; i++) {
+    if (node.type !== "directory") {
+      throw new Error(`path '${subpath}' does not exist in the NAR ('/${parts.slice(0, i).join("/")}' is a ${node.type}, not a directory)`);
+    }
+    const next: NarListingNode | undefined = Object.prototype.hasOwnProperty.call(node.entries, parts[i]!) ? node.entries[parts[i]!] : undefined;
+    if (!next) throw new Error(`path '${subpath}' does not exist in the NAR`);
+    node = next;
+  }
+  return node;
+}
+
+export interface LsOptions {
+  recursive: boolean;
+  directory: boolean;
+}
+
+/** The entries `nar ls` shows for `node` at `subpath`, in Nix's layout ("./name", or the base name for a non-directory). */
+export function lsEntries(node: NarListingNode, subpath: string, opts: LsOptions): NarLsEntry[] {
+  const entries: NarLsEntry[] = [];
+  const baseName = subpath.split("/").filter(Boolean).pop() ?? "";
+  const show = (n: NarListingNode, path: string): void => {
+    entries.push({
+      path,
+      type: n.type,
+      size: n.type === "regular" ? n.size : 0,
+      executable: n.type === "regular" && n.executable === true,
+      ...(n.type === "symlink" ? { target: n.target } : {}),
+    });
+    if (opts.recursive && n.type === "directory") listDir(n, path);
+  };
+  const listDir = (n: NarListingNode & { type: "directory" }, rel: string): void => {
+    for (const name of Object.keys(n.entries).sort(byBytes)) show(n.entries[name]!, `${rel}/${name}`);
+  };
+  if (node.type === "directory" && !opts.directory) listDir(node, ".");
+  else show(node, node.type === "directory" ? "." : baseName);
+  return entries;
+}
+
+/** The JSON form of `nar ls --json`: the node, with directory entries empty unless recursive. */
+export function lsJson(node: NarListingNode, recursive: boolean): unknown {
+  if (node.type !== "directory") return node;
+  const entries: Record<string, unknown> = {};
+  for (const name of Object.keys(node.entries).sort(byBytes)) {
+    entries[name] = recursive ? lsJson(node.entries[name]!, true) : {};
+  }
+  return { type: "directory", entries };
+}
+
+function byBytes(a: string, b: string): number {
+  return Buffer.compare(Buffer.from(a), Buffer.from(b));
+}
