@@ -2,12 +2,13 @@
 // and open a file as an async iterable of Buffers.
 import { createReadStream } from "node:fs";
 import { stat } from "node:fs/promises";
-import { pipeline } from "node:stream/promises";
-import { Readable } from "node:stream";
+import { EventEmitter, once } from "node:events";
 
-/** Writes every chunk of `source` to `out`, waiting for drain, and resolves when all is flushed. */
+/** Writes every chunk of `source` to `out`, waiting for 'drain' when its buffer is full (back-pressure). */
 export async function writeAll(source: AsyncIterable<Uint8Array>, out: NodeJS.WritableStream): Promise<void> {
-  await pipeline(Readable.from(source, { objectMode: false }), out as NodeJS.WritableStream, { end: false });
+  for await (const chunk of source) {
+    if (!out.write(chunk)) await once(out as unknown as EventEmitter, "drain");
+  }
 }
 
 /** Opens a file for streaming, with an error that names the file when it cannot be read. */

@@ -8,6 +8,7 @@ import { compareEntryNames } from "./entry-name-rules.js";
 import { MAX_NAR_DEPTH } from "./nar-limits.js";
 import type { NarWriteEvent } from "./nar-events.js";
 import { writeNar } from "./nar-writer.js";
+import { coalesceChunks } from "./coalesce-chunks.js";
 
 export interface DumpPathOptions {
   /** Largest chunk read from a regular file at a time (default 1 MiB). */
@@ -20,7 +21,7 @@ const SLASH = Buffer.from("/");
 /** NAR bytes of `path` (a directory, regular file or symlink, not followed), exactly as `nix-store --dump` emits them. */
 export async function* dumpPath(path: string | Buffer, options: DumpPathOptions = {}): AsyncGenerator<Buffer, void, undefined> {
   const root = typeof path === "string" ? Buffer.from(path, "utf8") : path;
-  yield* writeNar(walkPath(root, options.chunkSize ?? DEFAULT_CHUNK_SIZE));
+  yield* coalesceChunks(writeNar(walkPath(root, options.chunkSize ?? DEFAULT_CHUNK_SIZE)));
 }
 
 interface PendingNode {
