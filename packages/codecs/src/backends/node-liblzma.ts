@@ -1,0 +1,37 @@
+// xz through `node-liblzma` (system liblzma): .xz streams with CRC64 like the xz CLI and Nix, liblzma's own
+// multithreaded block encoder for `threads > 1`, and a concatenation-aware decoder with a truncation check.
+
+import { check, createUnxz, createXz } from "node-liblzma";
+import type { Transform } from "node:stream";
+import type { Codec } from "../codec.js";
+import { throughNodeTransform } from "../node-transform.js";
+import { assertCompleteXzStream, StreamTail } from "./xz-footer.js";
+
+export async function* checkedXzDecode(
+  source: AsyncIterable<Uint8Array>,
+  decode: (input: AsyncIterable<Uint8Array>) => AsyncIterable<Buffer>,
+): AsyncGenerator<Buffer> {
+  const tail = new StreamTail();
+  const remembered = (async function* () {
+    for await (const piece of source) {
+      tail.push(piece);
+      yield piece;
+    }
+  })();
+  yield* decode(remembered);
+  assertCompleteXzStream(tail.bytes(), "xz");
+}
+
+export const nodeLiblzmaCodec: Codec = {
+  name: "xz",
+  backend: "node-liblzma",
+  extension: ".xz",
+  levels: { min: 0, max: 9, default: 6 },
+  concatenable: true,
+  nativeThreads: true,
+  chunkWorkerModule: new URL("./node-liblzma-chunk.js", import.meta.url).href,
+  compress: ({ level, threads }) => (source) =>
+    throughNodeTransform(source, createXz({ preset: level, check: check.CRC64, threads }) as unknown as Transform, { codecName: "xz" }),
+  decompress: () => (source) =>
+    checkedXzDecode(source, (input) => throughNodeTransform(input, createUnxz() as unknown as Transform, { codecName: "xz" })),
+};

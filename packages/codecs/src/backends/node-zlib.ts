@@ -1,0 +1,36 @@
+// gzip and brotli through Node's built-in zlib: streaming members/streams. gzip decoding accepts concatenated
+// members; brotli decoding treats any byte after the single stream as an error (Nix rejects concatenated brotli).
+
+import { constants, createBrotliCompress, createBrotliDecompress, createGunzip, createGzip } from "node:zlib";
+import type { Codec } from "../codec.js";
+import { throughNodeTransform } from "../node-transform.js";
+
+export const zlibGzipCodec: Codec = {
+  name: "gzip",
+  backend: "node:zlib",
+  extension: "",
+  levels: { min: 0, max: 9, default: 6 },
+  concatenable: true,
+  nativeThreads: false,
+  chunkWorkerModule: new URL("./node-zlib-chunk.js", import.meta.url).href,
+  compress: ({ level }) => (source) => throughNodeTransform(source, createGzip({ level }), { codecName: "gzip" }),
+  decompress: () => (source) =>
+    throughNodeTransform(source, createGunzip(), { codecName: "gzip", rejectUnconsumedInput: true }),
+};
+
+export const zlibBrotliCodec: Codec = {
+  name: "br",
+  backend: "node:zlib",
+  extension: ".br",
+  levels: { min: 0, max: 11, default: 11 },
+  concatenable: false,
+  nativeThreads: false,
+  compress: ({ level }) => (source) =>
+    throughNodeTransform(
+      source,
+      createBrotliCompress({ params: { [constants.BROTLI_PARAM_QUALITY]: level } }),
+      { codecName: "br" },
+    ),
+  decompress: () => (source) =>
+    throughNodeTransform(source, createBrotliDecompress(), { codecName: "br", rejectUnconsumedInput: true }),
+};

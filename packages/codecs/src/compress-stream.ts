@@ -1,0 +1,149 @@
+// The streaming entry points: compressStream() picks single-stream, native multithreaded or chunked parallel
+// compression for a codec; decompressStream() decodes with concatenation support, strict end checks and an
+// optional output bound.
+
+import { availableParallelism } from "node:os";
+import type { Codec } from "./codec.js";
+import { CodecError } from "./codec-error.js";
+import { chunkModuleUrl, compressionPool } from "./chunk-pool.js";
+import { emptyInputError, toDecodeError } from "./decode-errors.js";
+import { resolveLevel } from "./levels.js";
+import { limitOutput, trackNonEmpty } from "./output-limit.js";
+import { compressChunksInOrder, type ChunkCompressor } from "./parallel.js";
+import { getCodec } from "./registry.js";
+
+/** Default independent chunk size for parallel compression (Nix 2.35 cuts zstd into 16 MiB frames). */
+export const DEFAULT_CHUNK_SIZE = 16 * 1024 * 1024;
+
+export type ParallelStrategy = "auto" | "chunks" | "native";
+
+export interface CompressOptions {
+  /** Nix's compression-level; -1 or omitted = the codec's default. */
+  readonly level?: number;
+  /** Nix's parallel-compression. */
+  readonly parallel?: boolean;
+  /** Worker threads for parallel mode (default: available parallelism). */
+  readonly threads?: number;
+  /** Independent chunk size in bytes for chunked parallel mode (default 16 MiB). */
+  readonly chunkSize?: number;
+  /**
+   * How to parallelise: `native` = the library's own multithreaded encoder (one zstd frame / one multi-block
+   * xz stream); `chunks` = independent chunks on a worker pool, concatenated; `auto` = native where the codec
+   * has it (zstd, xz: measured faster or better ratio), else chunks.
+   */
+  readonly strategy?: ParallelStrategy;
+  /** Choose a backend other than the method's default (e.g. "lzma-native", "brotli-wasm"). */
+  readonly backend?: string;
+  /** For a non-concatenable codec (br) with parallel=true: compress as one stream and warn instead of failing. */
+  readonly singleStreamFallback?: boolean;
+  /** Receives the fallback warning; defaults to process.emitWarning. */
+  readonly onWarning?: (message: string) => void;
+}
+
+export interface DecompressOptions {
+  /** Fail with OUTPUT_LIMIT_EXCEEDED once the decoded output would exceed this many bytes. */
+  readonly maxOutputBytes?: number;
+  readonly backend?: string;
+}
+
+function positiveInteger(name: string, value: number | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (!Number.isInteger(value) || value < 1) {
+    throw new CodecError("INVALID_OPTION", `${name}=${String(value)} is not valid; it must be a positive integer`);
+  }
+  return value;
+}
+
+function defaultThreads(): number {
+  return Math.max(1, availableParallelism());
+}
+
+function chunkCompressorFor(codec: Codec, level: number, threads: number): ChunkCompressor {
+  if (codec.chunkWorkerModule) {
+    const pool = compressionPool(threads);
+    const module = chunkModuleUrl(codec.chunkWorkerModule);
+    return async (chunk) => {
+      const result = (await pool.run({ module, level, chunk })) as Uint8Array;
+      return Buffer.from(result.buffer, result.byteOffset, result.byteLength);
+    };
+  }
+  if (codec.compressChunk) {
+    const compressChunk = codec.compressChunk.bind(codec);
+    return (chunk) => compressChunk(chunk, level);
+  }
+  // Fallback for plugins with neither: each chunk through the codec's own stream (still independent pieces).
+  return async (chunk) => {
+    const pieces: Buffer[] = [];
+    for await (const piece of codec.compress({ level, threads: 1 })(oneChunk(chunk))) pieces.push(piece);
+    return Buffer.concat(pieces);
+  };
+}
+
+async function* oneChunk(chunk: Buffer): AsyncGenerator<Buffer> {
+  yield chunk;
+}
+
+function parallelRefusal(codec: Codec): CodecError {
+  return new CodecError(
+    "PARALLEL_UNSUPPORTED",
+    `parallel compression is not valid for ${codec.name}: readers reject concatenated ${codec.name} streams; use parallel=false, or one of the concatenable methods (zstd, xz, gzip, bzip2), or singleStreamFallback=true`,
+  );
+}
+
+export function compressStream(
+  codecName: string,
+  source: AsyncIterable<Uint8Array>,
+  options: CompressOptions = {},
+): AsyncIterable<Buffer> {
+  const codec = getCodec(codecName, options.backend);
+  const level = resolveLevel(codec, options.level);
+  const threads = positiveInteger("threads", options.threads, defaultThreads());
+  const chunkSize = positiveInteger("chunkSize", options.chunkSize, DEFAULT_CHUNK_SIZE);
+  const strategy = options.strategy ?? "auto";
+  if (!["auto", "chunks", "native"].includes(strategy)) {
+    throw new CodecError("INVALID_OPTION", `strategy=${JSON.stringify(strategy)} is not valid; use auto, chunks or native`);
+  }
+  if (!options.parallel) return codec.compress({ level, threads: 1 })(source);
+  if (!codec.concatenable) {
+    if (!options.singleStreamFallback) throw parallelRefusal(codec);
+    const warn = options.onWarning ?? ((message: string) => process.emitWarning(message, "NarwhalCodecWarning"));
+    warn(`${codec.name}: parallel compression requested but ${codec.name} streams cannot be concatenated; compressing as one stream`);
+    return codec.compress({ level, threads: 1 })(source);
+  }
+  if (strategy === "native" && !codec.nativeThreads) {
+    throw new CodecError(
+      "INVALID_OPTION",
+      `strategy=native is not valid for ${codec.name}/${codec.backend}: it has no native multithreaded encoder; use chunks or auto`,
+    );
+  }
+  if (strategy === "native" || (strategy === "auto" && codec.nativeThreads)) {
+    return codec.compress({ level, threads })(source);
+  }
+  return compressChunksInOrder(source, chunkSize, threads, chunkCompressorFor(codec, level, threads));
+}
+
+async function* decodeChecked(codec: Codec, source: AsyncIterable<Uint8Array>, options: DecompressOptions) {
+  const tracked = trackNonEmpty(source);
+  try {
+    yield* limitOutput(codec.decompress({ maxOutputBytes: options.maxOutputBytes })(tracked.source), options.maxOutputBytes, codec.name);
+  } catch (error) {
+    if (!tracked.sawBytes() && codec.name !== "none") throw emptyInputError(codec.name);
+    throw toDecodeError(codec.name, error);
+  }
+  if (!tracked.sawBytes() && codec.name !== "none") throw emptyInputError(codec.name);
+}
+
+export function decompressStream(
+  codecName: string,
+  source: AsyncIterable<Uint8Array>,
+  options: DecompressOptions = {},
+): AsyncIterable<Buffer> {
+  const codec = getCodec(codecName, options.backend);
+  if (options.maxOutputBytes !== undefined && !(Number.isInteger(options.maxOutputBytes) && options.maxOutputBytes >= 0)) {
+    throw new CodecError(
+      "INVALID_OPTION",
+      `maxOutputBytes=${String(options.maxOutputBytes)} is not valid; it must be a non-negative integer`,
+    );
+  }
+  return decodeChecked(codec, source, options);
+}

@@ -1,0 +1,76 @@
+// Runs a Node.js Transform (zlib, zstd-napi, liblzma bindings) as an async-iterable byte transform with
+// back-pressure both ways, and can report input the decoder left unconsumed (trailing data after the stream).
+
+import type { Transform } from "node:stream";
+import { CodecError } from "./codec-error.js";
+
+export interface NodeTransformRun {
+  /** Codec name used in error messages. */
+  readonly codecName: string;
+  /** When true, input the transform did not consume (its `bytesWritten` falls short) is trailing data. */
+  readonly rejectUnconsumedInput?: boolean;
+}
+
+export async function* throughNodeTransform(
+  source: AsyncIterable<Uint8Array>,
+  transform: Transform & { bytesWritten?: number },
+  run: NodeTransformRun,
+): AsyncGenerator<Buffer> {
+  let fedBytes = 0;
+  let outputEnded = false;
+  let leftoverAfterEnd = false;
+  let wakeWriter: (() => void) | undefined;
+  const wake = () => {
+    const resume = wakeWriter;
+    wakeWriter = undefined;
+    resume?.();
+  };
+  transform.on("drain", wake);
+  transform.on("close", wake);
+
+  const pump = (async () => {
+    for await (const piece of source) {
+      if (piece.byteLength === 0) continue;
+      if (outputEnded || transform.destroyed) {
+        leftoverAfterEnd = true;
+        return;
+      }
+      fedBytes += piece.byteLength;
+      if (!transform.write(piece)) {
+        await new Promise<void>((resolve) => {
+          wakeWriter = resolve;
+        });
+      }
+    }
+    if (!transform.destroyed && !outputEnded) transform.end();
+  })();
+  let pumpError: unknown;
+  const pumpDone = pump.then(
+    () => undefined,
+    (error: unknown) => {
+      pumpError = error;
+      transform.destroy(error instanceof Error ? error : new Error(String(error)));
+    },
+  );
+
+  try {
+    for await (const chunk of transform) yield chunk as Buffer;
+    outputEnded = true;
+    wake();
+    await pumpDone;
+    if (pumpError !== undefined) throw pumpError;
+    if (run.rejectUnconsumedInput) {
+      const consumed = transform.bytesWritten ?? fedBytes;
+      if (leftoverAfterEnd || consumed < fedBytes) {
+        throw new CodecError(
+          "TRAILING_DATA",
+          `${run.codecName}: ${leftoverAfterEnd ? "more" : fedBytes - consumed} byte(s) of input follow the end of the compressed stream; a ${run.codecName} body must be exactly one complete stream`,
+        );
+      }
+    }
+  } finally {
+    outputEnded = true;
+    wake();
+    if (!transform.destroyed) transform.destroy();
+  }
+}
