@@ -1,0 +1,338 @@
+// S3BlobStore: the blob operations a Nix binary cache needs (exists, get, put, list, delete) over one S3 bucket,
+// plus multipart-upload maintenance; Content-Encoding is applied and removed here, invisibly to the store layer.
+
+import type { Readable } from "node:stream";
+import {
+  AbortMultipartUploadCommand,
+  DeleteObjectCommand,
+  GetObjectCommand,
+  HeadObjectCommand,
+  ListMultipartUploadsCommand,
+  ListObjectsV2Command,
+  PutObjectCommand,
+  type S3Client,
+} from "@aws-sdk/client-s3";
+import { decodeContentEncoding, encodeContentEncoding } from "@narwhal/codecs";
+import type { S3StoreUrl, StoreUrl } from "@narwhal/store-url";
+import { checkContentEncodingSettings, contentEncodingFor } from "./content-encoding-policy.js";
+import { uploadStreamed } from "./multipart.js";
+import { choosePartSize, PartSizeError } from "./part-size.js";
+import { connectS3, type S3ClientOptions } from "./s3-client.js";
+import { isAbsentAnswer, S3TransportError, toTransportError } from "./s3-errors.js";
+
+export interface S3BlobStoreOptions extends S3ClientOptions {
+  /** Parts uploaded at once per multipart upload (default 4). */
+  readonly queueSize?: number;
+  /** Receives warnings such as a raised part size; defaults to process.emitWarning. */
+  readonly onWarning?: (message: string) => void;
+  /** Allow xz/bzip2 Content-Encoding although Nix >= 2.34 cannot read it. */
+  readonly force?: boolean;
+  /** Keys per ListObjectsV2 / ListMultipartUploads page (default 1000, S3's maximum). */
+  readonly listPageSize?: number;
+}
+
+/** A byte range; `end` is the inclusive last offset as in HTTP Range (omitted = to the end). */
+export interface ByteRange {
+  readonly start: number;
+  readonly end?: number;
+}
+
+export interface BlobBody {
+  /** The object's bytes, streamed; decoded when it was stored with a Content-Encoding (unless a range was asked). */
+  readonly body: AsyncIterable<Buffer>;
+  /** Length of `body` in bytes, when known. */
+  readonly size?: number;
+  readonly contentType?: string;
+  /** The Content-Encoding the object is stored with (already removed from `body` for whole-object reads). */
+  readonly contentEncoding?: string;
+}
+
+export interface PutOptions {
+  readonly contentType: string;
+  /** Expected body size in bytes; used to choose a part size that needs at most 10,000 parts. */
+  readonly sizeHint?: number;
+}
+
+export interface PutResult {
+  readonly key: string;
+  /** Bytes stored (after Content-Encoding). */
+  readonly size: number;
+  readonly etag?: string;
+  readonly multipart: boolean;
+  readonly contentEncoding?: string;
+}
+
+export interface ListedObject {
+  readonly key: string;
+  readonly size: number;
+  readonly lastModified?: Date;
+}
+
+export interface PendingMultipartUpload {
+  readonly key: string;
+  readonly uploadId: string;
+  readonly initiated?: Date;
+}
+
+const TRANSPARENT_ENCODINGS = new Set(["", "identity", "aws-chunked"]);
+
+async function collect(body: Uint8Array | AsyncIterable<Uint8Array>): Promise<Buffer> {
+  if (body instanceof Uint8Array) return Buffer.from(body.buffer, body.byteOffset, body.byteLength);
+  const pieces: Uint8Array[] = [];
+  for await (const piece of body) pieces.push(piece);
+  return Buffer.concat(pieces);
+}
+
+async function* once(bytes: Buffer): AsyncGenerator<Buffer> {
+  yield bytes;
+}
+
+export class S3BlobStore {
+  readonly #client: S3Client;
+  readonly #bucket: string;
+  readonly #endpoint: string;
+  readonly #url: S3StoreUrl;
+  readonly #queueSize: number;
+  readonly #listPageSize: number;
+  readonly #warn: (message: string) => void;
+  readonly #warned = new Set<string>();
+
+  private constructor(url: string | StoreUrl, options: S3BlobStoreOptions) {
+    const connection = connectS3(url, options);
+    checkContentEncodingSettings(connection.url.settings, connection.bucket, options.force ?? false);
+    this.#client = connection.client;
+    this.#bucket = connection.bucket;
+    this.#endpoint = connection.endpoint;
+    this.#url = connection.url;
+    this.#queueSize = options.queueSize ?? 4;
+    this.#listPageSize = options.listPageSize ?? 1000;
+    this.#warn = options.onWarning ?? ((message) => process.emitWarning(message, "NarwhalS3Warning"));
+  }
+
+  /** Opens the bucket of an `s3://BUCKET?settings` URL (text or parsed). */
+  static fromUrl(url: string | StoreUrl, options: S3BlobStoreOptions = {}): S3BlobStore {
+    return new S3BlobStore(url, options);
+  }
+
+  get bucket(): string {
+    return this.#bucket;
+  }
+
+  get endpoint(): string {
+    return this.#endpoint;
+  }
+
+  get url(): S3StoreUrl {
+    return this.#url;
+  }
+
+  /** HEAD: false for 404 / NoSuchKey / 403 (unlistable buckets answer 403 for missing keys, Nix treats it as absent). */
+  async exists(key: string): Promise<boolean> {
+    try {
+      await this.#client.send(new HeadObjectCommand({ Bucket: this.#bucket, Key: key }));
+      return true;
+    } catch (error) {
+      if (isAbsentAnswer(error)) return false;
+      throw this.#error(error, "exists", key);
+    }
+  }
+
+  /** GET, streaming; undefined when the object is absent. */
+  async get(key: string, options: { range?: ByteRange } = {}): Promise<BlobBody | undefined> {
+    const range = options.range;
+    let response;
+    try {
+      response = await this.#client.send(
+        new GetObjectCommand({
+          Bucket: this.#bucket,
+          Key: key,
+          ...(range === undefined ? {} : { Range: `bytes=${range.start}-${range.end ?? ""}` }),
+        }),
+      );
+    } catch (error) {
+      if (isAbsentAnswer(error)) return undefined;
+      throw this.#error(error, "get", key);
+    }
+    const raw = this.#guardedStream(response.Body as Readable | undefined, key);
+    const encoding = (response.ContentEncoding ?? "").trim().toLowerCase();
+    const common = {
+      ...(response.ContentType === undefined ? {} : { contentType: response.ContentType }),
+      ...(encoding === "" ? {} : { contentEncoding: response.ContentEncoding }),
+    };
+    if (TRANSPARENT_ENCODINGS.has(encoding) || range !== undefined) {
+      return { body: raw, ...(response.ContentLength === undefined ? {} : { size: response.ContentLength }), ...common };
+    }
+    let decoded: Buffer;
+    try {
+      decoded = await decodeContentEncoding(encoding, await collect(raw));
+    } catch (error) {
+      throw new S3TransportError(
+        "REQUEST_FAILED",
+        `get s3://${this.#bucket}/${key} failed: its Content-Encoding '${encoding}' could not be decoded (${(error as Error).message})`,
+        { bucket: this.#bucket, key, cause: error },
+      );
+    }
+    return { body: once(decoded), size: decoded.byteLength, ...common };
+  }
+
+  /** Stores an object: one PUT for small in-memory bodies, otherwise a (multipart) streamed upload. */
+  async put(key: string, body: Uint8Array | AsyncIterable<Uint8Array>, options: PutOptions): Promise<PutResult> {
+    const settings = this.#url.settings;
+    const encoding = contentEncodingFor(key, settings);
+    let payload = body;
+    if (encoding !== undefined) {
+      try {
+        payload = await encodeContentEncoding(encoding, await collect(body));
+      } catch (error) {
+        if (error instanceof S3TransportError) throw error;
+        throw new S3TransportError("BODY_FAILED", `put s3://${this.#bucket}/${key} failed: could not apply Content-Encoding '${encoding}' (${(error as Error).message})`, {
+          bucket: this.#bucket,
+          key,
+          cause: error,
+        });
+      }
+    }
+    const sizeHint = payload instanceof Uint8Array ? payload.byteLength : options.sizeHint;
+    const partSize = this.#partSize(key, sizeHint);
+    const encodingFields = encoding === undefined ? {} : { contentEncoding: encoding };
+    if (payload instanceof Uint8Array && !settings["multipart-upload"] && payload.byteLength <= partSize) {
+      try {
+        const answer = await this.#client.send(
+          new PutObjectCommand({
+            Bucket: this.#bucket,
+            Key: key,
+            Body: payload,
+            ContentType: options.contentType,
+            ...(encoding === undefined ? {} : { ContentEncoding: encoding }),
+          }),
+        );
+        return { key, size: payload.byteLength, multipart: false, ...(answer.ETag ? { etag: answer.ETag } : {}), ...encodingFields };
+      } catch (error) {
+        throw this.#error(error, "put", key);
+      }
+    }
+    const result = await uploadStreamed({
+      client: this.#client,
+      bucket: this.#bucket,
+      key,
+      body: payload,
+      contentType: options.contentType,
+      ...encodingFields,
+      partSize,
+      queueSize: this.#queueSize,
+      endpoint: this.#endpoint,
+    });
+    return { key, ...result, ...encodingFields };
+  }
+
+  /** Every object under `prefix` (ListObjectsV2, all pages). */
+  async *list(prefix = ""): AsyncGenerator<ListedObject> {
+    let token: string | undefined;
+    do {
+      let page;
+      try {
+        page = await this.#client.send(
+          new ListObjectsV2Command({
+            Bucket: this.#bucket,
+            MaxKeys: this.#listPageSize,
+            ...(prefix === "" ? {} : { Prefix: prefix }),
+            ...(token === undefined ? {} : { ContinuationToken: token }),
+          }),
+        );
+      } catch (error) {
+        throw this.#error(error, "list", prefix === "" ? undefined : `${prefix}*`);
+      }
+      for (const item of page.Contents ?? []) {
+        if (item.Key === undefined) continue;
+        yield { key: item.Key, size: item.Size ?? 0, ...(item.LastModified === undefined ? {} : { lastModified: item.LastModified }) };
+      }
+      token = page.IsTruncated ? page.NextContinuationToken : undefined;
+    } while (token !== undefined);
+  }
+
+  /** Deletes an object; deleting an absent object succeeds, as in S3. */
+  async delete(key: string): Promise<void> {
+    try {
+      await this.#client.send(new DeleteObjectCommand({ Bucket: this.#bucket, Key: key }));
+    } catch (error) {
+      throw this.#error(error, "delete", key);
+    }
+  }
+
+  /** Multipart uploads started but neither completed nor aborted (all pages). */
+  async *listMultipartUploads(prefix = ""): AsyncGenerator<PendingMultipartUpload> {
+    let keyMarker: string | undefined;
+    let uploadIdMarker: string | undefined;
+    for (;;) {
+      let page;
+      try {
+        page = await this.#client.send(
+          new ListMultipartUploadsCommand({
+            Bucket: this.#bucket,
+            MaxUploads: this.#listPageSize,
+            ...(prefix === "" ? {} : { Prefix: prefix }),
+            ...(keyMarker === undefined ? {} : { KeyMarker: keyMarker }),
+            ...(uploadIdMarker === undefined ? {} : { UploadIdMarker: uploadIdMarker }),
+          }),
+        );
+      } catch (error) {
+        throw this.#error(error, "list multipart uploads", prefix === "" ? undefined : `${prefix}*`);
+      }
+      for (const upload of page.Uploads ?? []) {
+        if (upload.Key === undefined || upload.UploadId === undefined) continue;
+        yield { key: upload.Key, uploadId: upload.UploadId, ...(upload.Initiated === undefined ? {} : { initiated: upload.Initiated }) };
+      }
+      if (!page.IsTruncated) return;
+      keyMarker = page.NextKeyMarker;
+      uploadIdMarker = page.NextUploadIdMarker;
+      if (keyMarker === undefined && uploadIdMarker === undefined) return;
+    }
+  }
+
+  async abortMultipartUpload(key: string, uploadId: string): Promise<void> {
+    try {
+      await this.#client.send(new AbortMultipartUploadCommand({ Bucket: this.#bucket, Key: key, UploadId: uploadId }));
+    } catch (error) {
+      throw this.#error(error, `abort multipart upload ${uploadId} of`, key);
+    }
+  }
+
+  /** Releases the client's sockets. */
+  close(): void {
+    this.#client.destroy();
+  }
+
+  #partSize(key: string, sizeHint: number | undefined): number {
+    try {
+      const choice = choosePartSize(this.#url.settings["buffer-size"], sizeHint);
+      if (choice.warning !== undefined && !this.#warned.has(choice.warning)) {
+        this.#warned.add(choice.warning);
+        this.#warn(`s3://${this.#bucket}/${key}: ${choice.warning}`);
+      }
+      return choice.partSize;
+    } catch (error) {
+      if (error instanceof PartSizeError) {
+        throw new S3TransportError("OBJECT_TOO_LARGE", `put s3://${this.#bucket}/${key} refused: ${error.message}`, {
+          bucket: this.#bucket,
+          key,
+          cause: error,
+        });
+      }
+      throw error;
+    }
+  }
+
+  async *#guardedStream(stream: Readable | undefined, key: string): AsyncGenerator<Buffer> {
+    if (stream === undefined) return;
+    try {
+      for await (const piece of stream as AsyncIterable<Buffer>) yield piece;
+    } catch (error) {
+      throw this.#error(error, "read body of", key);
+    }
+  }
+
+  #error(error: unknown, operation: string, key: string | undefined): S3TransportError {
+    return toTransportError(error, { operation, bucket: this.#bucket, endpoint: this.#endpoint, ...(key === undefined ? {} : { key }) });
+  }
+}
+

@@ -1,0 +1,94 @@
+import { createHash, randomBytes } from "node:crypto";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { contentTypeFor, deleteBucket, ensureBucket, S3BlobStore, S3TransportError } from "../src/index.js";
+import { collectBody, freshBucketName, inPieces, noRgw, rgwStoreUrl, sameBytes } from "./rgw.js";
+
+const MiB = 1024 * 1024;
+
+describe.skipIf(noRgw)("multipart uploads against Ceph RGW", () => {
+  const bucket = freshBucketName("multipart");
+  const url = rgwStoreUrl(bucket, `buffer-size=${5 * MiB}`);
+  let store: S3BlobStore;
+  const warnings: string[] = [];
+
+  beforeAll(async () => {
+    await ensureBucket(url);
+    store = S3BlobStore.fromUrl(url, { onWarning: (message) => warnings.push(message), queueSize: 3 });
+  });
+
+  afterAll(async () => {
+    store?.close();
+    await deleteBucket(url);
+  });
+
+  it("streams a ~12 MiB body in 5 MiB parts and stores exactly its bytes", async () => {
+    const data = randomBytes(12 * MiB + 12345);
+    const key = "nar/streamed.nar";
+    const result = await store.put(key, inPieces(data, 64 * 1024 + 3), { contentType: contentTypeFor(key), sizeHint: data.length });
+    expect(result.multipart).toBe(true);
+    expect(result.size).toBe(data.length);
+    expect(result.etag).toMatch(/-3"$/); // three parts: 5 MiB + 5 MiB + rest
+
+    const blob = await store.get(key);
+    expect(blob?.size).toBe(data.length);
+    expect(blob?.contentType).toBe("application/x-nix-nar");
+    const stored = await collectBody(blob!.body);
+    expect(sameBytes(stored, data)).toBe("same");
+    expect(createHash("sha256").update(stored).digest("hex")).toBe(createHash("sha256").update(data).digest("hex"));
+  });
+
+  it("uses one PUT for a small streamed body", async () => {
+    const result = await store.put("small-streamed", inPieces(Buffer.from("hello world"), 4), { contentType: "text/plain" });
+    expect(result).toMatchObject({ multipart: false, size: 11 });
+    expect((await collectBody((await store.get("small-streamed"))!.body)).toString()).toBe("hello world");
+  });
+
+  it("raises the part size with a warning when sizeHint would need more than 10,000 parts", async () => {
+    const hint = 100 * 1024 * MiB;
+    const result = await store.put("nar/hinted.nar", inPieces(Buffer.from("tiny"), 2), { contentType: contentTypeFor("nar/"), sizeHint: hint });
+    expect(result.size).toBe(4);
+    expect(warnings).toContainEqual(expect.stringContaining(`using parts of ${Math.ceil(hint / 10_000)} bytes`));
+    expect(warnings.some((warning) => warning.includes("s3://" + bucket + "/nar/hinted.nar"))).toBe(true);
+  });
+
+  it("aborts the multipart upload when the body throws midway, leaving no upload and no object", async () => {
+    const key = "nar/broken.nar";
+    async function* breaksAfterTwelveMiB(): AsyncGenerator<Uint8Array> {
+      yield* inPieces(randomBytes(12 * MiB), MiB);
+      throw new Error("disk went away");
+    }
+    let caught: unknown;
+    try {
+      await store.put(key, breaksAfterTwelveMiB(), { contentType: contentTypeFor(key) });
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toBeInstanceOf(S3TransportError);
+    expect((caught as S3TransportError).code).toBe("BODY_FAILED");
+    expect((caught as Error).message).toContain(`s3://${bucket}/${key}`);
+    expect((caught as Error).message).toContain("disk went away");
+
+    const pending = [];
+    for await (const upload of store.listMultipartUploads()) pending.push(upload);
+    expect(pending).toEqual([]);
+    expect(await store.exists(key)).toBe(false);
+  });
+
+  it("lists and aborts a pending multipart upload left by someone else", async () => {
+    const { CreateMultipartUploadCommand } = await import("@aws-sdk/client-s3");
+    const { connectS3 } = await import("../src/index.js");
+    const raw = connectS3(url);
+    try {
+      const created = await raw.client.send(new CreateMultipartUploadCommand({ Bucket: bucket, Key: "nar/orphan.nar" }));
+      const pending = [];
+      for await (const upload of store.listMultipartUploads("nar/")) pending.push(upload);
+      expect(pending).toEqual([expect.objectContaining({ key: "nar/orphan.nar", uploadId: created.UploadId })]);
+      await store.abortMultipartUpload("nar/orphan.nar", created.UploadId!);
+      const after = [];
+      for await (const upload of store.listMultipartUploads()) after.push(upload);
+      expect(after).toEqual([]);
+    } finally {
+      raw.client.destroy();
+    }
+  });
+});
