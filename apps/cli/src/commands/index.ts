@@ -7,6 +7,7 @@ import { narCat } from "./nar-cat.js";
 import { hashPath } from "./hash-path.js";
 import { keyGenerateSecret } from "./key-generate-secret.js";
 import { keyConvertSecretToPublic } from "./key-convert-secret-to-public.js";
+import { benchCodecs } from "./bench-codecs.js";
 
 export const commands: readonly Command[] = [
   narDumpPath,
@@ -16,4 +17,5 @@ export const commands: readonly Command[] = [
   hashPath,
   keyGenerateSecret,
   keyConvertSecretToPublic,
+  benchCodecs,
 ];
