@@ -7,6 +7,12 @@ import { narCat } from "./nar-cat.js";
 import { hashPath } from "./hash-path.js";
 import { keyGenerateSecret } from "./key-generate-secret.js";
 import { keyConvertSecretToPublic } from "./key-convert-secret-to-public.js";
+import { storeInfo } from "./store-info.js";
+import { pathInfo } from "./path-info.js";
+import { storeLs } from "./store-ls.js";
+import { storeCat } from "./store-cat.js";
+import { log } from "./log.js";
+import { storeCopyLog } from "./store-copy-log.js";
 import { benchCodecs } from "./bench-codecs.js";
 
 export const commands: readonly Command[] = [
@@ -17,5 +23,11 @@ export const commands: readonly Command[] = [
   hashPath,
   keyGenerateSecret,
   keyConvertSecretToPublic,
+  storeInfo,
+  pathInfo,
+  storeLs,
+  storeCat,
+  log,
+  storeCopyLog,
   benchCodecs,
 ];

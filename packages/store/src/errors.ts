@@ -1,0 +1,56 @@
+// Typed errors of the binary cache store: every failure carries a stable `code`, the object key it concerns and
+// the store URL, so a message always says which object in which cache broke which rule.
+
+export type StoreErrorCode =
+  | "INVALID_KEY"
+  | "READ_ONLY"
+  | "UNSUPPORTED"
+  | "TRANSPORT"
+  | "STORE_DIR_MISMATCH"
+  | "CACHE_INFO_CORRUPT"
+  | "NARINFO_CORRUPT"
+  | "NARINFO_TOO_LARGE"
+  | "PATH_NOT_IN_CACHE"
+  | "UNTRUSTED_SIGNATURES"
+  | "NAR_MISSING"
+  | "NAR_CORRUPT"
+  | "NAR_HASH_MISMATCH"
+  | "NAR_SIZE_MISMATCH"
+  | "FILE_HASH_MISMATCH"
+  | "FILE_SIZE_MISMATCH"
+  | "LISTING_CORRUPT"
+  | "REFERENCE_MISSING"
+  | "INVALID_PATH_INFO"
+  | "SECRET_KEY";
+
+export interface StoreErrorDetails {
+  /** Object key inside the cache (e.g. `<hash>.narinfo`, `nar/<hash>.nar.xz`). */
+  readonly key?: string;
+  /** The cache the object belongs to, as a URL. */
+  readonly storeUrl?: string;
+  readonly cause?: unknown;
+}
+
+export class StoreError extends Error {
+  readonly code: StoreErrorCode;
+  readonly key: string | undefined;
+  readonly storeUrl: string | undefined;
+
+  constructor(code: StoreErrorCode, message: string, details: StoreErrorDetails = {}) {
+    super(message, details.cause === undefined ? undefined : { cause: details.cause });
+    this.name = "StoreError";
+    this.code = code;
+    this.key = details.key;
+    this.storeUrl = details.storeUrl;
+  }
+}
+
+/** `'key' in <url>` — the phrase every message uses to name an object. */
+export function objectName(key: string, storeUrl: string): string {
+  return `'${key}' in ${storeUrl}`;
+}
+
+/** The message of any thrown value, for wrapping it into a StoreError. */
+export function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

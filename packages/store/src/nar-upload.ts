@@ -1,0 +1,180 @@
+// Adds one store path to a cache in the contract order: check references, stream the NAR (verified against the
+// claimed NarHash/NarSize, parsed for its listing, compressed) into `nar/<nix32 NarHash>.nar<ext>`, then the
+// listing and debuginfo links, and the signed narinfo last. Any failure before the narinfo leaves no narinfo.
+
+import { compressStream, narExtension } from "@narwhal/codecs";
+import { formatNarListing, type NarListing } from "@narwhal/nar";
+import { signWithKeys } from "@narwhal/signing";
+import {
+  HashSink, fingerprint, formatHash, formatNarInfo, narInfoFileFor, type Hash, type NarInfo, type StorePath,
+} from "@narwhal/store-path";
+import type { StoreSettings } from "@narwhal/store-url";
+import type { BlobStore } from "./blob-store.js";
+import { guard } from "./blob-io.js";
+import { findDebugInfoLinks, writeDebugInfoLinks } from "./debug-info-index.js";
+import { StoreError, messageOf, objectName } from "./errors.js";
+import { NarInspector } from "./nar-inspector.js";
+import { loadSigningKeys } from "./signing-keys.js";
+
+export const NAR_CONTENT_TYPE = "application/x-nix-nar";
+export const NARINFO_CONTENT_TYPE = "text/x-nix-narinfo";
+export const LISTING_CONTENT_TYPE = "application/json";
+
+/** What the caller knows about the path; the NAR itself is streamed and checked against narHash/narSize. */
+export interface PathInfoToAdd {
+  readonly storePath: StorePath;
+  readonly narHash: Hash;
+  readonly narSize: number;
+  readonly references: readonly StorePath[];
+  readonly deriver?: StorePath | undefined;
+  readonly ca?: NarInfo["ca"];
+  /** Signatures to keep (e.g. copied from the source store); the store's own keys are added. */
+  readonly sigs?: readonly string[];
+}
+
+export interface AddToStoreResult {
+  /** The narinfo as written (or as found, when the path was already valid). */
+  readonly narInfo: NarInfo;
+  /** False when a narinfo already existed and nothing was written. */
+  readonly added: boolean;
+  /** False when the NAR object already existed (dedup) and was not uploaded again. */
+  readonly narUploaded: boolean;
+}
+
+export interface NarUploadContext {
+  readonly blobs: BlobStore;
+  readonly settings: StoreSettings;
+  readonly storeUrl: string;
+  /** Whether the cache has a narinfo for this path (used for the reference check). */
+  hasNarInfo(path: StorePath): Promise<boolean>;
+}
+
+export async function uploadPath(context: NarUploadContext, info: PathInfoToAdd, nar: AsyncIterable<Uint8Array>): Promise<NarInfo & { narUploaded: boolean }> {
+  const { blobs, settings, storeUrl } = context;
+  const narInfoKey = narInfoFileFor(info.storePath);
+  checkClaims(info, storeUrl);
+  for (const reference of info.references) {
+    if (reference.equals(info.storePath)) continue;
+    if (!(await context.hasNarInfo(reference))) {
+      throw new StoreError(
+        "REFERENCE_MISSING",
+        `cannot add ${info.storePath.path} to ${storeUrl}: reference ${reference.path} has no narinfo in ${storeUrl}; add it first`,
+        { key: narInfoFileFor(reference), storeUrl },
+      );
+    }
+  }
+  const secretKeys = await loadSigningKeys(settings, storeUrl);
+  const compression = settings.compression;
+  const narKey = `nar/${formatHash(info.narHash, "nix32", { prefix: false })}.nar${narExtension(compression)}`;
+
+  const inspector = new NarInspector();
+  const verified = verifiedNar(nar, info, inspector, narKey, storeUrl);
+  const alreadyThere = await guard(narKey, storeUrl, "check", () => blobs.exists(narKey));
+  let fileSize: number | undefined;
+  let fileHash: Hash | undefined;
+  if (alreadyThere) {
+    // Dedup: the key is the NarHash, so the object holds this NAR; the caller's NAR is still read and verified.
+    for await (const _chunk of verified.chunks) void _chunk;
+    fileSize = await existingSize(blobs, narKey, storeUrl);
+  } else {
+    const fileSink = new HashSink("sha256");
+    const compressed = fileSink.passThrough(compressStream(compression, verified.chunks, {
+      level: settings["compression-level"],
+      parallel: settings["parallel-compression"],
+      singleStreamFallback: true,
+    }));
+    await guard(narKey, storeUrl, "upload", () => blobs.put(narKey, compressed, { contentType: NAR_CONTENT_TYPE, sizeHint: info.narSize }));
+    const file = fileSink.finish();
+    fileSize = file.size;
+    fileHash = file.hash;
+  }
+  const listing = verified.listing();
+
+  if (settings["write-nar-listing"]) {
+    const key = `${info.storePath.hashPart}.ls`;
+    await guard(key, storeUrl, "write", () => blobs.put(key, Buffer.from(formatNarListing(listing)), { contentType: LISTING_CONTENT_TYPE }));
+  }
+  if (settings["index-debug-info"]) await writeDebugInfoLinks(blobs, narKey, findDebugInfoLinks(listing), storeUrl);
+
+  const narInfo: NarInfo = {
+    storePath: info.storePath,
+    url: narKey,
+    compression,
+    ...(fileHash === undefined ? {} : { fileHash }),
+    ...(fileSize === undefined ? {} : { fileSize }),
+    narHash: info.narHash,
+    narSize: info.narSize,
+    references: [...info.references],
+    ...(info.deriver === undefined ? {} : { deriver: info.deriver }),
+    sigs: [],
+    ...(info.ca === undefined ? {} : { ca: info.ca }),
+  };
+  const signatures = new Set([...(info.sigs ?? []), ...signWithKeys(secretKeys, fingerprint(narInfo))]);
+  narInfo.sigs = [...signatures].sort();
+  const text = formatNarInfo(narInfo);
+  await guard(narInfoKey, storeUrl, "write", () => blobs.put(narInfoKey, Buffer.from(text), { contentType: NARINFO_CONTENT_TYPE }));
+  return { ...narInfo, narUploaded: !alreadyThere };
+}
+
+function checkClaims(info: PathInfoToAdd, storeUrl: string): void {
+  const refuse = (rule: string): never => {
+    throw new StoreError("INVALID_PATH_INFO", `cannot add ${info.storePath.path} to ${storeUrl}: ${rule}`, { storeUrl });
+  };
+  if (info.narHash.algorithm !== "sha256") refuse(`NarHash must be sha256, got ${info.narHash.algorithm}`);
+  if (!Number.isSafeInteger(info.narSize) || info.narSize <= 0) refuse(`NarSize must be a positive integer, got ${info.narSize}`);
+  for (const path of [...info.references, ...(info.deriver ? [info.deriver] : [])]) {
+    if (path.storeDir !== info.storePath.storeDir) refuse(`${path.path} is not in store directory ${info.storePath.storeDir}`);
+  }
+}
+
+/**
+ * Passes the NAR through while hashing, counting and parsing it. The checks run inside the stream, before its
+ * last chunk is released, so a mismatch makes the consumer (the upload) fail and nothing is stored.
+ */
+function verifiedNar(nar: AsyncIterable<Uint8Array>, info: PathInfoToAdd, inspector: NarInspector, narKey: string, storeUrl: string) {
+  let listing: NarListing | undefined;
+  const where = `NAR for ${info.storePath.path} (${objectName(narKey, storeUrl)})`;
+  async function* chunks(): AsyncGenerator<Uint8Array> {
+    const sink = new HashSink("sha256");
+    for await (const chunk of nar) {
+      sink.update(chunk);
+      if (sink.size > info.narSize) {
+        throw new StoreError("NAR_SIZE_MISMATCH", `${where} is longer than the claimed NarSize ${info.narSize}`, { key: narKey, storeUrl });
+      }
+      await inspector.push(chunk).catch((error: unknown) => {
+        throw new StoreError("NAR_CORRUPT", `${where} is not a valid NAR: ${messageOf(error)}`, { key: narKey, storeUrl, cause: error });
+      });
+      yield chunk;
+    }
+    const result = sink.finish();
+    if (result.size !== info.narSize) {
+      throw new StoreError("NAR_SIZE_MISMATCH", `${where} has ${result.size} bytes, but NarSize claims ${info.narSize}`, { key: narKey, storeUrl });
+    }
+    if (!result.hash.equals(info.narHash)) {
+      throw new StoreError(
+        "NAR_HASH_MISMATCH",
+        `${where} hashes to ${formatHash(result.hash)}, but NarHash claims ${formatHash(info.narHash)}`,
+        { key: narKey, storeUrl },
+      );
+    }
+    try {
+      listing = await inspector.finish();
+    } catch (error) {
+      throw new StoreError("NAR_CORRUPT", `${where} is not a valid NAR: ${messageOf(error)}`, { key: narKey, storeUrl, cause: error });
+    }
+  }
+  return {
+    chunks: chunks(),
+    listing(): NarListing {
+      if (listing === undefined) throw new Error(`internal: listing of ${where} requested before the NAR was read`);
+      return listing;
+    },
+  };
+}
+
+async function existingSize(blobs: BlobStore, key: string, storeUrl: string): Promise<number | undefined> {
+  return guard(key, storeUrl, "list", async () => {
+    for await (const entry of blobs.list(key)) if (entry.key === key) return entry.size;
+    return undefined;
+  });
+}

@@ -1,0 +1,38 @@
+// Chooses the transport for a parsed store URL: S3BlobStore for s3://, FileBlobStore for file://, and the
+// read-only HttpBlobStore for http(s)://. The S3 transport (and the AWS SDK) is loaded only when needed.
+
+import type { S3BlobStoreOptions } from "@narwhal/s3";
+import type { StoreUrl } from "@narwhal/store-url";
+import type { BlobStore } from "./blob-store.js";
+import { FileBlobStore } from "./file-blob-store.js";
+import { HttpBlobStore } from "./http-blob-store.js";
+
+export interface OpenBlobStoreOptions {
+  /** Passed to the S3 transport (credentials, retries, `force` for xz/bzip2 Content-Encoding, ...). */
+  readonly s3?: S3BlobStoreOptions;
+}
+
+export async function openBlobStore(url: StoreUrl, options: OpenBlobStoreOptions = {}): Promise<BlobStore> {
+  switch (url.type) {
+    case "s3": {
+      const { S3BlobStore } = await import("@narwhal/s3");
+      return S3BlobStore.fromUrl(url, options.s3 ?? {});
+    }
+    case "file":
+      return new FileBlobStore(url.path);
+    case "http":
+      return new HttpBlobStore(url.url);
+  }
+}
+
+/** A short URL naming the cache in messages: `s3://bucket`, `file:///dir`, `https://host/prefix`. */
+export function describeStoreUrl(url: StoreUrl): string {
+  switch (url.type) {
+    case "s3":
+      return `s3://${url.bucket}`;
+    case "file":
+      return `file://${url.path}`;
+    case "http":
+      return url.url;
+  }
+}

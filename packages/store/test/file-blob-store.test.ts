@@ -1,0 +1,74 @@
+// FileBlobStore: key rules, atomic writes (a failing body leaves nothing, not even a temp file), ranges, listing
+// and deletion over a real temp directory.
+
+import { afterAll, describe, expect, it } from "vitest";
+import { readFile, readdir, writeFile, mkdir } from "node:fs/promises";
+import { join } from "node:path";
+import { FileBlobStore, StoreError } from "../src/index.js";
+import { collect, removeTempDirs, tempDir } from "./support/fixtures.js";
+
+afterAll(removeTempDirs);
+
+describe("FileBlobStore", () => {
+  it("stores, reads, lists and deletes objects under nested keys", async () => {
+    const root = await tempDir("blobs");
+    const blobs = new FileBlobStore(join(root, "cache"));
+    expect(await blobs.exists("nar/a.nar")).toBe(false);
+    expect(await blobs.get("nar/a.nar")).toBeUndefined();
+    await blobs.put("nar/a.nar", Buffer.from("hello world"), { contentType: "application/x-nix-nar" });
+    await blobs.put("x.narinfo", Buffer.from("info"), { contentType: "text/x-nix-narinfo" });
+    expect(await blobs.exists("nar/a.nar")).toBe(true);
+    const object = await blobs.get("nar/a.nar");
+    expect(object?.size).toBe(11);
+    expect((await collect(object!.body)).toString()).toBe("hello world");
+    const ranged = await blobs.get("nar/a.nar", { range: { start: 6, end: 9 } });
+    expect((await collect(ranged!.body)).toString()).toBe("worl");
+    const keys: string[] = [];
+    for await (const entry of blobs.list()) keys.push(entry.key);
+    expect(keys).toEqual(["nar/a.nar", "x.narinfo"]);
+    const narKeys: string[] = [];
+    for await (const entry of blobs.list("nar/")) narKeys.push(`${entry.key}:${entry.size}`);
+    expect(narKeys).toEqual(["nar/a.nar:11"]);
+    await blobs.delete("nar/a.nar");
+    await blobs.delete("nar/a.nar");
+    expect(await blobs.exists("nar/a.nar")).toBe(false);
+  });
+
+  it("leaves neither the object nor a temp file when the body throws midway", async () => {
+    const root = await tempDir("atomic");
+    const blobs = new FileBlobStore(root);
+    async function* failing(): AsyncGenerator<Uint8Array> {
+      yield Buffer.alloc(100_000, 1);
+      throw new Error("source broke");
+    }
+    await expect(blobs.put("nar/b.nar", failing(), { contentType: "x" })).rejects.toThrow("source broke");
+    expect(await readdir(join(root, "nar"))).toEqual([]);
+  });
+
+  it("replaces an existing object atomically", async () => {
+    const root = await tempDir("replace");
+    const blobs = new FileBlobStore(root);
+    await blobs.put("k", Buffer.from("one"), { contentType: "x" });
+    await blobs.put("k", Buffer.from("two"), { contentType: "x" });
+    expect(await readFile(join(root, "k"), "utf8")).toBe("two");
+  });
+
+  it.each([["../escape"], ["/etc/passwd"], ["a/../../b"], ["a\0b"], [""], ["a//b"]])("refuses the key %j, naming it", async (key) => {
+    const blobs = new FileBlobStore(await tempDir("keys"));
+    const error = await blobs.get(key).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(StoreError);
+    expect((error as StoreError).code).toBe("INVALID_KEY");
+    expect((error as StoreError).message).toContain(JSON.stringify(key));
+  });
+
+  it("treats a directory as an absent object and skips it in listings of files", async () => {
+    const root = await tempDir("dirs");
+    await mkdir(join(root, "nar", "sub"), { recursive: true });
+    await writeFile(join(root, "nar", "sub", "f"), "x");
+    const blobs = new FileBlobStore(root);
+    expect(await blobs.exists("nar/sub")).toBe(false);
+    const keys: string[] = [];
+    for await (const entry of blobs.list("nar/s")) keys.push(entry.key);
+    expect(keys).toEqual(["nar/sub/f"]);
+  });
+});
