@@ -1,0 +1,10 @@
+// Public API of @narwhal/local-store: a read-only view of a local Nix store (metadata from its SQLite database,
+// closures in topological order, NAR streams of path contents) and the parser for local store URLs.
+
+export { LocalStoreError, type LocalStoreErrorCode } from "./errors.js";
+export { type LocalStoreOptions, parseLocalStoreUrl } from "./local-store-url.js";
+export { type NixDatabaseMode } from "./nix-db.js";
+export { type LocalPathInfo } from "./path-info-query.js";
+export { type ClosureOptions } from "./closure.js";
+export { type TopoSortable, topoSort } from "./topo-sort.js";
+export { LocalStore, openLocalStore } from "./local-store.js";
