@@ -1,6 +1,6 @@
 // Renders a NAR listing the way `nix nar ls` does: plain names, `-l` long lines, `-R` recursion, `--json` nodes.
 // Works on the listing's tree (metadata only), so memory does not depend on the NAR's size.
-import type { NarListingNode, NarLsEntry } from "@narwhal/nar";
+import { formatNarLs, type NarListingNode, type NarLsEntry } from "@narwhal/nar";
 
 /** Finds the node at `subpath` ("/", "/bin/hello", "bin/hello"), or throws naming the path. */
 export function nodeAt(root: NarListingNode, subpath: string): NarListingNode {
@@ -56,4 +56,35 @@ export function lsJson(node: NarListingNode, recursive: boolean): unknown {
 
 function byBytes(a: string, b: string): number {
   return Buffer.compare(Buffer.from(a), Buffer.from(b));
+}
+
+/** The options `nar ls` and `store ls` share, with their help lines. */
+export const LS_OPTIONS = {
+  long: { type: "boolean", short: "l" },
+  recursive: { type: "boolean", short: "R" },
+  directory: { type: "boolean", short: "d" },
+  json: { type: "boolean" },
+} as const;
+
+export const LS_OPTION_HELP: ReadonlyArray<readonly [string, string]> = [
+  ["-l, --long", "show type, permissions and size"],
+  ["-R, --recursive", "list subdirectories recursively"],
+  ["-d, --directory", "show a directory itself, not its entries"],
+  ["--json", "print the listing node as JSON (Nix's .ls node format)"],
+];
+
+/** Prints the node at `subpath` of a listing as `nix nar ls` / `nix store ls` would, honouring LS_OPTIONS. */
+export function printListing(
+  root: NarListingNode,
+  subpath: string,
+  options: Record<string, unknown>,
+  out: NodeJS.WritableStream,
+): void {
+  const node = nodeAt(root, subpath);
+  if (options.json) {
+    out.write(`${JSON.stringify(lsJson(node, Boolean(options.recursive)))}\n`);
+    return;
+  }
+  const entries = lsEntries(node, subpath, { recursive: Boolean(options.recursive), directory: Boolean(options.directory) });
+  out.write(formatNarLs(entries, { long: Boolean(options.long) }));
 }
