@@ -57,23 +57,41 @@ async function* walkPath(root: Buffer, chunkSize: number): AsyncGenerator<NarWri
   }
 }
 
-/** Exactly `size` bytes of the file, in fresh chunks of at most `chunkSize`; refuses a file that changes meanwhile. */
+/**
+ * Exactly `size` bytes of the file, in fresh chunks of at most `chunkSize`; refuses a file that changes meanwhile.
+ * The next read is already in flight while the consumer handles the current chunk (read-ahead of one chunk), so
+ * file I/O on libuv's thread pool overlaps with hashing, compressing or writing.
+ */
 async function* readFileChunks(fsPath: Buffer, size: number, chunkSize: number): AsyncGenerator<Buffer, void, undefined> {
   const handle = await open(fsPath, constants.O_RDONLY | constants.O_NOFOLLOW);
   const changed = (what: string) =>
     new NarError("NAR_FILE_CHANGED", `cannot dump ${fsPath.toString()}: ${what} while it was being read (expected ${size} bytes)`, { path: fsPath.toString() });
-  try {
-    let remaining = size;
-    while (remaining > 0) {
-      const buffer = Buffer.allocUnsafe(Math.min(chunkSize, remaining));
-      const { bytesRead } = await handle.read(buffer, 0, buffer.length, null);
+  let position = 0;
+  const readNext = async (): Promise<Buffer> => {
+    const buffer = Buffer.allocUnsafe(Math.min(chunkSize, size - position));
+    const at = position;
+    position += buffer.length;
+    let filled = 0;
+    while (filled < buffer.length) {
+      const { bytesRead } = await handle.read(buffer, filled, buffer.length - filled, at + filled);
       if (bytesRead === 0) throw changed("the file shrank");
-      remaining -= bytesRead;
-      yield bytesRead === buffer.length ? buffer : buffer.subarray(0, bytesRead);
+      filled += bytesRead;
     }
-    const { bytesRead } = await handle.read(Buffer.alloc(1), 0, 1, null);
+    return buffer;
+  };
+  let pending: Promise<Buffer> | undefined;
+  try {
+    pending = size > 0 ? readNext() : undefined;
+    while (pending) {
+      const chunk = await pending;
+      pending = position < size ? readNext() : undefined;
+      yield chunk;
+    }
+    const { bytesRead } = await handle.read(Buffer.alloc(1), 0, 1, size);
     if (bytesRead !== 0) throw changed("the file grew");
   } finally {
+    // A read still in flight (consumer stopped early) must settle before the handle closes.
+    await pending?.catch(() => undefined);
     await handle.close();
   }
 }
