@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # narwhal's main job end to end on a fresh machine (no Nix, no AWS account): serialise a real directory as a
-# NAR, list and read it, restore it and prove the round trip by hash, then make a signing key pair.
+# NAR, list and read it, restore it and prove the round trip by hash, make a signing key pair, then push the
+# directory into a file:// binary cache with `store add` (signed) and read it back verified.
 # Run from the repository root after `pnpm install && pnpm build`: `pnpm demo`.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -35,5 +36,20 @@ step "refuse a corrupt NAR (the error you would see)"
 head -c 200 "$work/src.nar" > "$work/truncated.nar"
 if narwhal nar restore "$work/bad" < "$work/truncated.nar"; then echo "demo: truncated NAR accepted" >&2; exit 1; fi
 [ ! -e "$work/bad" ] && echo "(nothing was left at $work/bad)"
+
+step "push $src into a file:// binary cache (signed), as nix-store --add would name it"
+cache="file://$work/cache?compression=zstd&secret-key=$work/secret.key"
+path=$(narwhal store add "$src" --to "$cache")
+echo "$path"
+ls "$work/cache" "$work/cache/nar" | head -8
+
+step "read it back from the cache, signature and NAR hash verified"
+public=$(narwhal key convert-secret-to-public < "$work/secret.key")
+narwhal path-info --store "file://$work/cache" --trusted-public-keys "$public" "$path"
+narwhal store ls --store "file://$work/cache" --trusted-public-keys "$public" "$path" | head -5
+f=$(cd "$src" && find . -maxdepth 1 -type f | sort | head -1)
+narwhal store cat --store "file://$work/cache" --trusted-public-keys "$public" "$path/${f#./}" | cmp - "$src/$f"
+echo "(${f#./} read back from the cache equals the original)"
+printf 'again: '; narwhal store add "$src" --to "$cache" --json
 
 printf '\ndemo: all steps passed\n'

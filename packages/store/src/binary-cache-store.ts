@@ -16,7 +16,9 @@ import { StoreError, messageOf, objectName } from "./errors.js";
 import { LocalNarCache } from "./local-nar-cache.js";
 import { downloadNar, readCachedNar } from "./nar-download.js";
 import { formatBareRoot, listingNodeAt, readListingObject } from "./nar-listings.js";
-import { uploadPath, type AddToStoreResult, type PathInfoToAdd } from "./nar-upload.js";
+import {
+  publishPathInfo, uploadNarObject, uploadPath, type AddToStoreResult, type NarUploadContext, type PathInfoToAdd, type UploadedNar,
+} from "./nar-upload.js";
 import { NarInfoCache } from "./narinfo-cache.js";
 import { describeStoreUrl, openBlobStore, type OpenBlobStoreOptions } from "./open-blob-store.js";
 import { checkNarInfoTrust } from "./signature-policy.js";
@@ -271,19 +273,38 @@ export class BinaryCacheStore {
       const existing = await this.#existingNarInfo(info.storePath);
       if (existing !== undefined) return { narInfo: existing, added: false, narUploaded: false };
     }
-    const written = await uploadPath(
-      {
-        blobs: this.#blobs,
-        settings: this.#settings,
-        storeUrl: this.#url,
-        hasNarInfo: (reference) => this.#narInfoExists(reference),
-      },
-      info,
-      nar,
-    );
+    const written = await uploadPath(this.#uploadContext(), info, nar);
     const { narUploaded, ...narInfo } = written;
     this.#narInfos.remember(info.storePath.hashPart, narInfo);
     return { narInfo, added: true, narUploaded };
+  }
+
+  /**
+   * First half of addToStore, for bulk copies that upload NARs in any order: streams and verifies the NAR into
+   * `nar/<nix32 NarHash>.nar<ext>` (or only verifies it when that object exists) and writes no narinfo. References
+   * are not checked here; publishPathInfo checks them.
+   */
+  async uploadNar(request: Omit<AddToStoreRequest, "repair">): Promise<UploadedNar> {
+    return uploadNarObject(this.#uploadContext(), request.info, request.nar);
+  }
+
+  /**
+   * Second half of addToStore: once every reference has a narinfo, writes the listing, debuginfo links and the
+   * signed narinfo (last). Fails with REFERENCE_MISSING, writing nothing, while a reference lacks its narinfo.
+   */
+  async publishPathInfo(uploaded: UploadedNar): Promise<AddToStoreResult> {
+    const { narUploaded, ...narInfo } = await publishPathInfo(this.#uploadContext(), uploaded);
+    this.#narInfos.remember(uploaded.info.storePath.hashPart, narInfo);
+    return { narInfo, added: true, narUploaded };
+  }
+
+  #uploadContext(): NarUploadContext {
+    return {
+      blobs: this.#blobs,
+      settings: this.#settings,
+      storeUrl: this.#url,
+      hasNarInfo: (reference) => this.#narInfoExists(reference),
+    };
   }
 
   /** Like isValidPath, but a remembered miss is asked again (another writer may have added it since). */

@@ -14,7 +14,7 @@ export {
   type StoreInfo,
   type AddToStoreRequest,
 } from "./binary-cache-store.js";
-export type { PathInfoToAdd, AddToStoreResult } from "./nar-upload.js";
+export type { PathInfoToAdd, AddToStoreResult, UploadedNar } from "./nar-upload.js";
 export { NAR_CONTENT_TYPE, NARINFO_CONTENT_TYPE, LISTING_CONTENT_TYPE } from "./nar-upload.js";
 export { CACHE_INFO_KEY, CACHE_INFO_CONTENT_TYPE } from "./cache-info.js";
 export { LOG_CONTENT_TYPE, buildLogKey } from "./build-logs.js";

@@ -49,10 +49,32 @@ export interface NarUploadContext {
   hasNarInfo(path: StorePath): Promise<boolean>;
 }
 
+/**
+ * A path whose NAR is stored (or was found stored) but whose narinfo is not written yet: the first half of
+ * addToStore. Hand it to publishPathInfo once every reference has a narinfo.
+ */
+export interface UploadedNar {
+  readonly info: PathInfoToAdd;
+  /** The NAR object's key, `nar/<nix32 NarHash>.nar<ext>`. */
+  readonly narKey: string;
+  readonly compression: string;
+  readonly fileHash?: Hash;
+  readonly fileSize?: number;
+  /** False when the object already existed (dedup) and nothing was uploaded. */
+  readonly narUploaded: boolean;
+  readonly listing: NarListing;
+}
+
+/** All of addToStore after the "already valid" check: references first, then the NAR, then the narinfo. */
 export async function uploadPath(context: NarUploadContext, info: PathInfoToAdd, nar: AsyncIterable<Uint8Array>): Promise<NarInfo & { narUploaded: boolean }> {
-  const { blobs, settings, storeUrl } = context;
-  const narInfoKey = narInfoFileFor(info.storePath);
-  checkClaims(info, storeUrl);
+  checkClaims(info, context.storeUrl);
+  await checkReferences(context, info);
+  return publishPathInfo(context, await uploadNarObject(context, info, nar));
+}
+
+/** Every reference other than the path itself must have a narinfo; the error names the first that does not. */
+async function checkReferences(context: NarUploadContext, info: PathInfoToAdd): Promise<void> {
+  const { storeUrl } = context;
   for (const reference of info.references) {
     if (reference.equals(info.storePath)) continue;
     if (!(await context.hasNarInfo(reference))) {
@@ -63,7 +85,16 @@ export async function uploadPath(context: NarUploadContext, info: PathInfoToAdd,
       );
     }
   }
-  const secretKeys = await loadSigningKeys(settings, storeUrl);
+}
+
+/**
+ * Phase one: streams the NAR (verified against NarHash/NarSize, parsed for its listing, compressed) into
+ * `nar/<nix32 NarHash>.nar<ext>`, or only verifies it when that object exists. Writes no narinfo.
+ */
+export async function uploadNarObject(context: NarUploadContext, info: PathInfoToAdd, nar: AsyncIterable<Uint8Array>): Promise<UploadedNar> {
+  const { blobs, settings, storeUrl } = context;
+  checkClaims(info, storeUrl);
+  await loadSigningKeys(settings, storeUrl); // a bad key file fails before any upload
   const compression = settings.compression;
   const narKey = `nar/${formatHash(info.narHash, "nix32", { prefix: false })}.nar${narExtension(compression)}`;
 
@@ -88,8 +119,22 @@ export async function uploadPath(context: NarUploadContext, info: PathInfoToAdd,
     fileSize = file.size;
     fileHash = file.hash;
   }
-  const listing = verified.listing();
+  return {
+    info, narKey, compression, narUploaded: !alreadyThere, listing: verified.listing(),
+    ...(fileHash === undefined ? {} : { fileHash }),
+    ...(fileSize === undefined ? {} : { fileSize }),
+  };
+}
 
+/**
+ * Phase two: checks that every reference has a narinfo, writes the listing and debuginfo links, then the signed
+ * narinfo, last. Refused (nothing written) while a reference is missing.
+ */
+export async function publishPathInfo(context: NarUploadContext, uploaded: UploadedNar): Promise<NarInfo & { narUploaded: boolean }> {
+  const { blobs, settings, storeUrl } = context;
+  const { info, narKey, listing } = uploaded;
+  await checkReferences(context, info);
+  const secretKeys = await loadSigningKeys(settings, storeUrl);
   if (settings["write-nar-listing"]) {
     const key = `${info.storePath.hashPart}.ls`;
     await guard(key, storeUrl, "write", () => blobs.put(key, Buffer.from(formatNarListing(listing)), { contentType: LISTING_CONTENT_TYPE }));
@@ -99,9 +144,9 @@ export async function uploadPath(context: NarUploadContext, info: PathInfoToAdd,
   const narInfo: NarInfo = {
     storePath: info.storePath,
     url: narKey,
-    compression,
-    ...(fileHash === undefined ? {} : { fileHash }),
-    ...(fileSize === undefined ? {} : { fileSize }),
+    compression: uploaded.compression,
+    ...(uploaded.fileHash === undefined ? {} : { fileHash: uploaded.fileHash }),
+    ...(uploaded.fileSize === undefined ? {} : { fileSize: uploaded.fileSize }),
     narHash: info.narHash,
     narSize: info.narSize,
     references: [...info.references],
@@ -111,9 +156,10 @@ export async function uploadPath(context: NarUploadContext, info: PathInfoToAdd,
   };
   const signatures = new Set([...(info.sigs ?? []), ...signWithKeys(secretKeys, fingerprint(narInfo))]);
   narInfo.sigs = [...signatures].sort();
+  const narInfoKey = narInfoFileFor(info.storePath);
   const text = formatNarInfo(narInfo);
   await guard(narInfoKey, storeUrl, "write", () => blobs.put(narInfoKey, Buffer.from(text), { contentType: NARINFO_CONTENT_TYPE }));
-  return { ...narInfo, narUploaded: !alreadyThere };
+  return { ...narInfo, narUploaded: uploaded.narUploaded };
 }
 
 function checkClaims(info: PathInfoToAdd, storeUrl: string): void {

@@ -120,6 +120,24 @@ describe("adding and reading paths", () => {
     expect(added.narInfo.references.map((reference) => reference.path)).toEqual([dependency.path, path.path]);
   });
 
+  it("in two phases, stores the NAR first and publishes the narinfo only once its reference has one", async () => {
+    const { dir, store } = await newCache();
+    const dependency = fakeStorePath("two-phase-dep");
+    const nar = await narOfFiles({ a: "refers to dep" });
+    const path = fakeStorePath("two-phase");
+    const uploaded = await store.uploadNar({ info: pathInfoFor(path, nar, [dependency]), nar: chunksOf(nar) });
+    expect(uploaded.narUploaded).toBe(true);
+    expect((await filesUnder(dir)).filter((file) => file.endsWith(".narinfo"))).toEqual([]);
+    expect(await store.blobs.exists(uploaded.narKey)).toBe(true);
+    expect((await storeError(store.publishPathInfo(uploaded))).code).toBe("REFERENCE_MISSING");
+    expect(await store.isValidPath(path)).toBe(false);
+    const depNar = await narOfFiles({ d: "two-phase dep" });
+    await store.publishPathInfo(await store.uploadNar({ info: pathInfoFor(dependency, depNar), nar: chunksOf(depNar) }));
+    const published = await store.publishPathInfo(uploaded);
+    expect(published.narInfo.url).toBe(uploaded.narKey);
+    expect((await store.queryPathInfo(path))?.references.map((reference) => reference.path)).toEqual([dependency.path]);
+  });
+
   it("leaves no narinfo and no NAR when the NAR source throws midway", async () => {
     const { dir, store } = await newCache();
     const nar = await narOfFiles({ big: Buffer.alloc(300_000, 7) });

@@ -42,7 +42,8 @@ describe.skipIf(!hasNix)("real Nix reads what we write", () => {
   });
 
   async function addAll(store: BinaryCacheStore): Promise<void> {
-    for (const info of nixPathInfo(paths)) {
+    // nix path-info lists paths sorted by name; add them in `paths` order (references first)
+    for (const info of nixPathInfo(paths).sort((a, b) => paths.indexOf(a.storePath.path) - paths.indexOf(b.storePath.path))) {
       const result = await store.addToStore({ info, nar: dumpPath(info.storePath.path) });
       expect(result.added).toBe(true);
     }

@@ -1,0 +1,87 @@
+// Shared by the copy tests: a small closure with shared dependencies built by real Nix (no sandbox), a cache
+// consistency check, and RGW buckets through @narwhal/s3 (a devDependency of the CLI).
+
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { BinaryCacheStore } from "@narwhal/store";
+
+export const hasNixStore = spawnSync("nix-store", ["--version"], { stdio: "ignore" }).status === 0;
+if (!hasNixStore && process.env.CI) throw new Error("nix-store is not on PATH but CI is set: the copy tests need real Nix");
+export const rgwEndpoint = process.env.S3_ENDPOINT ?? "";
+if (rgwEndpoint === "" && process.env.CI) throw new Error("S3_ENDPOINT is not set but CI is: the copy tests need RGW");
+
+export function nixOut(command: string, args: readonly string[]): string {
+  const extra = command === "nix" ? ["--extra-experimental-features", "nix-command"] : [];
+  const result = spawnSync(command, [...extra, ...args], {
+    encoding: "utf8", maxBuffer: 1 << 30,
+    env: { ...process.env, XDG_CACHE_HOME: mkdtempSync(join(tmpdir(), "narwhal-copy-xdg-")) },
+  });
+  if (result.status !== 0) throw new Error(`${command} ${args.join(" ")} exited ${result.status}:\n${result.stderr}`);
+  return result.stdout.trim();
+}
+
+/**
+ * Builds base <- lib <- {app1, app2} (app1 also refers to base and itself) plus a `payload` of `payloadBytes`
+ * random-ish bytes that app2 refers to. Returns the two roots and the whole closure.
+ */
+export function buildClosure(label: string, payloadBytes = 4096): { roots: string[]; closure: string[] } {
+  const dir = mkdtempSync(join(tmpdir(), "narwhal-copy-nix-"));
+  const file = join(dir, "closure.nix");
+  writeFileSync(file, `
+let
+  sh = "/bin/sh";
+  mk = name: script: derivation { inherit name; system = builtins.currentSystem; builder = sh; args = [ "-c" script ]; PATH = "/usr/bin:/bin"; };
+  base = builtins.toFile "narwhal-copy-base-${label}" "base ${label}";
+  payload = mk "narwhal-copy-payload-${label}" "head -c ${payloadBytes} /dev/urandom > $out";
+  lib = mk "narwhal-copy-lib-${label}" "mkdir -p $out/lib; echo \${base} > $out/lib/base-ref";
+  app1 = mk "narwhal-copy-app1-${label}" "mkdir -p $out/bin; echo \${lib} \${base} $out > $out/bin/app1; ln -s \${lib}/lib $out/lib";
+  app2 = mk "narwhal-copy-app2-${label}" "mkdir -p $out; echo \${lib} \${payload} > $out/refs";
+in [ app1 app2 ]
+`);
+  const roots = nixOut("nix-build", ["--no-out-link", file]).split("\n").filter(Boolean);
+  const closure = nixOut("nix-store", ["-qR", ...roots]).split("\n").filter(Boolean);
+  return { roots, closure };
+}
+
+/** Every narinfo's NAR exists and every reference has a narinfo; returns the problems (empty = consistent). */
+export async function cacheProblems(url: string): Promise<string[]> {
+  const store = await BinaryCacheStore.open(url, { requireSigs: false, createCacheInfo: false });
+  const problems: string[] = [];
+  const hashParts = new Set<string>();
+  for await (const hashPart of store.listNarInfos()) hashParts.add(hashPart);
+  for (const hashPart of hashParts) {
+    const info = await narInfoByHash(store, hashPart);
+    if (!(await store.blobs.exists(info.url))) problems.push(`${hashPart}.narinfo: NAR ${info.url} missing`);
+    for (const reference of info.references) if (!hashParts.has(reference.hashPart)) problems.push(`${hashPart}.narinfo: reference ${reference.path} has no narinfo`);
+  }
+  return problems;
+}
+
+async function narInfoByHash(store: BinaryCacheStore, hashPart: string): Promise<{ url: string; references: { hashPart: string; path: string }[] }> {
+  const object = await store.blobs.get(`${hashPart}.narinfo`);
+  const parts: Buffer[] = [];
+  for await (const part of object!.body) parts.push(part);
+  const lines = Buffer.concat(parts).toString("utf8").split("\n");
+  const url = lines.find((line) => line.startsWith("URL: "))!.slice(5);
+  const references = (lines.find((line) => line.startsWith("References: "))?.slice(12).split(" ").filter(Boolean) ?? [])
+    .map((base) => ({ hashPart: base.slice(0, 32), path: `${store.settings.store}/${base}` }));
+  return { url, references };
+}
+
+export function rgwUrl(bucket: string, ...settings: string[]): string {
+  return `s3://${bucket}?${[`endpoint=${encodeURIComponent(rgwEndpoint)}`, ...settings].join("&")}`;
+}
+
+interface S3Admin {
+  ensureBucket(url: string): Promise<unknown>;
+  setPublicReadPolicy(url: string): Promise<unknown>;
+  deleteBucket(url: string): Promise<unknown>;
+  S3BlobStore: { fromUrl(url: string): { listMultipartUploads(prefix?: string): AsyncIterable<{ key: string }>; list(prefix?: string): AsyncIterable<{ key: string }>; delete(key: string): Promise<void>; close(): void } };
+}
+
+/** @narwhal/s3, loaded only by the tests that talk to S3. */
+export async function s3Admin(): Promise<S3Admin> {
+  return (await import("@narwhal/s3")) as S3Admin;
+}

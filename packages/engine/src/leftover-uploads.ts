@@ -1,0 +1,50 @@
+// Cleans up after a killed run: multipart uploads of NAR objects that were started but never completed or aborted.
+// Rule: abort a pending upload under `nar/` when this run is about to upload that same NAR, or when it is older
+// than the stale age (default 24 h). Nothing else is touched, so concurrent writers of other NARs are safe.
+
+import type { BlobStore } from "@narwhal/store";
+
+export const DEFAULT_STALE_UPLOAD_AGE_MS = 24 * 60 * 60 * 1000;
+
+interface PendingUpload {
+  readonly key: string;
+  readonly uploadId: string;
+  readonly initiated?: Date;
+}
+
+/** The multipart maintenance the S3 transport offers; other transports have nothing to clean. */
+interface MultipartMaintenance {
+  listMultipartUploads(prefix?: string): AsyncIterable<PendingUpload>;
+  abortMultipartUpload(key: string, uploadId: string): Promise<void>;
+}
+
+function hasMultipartMaintenance(blobs: BlobStore): blobs is BlobStore & MultipartMaintenance {
+  const candidate = blobs as Partial<MultipartMaintenance>;
+  return typeof candidate.listMultipartUploads === "function" && typeof candidate.abortMultipartUpload === "function";
+}
+
+const NAR_KEY = /^nar\/([0-9a-z]{52})\.nar/;
+
+/**
+ * Aborts the leftover uploads the rule selects; `narHashesToUpload` are nix32 NarHashes (no prefix) of the NARs
+ * this run will upload. Returns how many were aborted.
+ */
+export async function abortLeftoverUploads(
+  blobs: BlobStore,
+  narHashesToUpload: ReadonlySet<string>,
+  staleAgeMs: number = DEFAULT_STALE_UPLOAD_AGE_MS,
+  now: Date = new Date(),
+): Promise<number> {
+  if (!hasMultipartMaintenance(blobs)) return 0;
+  let aborted = 0;
+  for await (const upload of blobs.listMultipartUploads("nar/")) {
+    const match = NAR_KEY.exec(upload.key);
+    if (match === null) continue;
+    const ours = narHashesToUpload.has(match[1]!);
+    const stale = upload.initiated !== undefined && now.getTime() - upload.initiated.getTime() >= staleAgeMs;
+    if (!ours && !stale) continue;
+    await blobs.abortMultipartUpload(upload.key, upload.uploadId);
+    aborted++;
+  }
+  return aborted;
+}
