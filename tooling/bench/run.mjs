@@ -6,6 +6,8 @@ const here = fileURLToPath(new URL(".", import.meta.url));
 const root = fileURLToPath(new URL("../..", import.meta.url));
 const steps = [
   ["node", [`${here}nar-dump.mjs`]],
+  ["node", [`${here}fetch.mjs`]],
+  ["node", [`${here}upload.mjs`]],
   ["pnpm", ["--silent", "--filter", "@narwhal/codec-bench", "--if-present", "run", "bench"]],
 ];
 let failed = 0;

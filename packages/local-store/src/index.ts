@@ -1,5 +1,5 @@
 // Public API of @narwhal/local-store: a read-only view of a local Nix store (metadata from its SQLite database,
-// closures in topological order, NAR streams of path contents) and the parser for local store URLs.
+// closures in topological order, NAR streams of path contents), the local store URL parser, and path registration.
 
 export { LocalStoreError, type LocalStoreErrorCode } from "./errors.js";
 export { type LocalStoreOptions, parseLocalStoreUrl } from "./local-store-url.js";
@@ -8,3 +8,4 @@ export { type LocalPathInfo } from "./path-info-query.js";
 export { type ClosureOptions } from "./closure.js";
 export { type TopoSortable, topoSort } from "./topo-sort.js";
 export { LocalStore, openLocalStore } from "./local-store.js";
+export { LocalStoreRegistry, openLocalStoreRegistry, NIX_DB_SCHEMA_VERSION, type PathRegistration } from "./nix-db-writer.js";

@@ -14,6 +14,12 @@ import { storeCat } from "./store-cat.js";
 import { log } from "./log.js";
 import { storeCopyLog } from "./store-copy-log.js";
 import { benchCodecs } from "./bench-codecs.js";
+import { copyCommand } from "./copy.js";
+import { storeAdd } from "./store-add.js";
+import { fetch } from "./fetch.js";
+import { storeVerify } from "./store-verify.js";
+import { storeSign } from "./store-sign.js";
+import { storeGc } from "./store-gc.js";
 
 export const commands: readonly Command[] = [
   narDumpPath,
@@ -29,5 +35,11 @@ export const commands: readonly Command[] = [
   storeCat,
   log,
   storeCopyLog,
+  storeAdd,
+  copyCommand,
+  fetch,
+  storeVerify,
+  storeSign,
+  storeGc,
   benchCodecs,
 ];

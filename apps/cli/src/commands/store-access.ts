@@ -30,7 +30,8 @@ export function trustedKeysFromNixConf(texts: readonly string[]): string {
   return keys.join(" ");
 }
 
-function defaultTrustedKeys(): string {
+/** Trusted keys from /etc/nix/nix.conf (or $NIX_CONF_DIR) and NIX_CONFIG. */
+export function defaultTrustedKeys(): string {
   const texts: string[] = [];
   try {
     texts.push(readFileSync(process.env["NIX_CONF_DIR"] ? `${process.env["NIX_CONF_DIR"]}/nix.conf` : "/etc/nix/nix.conf", "utf8"));

@@ -1,0 +1,85 @@
+// Copies paths (with their closure) from a binary cache into a local Nix store (`local?root=DIR`): fetch, verify,
+// restore beside the target and rename, then register each path in the store's database. Used by `narwhal copy`.
+import { openLocalStoreRegistry } from "@narwhal/local-store";
+import { copyClosureToLocalStore, type CopyProgress } from "@narwhal/fetch";
+import type { CommandContext } from "../command.js";
+import { ProgressLine } from "../progress-line.js";
+import { UsageError } from "../usage-error.js";
+import { openStoreForReading } from "./store-access.js";
+
+export interface CopyToLocalOptions {
+  from: string;
+  to: string;
+  paths: string[];
+  jobs?: number;
+  recursive: boolean;
+  json: boolean;
+  trustedPublicKeys?: string;
+  requireSigs: boolean;
+}
+
+/** Opens a cache for reading with the same trust defaults as the store commands (flag, else nix.conf). */
+export function openSourceCache(url: string, trustedPublicKeys: string | undefined, requireSigs: boolean): ReturnType<typeof openStoreForReading> {
+  return openStoreForReading({
+    store: url,
+    ...(trustedPublicKeys === undefined ? {} : { "trusted-public-keys": trustedPublicKeys }),
+    "no-require-sigs": !requireSigs,
+  });
+}
+
+/** `12.3 MiB` style sizes for progress lines and summaries. */
+export function formatBytes(bytes: number): string {
+  const units = ["B", "KiB", "MiB", "GiB", "TiB"];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return unit === 0 ? `${bytes} B` : `${value.toFixed(1)} ${units[unit]}`;
+}
+
+/** Parses --jobs: a positive integer. */
+export function parseJobs(value: unknown): number | undefined {
+  if (value === undefined) return undefined;
+  const jobs = Number(value);
+  if (!Number.isInteger(jobs) || jobs < 1) throw new UsageError(`--jobs must be a positive integer, got '${String(value)}'`);
+  return jobs;
+}
+
+/** Returns the exit status (0 when every path was copied). */
+export async function copyToLocalStore(ctx: CommandContext, opts: CopyToLocalOptions): Promise<number> {
+  const store = await openSourceCache(opts.from, opts.trustedPublicKeys, opts.requireSigs);
+  const registry = openLocalStoreRegistry(opts.to);
+  const progress = new ProgressLine(ctx.stderr);
+  const started = Date.now();
+  try {
+    const result = await copyClosureToLocalStore(store, registry, opts.paths, {
+      ...(opts.jobs === undefined ? {} : { jobs: opts.jobs }),
+      recursive: opts.recursive,
+      onProgress: (p: CopyProgress) => progress.update(`copying ${p.pathsDone}/${p.pathsTotal} paths, ${formatBytes(p.narBytesDone)} / ${formatBytes(p.narBytesTotal)}`),
+    });
+    progress.done();
+    const seconds = (Date.now() - started) / 1000;
+    const narBytes = result.copied.reduce((sum, item) => sum + item.narSize, 0);
+    if (opts.json) {
+      ctx.stdout.write(`${JSON.stringify({
+        from: store.url,
+        to: opts.to,
+        copied: result.copied.map((item) => ({ path: item.storePath, narSize: item.narSize, fileSize: item.fileSize ?? null, compression: item.compression })),
+        alreadyValid: result.alreadyValid,
+        failed: result.failed.map((item) => ({ path: item.storePath, code: (item.error as { code?: string }).code ?? "ERROR", message: item.error.message })),
+        skipped: result.skipped,
+        narBytes,
+        seconds,
+      })}\n`);
+    } else {
+      for (const failure of result.failed) ctx.stderr.write(`narwhal: error: ${failure.error.message}\n`);
+      ctx.stderr.write(`copied ${result.copied.length} paths (${formatBytes(narBytes)} NAR) in ${seconds.toFixed(1)} s${result.failed.length > 0 ? `; ${result.failed.length} failed, ${result.skipped.length} not attempted` : ""}\n`);
+    }
+    return result.failed.length === 0 ? 0 : 1;
+  } finally {
+    progress.done();
+    registry.close();
+  }
+}

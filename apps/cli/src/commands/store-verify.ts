@@ -1,0 +1,42 @@
+// `narwhal store verify --store URL [--all | PATH...]`: checks signatures, NAR presence, FileSize/FileHash,
+// NarSize/NarHash and references of narinfos (with --all also orphan NARs and incomplete uploads); exit 1 on damage.
+import { verifyCache } from "@narwhal/cache-maintenance";
+import type { Command } from "../command.js";
+import { ProgressLine } from "../progress-line.js";
+import { UsageError } from "../usage-error.js";
+import { openStoreForReading, STORE_OPTION, TRUST_HELP, TRUST_OPTIONS } from "./store-access.js";
+import { parseJobs } from "./copy-to-local.js";
+
+export const storeVerify: Command = {
+  words: ["store", "verify"],
+  summary: "verify every object of a binary cache (signatures, hashes, sizes, references)",
+  usage: "store verify --store URL [--all | PATH...] [--trusted-public-keys KEYS | --no-require-sigs] [--jobs N] [--json]",
+  description: "Exits with status 1 when anything is damaged (orphan NARs and incomplete uploads are reported but are not damage).",
+  options: { ...STORE_OPTION, ...TRUST_OPTIONS, all: { type: "boolean" }, json: { type: "boolean" }, jobs: { type: "string" } },
+  optionHelp: [
+    ["--store URL", "the binary cache"], ["--all", "check every narinfo, and look for orphan NARs and incomplete uploads"],
+    ["--jobs N", "narinfos checked at once (default 4)"], ["--json", "print the report as JSON"], ...TRUST_HELP,
+  ],
+  arity: [0, Infinity],
+  async run({ args, options, stdout, stderr }) {
+    if ((options.all === true) === args.length > 0) throw new UsageError("store verify: give either --all or one or more store paths");
+    const jobs = parseJobs(options.jobs);
+    const store = await openStoreForReading(options);
+    const progress = new ProgressLine(stderr);
+    const report = await verifyCache(store, {
+      ...(options.all === true ? {} : { paths: args }),
+      ...(jobs === undefined ? {} : { jobs }),
+      onChecked: (checked, total) => progress.update(`verifying ${checked}/${total} narinfos`),
+    });
+    progress.done();
+    if (options.json === true) {
+      stdout.write(`${JSON.stringify(report)}\n`);
+    } else {
+      for (const problem of report.problems) stdout.write(`damaged: ${problem.key}: ${problem.message}\n`);
+      for (const orphan of report.orphanNars) stdout.write(`orphan NAR: ${orphan.key} (${orphan.size} bytes)\n`);
+      for (const upload of report.incompleteUploads) stdout.write(`incomplete multipart upload: ${upload.key} (${upload.uploadId})\n`);
+      stdout.write(`${report.checked} narinfos checked, ${report.valid} valid, ${report.problems.length} problems\n`);
+    }
+    return report.problems.length === 0 ? 0 : 1;
+  },
+};

@@ -1,0 +1,17 @@
+// Public API of @narwhal/fetch: fetch one store path or a closure from any Nix binary cache without Nix, verifying
+// signatures, hashes, sizes and content addresses, restoring safely, and copying into a local Nix store.
+
+export { FetchError, type FetchErrorCode } from "./errors.js";
+export { fetchPath, requirePathInfo, type FetchPathOptions, type FetchedPath } from "./fetch-path.js";
+export { queryClosure, type QueryClosureOptions } from "./query-closure.js";
+export { restoreBeside, type RestoreBesideOptions } from "./restore-beside.js";
+export { ContentAddressCheck } from "./content-address-check.js";
+export { canonicaliseStoreTree } from "./canonicalise.js";
+export {
+  copyClosureToLocalStore,
+  type CopyFailure,
+  type CopyProgress,
+  type CopyToLocalStoreOptions,
+  type CopyToLocalStoreResult,
+} from "./copy-to-local-store.js";
+export { JobPool } from "./job-pool.js";
