@@ -47,6 +47,7 @@ describe.skipIf(!hasNixStore || rgwEndpoint === "")("narwhal copy into RGW", () 
     const bucket = await freshBucket(compression.replace(/[^a-z0-9]/g, ""), true);
     const result = await narwhal(["copy", "--to", rgwUrl(bucket, `compression=${compression}`, `secret-key=${secretKey}`), "--json", ...roots]);
     expect(result.stderr).not.toContain("narwhal:");
+    expect(result.stderr).not.toContain("NodeVersionSupportWarning");
     expect(result.status).toBe(0);
     expect(JSON.parse(result.stdout.toString())).toMatchObject({ copied: closure.length, failed: [] });
     const root = mkdtempSync(join(work, "nix-root-"));
