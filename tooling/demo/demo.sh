@@ -52,4 +52,13 @@ narwhal store cat --store "file://$work/cache" --trusted-public-keys "$public" "
 echo "(${f#./} read back from the cache equals the original)"
 printf 'again: '; narwhal store add "$src" --to "$cache" --json
 
+step "fetch it out of the cache as a consumer without Nix would, and check the tree"
+narwhal fetch --from "file://$work/cache" --trusted-public-keys "$public" "$path" --out "$work/fetched"
+c=$(narwhal hash path --base32 "$work/fetched")
+echo "fetched  sha256:$c"
+[ "$a" = "$c" ] || { echo "demo: fetched tree differs from the source" >&2; exit 1; }
+
+step "verify the whole cache"
+narwhal store verify --store "file://$work/cache" --trusted-public-keys "$public" --all
+
 printf '\ndemo: all steps passed\n'
