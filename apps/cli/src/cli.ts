@@ -3,7 +3,7 @@
 import { parseArgs } from "node:util";
 import type { Command, CommandContext } from "./command.js";
 import { UsageError } from "./usage-error.js";
-import { commands } from "./commands/index.js";
+import { commands, loadAllCommands, type CommandEntry } from "./commands/index.js";
 import { VERSION } from "./version.js";
 
 export interface CliIo {
@@ -38,11 +38,11 @@ async function dispatch(argv: string[], io: CliIo): Promise<number> {
   if (argv.length === 0 || argv[0] === "--help" || argv[0] === "-h" || argv[0] === "help") {
     const topic = argv[0] === "help" ? argv.slice(1) : [];
     if (topic.length > 0) {
-      const { command } = findCommand(topic);
-      if (!command) throw new UsageError(`unknown command '${topic.join(" ")}'`);
-      io.stdout.write(commandHelp(command));
+      const { entry } = findCommand(topic);
+      if (!entry) throw new UsageError(`unknown command '${topic.join(" ")}'`);
+      io.stdout.write(commandHelp(await entry.load()));
     } else {
-      io.stdout.write(overview());
+      io.stdout.write(overview(await loadAllCommands()));
     }
     return 0;
   }
@@ -51,15 +51,16 @@ async function dispatch(argv: string[], io: CliIo): Promise<number> {
     return 0;
   }
   const words = argv.filter((a) => !a.startsWith("-"));
-  const { command, used } = findCommand(words);
-  if (!command) {
-    const group = commands.filter((c) => c.words[0] === words[0]);
+  const { entry, used } = findCommand(words);
+  if (!entry) {
+    const group = await Promise.all(commands.filter((c) => c.words[0] === words[0]).map((c) => c.load()));
     if (group.length > 0 && (words.length === 1 || argv.includes("--help") || argv.includes("-h"))) {
       io.stdout.write(groupHelp(words[0]!, group));
       return words.length === 1 && !argv.includes("--help") && !argv.includes("-h") ? 2 : 0;
     }
     throw new UsageError(`unknown command '${words.slice(0, 2).join(" ") || argv[0]}'`);
   }
+  const command = await entry.load();
   const rest = removeWords(argv, used);
   let parsed;
   try {
@@ -90,12 +91,12 @@ async function dispatch(argv: string[], io: CliIo): Promise<number> {
   return status ?? 0;
 }
 
-function findCommand(words: string[]): { command: Command | undefined; used: number } {
-  let best: Command | undefined;
+function findCommand(words: string[]): { entry: CommandEntry | undefined; used: number } {
+  let best: CommandEntry | undefined;
   for (const c of commands) {
     if (c.words.every((w, i) => words[i] === w) && (!best || c.words.length > best.words.length)) best = c;
   }
-  return { command: best, used: best?.words.length ?? 0 };
+  return { entry: best, used: best?.words.length ?? 0 };
 }
 
 /** Removes the first `count` non-option words (the command words) from argv. */
@@ -121,7 +122,7 @@ function oneLine(error: Error): string {
   return error.message.split("\n").map((l) => l.trim()).filter(Boolean).join("; ");
 }
 
-function overview(): string {
+function overview(commands: readonly Command[]): string {
   const width = Math.max(...commands.map((c) => c.words.join(" ").length));
   const lines = commands.map((c) => `  ${c.words.join(" ").padEnd(width)}  ${c.summary}`);
   return [

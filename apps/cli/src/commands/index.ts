@@ -1,45 +1,37 @@
-// Every narwhal command, in the order `narwhal --help` lists them.
+// Every narwhal command, in the order `narwhal --help` lists them. Each is loaded only when it runs, so a command
+// pays the start-up cost of its own packages only (`nar dump-path` never loads the AWS SDK or the codecs' addons).
 import type { Command } from "../command.js";
-import { narDumpPath } from "./nar-dump-path.js";
-import { narRestore } from "./nar-restore.js";
-import { narLs } from "./nar-ls.js";
-import { narCat } from "./nar-cat.js";
-import { hashPath } from "./hash-path.js";
-import { keyGenerateSecret } from "./key-generate-secret.js";
-import { keyConvertSecretToPublic } from "./key-convert-secret-to-public.js";
-import { storeInfo } from "./store-info.js";
-import { pathInfo } from "./path-info.js";
-import { storeLs } from "./store-ls.js";
-import { storeCat } from "./store-cat.js";
-import { log } from "./log.js";
-import { storeCopyLog } from "./store-copy-log.js";
-import { benchCodecs } from "./bench-codecs.js";
-import { copyCommand } from "./copy.js";
-import { storeAdd } from "./store-add.js";
-import { fetch } from "./fetch.js";
-import { storeVerify } from "./store-verify.js";
-import { storeSign } from "./store-sign.js";
-import { storeGc } from "./store-gc.js";
 
-export const commands: readonly Command[] = [
-  narDumpPath,
-  narRestore,
-  narLs,
-  narCat,
-  hashPath,
-  keyGenerateSecret,
-  keyConvertSecretToPublic,
-  storeInfo,
-  pathInfo,
-  storeLs,
-  storeCat,
-  log,
-  storeCopyLog,
-  storeAdd,
-  copyCommand,
-  fetch,
-  storeVerify,
-  storeSign,
-  storeGc,
-  benchCodecs,
+export interface CommandEntry {
+  /** The words that select the command; the loaded Command's `words` must be the same (a test checks). */
+  readonly words: readonly string[];
+  load(): Promise<Command>;
+}
+
+export const commands: readonly CommandEntry[] = [
+  { words: ["nar", "dump-path"], load: async () => (await import("./nar-dump-path.js")).narDumpPath },
+  { words: ["nar", "restore"], load: async () => (await import("./nar-restore.js")).narRestore },
+  { words: ["nar", "ls"], load: async () => (await import("./nar-ls.js")).narLs },
+  { words: ["nar", "cat"], load: async () => (await import("./nar-cat.js")).narCat },
+  { words: ["hash", "path"], load: async () => (await import("./hash-path.js")).hashPath },
+  { words: ["key", "generate-secret"], load: async () => (await import("./key-generate-secret.js")).keyGenerateSecret },
+  { words: ["key", "convert-secret-to-public"], load: async () => (await import("./key-convert-secret-to-public.js")).keyConvertSecretToPublic },
+  { words: ["store", "info"], load: async () => (await import("./store-info.js")).storeInfo },
+  { words: ["path-info"], load: async () => (await import("./path-info.js")).pathInfo },
+  { words: ["store", "ls"], load: async () => (await import("./store-ls.js")).storeLs },
+  { words: ["store", "cat"], load: async () => (await import("./store-cat.js")).storeCat },
+  { words: ["log"], load: async () => (await import("./log.js")).log },
+  { words: ["store", "copy-log"], load: async () => (await import("./store-copy-log.js")).storeCopyLog },
+  { words: ["store", "add"], load: async () => (await import("./store-add.js")).storeAdd },
+  { words: ["copy"], load: async () => (await import("./copy.js")).copyCommand },
+  { words: ["fetch"], load: async () => (await import("./fetch.js")).fetch },
+  { words: ["store", "verify"], load: async () => (await import("./store-verify.js")).storeVerify },
+  { words: ["store", "sign"], load: async () => (await import("./store-sign.js")).storeSign },
+  { words: ["store", "gc"], load: async () => (await import("./store-gc.js")).storeGc },
+  { words: ["bench", "codecs"], load: async () => (await import("./bench-codecs.js")).benchCodecs },
 ];
+
+/** Loads every command (for the overview and group help, which show each one's summary). */
+export function loadAllCommands(): Promise<Command[]> {
+  return Promise.all(commands.map((entry) => entry.load()));
+}
