@@ -40,6 +40,11 @@ export interface Codec {
   /** Compresses one independent piece on the calling thread (may use libuv's pool); for parallel mode. */
   compressChunk?(chunk: Uint8Array, level: number): Promise<Buffer>;
   /**
+   * Compresses a whole in-memory body as one stream on the calling thread, knowing its size up front (for small
+   * bodies, where a streaming encoder's set-up dominates). Optional; compressBuffer falls back to `compress`.
+   */
+  compressWhole?(body: Uint8Array, level: number): Buffer;
+  /**
    * URL (file:) of an ES module exporting `compressChunk(chunk: Uint8Array, level: number): Buffer | Promise<Buffer>`,
    * loaded in Piscina worker threads for parallel mode. Preferred over `compressChunk` when present.
    */

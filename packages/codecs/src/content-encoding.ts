@@ -1,7 +1,8 @@
 // Content-Encoding helpers for the small whole bodies Nix may store compressed: narinfo (`narinfo-compression`),
 // listings (`ls-compression`) and build logs (`log-compression`). The header value is the method name.
 
-import { compressStream, decompressStream } from "./compress-stream.js";
+import { compressBuffer } from "./compress-buffer.js";
+import { decompressStream } from "./compress-stream.js";
 
 /** Default bound for decoded Content-Encoding bodies (narinfo, .ls, logs are small): 256 MiB. */
 export const DEFAULT_CONTENT_ENCODING_LIMIT = 256 * 1024 * 1024;
@@ -18,7 +19,7 @@ async function* once(body: Uint8Array): AsyncGenerator<Uint8Array> {
 
 /** Compresses a whole body for a `Content-Encoding: <method>` upload. */
 export function encodeContentEncoding(method: string, body: Uint8Array, options: { level?: number } = {}): Promise<Buffer> {
-  return collect(compressStream(method, once(body), { level: options.level ?? -1 }));
+  return compressBuffer(method, body, { level: options.level ?? -1 });
 }
 
 /** Decodes a body received with `Content-Encoding: <method>` (`x-gzip` is read as gzip). */
