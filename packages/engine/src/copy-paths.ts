@@ -2,10 +2,11 @@
 // in parallel largest first (identical NARs once), and publishes each narinfo only after its references' narinfos,
 // so the destination never holds a narinfo whose NAR or references are missing.
 
-import type { BinaryCacheStore, UploadedNar } from "@narwhal/store";
+import { narObjectKey, type BinaryCacheStore, type UploadedNar } from "@narwhal/store";
 import { formatHash } from "@narwhal/store-path";
 import { forEachLimited, mapLimited } from "./concurrency-limit.js";
 import type { CopyFailure, CopyReporter, CopySummary } from "./copy-events.js";
+import { DestinationListing } from "./destination-listing.js";
 import { EngineError, messageOf } from "./errors.js";
 import { DEFAULT_STALE_UPLOAD_AGE_MS, abortLeftoverUploads } from "./leftover-uploads.js";
 import type { PathSource, SourcePathInfo } from "./path-source.js";
@@ -54,7 +55,11 @@ export async function copyPaths(
     throw new EngineError("BAD_OPTIONS", destination.url, `cannot copy from ${source.description} (store ${source.storeDir}) to ${destination.url} (store ${destination.settings.store}): store directories differ`);
   }
 
-  const present = await mapLimited(infos, positive(options.existenceChecks ?? DEFAULT_EXISTENCE_CHECKS, "existenceChecks"), (info) => destination.isValidPath(info.storePath));
+  const existenceChecks = positive(options.existenceChecks ?? DEFAULT_EXISTENCE_CHECKS, "existenceChecks");
+  const listing = await DestinationListing.take(destination.blobs, infos.length);
+  const present = listing === undefined
+    ? await mapLimited(infos, existenceChecks, (info) => destination.isValidPath(info.storePath))
+    : infos.map((info) => listing.hasNarInfo(info.storePath.hashPart));
   const skipped: string[] = [];
   const todo: SourcePathInfo[] = [];
   infos.forEach((info, index) => {
@@ -82,7 +87,9 @@ export async function copyPaths(
         bytes += count;
         report({ type: "bytes", path, bytes: count });
       });
-      return destination.uploadNar({ info, nar: counted });
+      // The listing is only valid for the first upload of a NAR; a repeat follows the first and must look again.
+      const listedNarObject = earlier === undefined ? listing?.narObject(narObjectKey(info.narHash, destination.settings.compression)) : undefined;
+      return destination.uploadNar({ info, nar: counted, ...(listedNarObject === undefined ? {} : { listedNarObject }) });
     })();
     narInFlight.set(key, attempt);
     try {

@@ -17,7 +17,8 @@ import { LocalNarCache } from "./local-nar-cache.js";
 import { downloadNar, readCachedNar } from "./nar-download.js";
 import { formatBareRoot, listingNodeAt, readListingObject } from "./nar-listings.js";
 import {
-  publishPathInfo, uploadNarObject, uploadPath, type AddToStoreResult, type NarUploadContext, type PathInfoToAdd, type UploadedNar,
+  publishPathInfo, uploadNarObject, uploadPath,
+  type AddToStoreResult, type ListedNarObject, type NarUploadContext, type PathInfoToAdd, type UploadedNar,
 } from "./nar-upload.js";
 import { NarInfoCache } from "./narinfo-cache.js";
 import { describeStoreUrl, openBlobStore, type OpenBlobStoreOptions } from "./open-blob-store.js";
@@ -60,6 +61,15 @@ export interface AddToStoreRequest {
   readonly nar: AsyncIterable<Uint8Array>;
   /** Re-upload even when a narinfo exists. */
   readonly repair?: boolean;
+}
+
+/** A NAR to upload without its narinfo (see uploadNar). */
+export interface UploadNarRequest extends Omit<AddToStoreRequest, "repair"> {
+  /**
+   * Whether `nar/<NarHash>.nar<ext>` exists (and its size), from a listing the caller took in this run; omitted =
+   * the store asks the transport. Only pass what a listing showed: a wrong "absent" re-uploads the same bytes.
+   */
+  readonly listedNarObject?: ListedNarObject;
 }
 
 export class BinaryCacheStore {
@@ -284,8 +294,8 @@ export class BinaryCacheStore {
    * `nar/<nix32 NarHash>.nar<ext>` (or only verifies it when that object exists) and writes no narinfo. References
    * are not checked here; publishPathInfo checks them.
    */
-  async uploadNar(request: Omit<AddToStoreRequest, "repair">): Promise<UploadedNar> {
-    return uploadNarObject(this.#uploadContext(), request.info, request.nar);
+  async uploadNar(request: UploadNarRequest): Promise<UploadedNar> {
+    return uploadNarObject(this.#uploadContext(), request.info, request.nar, request.listedNarObject);
   }
 
   /**

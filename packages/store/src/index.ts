@@ -13,9 +13,10 @@ export {
   type OpenStoreOptions,
   type StoreInfo,
   type AddToStoreRequest,
+  type UploadNarRequest,
 } from "./binary-cache-store.js";
-export type { PathInfoToAdd, AddToStoreResult, UploadedNar } from "./nar-upload.js";
-export { NAR_CONTENT_TYPE, NARINFO_CONTENT_TYPE, LISTING_CONTENT_TYPE } from "./nar-upload.js";
+export type { PathInfoToAdd, AddToStoreResult, UploadedNar, ListedNarObject } from "./nar-upload.js";
+export { narObjectKey, WHOLE_NAR_LIMIT, NAR_CONTENT_TYPE, NARINFO_CONTENT_TYPE, LISTING_CONTENT_TYPE } from "./nar-upload.js";
 export { CACHE_INFO_KEY, CACHE_INFO_CONTENT_TYPE } from "./cache-info.js";
 export { LOG_CONTENT_TYPE, buildLogKey } from "./build-logs.js";
 export { findDebugInfoLinks, debugInfoKey, type DebugInfoLink } from "./debug-info-index.js";

@@ -2,7 +2,7 @@
 // claimed NarHash/NarSize, parsed for its listing, compressed) into `nar/<nix32 NarHash>.nar<ext>`, then the
 // listing and debuginfo links, and the signed narinfo last. Any failure before the narinfo leaves no narinfo.
 
-import { compressStream, narExtension } from "@narwhal/codecs";
+import { compressBuffer, compressStream, narExtension } from "@narwhal/codecs";
 import { formatNarListing, type NarListing } from "@narwhal/nar";
 import { signWithKeys } from "@narwhal/signing";
 import {
@@ -19,6 +19,15 @@ import { loadSigningKeys } from "./signing-keys.js";
 export const NAR_CONTENT_TYPE = "application/x-nix-nar";
 export const NARINFO_CONTENT_TYPE = "text/x-nix-narinfo";
 export const LISTING_CONTENT_TYPE = "application/json";
+
+/**
+ * NARs up to this size are verified, compressed in one shot (the codec knows the exact input size) and stored
+ * with a single request; larger ones stream through the compressor into a (multipart) upload.
+ */
+export const WHOLE_NAR_LIMIT = 1024 * 1024;
+
+/** What a listing the caller already took says about the NAR object; lets the upload skip its own look-up. */
+export type ListedNarObject = { readonly exists: false } | { readonly exists: true; readonly size: number };
 
 /** What the caller knows about the path; the NAR itself is streamed and checked against narHash/narSize. */
 export interface PathInfoToAdd {
@@ -65,6 +74,11 @@ export interface UploadedNar {
   readonly listing: NarListing;
 }
 
+/** The NAR object's key: `nar/<nix32 NarHash>.nar<ext>` (named by NarHash, unlike Nix; see the README). */
+export function narObjectKey(narHash: Hash, compression: string): string {
+  return `nar/${formatHash(narHash, "nix32", { prefix: false })}.nar${narExtension(compression)}`;
+}
+
 /** All of addToStore after the "already valid" check: references first, then the NAR, then the narinfo. */
 export async function uploadPath(context: NarUploadContext, info: PathInfoToAdd, nar: AsyncIterable<Uint8Array>): Promise<NarInfo & { narUploaded: boolean }> {
   checkClaims(info, context.storeUrl);
@@ -91,22 +105,38 @@ async function checkReferences(context: NarUploadContext, info: PathInfoToAdd): 
  * Phase one: streams the NAR (verified against NarHash/NarSize, parsed for its listing, compressed) into
  * `nar/<nix32 NarHash>.nar<ext>`, or only verifies it when that object exists. Writes no narinfo.
  */
-export async function uploadNarObject(context: NarUploadContext, info: PathInfoToAdd, nar: AsyncIterable<Uint8Array>): Promise<UploadedNar> {
+export async function uploadNarObject(
+  context: NarUploadContext,
+  info: PathInfoToAdd,
+  nar: AsyncIterable<Uint8Array>,
+  listed?: ListedNarObject,
+): Promise<UploadedNar> {
   const { blobs, settings, storeUrl } = context;
   checkClaims(info, storeUrl);
   await loadSigningKeys(settings, storeUrl); // a bad key file fails before any upload
   const compression = settings.compression;
-  const narKey = `nar/${formatHash(info.narHash, "nix32", { prefix: false })}.nar${narExtension(compression)}`;
+  const narKey = narObjectKey(info.narHash, compression);
 
   const inspector = new NarInspector();
   const verified = verifiedNar(nar, info, inspector, narKey, storeUrl);
-  const alreadyThere = await guard(narKey, storeUrl, "check", () => blobs.exists(narKey));
+  const alreadyThere = listed?.exists ?? (await guard(narKey, storeUrl, "check", () => blobs.exists(narKey)));
   let fileSize: number | undefined;
   let fileHash: Hash | undefined;
   if (alreadyThere) {
     // Dedup: the key is the NarHash, so the object holds this NAR; the caller's NAR is still read and verified.
     for await (const _chunk of verified.chunks) void _chunk;
-    fileSize = await existingSize(blobs, narKey, storeUrl);
+    fileSize = listed?.exists === true ? listed.size : await existingSize(blobs, narKey, storeUrl);
+  } else if (info.narSize <= WHOLE_NAR_LIMIT) {
+    // Small NAR: read and verify it all first (a bad NAR fails before any request), then one-shot compression.
+    const pieces: Uint8Array[] = [];
+    for await (const chunk of verified.chunks) pieces.push(chunk);
+    const body = await compressBuffer(compression, pieces.length === 1 ? pieces[0]! : Buffer.concat(pieces), { level: settings["compression-level"] });
+    const fileSink = new HashSink("sha256");
+    fileSink.update(body);
+    await guard(narKey, storeUrl, "upload", () => blobs.put(narKey, body, { contentType: NAR_CONTENT_TYPE, sizeHint: body.byteLength }));
+    const file = fileSink.finish();
+    fileSize = file.size;
+    fileHash = file.hash;
   } else {
     const fileSink = new HashSink("sha256");
     const compressed = fileSink.passThrough(compressStream(compression, verified.chunks, {
