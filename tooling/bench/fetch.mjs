@@ -16,6 +16,8 @@ import { TrustedKeys, formatPublicKey, formatSecretKey, generateSecretKey, toPub
 import { BinaryCacheStore } from "@narwhal/store";
 import { hashBytes, makeStorePath, parseHash } from "@narwhal/store-path";
 
+// The AWS SDK notice that its future releases need Node >= 22 is noise in benchmark output.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
 const root = fileURLToPath(new URL("../..", import.meta.url));
 const endpoint = process.env.S3_ENDPOINT;
 if (!endpoint) {

@@ -11,6 +11,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 
+// The AWS SDK notice that its future releases need Node >= 22 is noise in benchmark output.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
 const root = fileURLToPath(new URL("../..", import.meta.url));
 const cli = join(root, "apps/cli/dist/main.js");
 const outDir = join(root, "bench-results");
