@@ -9,7 +9,8 @@ import { dumpPath } from "@narwhal/nar";
 import { TrustedKeys } from "@narwhal/signing";
 import { BinaryCacheStore, HttpBlobStore } from "../src/index.js";
 import { collect, removeTempDirs, tempDir } from "./support/fixtures.js";
-import { DERIVATION, generateNixKeyPair, hasNix, nixOutput, nixPathInfo, nixStoreDump } from "./support/real-nix.js";
+import { buildReferencingOutput } from "@narwhal/test-kit";
+import { generateNixKeyPair, hasNix, nixOutput, nixPathInfo, nixStoreDump } from "./support/real-nix.js";
 import { createBucket, freshBucket, hasRgw, removeBucket, rgwHttpUrl, rgwUrl } from "./support/rgw.js";
 
 describe.skipIf(!hasNix)("real Nix reads what we write", () => {
@@ -20,8 +21,7 @@ describe.skipIf(!hasNix)("real Nix reads what we write", () => {
 
   beforeAll(async () => {
     const work = await tempDir("nix-work");
-    writeFileSync(join(work, "interop.nix"), DERIVATION);
-    const built = nixOutput("nix-build", ["--no-out-link", join(work, "interop.nix")]);
+    const built = buildReferencingOutput("store-interop").output;
     const tree = join(work, "tree");
     const { mkdirSync, symlinkSync } = await import("node:fs");
     mkdirSync(join(tree, "bin"), { recursive: true });
@@ -103,8 +103,7 @@ describe.skipIf(!hasNix)("we read what real Nix writes", () => {
 
   beforeAll(async () => {
     const work = await tempDir("nix-writes");
-    writeFileSync(join(work, "interop.nix"), DERIVATION);
-    const built = nixOutput("nix-build", ["--no-out-link", join(work, "interop.nix")]);
+    const built = buildReferencingOutput("store-interop").output;
     writeFileSync(join(work, "payload"), `payload ${process.pid}\n`.repeat(1000));
     paths = [built, nixOutput("nix-store", ["--add", join(work, "payload")])];
     key = generateNixKeyPair("nix-written-1", await tempDir("nix-key"));

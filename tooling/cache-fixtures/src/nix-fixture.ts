@@ -6,6 +6,7 @@ import { mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from
 import { rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { buildReferencingOutput } from "@narwhal/test-kit";
 import { parseContentAddress, parseHash, parseStorePath } from "@narwhal/store-path";
 import type { PathInfoToAdd } from "@narwhal/store";
 
@@ -51,27 +52,18 @@ export interface NixClosure {
 export function buildClosure(label: string): NixClosure {
   const work = tempDir("work");
   const unique = `${label}-${process.pid}-${Date.now()}`;
-  writeFileSync(join(work, "closure.nix"), `
-let dep = builtins.toFile "narwhal-fetch-dep" "dependency ${unique}"; in
-derivation {
-  name = "narwhal-fetch-out";
-  system = builtins.currentSystem;
-  builder = "/bin/sh";
-  args = [ "-c" "echo \${dep} $out > $out" ];
-}`);
-  const output = nix("nix-build", ["--no-out-link", join(work, "closure.nix")]);
+  const { output, dependency } = buildReferencingOutput(`fetch-${label}`);
   const treeDir = join(work, "tree");
   mkdirSync(join(treeDir, "bin"), { recursive: true });
   writeFileSync(join(treeDir, "bin", "run"), `#!/bin/sh\necho ${unique}\n`, { mode: 0o755 });
   writeFileSync(join(treeDir, "data"), Buffer.alloc(150_000, 7));
   symlinkSync("bin/run", join(treeDir, "link"));
   const tree = nix("nix-store", ["--add", treeDir]);
-  const references = nix("nix-store", ["-q", "--references", output]).split("\n").filter((path) => path !== output && path !== "");
   const keys = tempDir("keys");
   execFileSync("nix-store", ["--generate-binary-cache-key", `fetch-test-${label}-1`, join(keys, "sk"), join(keys, "pk")]);
   execFileSync("nix-store", ["--generate-binary-cache-key", `fetch-test-${label}-2`, join(keys, "sk2"), join(keys, "pk2")]);
   return {
-    paths: [...references, output, tree], dependency: references[0]!, output, tree,
+    paths: [dependency, output, tree], dependency, output, tree,
     secretKeyFile: join(keys, "sk"), publicKey: readFileSync(join(keys, "pk"), "utf8"),
     otherSecretKeyFile: join(keys, "sk2"), otherPublicKey: readFileSync(join(keys, "pk2"), "utf8"),
   };

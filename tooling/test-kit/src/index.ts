@@ -5,5 +5,6 @@ export { runCommand, type RunCommandOptions, type CommandResult } from "./run-co
 export { hasNix, requireNix, nixStoreDump, nixHashPath, nixStoreRestore } from "./nix-tools.js";
 export { tempDir, withTempDir, type TempDir } from "./temp-dir.js";
 export { toNix32 } from "./nix32.js";
+export { buildReferencingOutput, type ReferencingOutput } from "./nix-closure.js";
 export { collectBytes } from "./collect-bytes.js";
 export { arbFsTree, writeFsTree, fsFileContents, type FsTree, type FsDirectory, type FsFile, type FsSymlink, type ArbFsTreeOptions } from "./fs-tree.js";

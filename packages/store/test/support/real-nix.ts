@@ -58,14 +58,3 @@ export function nixPathInfo(paths: readonly string[]): PathInfoToAdd[] {
     ...(entry.ca === undefined ? {} : { ca: parseContentAddress(entry.ca) }),
   }));
 }
-
-/** An input-addressed output that refers to itself and to another path (so signatures are required). */
-export const DERIVATION = `
-let dep = builtins.toFile "narwhal-store-dep" "dependency ${process.pid}"; in
-derivation {
-  name = "narwhal-store-interop";
-  system = builtins.currentSystem;
-  builder = "/bin/sh";
-  args = [ "-c" "echo \${dep} $out > $out" ];
-}
-`;
