@@ -37,7 +37,7 @@ export class DirectorySource implements PathSource {
       throw new EngineError("NOT_A_DIRECTORY", this.#dir, `cannot add ${this.#dir} to the store: ${messageOf(error)}`, { cause: error });
     }
     const sink = new HashSink("sha256");
-    for await (const chunk of dumpPath(this.#dir)) sink.update(chunk);
+    for await (const chunk of dumpPath(this.#dir, { reuseBuffers: true })) sink.update(chunk); // hashing copies each chunk
     const { hash, size } = sink.finish();
     let storePath;
     try {

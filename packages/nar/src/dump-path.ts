@@ -15,6 +15,12 @@ import { coalesceChunks } from "./coalesce-chunks.js";
 export interface DumpPathOptions {
   /** Largest chunk read from a regular file at a time (default 1 MiB). */
   chunkSize?: number;
+  /**
+   * Read file contents into one reused buffer instead of a fresh buffer per chunk (no page faults for new memory:
+   * ~2x faster on a cold process). Then each yielded chunk is valid only until the next one is requested, so use it
+   * only when the consumer copies or finishes with every chunk synchronously (hashing, synchronous writes).
+   */
+  reuseBuffers?: boolean;
 }
 
 const DEFAULT_CHUNK_SIZE = 1 << 20;
@@ -23,7 +29,10 @@ const SLASH = Buffer.from("/");
 /** NAR bytes of `path` (a directory, regular file or symlink, not followed), exactly as `nix-store --dump` emits them. */
 export async function* dumpPath(path: string | Buffer, options: DumpPathOptions = {}): AsyncGenerator<Buffer, void, undefined> {
   const root = typeof path === "string" ? Buffer.from(path, "utf8") : path;
-  yield* coalesceChunks(writeNar(walkPath(root, options.chunkSize ?? DEFAULT_CHUNK_SIZE)));
+  const chunkSize = options.chunkSize ?? DEFAULT_CHUNK_SIZE;
+  const scratch = options.reuseBuffers === true ? Buffer.allocUnsafe(chunkSize) : undefined;
+  // With a reused buffer, small chunks the coalescer keeps across reads must be copied first.
+  yield* coalesceChunks(writeNar(walkPath(root, chunkSize, scratch)), undefined, { copyKept: scratch !== undefined });
 }
 
 interface PendingNode {
@@ -32,7 +41,7 @@ interface PendingNode {
 }
 
 /** Depth-first, byte-ordered walk of `root` as writer events; iterative so deep trees cannot overflow the stack. */
-async function* walkPath(root: Buffer, chunkSize: number): AsyncGenerator<NarWriteEvent, void, undefined> {
+async function* walkPath(root: Buffer, chunkSize: number, scratch: Buffer | undefined): AsyncGenerator<NarWriteEvent, void, undefined> {
   const pending: PendingNode[] = [{ fsPath: root, segments: [] }];
   while (pending.length > 0) {
     const { fsPath, segments } = pending.pop()!;
@@ -50,7 +59,7 @@ async function* walkPath(root: Buffer, chunkSize: number): AsyncGenerator<NarWri
       }
     } else if (stats.isFile()) {
       const executable = (stats.mode & constants.S_IXUSR) !== 0;
-      yield { type: "file", segments, executable, size: stats.size, contents: readFileChunks(fsPath, stats.size, chunkSize) };
+      yield { type: "file", segments, executable, size: stats.size, contents: readFileChunks(fsPath, stats.size, chunkSize, scratch) };
     } else if (stats.isSymbolicLink()) {
       yield { type: "symlink", segments, target: readlinkSync(fsPath, { encoding: "buffer" }) };
     } else {
@@ -59,15 +68,19 @@ async function* walkPath(root: Buffer, chunkSize: number): AsyncGenerator<NarWri
   }
 }
 
-/** Exactly `size` bytes of the file, in fresh chunks of at most `chunkSize`; refuses a file that changes meanwhile. */
-async function* readFileChunks(fsPath: Buffer, size: number, chunkSize: number): AsyncGenerator<Buffer, void, undefined> {
+/**
+ * Exactly `size` bytes of the file, in chunks of at most `chunkSize` (fresh ones, or views of `scratch` when given);
+ * refuses a file that changes meanwhile.
+ */
+async function* readFileChunks(fsPath: Buffer, size: number, chunkSize: number, scratch: Buffer | undefined): AsyncGenerator<Buffer, void, undefined> {
   const fd = openSync(fsPath, constants.O_RDONLY | constants.O_NOFOLLOW);
   const changed = (what: string) =>
     new NarError("NAR_FILE_CHANGED", `cannot dump ${fsPath.toString()}: ${what} while it was being read (expected ${size} bytes)`, { path: fsPath.toString() });
   try {
     let position = 0;
     while (position < size) {
-      const buffer = Buffer.allocUnsafe(Math.min(chunkSize, size - position));
+      const length = Math.min(chunkSize, size - position);
+      const buffer = scratch ? scratch.subarray(0, length) : Buffer.allocUnsafe(length);
       let filled = 0;
       while (filled < buffer.length) {
         const bytesRead = readSync(fd, buffer, filled, buffer.length - filled, position + filled);

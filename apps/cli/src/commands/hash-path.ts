@@ -35,7 +35,7 @@ export const hashPath: Command = {
       throw new UsageError(`hash path: --type '${algorithm}' is not a hash algorithm; valid: ${HASH_ALGORITHMS.join(", ")}`);
     }
     for (const path of args) {
-      const { hash } = await hashStream(algorithm, dumpPath(path));
+      const { hash } = await hashStream(algorithm, dumpPath(path, { reuseBuffers: true })); // hashing copies each chunk
       const text =
         format === "sri" ? formatHash(hash, "sri")
         : formatHash(hash, format === "base32" ? "nix32" : format, { prefix: false });

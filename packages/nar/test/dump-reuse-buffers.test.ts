@@ -1,0 +1,29 @@
+// dumpPath's reuseBuffers mode must yield exactly the bytes of the default mode to a consumer that copies each chunk
+// at once, whatever the mix of file sizes around the 256 KiB batch and the read chunk size.
+import { createHash } from "node:crypto";
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { arbFsTree, withTempDir, writeFsTree } from "@narwhal/test-kit";
+import { dumpPath } from "../src/index.js";
+
+async function digest(chunks: AsyncIterable<Buffer>): Promise<string> {
+  const hash = createHash("sha256");
+  for await (const chunk of chunks) hash.update(chunk);
+  return hash.digest("hex");
+}
+
+describe("dumpPath with reuseBuffers", () => {
+  it("gives the same NAR as fresh buffers, for random trees and small read chunks", async () => {
+    await fc.assert(
+      fc.asyncProperty(arbFsTree(), fc.constantFrom(4096, 65536, 300_000), async (tree, chunkSize) =>
+        withTempDir(async (dir) => {
+          const root = `${dir}/root`;
+          await writeFsTree(root, tree);
+          const expected = await digest(dumpPath(root));
+          expect(await digest(dumpPath(root, { reuseBuffers: true, chunkSize }))).toBe(expected);
+        }),
+      ),
+      { numRuns: 25 },
+    );
+  });
+});
