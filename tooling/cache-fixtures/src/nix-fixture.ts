@@ -7,8 +7,7 @@ import { rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { buildReferencingOutput } from "@narwhal/test-kit";
-import { parseContentAddress, parseHash, parseStorePath } from "@narwhal/store-path";
-import type { PathInfoToAdd } from "@narwhal/store";
+import { parseContentAddress, parseHash, parseStorePath, type ContentAddress, type Hash, type StorePath } from "@narwhal/store-path";
 
 export const hasNix = spawnSync("nix-store", ["--version"], { stdio: "ignore" }).status === 0;
 if (!hasNix && process.env.CI) throw new Error("nix-store is not on PATH but CI is set: these real-Nix tests must run in CI");
@@ -76,8 +75,18 @@ export function nixCache(closure: NixClosure, compression: string): string {
   return `file://${dir}`;
 }
 
+/** A path's metadata as `nix path-info --json` reports it, in the shape BinaryCacheStore.addToStore takes. */
+export interface NixPathInfo {
+  readonly storePath: StorePath;
+  readonly narHash: Hash;
+  readonly narSize: number;
+  readonly references: readonly StorePath[];
+  readonly deriver?: StorePath;
+  readonly ca?: ContentAddress;
+}
+
 /** Path info as real Nix reports it, in the order of `paths`, for BinaryCacheStore.addToStore. */
-export function nixPathInfo(paths: readonly string[]): PathInfoToAdd[] {
+export function nixPathInfo(paths: readonly string[]): NixPathInfo[] {
   const json = JSON.parse(nix("nix", ["path-info", "--json", ...paths])) as Array<{ path: string; narHash: string; narSize: number; references: string[]; deriver?: string; ca?: string }>;
   const ordered = paths.map((path) => json.find((entry) => entry.path === path)!); // keep the caller's order (references first)
   return ordered.map((entry) => ({
