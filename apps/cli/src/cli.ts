@@ -2,6 +2,7 @@
 // and turns any thrown error into one line on stderr and a non-zero exit status.
 import { parseArgs } from "node:util";
 import type { Command, CommandContext } from "./command.js";
+import { OutputClosedError } from "./chunk-writer.js";
 import { UsageError } from "./usage-error.js";
 import { commands, loadAllCommands, type CommandEntry } from "./commands/index.js";
 import { VERSION } from "./version.js";
@@ -24,6 +25,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     return await dispatch(argv, io);
   } catch (err) {
     const error = err as Error;
+    if (err instanceof OutputClosedError) return 0;
     if (err instanceof UsageError) {
       io.stderr.write(`narwhal: ${error.message}\nTry 'narwhal --help'.\n`);
       return 2;

@@ -1,5 +1,5 @@
 // The CLI against real Nix 2.8 on the same inputs: same bytes, same hashes, same listings, same keys.
-import { mkdtemp, readdir, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readdir, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -25,6 +25,18 @@ describe.skipIf(!nixAvailable)("narwhal CLI vs real Nix", () => {
     const r = await narwhal(["nar", "dump-path", tree]);
     expect(r.status).toBe(0);
     expect(r.stdout.equals(nix("nix-store", ["--dump", tree]))).toBe(true);
+  });
+
+  it("nar dump-path and hash path of a many-file, multi-MiB tree (several dump threads, a pipe that fills) match Nix", async () => {
+    const big = join(work, "big");
+    for (let index = 0; index < 400; index++) {
+      await mkdir(join(big, `d${index % 9}`), { recursive: true });
+      await writeFile(join(big, `d${index % 9}`, `f${index}`), Buffer.alloc(index % 10 === 0 ? 700_000 : index * 37, index % 256));
+    }
+    const r = await narwhal(["nar", "dump-path", big]);
+    expect(r.status).toBe(0);
+    expect(r.stdout.equals(nix("nix-store", ["--dump", big]))).toBe(true);
+    expect((await narwhal(["hash", "path", "--base32", big])).stdout.toString()).toBe(nix("nix", ["hash", "path", "--base32", big]).toString());
   });
 
   it.each(["--base32", "--base16", "--base64", "--sri"])("hash path %s matches nix hash path", async (flag) => {

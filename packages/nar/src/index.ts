@@ -9,6 +9,8 @@ export { validateSymlinkTarget } from "./symlink-target-rules.js";
 export { joinSegments, type NarEvent, type NarDirectoryEvent, type NarFileEvent, type NarSymlinkEvent, type NarWriteEvent } from "./nar-events.js";
 export { NarWriter, writeNar } from "./nar-writer.js";
 export { dumpPath, type DumpPathOptions } from "./dump-path.js";
+export { dumpPathSync, type DumpPathSyncOptions } from "./dump-path-sync.js";
+export { dumpPathParallel, type DumpPathParallelOptions } from "./dump-path-parallel.js";
 export { parseNar } from "./nar-parser.js";
 export { restoreNar, type RestoreNarOptions } from "./restore-nar.js";
 export {

@@ -1,6 +1,6 @@
 // `narwhal hash path PATH`: the NAR hash of a filesystem path (like `nix hash path`), SRI by default.
-import { dumpPath } from "@narwhal/nar";
-import { HASH_ALGORITHMS, formatHash, hashStream, isHashAlgorithm } from "@narwhal/store-path";
+import { dumpPathParallel } from "@narwhal/nar";
+import { HASH_ALGORITHMS, HashSink, formatHash, isHashAlgorithm } from "@narwhal/store-path";
 import type { Command } from "../command.js";
 import { UsageError } from "../usage-error.js";
 
@@ -35,7 +35,9 @@ export const hashPath: Command = {
       throw new UsageError(`hash path: --type '${algorithm}' is not a hash algorithm; valid: ${HASH_ALGORITHMS.join(", ")}`);
     }
     for (const path of args) {
-      const { hash } = await hashStream(algorithm, dumpPath(path, { reuseBuffers: true })); // hashing copies each chunk
+      const sink = new HashSink(algorithm);
+      await dumpPathParallel(path, (chunk) => void sink.update(chunk)); // read by several threads, hashed here
+      const { hash } = sink.finish();
       const text =
         format === "sri" ? formatHash(hash, "sri")
         : formatHash(hash, format === "base32" ? "nix32" : format, { prefix: false });

@@ -1,0 +1,55 @@
+// The depth-first, byte-ordered walk of a filesystem path that every NAR dumper shares: one node per directory,
+// regular file and symlink, in NAR order. Types come from readdir's d_type, so only the root needs an lstat.
+
+import { lstatSync, readdirSync, type Dirent, type Stats } from "node:fs";
+import { NarError } from "./errors.js";
+import { compareEntryNames } from "./entry-name-rules.js";
+import { MAX_NAR_DEPTH } from "./nar-limits.js";
+
+export type WalkedNodeKind = "directory" | "file" | "symlink";
+
+export interface WalkedNode {
+  readonly kind: WalkedNodeKind;
+  /** Where the node is on disk. */
+  readonly fsPath: Buffer;
+  /** Entry names from the root (the root has none). */
+  readonly segments: readonly Buffer[];
+}
+
+const SLASH = Buffer.from("/");
+
+/** Nodes of `root` (not followed if it is a symlink) in NAR order; iterative, so deep trees cannot overflow the stack. */
+export function* walkPath(root: Buffer): Generator<WalkedNode, void, undefined> {
+  const pending: { fsPath: Buffer; segments: Buffer[]; type: Stats | Dirent<Buffer> }[] = [{ fsPath: root, segments: [], type: lstatSync(root) }];
+  while (pending.length > 0) {
+    const { fsPath, segments, type } = pending.pop()!;
+    const node: WalkedNode = { kind: kindOfStats(fsPath, type), fsPath, segments };
+    yield node;
+    if (node.kind !== "directory") continue;
+    const entries = readdirSync(node.fsPath, { encoding: "buffer", withFileTypes: true }) as Dirent<Buffer>[];
+    if (entries.length > 0 && node.segments.length + 1 > MAX_NAR_DEPTH) {
+      throw new NarError("NAR_TOO_DEEP", `cannot dump ${node.fsPath.toString()}: its entries would be nested ${node.segments.length + 1} levels deep; the limit is ${MAX_NAR_DEPTH}`, { path: node.fsPath.toString() });
+    }
+    entries.sort((a, b) => compareEntryNames(a.name, b.name));
+    for (let index = entries.length - 1; index >= 0; index--) {
+      const entry = entries[index]!;
+      pending.push({ fsPath: Buffer.concat([node.fsPath, SLASH, entry.name]), segments: [...node.segments, entry.name], type: entry });
+    }
+  }
+}
+
+/** The NAR node kind of a file, or a NAR_UNSUPPORTED_FILE_TYPE error naming it. */
+export function kindOfStats(fsPath: Buffer, stats: Stats | Dirent<Buffer>): WalkedNodeKind {
+  if (stats.isDirectory()) return "directory";
+  if (stats.isFile()) return "file";
+  if (stats.isSymbolicLink()) return "symlink";
+  throw new NarError("NAR_UNSUPPORTED_FILE_TYPE", `cannot dump ${fsPath.toString()}: it is ${describeFileType(stats)}; a NAR can only hold regular files, directories and symlinks`, { path: fsPath.toString() });
+}
+
+function describeFileType(stats: Stats | Dirent<Buffer>): string {
+  if (stats.isFIFO()) return "a FIFO (named pipe)";
+  if (stats.isSocket()) return "a socket";
+  if (stats.isCharacterDevice()) return "a character device";
+  if (stats.isBlockDevice()) return "a block device";
+  return "of an unknown file type";
+}
