@@ -1,4 +1,4 @@
-// A sink for borrowed chunks (views valid only during the call, as the parallel NAR dump hands them out): written
+// A sink for borrowed chunks (views valid only during the call, as reused-buffer NAR dumps hand them out): written
 // synchronously to the stream's file descriptor when it has one, falling back to the stream when the descriptor
 // is non-blocking and full (EAGAIN); streams without a descriptor (tests) get a copy, with back-pressure.
 import { writeSync } from "node:fs";

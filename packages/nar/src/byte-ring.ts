@@ -1,20 +1,20 @@
 // A single-producer, single-consumer ring of byte records in a SharedArrayBuffer: how a dump worker hands NAR bytes
-// to the thread that consumes them without a message per chunk. The writer blocks while the ring is full.
+// to the thread that consumes them without a message per chunk. The writer blocks while the ring is full; the
+// reader waits without blocking its event loop.
 
 const WRITE = 0;
 const READ = 1;
-// Set while a side sleeps, so the other side pays for a wake-up call (a futex syscall) only when someone waits.
+// Set while a side sleeps, so the other side pays for a wake-up call only when someone waits.
 const WRITER_WAITING = 2;
 const READER_WAITING = 3;
 const CONTROL_BYTES = 64;
 const HEADER = 4;
 
 /** Record kinds other than data (data records have a positive length). */
-export const RingMarker = { runEnd: -1, done: -2, error: -3, wrap: -4 } as const;
+export const RingMarker = { done: -2, error: -3, wrap: -4 } as const;
 
 export type RingRecord =
   | { readonly kind: "data"; readonly bytes: Buffer }
-  | { readonly kind: "runEnd" }
   | { readonly kind: "done" }
   | { readonly kind: "error"; readonly payload: string };
 
@@ -25,6 +25,9 @@ export function createRingBuffer(capacity: number): SharedArrayBuffer {
   }
   return new SharedArrayBuffer(CONTROL_BYTES + capacity);
 }
+
+type WaitAsync = (array: Int32Array, index: number, value: number, timeout?: number) => { async: boolean; value: Promise<string> | string };
+const waitAsync = (Atomics as unknown as { waitAsync: WaitAsync }).waitAsync;
 
 class RingView {
   protected readonly control: Int32Array;
@@ -47,6 +50,7 @@ class RingView {
 
 /** The producer's side. Space handed out is only published by `commit`. */
 export class RingWriter extends RingView {
+
   /** A contiguous view to fill, at least `min` and at most `max` bytes; waits while the ring is too full. */
   space(min: number, max: number): Buffer {
     if (min + HEADER > this.capacity / 2) throw new RangeError(`ring records of ${min} bytes do not fit a ${this.capacity}-byte ring`);
@@ -81,13 +85,14 @@ export class RingWriter extends RingView {
     }
   }
 
-  marker(kind: "runEnd" | "done"): void {
+  /** This writer has nothing more. */
+  done(): void {
     this.space(0, 0);
-    this.view.setInt32(Atomics.load(this.control, WRITE) & (this.capacity - 1), RingMarker[kind], true);
+    this.view.setInt32(Atomics.load(this.control, WRITE) & (this.capacity - 1), RingMarker.done, true);
     this.#advance(HEADER);
   }
 
-  /** An error record carrying `payload` (text, cut to fit); the consumer rethrows it when it gets there. */
+  /** A failure carrying `payload` (text, cut to fit); the consumer rethrows it after the data before it. */
   error(payload: string): void {
     const bytes = Buffer.from(payload, "utf8").subarray(0, this.capacity / 4);
     const target = this.space(HEADER + bytes.length, HEADER + bytes.length);
@@ -115,14 +120,12 @@ export class RingWriter extends RingView {
   }
 }
 
-type WaitAsync = (array: Int32Array, index: number, value: number, timeout?: number) => { async: boolean; value: Promise<string> | string };
-const waitAsync = (Atomics as unknown as { waitAsync: WaitAsync }).waitAsync;
 
 /** The consumer's side: take a record, use it, release it. */
 export class RingReader extends RingView {
   #pending = 0;
 
-  /** The next record, or undefined when the writer has published nothing new. Release it before asking again. */
+  /** The next record (the same one until released), or undefined when the writer has published nothing new. */
   next(): RingRecord | undefined {
     for (;;) {
       if (this.used() === 0) return undefined;
@@ -143,9 +146,21 @@ export class RingReader extends RingView {
         return { kind: "error", payload: this.data.toString("utf8", position + 2 * HEADER, position + 2 * HEADER + length) };
       }
       this.#pending = HEADER;
-      if (header === RingMarker.runEnd) return { kind: "runEnd" };
       if (header === RingMarker.done) return { kind: "done" };
       throw new Error(`internal: corrupt ring record header ${header} at ${position}`);
+    }
+  }
+
+  /** Resolves when the writer publishes more (or after `timeoutMs`), without blocking the event loop. */
+  async waitForData(timeoutMs: number): Promise<void> {
+    const seen = Atomics.load(this.control, WRITE);
+    Atomics.store(this.control, READER_WAITING, 1);
+    try {
+      if (this.used() !== 0) return;
+      const result = waitAsync(this.control, WRITE, seen, timeoutMs);
+      if (result.async) await result.value;
+    } finally {
+      Atomics.store(this.control, READER_WAITING, 0);
     }
   }
 
@@ -153,20 +168,6 @@ export class RingReader extends RingView {
   release(): void {
     this.#advance(this.#pending);
     this.#pending = 0;
-  }
-
-  /** Resolves when the writer publishes more (or after `timeoutMs`), without blocking the event loop. */
-  async waitForData(timeoutMs: number): Promise<void> {
-    const seen = Atomics.load(this.control, WRITE);
-    if (this.used() !== 0) return;
-    Atomics.store(this.control, READER_WAITING, 1);
-    try {
-      if (Atomics.load(this.control, WRITE) !== seen) return;
-      const result = waitAsync(this.control, WRITE, seen, timeoutMs);
-      if (result.async) await result.value;
-    } finally {
-      Atomics.store(this.control, READER_WAITING, 0);
-    }
   }
 
   #advance(bytes: number): void {

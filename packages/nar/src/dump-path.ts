@@ -3,10 +3,11 @@
 // File system calls are synchronous on purpose: measured on a 370 MB tree, async reads spent most of their time
 // waiting for libuv's thread pool (0.44 s vs 0.25 s); one call blocks for one chunk read at most.
 
+import { MIN_DUMP_BUFFER } from "./dump-framing.js";
 import { narChunks } from "./nar-chunks.js";
 
 export interface DumpPathOptions {
-  /** Size of the chunks yielded (default 1 MiB); small tokens are gathered, file contents read straight in. */
+  /** Size of the chunks yielded (default 1 MiB, at least 8 KiB); framing is gathered, file contents read straight in. */
   chunkSize?: number;
   /**
    * Write every chunk into one reused buffer instead of a fresh one (no page faults for new memory: ~2x faster on a
@@ -21,12 +22,13 @@ const DEFAULT_CHUNK_SIZE = 1 << 20;
 /** NAR bytes of `path` (a directory, regular file or symlink, not followed), exactly as `nix-store --dump` emits them. */
 export async function* dumpPath(path: string | Buffer, options: DumpPathOptions = {}): AsyncGenerator<Buffer, void, undefined> {
   const root = typeof path === "string" ? Buffer.from(path, "utf8") : path;
-  const chunkSize = options.chunkSize ?? DEFAULT_CHUNK_SIZE;
+  const chunkSize = Math.max(MIN_DUMP_BUFFER, options.chunkSize ?? DEFAULT_CHUNK_SIZE);
   const reuse = options.reuseBuffers === true;
   let scratch = Buffer.allocUnsafe(chunkSize);
   for (const chunk of narChunks(root, { nextBuffer: () => scratch })) {
-    if (typeof chunk === "symbol" || reuse || chunk.buffer !== scratch.buffer) {
-      if (typeof chunk !== "symbol") yield chunk; // reused view, or a token bigger than a chunk (already fresh)
+    if (!Buffer.isBuffer(chunk)) continue;
+    if (reuse) {
+      yield chunk;
     } else if (chunk.length < chunkSize / 2) {
       yield Buffer.from(chunk); // a short chunk is copied out, so the big buffer stays ours
     } else {

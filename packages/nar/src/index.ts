@@ -10,7 +10,7 @@ export { joinSegments, type NarEvent, type NarDirectoryEvent, type NarFileEvent,
 export { NarWriter, writeNar } from "./nar-writer.js";
 export { dumpPath, type DumpPathOptions } from "./dump-path.js";
 export { dumpPathSync, type DumpPathSyncOptions } from "./dump-path-sync.js";
-export { dumpPathParallel, type DumpPathParallelOptions } from "./dump-path-parallel.js";
+export { dumpPathInWorker, type DumpPathInWorkerOptions } from "./dump-path-in-worker.js";
 export { parseNar } from "./nar-parser.js";
 export { restoreNar, type RestoreNarOptions } from "./restore-nar.js";
 export {

@@ -12,28 +12,30 @@ export interface WalkedNode {
   readonly kind: WalkedNodeKind;
   /** Where the node is on disk. */
   readonly fsPath: Buffer;
-  /** Entry names from the root (the root has none). */
-  readonly segments: readonly Buffer[];
+  /** The entry name (undefined for the root). */
+  readonly name: Buffer | undefined;
+  /** Entries between the root (0) and the node. */
+  readonly depth: number;
 }
 
 const SLASH = Buffer.from("/");
 
 /** Nodes of `root` (not followed if it is a symlink) in NAR order; iterative, so deep trees cannot overflow the stack. */
 export function* walkPath(root: Buffer): Generator<WalkedNode, void, undefined> {
-  const pending: { fsPath: Buffer; segments: Buffer[]; type: Stats | Dirent<Buffer> }[] = [{ fsPath: root, segments: [], type: lstatSync(root) }];
+  const pending: { fsPath: Buffer; name: Buffer | undefined; depth: number; type: Stats | Dirent<Buffer> }[] = [{ fsPath: root, name: undefined, depth: 0, type: lstatSync(root) }];
   while (pending.length > 0) {
-    const { fsPath, segments, type } = pending.pop()!;
-    const node: WalkedNode = { kind: kindOfStats(fsPath, type), fsPath, segments };
+    const { fsPath, name, depth, type } = pending.pop()!;
+    const node: WalkedNode = { kind: kindOfStats(fsPath, type), fsPath, name, depth };
     yield node;
     if (node.kind !== "directory") continue;
-    const entries = readdirSync(node.fsPath, { encoding: "buffer", withFileTypes: true }) as Dirent<Buffer>[];
-    if (entries.length > 0 && node.segments.length + 1 > MAX_NAR_DEPTH) {
-      throw new NarError("NAR_TOO_DEEP", `cannot dump ${node.fsPath.toString()}: its entries would be nested ${node.segments.length + 1} levels deep; the limit is ${MAX_NAR_DEPTH}`, { path: node.fsPath.toString() });
+    const entries = readdirSync(fsPath, { encoding: "buffer", withFileTypes: true }) as Dirent<Buffer>[];
+    if (entries.length > 0 && depth + 1 > MAX_NAR_DEPTH) {
+      throw new NarError("NAR_TOO_DEEP", `cannot dump ${fsPath.toString()}: its entries would be nested ${depth + 1} levels deep; the limit is ${MAX_NAR_DEPTH}`, { path: fsPath.toString() });
     }
     entries.sort((a, b) => compareEntryNames(a.name, b.name));
     for (let index = entries.length - 1; index >= 0; index--) {
       const entry = entries[index]!;
-      pending.push({ fsPath: Buffer.concat([node.fsPath, SLASH, entry.name]), segments: [...node.segments, entry.name], type: entry });
+      pending.push({ fsPath: Buffer.concat([fsPath, SLASH, entry.name]), name: entry.name, depth: depth + 1, type: entry });
     }
   }
 }

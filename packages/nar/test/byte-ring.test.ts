@@ -12,7 +12,7 @@ describe("byte ring", () => {
     const random = (limit: number) => (seed = (seed * 1103515245 + 12345) % 2 ** 31) % limit;
     for (let round = 0; round < 2000; round++) {
       const kind = random(10);
-      if (kind === 0) writer.marker("runEnd");
+      if (kind === 0) writer.done();
       else if (kind === 1) writer.error(`failure ${round}`);
       else {
         const length = 1 + random(1500);
@@ -29,7 +29,7 @@ describe("byte ring", () => {
         continue;
       }
       const record = reader.next()!;
-      expect(record.kind).toBe(kind === 0 ? "runEnd" : "error");
+      expect(record.kind).toBe(kind === 0 ? "done" : "error");
       if (record.kind === "error") expect(record.payload).toBe(`failure ${round}`);
       reader.release();
     }

@@ -1,5 +1,5 @@
 // `narwhal hash path PATH`: the NAR hash of a filesystem path (like `nix hash path`), SRI by default.
-import { dumpPathParallel } from "@narwhal/nar";
+import { dumpPathInWorker } from "@narwhal/nar";
 import { HASH_ALGORITHMS, HashSink, formatHash, isHashAlgorithm } from "@narwhal/store-path";
 import type { Command } from "../command.js";
 import { UsageError } from "../usage-error.js";
@@ -36,7 +36,7 @@ export const hashPath: Command = {
     }
     for (const path of args) {
       const sink = new HashSink(algorithm);
-      await dumpPathParallel(path, (chunk) => void sink.update(chunk)); // read by several threads, hashed here
+      await dumpPathInWorker(path, (chunk) => void sink.update(chunk)); // read on a worker thread, hashed here
       const { hash } = sink.finish();
       const text =
         format === "sri" ? formatHash(hash, "sri")
