@@ -15,7 +15,9 @@ import {
 import { decodeContentEncoding, encodeContentEncoding } from "@narwhal/codecs";
 import type { S3StoreUrl, StoreUrl } from "@narwhal/store-url";
 import { checkContentEncodingSettings, contentEncodingFor } from "./content-encoding-policy.js";
+import { LeanS3Requests } from "./lean-s3-requests.js";
 import { uploadStreamed } from "./multipart.js";
+import { uploadInParts } from "./parts-upload.js";
 import { choosePartSize, PartSizeError } from "./part-size.js";
 import { connectS3, type S3ClientOptions } from "./s3-client.js";
 import { isAbsentAnswer, S3TransportError, toTransportError } from "./s3-errors.js";
@@ -29,6 +31,13 @@ export interface S3BlobStoreOptions extends S3ClientOptions {
   readonly force?: boolean;
   /** Keys per ListObjectsV2 / ListMultipartUploads page (default 1000, S3's maximum). */
   readonly listPageSize?: number;
+  /**
+   * Send PutObject of in-memory bodies and multipart UploadPart as hand-signed requests over a keep-alive agent
+   * instead of through the AWS SDK (default true; see README "Lean request path"). false = the SDK for everything.
+   */
+  readonly leanRequests?: boolean;
+  /** Sockets the lean path's keep-alive agent may open at once (default 64); keep it >= your concurrency. */
+  readonly maxSockets?: number;
 }
 
 /** A byte range; `end` is the inclusive last offset as in HTTP Range (omitted = to the end). */
@@ -96,6 +105,7 @@ export class S3BlobStore {
   readonly #listPageSize: number;
   readonly #warn: (message: string) => void;
   readonly #warned = new Set<string>();
+  readonly #lean: LeanS3Requests | undefined;
 
   private constructor(url: string | StoreUrl, options: S3BlobStoreOptions) {
     const connection = connectS3(url, options);
@@ -107,6 +117,19 @@ export class S3BlobStore {
     this.#queueSize = options.queueSize ?? 4;
     this.#listPageSize = options.listPageSize ?? 1000;
     this.#warn = options.onWarning ?? ((message) => process.emitWarning(message, "NarwhalS3Warning"));
+    this.#lean =
+      options.leanRequests === false
+        ? undefined
+        : new LeanS3Requests({
+            client: connection.client,
+            bucket: connection.bucket,
+            region: connection.region,
+            forcePathStyle: connection.forcePathStyle,
+            endpoint: connection.customEndpoint,
+            maxAttempts: connection.maxAttempts,
+            timeouts: { connectTimeoutMs: connection.connectTimeoutMs, requestTimeoutMs: connection.requestTimeoutMs },
+            maxSockets: options.maxSockets ?? 64,
+          });
   }
 
   /** Opens the bucket of an `s3://BUCKET?settings` URL (text or parsed). */
@@ -197,19 +220,26 @@ export class S3BlobStore {
     const encodingFields = encoding === undefined ? {} : { contentEncoding: encoding };
     if (payload instanceof Uint8Array && !settings["multipart-upload"] && payload.byteLength <= partSize) {
       try {
-        const answer = await this.#client.send(
-          new PutObjectCommand({
-            Bucket: this.#bucket,
-            Key: key,
-            Body: payload,
-            ContentType: options.contentType,
-            ...(encoding === undefined ? {} : { ContentEncoding: encoding }),
-          }),
-        );
-        return { key, size: payload.byteLength, multipart: false, ...(answer.ETag ? { etag: answer.ETag } : {}), ...encodingFields };
+        const etag = await this.#putInMemory(key, payload, options.contentType, encoding);
+        return { key, size: payload.byteLength, multipart: false, ...(etag ? { etag } : {}), ...encodingFields };
       } catch (error) {
         throw this.#error(error, "put", key);
       }
+    }
+    if (this.#lean !== undefined) {
+      const result = await uploadInParts({
+        client: this.#client,
+        lean: this.#lean,
+        bucket: this.#bucket,
+        key,
+        body: payload,
+        contentType: options.contentType,
+        ...encodingFields,
+        partSize,
+        queueSize: this.#queueSize,
+        endpoint: this.#endpoint,
+      });
+      return { key, ...result, ...encodingFields };
     }
     const result = await uploadStreamed({
       client: this.#client,
@@ -300,6 +330,23 @@ export class S3BlobStore {
   /** Releases the client's sockets. */
   close(): void {
     this.#client.destroy();
+    this.#lean?.close();
+  }
+
+  async #putInMemory(key: string, payload: Uint8Array, contentType: string, encoding: string | undefined): Promise<string | undefined> {
+    if (this.#lean !== undefined) {
+      return this.#lean.putObject(key, payload, { contentType, ...(encoding === undefined ? {} : { contentEncoding: encoding }) });
+    }
+    const answer = await this.#client.send(
+      new PutObjectCommand({
+        Bucket: this.#bucket,
+        Key: key,
+        Body: payload,
+        ContentType: contentType,
+        ...(encoding === undefined ? {} : { ContentEncoding: encoding }),
+      }),
+    );
+    return answer.ETag;
   }
 
   #partSize(key: string, sizeHint: number | undefined): number {

@@ -22,6 +22,16 @@ export interface S3Connection {
   /** The endpoint requests go to, for error messages. */
   readonly endpoint: string;
   readonly url: S3StoreUrl;
+  /** The region requests are signed for. */
+  readonly region: string;
+  /** Path-style (`endpoint/BUCKET/KEY`) rather than virtual-hosted (`BUCKET.endpoint/KEY`) addressing. */
+  readonly forcePathStyle: boolean;
+  /** The custom endpoint URL from the store URL, undefined for AWS itself. */
+  readonly customEndpoint: string | undefined;
+  /** Attempts per request including the first, as given to the SDK. */
+  readonly maxAttempts: number;
+  readonly connectTimeoutMs: number;
+  readonly requestTimeoutMs: number;
 }
 
 /** Parses (when given text) and checks that the store URL is an s3:// URL. */
@@ -47,17 +57,21 @@ export function connectS3(url: string | StoreUrl, options: S3ClientOptions = {})
   const endpointUrl = resolveS3Endpoint(settings);
   const region = settings.region === "" ? "us-east-1" : settings.region;
   const endpoint = endpointUrl === undefined ? undefined : endpointUrl.href.replace(/\/$/, "");
+  const forcePathStyle = usesPathStyle(s3Url, endpoint !== undefined);
+  const maxAttempts = options.maxAttempts ?? 5;
+  const connectTimeoutMs = options.connectTimeoutMs ?? 5_000;
+  const requestTimeoutMs = options.requestTimeoutMs ?? 600_000;
   const config: S3ClientConfig = {
     region,
-    forcePathStyle: usesPathStyle(s3Url, endpoint !== undefined),
+    forcePathStyle,
     retryMode: "adaptive",
-    maxAttempts: options.maxAttempts ?? 5,
+    maxAttempts,
     // Third-party S3 servers (Ceph RGW, MinIO, ...) differ in support for the newer flexible checksums.
     requestChecksumCalculation: "WHEN_REQUIRED",
     responseChecksumValidation: "WHEN_REQUIRED",
     requestHandler: {
-      connectionTimeout: options.connectTimeoutMs ?? 5_000,
-      requestTimeout: options.requestTimeoutMs ?? 600_000,
+      connectionTimeout: connectTimeoutMs,
+      requestTimeout: requestTimeoutMs,
     },
     ...(endpoint === undefined ? {} : { endpoint }),
     ...(settings.profile === "" ? {} : { profile: settings.profile }),
@@ -68,5 +82,11 @@ export function connectS3(url: string | StoreUrl, options: S3ClientOptions = {})
     bucket: s3Url.bucket,
     endpoint: endpoint ?? `https://s3.${region}.amazonaws.com`,
     url: s3Url,
+    region,
+    forcePathStyle,
+    customEndpoint: endpoint,
+    maxAttempts,
+    connectTimeoutMs,
+    requestTimeoutMs,
   };
 }

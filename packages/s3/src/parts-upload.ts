@@ -1,0 +1,135 @@
+// Streams a body to S3 in parts it assembles itself (one copy at most) and sends with the lean UploadPart, queueSize
+// parts in flight: one lean PUT when the body fits in one part; any failure (S3 or the body) aborts the upload.
+
+import {
+  AbortMultipartUploadCommand,
+  CompleteMultipartUploadCommand,
+  CreateMultipartUploadCommand,
+  HeadObjectCommand,
+  type S3Client,
+} from "@aws-sdk/client-s3";
+import type { LeanS3Requests } from "./lean-s3-requests.js";
+import { assembleParts, BodyReadFailure, PartBufferPool, type AssembledPart } from "./part-assembler.js";
+import { MAX_PART_COUNT } from "./part-size.js";
+import { S3TransportError, toTransportError, type S3ErrorContext } from "./s3-errors.js";
+import type { StreamedUploadResult } from "./multipart.js";
+
+export interface PartsUploadRequest {
+  readonly client: S3Client;
+  readonly lean: LeanS3Requests;
+  readonly bucket: string;
+  readonly key: string;
+  readonly body: Uint8Array | AsyncIterable<Uint8Array>;
+  readonly contentType: string;
+  readonly contentEncoding?: string;
+  readonly partSize: number;
+  readonly queueSize: number;
+  readonly endpoint: string;
+}
+
+class TooManyParts extends Error {}
+
+async function abortQuietly(client: S3Client, bucket: string, key: string, uploadId: string): Promise<void> {
+  try {
+    await client.send(new AbortMultipartUploadCommand({ Bucket: bucket, Key: key, UploadId: uploadId }));
+  } catch {
+    // Unreachable or already gone; listMultipartUploads/abortMultipartUpload can clean up later.
+  }
+}
+
+/** Ceph RGW answers CompleteMultipartUpload with an empty ETag; ask HeadObject instead. */
+async function etagOf(client: S3Client, bucket: string, key: string, answered: string | undefined): Promise<string | undefined> {
+  if (answered !== undefined && answered !== "" && answered !== '""') return answered;
+  return (await client.send(new HeadObjectCommand({ Bucket: bucket, Key: key }))).ETag;
+}
+
+export async function uploadInParts(request: PartsUploadRequest): Promise<StreamedUploadResult> {
+  const { client, lean, bucket, key } = request;
+  const context: S3ErrorContext = { operation: "put", bucket, key, endpoint: request.endpoint };
+  const pool = new PartBufferPool(request.partSize, request.queueSize + 1);
+  const parts = assembleParts(request.body, request.partSize, pool);
+  const iterator = Symbol.asyncIterator in parts ? parts[Symbol.asyncIterator]() : parts[Symbol.iterator]();
+  let uploadId: string | undefined;
+  let size = 0;
+  const inFlight = new Set<Promise<void>>();
+  try {
+    const first = (await iterator.next()).value as AssembledPart;
+    size = first.bytes.byteLength;
+    if (first.last) {
+      const headers = { contentType: request.contentType, ...(request.contentEncoding === undefined ? {} : { contentEncoding: request.contentEncoding }) };
+      const etag = await lean.putObject(key, first.bytes, headers);
+      return { size, multipart: false, ...(etag === undefined ? {} : { etag }) };
+    }
+    const created = await client.send(
+      new CreateMultipartUploadCommand({
+        Bucket: bucket,
+        Key: key,
+        ContentType: request.contentType,
+        ...(request.contentEncoding === undefined ? {} : { ContentEncoding: request.contentEncoding }),
+      }),
+    );
+    uploadId = created.UploadId!;
+    const etags: string[] = [];
+    let failure: { error: unknown } | undefined;
+    const send = (part: AssembledPart, partNumber: number): void => {
+      const sending = lean
+        .uploadPart(key, uploadId!, partNumber, part.bytes)
+        .then((etag) => {
+          etags[partNumber - 1] = etag ?? "";
+        })
+        .catch((error: unknown) => {
+          failure ??= { error };
+        })
+        .finally(() => {
+          pool.release(part.buffer);
+          inFlight.delete(sending);
+        });
+      inFlight.add(sending);
+    };
+    let part: AssembledPart = first;
+    for (let partNumber = 1; ; partNumber += 1) {
+      if (partNumber > MAX_PART_COUNT) throw new TooManyParts();
+      send(part, partNumber);
+      if (part.last) break;
+      while (inFlight.size >= request.queueSize && failure === undefined) await Promise.race(inFlight);
+      if (failure !== undefined) break;
+      const step = await iterator.next();
+      part = step.value as AssembledPart;
+      size += part.bytes.byteLength;
+    }
+    await Promise.all(inFlight);
+    if (failure !== undefined) throw failure.error;
+    const completed = await client.send(
+      new CompleteMultipartUploadCommand({
+        Bucket: bucket,
+        Key: key,
+        UploadId: uploadId,
+        MultipartUpload: { Parts: etags.map((ETag, index) => ({ ETag, PartNumber: index + 1 })) },
+      }),
+    );
+    const etag = await etagOf(client, bucket, key, completed.ETag);
+    return { size, multipart: true, ...(etag === undefined ? {} : { etag }) };
+  } catch (error) {
+    await iterator.return?.();
+    // Parts still being sent could land after an abort and keep the upload alive; let them settle first.
+    await Promise.allSettled(inFlight);
+    if (uploadId !== undefined) await abortQuietly(client, bucket, key, uploadId);
+    const outcome = uploadId === undefined ? "nothing was stored" : "the multipart upload was aborted";
+    if (error instanceof BodyReadFailure) {
+      throw new S3TransportError("BODY_FAILED", `put s3://${bucket}/${key} failed: reading the body failed (${error.message}); ${outcome}`, {
+        bucket,
+        key,
+        cause: error.cause,
+      });
+    }
+    if (error instanceof TooManyParts) {
+      throw new S3TransportError(
+        "OBJECT_TOO_LARGE",
+        `put s3://${bucket}/${key} failed: the body needs more than ${MAX_PART_COUNT} parts of ${request.partSize} bytes ` +
+          `(pass a sizeHint so a larger part size is chosen); ${outcome}`,
+        { bucket, key },
+      );
+    }
+    throw toTransportError(error, context);
+  }
+}
