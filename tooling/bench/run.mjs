@@ -7,6 +7,7 @@ const root = fileURLToPath(new URL("../..", import.meta.url));
 const steps = [
   ["node", [`${here}nar-dump.mjs`]],
   ["node", [`${here}fetch.mjs`]],
+  ["node", [`${here}s3-requests.mjs`]],
   ["node", [`${here}upload.mjs`]],
   ["pnpm", ["--silent", "--filter", "@narwhal/codec-bench", "--if-present", "run", "bench"]],
 ];

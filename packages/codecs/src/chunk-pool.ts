@@ -1,9 +1,10 @@
-// Shared Piscina pools (one per thread count) that run codec chunk modules in worker threads.
-// Pools are created lazily and closed with closeCompressionPools().
+// Shared Piscina pools (one per thread count) that run codec chunk modules in worker threads. Pools (and the zstd
+// stream workers) are created lazily and closed with closeCompressionPools().
 
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { Piscina } from "piscina";
+import { closeZstdWorkers } from "./zstd-worker-pool.js";
 
 const pools = new Map<number, Piscina>();
 
@@ -33,5 +34,5 @@ export function compressionPool(threads: number): Piscina {
 export async function closeCompressionPools(): Promise<void> {
   const closing = [...pools.values()].map((pool) => pool.destroy());
   pools.clear();
-  await Promise.all(closing);
+  await Promise.all([...closing, closeZstdWorkers()]);
 }

@@ -12,7 +12,8 @@ export type CodecErrorCode =
   | "TRUNCATED_INPUT"
   | "CORRUPT_INPUT"
   | "TRAILING_DATA"
-  | "OUTPUT_LIMIT_EXCEEDED";
+  | "OUTPUT_LIMIT_EXCEEDED"
+  | "COMPRESSION_FAILED";
 
 export class CodecError extends Error {
   readonly code: CodecErrorCode;

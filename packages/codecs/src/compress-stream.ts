@@ -15,6 +15,13 @@ import { getCodec } from "./registry.js";
 /** Default independent chunk size for parallel compression (Nix 2.35 cuts zstd into 16 MiB frames). */
 export const DEFAULT_CHUNK_SIZE = 16 * 1024 * 1024;
 
+/**
+ * With a `sizeHint` below this, parallel native mode compresses on one thread: liblzma's MT encoder cuts blocks of
+ * 3 x dict (24 MiB at xz -6) and zstd's jobs are several MiB, so a smaller input would use one thread anyway while
+ * paying for the MT encoder's buffers. Parallelism then comes from compressing several paths at once.
+ */
+export const SINGLE_THREAD_BELOW = 32 * 1024 * 1024;
+
 export type ParallelStrategy = "auto" | "chunks" | "native";
 
 export interface CompressOptions {
@@ -32,6 +39,8 @@ export interface CompressOptions {
    * has it (zstd, xz: measured faster or better ratio), else chunks.
    */
   readonly strategy?: ParallelStrategy;
+  /** Expected input size in bytes (e.g. NarSize); a hint only, never checked. See SINGLE_THREAD_BELOW. */
+  readonly sizeHint?: number;
   /** Choose a backend other than the method's default (e.g. "lzma-native", "brotli-wasm"). */
   readonly backend?: string;
   /** For a non-concatenable codec (br) with parallel=true: compress as one stream and warn instead of failing. */
@@ -117,7 +126,8 @@ export function compressStream(
     );
   }
   if (strategy === "native" || (strategy === "auto" && codec.nativeThreads)) {
-    return codec.compress({ level, threads })(source);
+    const small = options.sizeHint !== undefined && options.sizeHint < SINGLE_THREAD_BELOW;
+    return codec.compress({ level, threads: small ? 1 : threads })(source);
   }
   return compressChunksInOrder(source, chunkSize, threads, chunkCompressorFor(codec, level, threads));
 }

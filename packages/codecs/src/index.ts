@@ -11,6 +11,7 @@ export {
   compressStream,
   decompressStream,
   DEFAULT_CHUNK_SIZE,
+  SINGLE_THREAD_BELOW,
   type CompressOptions,
   type DecompressOptions,
   type ParallelStrategy,

@@ -142,6 +142,7 @@ export async function uploadNarObject(
     const compressed = fileSink.passThrough(compressStream(compression, verified.chunks, {
       level: settings["compression-level"],
       parallel: settings["parallel-compression"],
+      sizeHint: info.narSize,
       singleStreamFallback: true,
     }));
     await guard(narKey, storeUrl, "upload", () => blobs.put(narKey, compressed, { contentType: NAR_CONTENT_TYPE, sizeHint: info.narSize }));

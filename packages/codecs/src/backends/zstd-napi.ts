@@ -1,10 +1,11 @@
-// zstd through the `zstd-napi` binding (bundled libzstd): streaming frames compressed on zstd's own worker threads
-// (one even for a single stream, so the event loop stays free), and whole-buffer frames with the exact content size.
+// zstd through the `zstd-napi` binding (bundled libzstd): streaming frames compressed on a worker thread (so the
+// event loop stays free; zstd's own threads too for threads > 1), and whole-buffer frames with the exact content size.
 
 import { createRequire } from "node:module";
-import { CompressStream, Compressor, DecompressStream } from "zstd-napi";
+import { Compressor, DecompressStream } from "zstd-napi";
 import type { Codec } from "../codec.js";
 import { throughNodeTransform } from "../node-transform.js";
+import { compressZstdInWorker } from "../zstd-worker-pool.js";
 
 const require = createRequire(import.meta.url);
 const zstdBinding = require("zstd-napi/binding") as { minCLevel(): number; maxCLevel(): number };
@@ -20,14 +21,9 @@ export const zstdNapiCodec: Codec = {
   concatenable: true,
   nativeThreads: true,
   chunkWorkerModule: new URL("./zstd-napi-chunk.js", import.meta.url).href,
-  compress: ({ level, threads }) => (source) =>
-    throughNodeTransform(
-      source,
-      // nbWorkers >= 1 moves compression off the calling thread (a single stream still uses one compressor
-      // thread): CompressStream's nbWorkers=0 mode compresses synchronously inside the event loop.
-      new CompressStream({ compressionLevel: level, checksumFlag: true, nbWorkers: Math.max(1, threads) }),
-      { codecName: "zstd" },
-    ),
+  // Not zstd-napi's CompressStream on this thread: even with nbWorkers >= 1 its compressStream2 blocks the event
+  // loop whenever zstd's job queue is full (and copies the input). A worker thread per core hosts the streams.
+  compress: ({ level, threads }) => (source) => compressZstdInWorker(source, level, threads > 1 ? threads : 0),
   compressWhole: (body, level) => {
     wholeBufferCompressor ??= new Compressor();
     wholeBufferCompressor.setParameters({ compressionLevel: level, checksumFlag: true });

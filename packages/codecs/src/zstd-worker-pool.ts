@@ -1,0 +1,150 @@
+// Main-thread side of off-main-thread zstd streams: a few long-lived worker threads (one per core), each hosting
+// many stream sessions, so N streams compress on N cores and the event loop only copies chunks in and out.
+
+import { availableParallelism } from "node:os";
+import { MessageChannel, Worker } from "node:worker_threads";
+import { CodecError } from "./codec-error.js";
+import type { ZstdSessionInput, ZstdSessionReply } from "./zstd-stream-worker.js";
+
+/** Input is gathered into pieces of this size before it is handed to a worker (one copy, then transferred). */
+const BATCH_BYTES = 1 << 20;
+/** Input pieces a session may have in a worker (or waiting to be taken by the consumer) at once. */
+const IN_FLIGHT = 3;
+
+interface HostWorker {
+  readonly worker: Worker;
+  sessions: number;
+}
+const hosts: HostWorker[] = [];
+
+function workerFileUrl(): URL {
+  const here = new URL(import.meta.url);
+  // From TypeScript sources (tests) the worker still needs compiled JavaScript.
+  if (here.pathname.endsWith(".ts")) return new URL("../dist/zstd-stream-worker.js", here);
+  return new URL("./zstd-stream-worker.js", here);
+}
+
+/** The least busy worker, starting a new one while there are fewer than cores. */
+function pickHost(): HostWorker {
+  const idle = hosts.find((host) => host.sessions === 0);
+  if (idle) return idle;
+  if (hosts.length < Math.max(1, availableParallelism())) {
+    const host: HostWorker = { worker: new Worker(workerFileUrl()), sessions: 0 };
+    host.worker.unref();
+    host.worker.setMaxListeners(0); // one exit listener per session
+    const forget = () => {
+      const index = hosts.indexOf(host);
+      if (index >= 0) hosts.splice(index, 1);
+    };
+    host.worker.on("error", forget);
+    host.worker.on("exit", forget);
+    hosts.push(host);
+    return host;
+  }
+  return hosts.reduce((a, b) => (b.sessions < a.sessions ? b : a));
+}
+
+export async function closeZstdWorkers(): Promise<void> {
+  const closing = hosts.splice(0).map((host) => host.worker.terminate());
+  await Promise.all(closing);
+}
+
+/**
+ * Compresses `source` into one zstd frame (with checksum) on a worker thread. `nbWorkers` > 0 lets zstd use its
+ * own threads inside that worker. Back-pressure: at most IN_FLIGHT input pieces are outstanding, counting replies
+ * the consumer has not taken yet, so memory per stream stays at a few MiB.
+ */
+export async function* compressZstdInWorker(source: AsyncIterable<Uint8Array>, level: number, nbWorkers: number): AsyncGenerator<Buffer> {
+  const host = pickHost();
+  const { port1: port, port2 } = new MessageChannel();
+  host.sessions += 1;
+  const replies: ZstdSessionReply[] = [];
+  const spares: Uint8Array[] = []; // input buffers the worker handed back
+  const newBatch = () => spares.pop() ?? new Uint8Array(BATCH_BYTES);
+  let failure: Error | undefined;
+  let wakeConsumer: (() => void) | undefined;
+  let wakeFeeder: (() => void) | undefined;
+  let outstanding = 0;
+  let stopped = false;
+  const wake = () => {
+    const consumer = wakeConsumer;
+    const feeder = wakeFeeder;
+    wakeConsumer = undefined;
+    wakeFeeder = undefined;
+    consumer?.();
+    feeder?.();
+  };
+  const workerGone = (exitCode: number) => {
+    failure ??= new CodecError("COMPRESSION_FAILED", `zstd: the compression worker thread stopped (exit code ${exitCode}) before the stream ended`);
+    wake();
+  };
+  host.worker.on("exit", workerGone);
+  port.on("message", (reply: ZstdSessionReply) => {
+    if ("spare" in reply && reply.spare !== undefined && reply.spare.byteLength === BATCH_BYTES) spares.push(reply.spare);
+    replies.push(reply);
+    wake();
+  });
+  host.worker.postMessage({ port: port2, level, nbWorkers }, [port2]);
+
+  const send = (message: ZstdSessionInput) => {
+    outstanding += 1;
+    port.postMessage(message, "input" in message ? [message.input.buffer as ArrayBuffer] : []);
+  };
+  const feeder = (async () => {
+    let batch = newBatch();
+    let filled = 0;
+    const flush = async () => {
+      while (outstanding >= IN_FLIGHT && !stopped && failure === undefined) {
+        await new Promise<void>((resolve) => {
+          wakeFeeder = resolve;
+        });
+      }
+      if (stopped || failure !== undefined) return;
+      send({ input: filled === batch.byteLength ? batch : batch.slice(0, filled) });
+      batch = newBatch();
+      filled = 0;
+    };
+    for await (const chunk of source) {
+      let offset = 0;
+      while (offset < chunk.byteLength) {
+        const take = Math.min(chunk.byteLength - offset, BATCH_BYTES - filled);
+        batch.set(chunk.subarray(offset, offset + take), filled);
+        filled += take;
+        offset += take;
+        if (filled === BATCH_BYTES) await flush();
+        if (stopped || failure !== undefined) return;
+      }
+    }
+    if (filled > 0) await flush();
+    if (!stopped && failure === undefined) send({ end: true });
+  })().catch((error: unknown) => {
+    failure ??= error instanceof Error ? error : new Error(String(error));
+    wake();
+  });
+
+  try {
+    for (;;) {
+      const reply = replies.shift();
+      if (reply === undefined) {
+        if (failure !== undefined) throw failure;
+        await new Promise<void>((resolve) => {
+          wakeConsumer = resolve;
+        });
+        continue;
+      }
+      if ("error" in reply) throw new CodecError("COMPRESSION_FAILED", `zstd: compressing at level ${level} failed in the worker thread: ${reply.error}`);
+      for (const piece of reply.output) yield Buffer.from(piece.buffer, piece.byteOffset, piece.byteLength);
+      outstanding -= 1;
+      wake();
+      if (reply.done) break;
+    }
+    await feeder;
+    if (failure !== undefined) throw failure;
+  } finally {
+    stopped = true;
+    wake();
+    port.close();
+    host.worker.off("exit", workerGone);
+    host.sessions -= 1;
+  }
+}
