@@ -3,7 +3,7 @@
 
 import { lstat } from "node:fs/promises";
 import { basename, resolve } from "node:path";
-import { dumpPath } from "@narwhal/nar";
+import { dumpPath, dumpPathInWorker } from "@narwhal/nar";
 import { DEFAULT_STORE_DIR, HashSink, makeFixedOutputPath } from "@narwhal/store-path";
 import { EngineError, messageOf } from "./errors.js";
 import type { PathSource, SourcePathInfo } from "./path-source.js";
@@ -37,7 +37,7 @@ export class DirectorySource implements PathSource {
       throw new EngineError("NOT_A_DIRECTORY", this.#dir, `cannot add ${this.#dir} to the store: ${messageOf(error)}`, { cause: error });
     }
     const sink = new HashSink("sha256");
-    for await (const chunk of dumpPath(this.#dir, { reuseBuffers: true })) sink.update(chunk); // hashing copies each chunk
+    await dumpPathInWorker(this.#dir, (chunk) => void sink.update(chunk)); // read on a worker while this thread hashes
     const { hash, size } = sink.finish();
     let storePath;
     try {

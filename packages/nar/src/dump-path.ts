@@ -18,19 +18,22 @@ export interface DumpPathOptions {
 }
 
 const DEFAULT_CHUNK_SIZE = 1 << 20;
+const FIRST_BUFFER_SIZE = 64 * 1024;
 
 /** NAR bytes of `path` (a directory, regular file or symlink, not followed), exactly as `nix-store --dump` emits them. */
 export async function* dumpPath(path: string | Buffer, options: DumpPathOptions = {}): AsyncGenerator<Buffer, void, undefined> {
   const root = typeof path === "string" ? Buffer.from(path, "utf8") : path;
   const chunkSize = Math.max(MIN_DUMP_BUFFER, options.chunkSize ?? DEFAULT_CHUNK_SIZE);
   const reuse = options.reuseBuffers === true;
-  let scratch = Buffer.allocUnsafe(chunkSize);
+  // Most store paths are small: start with a small buffer and move to full-size ones once a buffer fills up.
+  let scratch = Buffer.allocUnsafe(Math.min(chunkSize, FIRST_BUFFER_SIZE));
   for (const chunk of narChunks(root, { nextBuffer: () => scratch })) {
-    if (!Buffer.isBuffer(chunk)) continue;
+    const full = chunk.length === scratch.length;
     if (reuse) {
       yield chunk;
-    } else if (chunk.length < chunkSize / 2) {
-      yield Buffer.from(chunk); // a short chunk is copied out, so the big buffer stays ours
+      if (full && scratch.length < chunkSize) scratch = Buffer.allocUnsafe(chunkSize);
+    } else if (!full && chunk.length < chunkSize / 2) {
+      yield Buffer.from(chunk); // a short chunk is copied out, so the buffer stays ours
     } else {
       scratch = Buffer.allocUnsafe(chunkSize); // a full one is handed over whole; the next bytes go to a new buffer
       yield chunk;
