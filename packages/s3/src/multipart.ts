@@ -2,8 +2,9 @@
 // multipart; any failure (S3 or the body itself) aborts the multipart upload so no incomplete upload is left.
 
 import { Readable } from "node:stream";
-import { AbortMultipartUploadCommand, HeadObjectCommand, type S3Client } from "@aws-sdk/client-s3";
+import type { S3Client } from "@aws-sdk/client-s3";
 import { Upload } from "@aws-sdk/lib-storage";
+import { abortQuietly, etagOf } from "./multipart-upload-ends.js";
 import { S3TransportError, toTransportError, type S3ErrorContext } from "./s3-errors.js";
 
 export interface StreamedUploadRequest {
@@ -47,21 +48,6 @@ class CountingBody {
       throw error;
     }
   }
-}
-
-async function abortQuietly(client: S3Client, bucket: string, key: string, uploadId: string): Promise<void> {
-  try {
-    await client.send(new AbortMultipartUploadCommand({ Bucket: bucket, Key: key, UploadId: uploadId }));
-  } catch {
-    // Already aborted by Upload itself (NoSuchUpload) or unreachable; nothing more can be done here.
-  }
-}
-
-/** Ceph RGW answers CompleteMultipartUpload with an empty ETag; ask HeadObject instead. */
-async function etagOf(client: S3Client, bucket: string, key: string, answered: string | undefined): Promise<string | undefined> {
-  if (answered !== undefined && answered !== "" && answered !== '""') return answered;
-  const head = await client.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
-  return head.ETag;
 }
 
 export async function uploadStreamed(request: StreamedUploadRequest): Promise<StreamedUploadResult> {

@@ -2,13 +2,12 @@
 // parts in flight: one lean PUT when the body fits in one part; any failure (S3 or the body) aborts the upload.
 
 import {
-  AbortMultipartUploadCommand,
   CompleteMultipartUploadCommand,
   CreateMultipartUploadCommand,
-  HeadObjectCommand,
   type S3Client,
 } from "@aws-sdk/client-s3";
 import type { LeanS3Requests } from "./lean-s3-requests.js";
+import { abortQuietly, etagOf } from "./multipart-upload-ends.js";
 import { assembleParts, BodyReadFailure, PartBufferPool, type AssembledPart } from "./part-assembler.js";
 import { MAX_PART_COUNT } from "./part-size.js";
 import { S3TransportError, toTransportError, type S3ErrorContext } from "./s3-errors.js";
@@ -29,19 +28,6 @@ export interface PartsUploadRequest {
 
 class TooManyParts extends Error {}
 
-async function abortQuietly(client: S3Client, bucket: string, key: string, uploadId: string): Promise<void> {
-  try {
-    await client.send(new AbortMultipartUploadCommand({ Bucket: bucket, Key: key, UploadId: uploadId }));
-  } catch {
-    // Unreachable or already gone; listMultipartUploads/abortMultipartUpload can clean up later.
-  }
-}
-
-/** Ceph RGW answers CompleteMultipartUpload with an empty ETag; ask HeadObject instead. */
-async function etagOf(client: S3Client, bucket: string, key: string, answered: string | undefined): Promise<string | undefined> {
-  if (answered !== undefined && answered !== "" && answered !== '""') return answered;
-  return (await client.send(new HeadObjectCommand({ Bucket: bucket, Key: key }))).ETag;
-}
 
 export async function uploadInParts(request: PartsUploadRequest): Promise<StreamedUploadResult> {
   const { client, lean, bucket, key } = request;

@@ -226,22 +226,7 @@ export class S3BlobStore {
         throw this.#error(error, "put", key);
       }
     }
-    if (this.#lean !== undefined) {
-      const result = await uploadInParts({
-        client: this.#client,
-        lean: this.#lean,
-        bucket: this.#bucket,
-        key,
-        body: payload,
-        contentType: options.contentType,
-        ...encodingFields,
-        partSize,
-        queueSize: this.#queueSize,
-        endpoint: this.#endpoint,
-      });
-      return { key, ...result, ...encodingFields };
-    }
-    const result = await uploadStreamed({
+    const request = {
       client: this.#client,
       bucket: this.#bucket,
       key,
@@ -251,7 +236,8 @@ export class S3BlobStore {
       partSize,
       queueSize: this.#queueSize,
       endpoint: this.#endpoint,
-    });
+    };
+    const result = this.#lean !== undefined ? await uploadInParts({ ...request, lean: this.#lean }) : await uploadStreamed(request);
     return { key, ...result, ...encodingFields };
   }
 
