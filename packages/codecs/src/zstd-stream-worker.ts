@@ -1,7 +1,8 @@
-// Worker-thread side of off-main-thread zstd streams: each session (one MessagePort) owns a zstd context that
-// compresses the NAR chunks it receives into one frame and posts the compressed pieces back, transferred.
+// Piscina task for off-main-thread zstd streams: each task is one stream session (one MessagePort, open until the
+// stream ends) that owns a zstd context, compresses the chunks it receives into one frame and posts the compressed
+// pieces back, transferred. Many sessions share a worker thread.
 
-import { parentPort, type MessagePort } from "node:worker_threads";
+import type { MessagePort } from "node:worker_threads";
 import { createRequire } from "node:module";
 
 interface ZstdContext {
@@ -17,7 +18,7 @@ interface ZstdBinding {
   cStreamOutSize(): number;
 }
 
-/** Opens a session: the port carries this stream's chunks and replies. */
+/** The task: the port carries this stream's chunks and replies. */
 export interface ZstdSessionOpen {
   readonly port: MessagePort;
   readonly level: number;
@@ -43,7 +44,8 @@ const SCRATCH_SIZE = Math.max(zstd.cStreamOutSize(), 1 << 20);
 const idleContexts: ZstdContext[] = [];
 const IDLE_CONTEXTS_KEPT = 4;
 
-function openSession({ port, level, nbWorkers }: ZstdSessionOpen): void {
+/** Runs one session; settles when its port closes (the stream ended, failed or was abandoned). */
+export default function zstdSession({ port, level, nbWorkers }: ZstdSessionOpen): Promise<void> {
   const context = idleContexts.pop() ?? new zstd.CCtx();
   context.reset(zstd.ResetDirective.sessionAndParameters);
   context.setParameter(zstd.CParameter.compressionLevel, level);
@@ -77,10 +79,11 @@ function openSession({ port, level, nbWorkers }: ZstdSessionOpen): void {
     port.postMessage(reply, transfers);
     if (!("output" in reply) || reply.done) port.close();
   });
-  port.on("close", () => {
-    port.removeAllListeners("message");
-    if (idleContexts.length < IDLE_CONTEXTS_KEPT) idleContexts.push(context);
+  return new Promise((resolve) => {
+    port.on("close", () => {
+      port.removeAllListeners("message");
+      if (idleContexts.length < IDLE_CONTEXTS_KEPT) idleContexts.push(context);
+      resolve();
+    });
   });
 }
-
-parentPort?.on("message", openSession);

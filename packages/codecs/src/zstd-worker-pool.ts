@@ -1,52 +1,45 @@
-// Main-thread side of off-main-thread zstd streams: a few long-lived worker threads (one per core), each hosting
-// many stream sessions, so N streams compress on N cores and the event loop only copies chunks in and out.
+// Main-thread side of off-main-thread zstd streams: a Piscina pool of worker threads (one per core), each hosting
+// many stream sessions as concurrent tasks, so N streams compress on N cores and the event loop only copies chunks.
 
 import { availableParallelism } from "node:os";
-import { MessageChannel, Worker } from "node:worker_threads";
+import { MessageChannel } from "node:worker_threads";
+import { Piscina } from "piscina";
 import { CodecError } from "./codec-error.js";
-import type { ZstdSessionInput, ZstdSessionReply } from "./zstd-stream-worker.js";
+import type { ZstdSessionInput, ZstdSessionOpen, ZstdSessionReply } from "./zstd-stream-worker.js";
 
 /** Input is gathered into pieces of this size before it is handed to a worker (one copy, then transferred). */
 const BATCH_BYTES = 1 << 20;
 /** Input pieces a session may have in a worker (or waiting to be taken by the consumer) at once. */
 const IN_FLIGHT = 3;
 
-interface HostWorker {
-  readonly worker: Worker;
-  sessions: number;
-}
-const hosts: HostWorker[] = [];
+/** Sessions one worker thread hosts at once: they mostly wait for input, so a thread serves many streams. */
+const SESSIONS_PER_THREAD = 64;
+let pool: Piscina | undefined;
 
-function workerFileUrl(): URL {
+function workerFileUrl(): string {
   const here = new URL(import.meta.url);
   // From TypeScript sources (tests) the worker still needs compiled JavaScript.
-  if (here.pathname.endsWith(".ts")) return new URL("../dist/zstd-stream-worker.js", here);
-  return new URL("./zstd-stream-worker.js", here);
+  if (here.pathname.endsWith(".ts")) return new URL("../dist/zstd-stream-worker.js", here).href;
+  return new URL("./zstd-stream-worker.js", here).href;
 }
 
-/** The least busy worker, starting a new one while there are fewer than cores. */
-function pickHost(): HostWorker {
-  const idle = hosts.find((host) => host.sessions === 0);
-  if (idle) return idle;
-  if (hosts.length < Math.max(1, availableParallelism())) {
-    const host: HostWorker = { worker: new Worker(workerFileUrl()), sessions: 0 };
-    host.worker.unref();
-    host.worker.setMaxListeners(0); // one exit listener per session
-    const forget = () => {
-      const index = hosts.indexOf(host);
-      if (index >= 0) hosts.splice(index, 1);
-    };
-    host.worker.on("error", forget);
-    host.worker.on("exit", forget);
-    hosts.push(host);
-    return host;
-  }
-  return hosts.reduce((a, b) => (b.sessions < a.sessions ? b : a));
+/** The Piscina pool of zstd stream threads (one per core), started on first use. */
+function sessionPool(): Piscina {
+  pool ??= new Piscina({
+    filename: workerFileUrl(),
+    minThreads: 0,
+    maxThreads: Math.max(1, availableParallelism()),
+    concurrentTasksPerWorker: SESSIONS_PER_THREAD,
+    maxQueue: "auto",
+    idleTimeout: 2_000,
+  });
+  return pool;
 }
 
 export async function closeZstdWorkers(): Promise<void> {
-  const closing = hosts.splice(0).map((host) => host.worker.terminate());
-  await Promise.all(closing);
+  const closing = pool?.destroy();
+  pool = undefined;
+  await closing;
 }
 
 /**
@@ -55,9 +48,7 @@ export async function closeZstdWorkers(): Promise<void> {
  * the consumer has not taken yet, so memory per stream stays at a few MiB.
  */
 export async function* compressZstdInWorker(source: AsyncIterable<Uint8Array>, level: number, nbWorkers: number): AsyncGenerator<Buffer> {
-  const host = pickHost();
   const { port1: port, port2 } = new MessageChannel();
-  host.sessions += 1;
   const replies: ZstdSessionReply[] = [];
   const spares: Uint8Array[] = []; // input buffers the worker handed back
   const newBatch = () => spares.pop() ?? new Uint8Array(BATCH_BYTES);
@@ -74,17 +65,17 @@ export async function* compressZstdInWorker(source: AsyncIterable<Uint8Array>, l
     consumer?.();
     feeder?.();
   };
-  const workerGone = (exitCode: number) => {
-    failure ??= new CodecError("COMPRESSION_FAILED", `zstd: the compression worker thread stopped (exit code ${exitCode}) before the stream ended`);
-    wake();
-  };
-  host.worker.on("exit", workerGone);
   port.on("message", (reply: ZstdSessionReply) => {
     if ("spare" in reply && reply.spare !== undefined && reply.spare.byteLength === BATCH_BYTES) spares.push(reply.spare);
     replies.push(reply);
     wake();
   });
-  host.worker.postMessage({ port: port2, level, nbWorkers }, [port2]);
+  const open: ZstdSessionOpen = { port: port2, level, nbWorkers };
+  const session = sessionPool().run(open, { transferList: [port2] });
+  session.catch((error: unknown) => {
+    failure ??= new CodecError("COMPRESSION_FAILED", `zstd: the compression worker thread stopped before the stream ended (${error instanceof Error ? error.message : String(error)})`);
+    wake();
+  });
 
   const send = (message: ZstdSessionInput) => {
     outstanding += 1;
@@ -144,7 +135,5 @@ export async function* compressZstdInWorker(source: AsyncIterable<Uint8Array>, l
     stopped = true;
     wake();
     port.close();
-    host.worker.off("exit", workerGone);
-    host.sessions -= 1;
   }
 }
