@@ -50,7 +50,6 @@ class RingView {
 
 /** The producer's side. Space handed out is only published by `commit`. */
 export class RingWriter extends RingView {
-
   /** A contiguous view to fill, at least `min` and at most `max` bytes; waits while the ring is too full. */
   space(min: number, max: number): Buffer {
     if (min + HEADER > this.capacity / 2) throw new RangeError(`ring records of ${min} bytes do not fit a ${this.capacity}-byte ring`);
@@ -69,10 +68,7 @@ export class RingWriter extends RingView {
 
   /** Publishes the first `length` bytes of the last space as one data record. */
   commit(length: number): void {
-    if (length <= 0) return;
-    const position = Atomics.load(this.control, WRITE) & (this.capacity - 1);
-    this.view.setInt32(position, length, true);
-    this.#advance(HEADER + length);
+    if (length > 0) this.#publish(length, HEADER + length);
   }
 
   /** Copies `bytes` in as data records. */
@@ -88,8 +84,7 @@ export class RingWriter extends RingView {
   /** This writer has nothing more. */
   done(): void {
     this.space(0, 0);
-    this.view.setInt32(Atomics.load(this.control, WRITE) & (this.capacity - 1), RingMarker.done, true);
-    this.#advance(HEADER);
+    this.#publish(RingMarker.done, HEADER);
   }
 
   /** A failure carrying `payload` (text, cut to fit); the consumer rethrows it after the data before it. */
@@ -98,8 +93,13 @@ export class RingWriter extends RingView {
     const target = this.space(HEADER + bytes.length, HEADER + bytes.length);
     target.writeInt32LE(bytes.length, 0);
     bytes.copy(target, HEADER);
-    this.view.setInt32(Atomics.load(this.control, WRITE) & (this.capacity - 1), RingMarker.error, true);
-    this.#advance(2 * HEADER + bytes.length);
+    this.#publish(RingMarker.error, 2 * HEADER + bytes.length);
+  }
+
+  /** Writes the header of the record at the write position (its body is already in place) and publishes it. */
+  #publish(header: number, recordBytes: number): void {
+    this.view.setInt32(Atomics.load(this.control, WRITE) & (this.capacity - 1), header, true);
+    this.#advance(recordBytes);
   }
 
   #advance(bytes: number): void {
@@ -119,7 +119,6 @@ export class RingWriter extends RingView {
     }
   }
 }
-
 
 /** The consumer's side: take a record, use it, release it. */
 export class RingReader extends RingView {

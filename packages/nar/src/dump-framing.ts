@@ -2,7 +2,7 @@
 // the dump's walk already guarantees what NarWriter checks (readdir names, byte order, depth), so only the number
 // of open directories is tracked.
 
-import { NAR_MAGIC, narTokens } from "./nar-format.js";
+import { NAR_MAGIC, narTokens, paddingLength } from "./nar-format.js";
 import { validateSymlinkTarget } from "./symlink-target-rules.js";
 import { NarError, describeBytes } from "./errors.js";
 import { MAX_SYMLINK_TARGET_LENGTH } from "./nar-limits.js";
@@ -90,7 +90,7 @@ function putU64(target: Buffer, offset: number, value: number): number {
 }
 
 function putPadding(target: Buffer, offset: number, length: number): number {
-  for (let pad = (8 - (length % 8)) % 8; pad > 0; pad--) target[offset++] = 0;
+  for (let pad = paddingLength(length); pad > 0; pad--) target[offset++] = 0;
   return offset;
 }
 

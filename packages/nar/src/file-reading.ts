@@ -43,7 +43,7 @@ export function readFilePiece(file: OpenedFile, fsPath: Buffer, buffer: Buffer, 
 const ONE_BYTE = Buffer.alloc(1);
 
 /** One read at the end of the file: there must be nothing there. */
-export function checkNotGrown(file: OpenedFile, fsPath: Buffer): void {
+function checkNotGrown(file: OpenedFile, fsPath: Buffer): void {
   if (readSync(file.fd, ONE_BYTE, 0, 1, file.size) !== 0) throw fileChanged(fsPath, "the file grew", file.size);
 }
 

@@ -17,7 +17,8 @@ export interface NarChunksOptions {
 /** NAR bytes of `root`, as views of the buffers `nextBuffer` hands out, valid until the next value is requested. */
 export function* narChunks(root: Buffer, options: NarChunksOptions): Generator<Buffer, void, undefined> {
   const framing = new DumpFraming();
-  // Output space is taken lazily and let go at each flush, so no space is held while a run end is yielded.
+  // Output space is taken lazily and let go at each flush, so a caller handing out ring space never has space
+  // reserved that was not filled.
   let buffer: Buffer | undefined;
   let filled = 0;
 

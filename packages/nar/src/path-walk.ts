@@ -41,7 +41,7 @@ export function* walkPath(root: Buffer): Generator<WalkedNode, void, undefined> 
 }
 
 /** The NAR node kind of a file, or a NAR_UNSUPPORTED_FILE_TYPE error naming it. */
-export function kindOfStats(fsPath: Buffer, stats: Stats | Dirent<Buffer>): WalkedNodeKind {
+function kindOfStats(fsPath: Buffer, stats: Stats | Dirent<Buffer>): WalkedNodeKind {
   if (stats.isDirectory()) return "directory";
   if (stats.isFile()) return "file";
   if (stats.isSymbolicLink()) return "symlink";
