@@ -1,29 +1,16 @@
 // Streams a body to S3 in parts it assembles itself (one copy at most) and sends with the lean UploadPart, queueSize
 // parts in flight: one lean PUT when the body fits in one part; any failure (S3 or the body) aborts the upload.
 
-import {
-  CompleteMultipartUploadCommand,
-  CreateMultipartUploadCommand,
-  type S3Client,
-} from "@aws-sdk/client-s3";
+import { CompleteMultipartUploadCommand, CreateMultipartUploadCommand } from "@aws-sdk/client-s3";
 import type { LeanS3Requests } from "./lean-s3-requests.js";
 import { abortQuietly, etagOf } from "./multipart-upload-ends.js";
 import { assembleParts, BodyReadFailure, PartBufferPool, type AssembledPart } from "./part-assembler.js";
 import { MAX_PART_COUNT } from "./part-size.js";
 import { S3TransportError, toTransportError, type S3ErrorContext } from "./s3-errors.js";
-import type { StreamedUploadResult } from "./multipart.js";
+import type { StreamedUploadRequest, StreamedUploadResult } from "./multipart.js";
 
-export interface PartsUploadRequest {
-  readonly client: S3Client;
+export interface PartsUploadRequest extends StreamedUploadRequest {
   readonly lean: LeanS3Requests;
-  readonly bucket: string;
-  readonly key: string;
-  readonly body: Uint8Array | AsyncIterable<Uint8Array>;
-  readonly contentType: string;
-  readonly contentEncoding?: string;
-  readonly partSize: number;
-  readonly queueSize: number;
-  readonly endpoint: string;
 }
 
 class TooManyParts extends Error {}

@@ -1,16 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { contentTypeFor, deleteBucket, ensureBucket, S3BlobStore, S3TransportError } from "../src/index.js";
-import { freshBucketName, noRgw, rgwStoreUrl } from "./rgw.js";
-
-async function failure(work: () => Promise<unknown>): Promise<S3TransportError> {
-  try {
-    await work();
-  } catch (error) {
-    expect(error).toBeInstanceOf(S3TransportError);
-    return error as S3TransportError;
-  }
-  throw new Error("expected the operation to fail");
-}
+import { contentTypeFor, deleteBucket, ensureBucket, S3BlobStore } from "../src/index.js";
+import { failure, freshBucketName, noRgw, rgwStoreUrl } from "./rgw.js";
 
 describe.skipIf(noRgw)("clear errors for a broken setup against Ceph RGW", () => {
   const bucket = freshBucketName("errors");

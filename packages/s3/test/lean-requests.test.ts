@@ -1,19 +1,9 @@
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { contentTypeFor, deleteBucket, ensureBucket, S3BlobStore, S3TransportError } from "../src/index.js";
-import { collectBody, freshBucketName, inPieces, noRgw, rgwStoreUrl, sameBytes } from "./rgw.js";
+import { collectBody, failure, freshBucketName, inPieces, noRgw, rgwStoreUrl, sameBytes } from "./rgw.js";
 
 const MiB = 1024 * 1024;
-
-async function failure(work: () => Promise<unknown>): Promise<S3TransportError> {
-  try {
-    await work();
-  } catch (error) {
-    expect(error).toBeInstanceOf(S3TransportError);
-    return error as S3TransportError;
-  }
-  throw new Error("expected the operation to fail");
-}
 
 function summary(error: S3TransportError): { code: string; remoteCode: string | undefined; message: string } {
   return { code: error.code, remoteCode: error.remoteCode, message: error.message };

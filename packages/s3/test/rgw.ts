@@ -2,6 +2,8 @@
 // fresh random bucket names and store URLs pointing at them.
 
 import { randomBytes } from "node:crypto";
+import { expect } from "vitest";
+import { S3TransportError } from "../src/index.js";
 
 export const rgwEndpoint = process.env.S3_ENDPOINT ?? "";
 
@@ -39,4 +41,15 @@ export function sameBytes(actual: Uint8Array, expected: Uint8Array): string {
   let offset = 0;
   while (offset < Math.min(a.length, expected.length) && a[offset] === expected[offset]) offset += 1;
   return `differ: ${a.length} vs ${expected.length} bytes, first difference at ${offset}`;
+}
+
+/** Runs `work`, which must fail with an S3TransportError, and returns that error. */
+export async function failure(work: () => Promise<unknown>): Promise<S3TransportError> {
+  try {
+    await work();
+  } catch (error) {
+    expect(error).toBeInstanceOf(S3TransportError);
+    return error as S3TransportError;
+  }
+  throw new Error("expected the operation to fail");
 }
