@@ -5,7 +5,8 @@
 import { availableParallelism } from "node:os";
 import type { Codec } from "./codec.js";
 import { CodecError } from "./codec-error.js";
-import { chunkModuleUrl, compressionPool } from "./chunk-pool.js";
+import { compressionPool } from "./chunk-pool.js";
+import { chunkModuleUrl } from "./worker-module-url.js";
 import { emptyInputError, toDecodeError } from "./decode-errors.js";
 import { resolveLevel } from "./levels.js";
 import { limitOutput, trackNonEmpty } from "./output-limit.js";

@@ -5,6 +5,7 @@ import { availableParallelism } from "node:os";
 import { MessageChannel } from "node:worker_threads";
 import { Piscina } from "piscina";
 import { CodecError } from "./codec-error.js";
+import { workerModuleUrl } from "./worker-module-url.js";
 import type { ZstdSessionInput, ZstdSessionOpen, ZstdSessionReply } from "./zstd-stream-worker.js";
 
 /** Input is gathered into pieces of this size before it is handed to a worker (one copy, then transferred). */
@@ -16,17 +17,10 @@ const IN_FLIGHT = 3;
 const SESSIONS_PER_THREAD = 64;
 let pool: Piscina | undefined;
 
-function workerFileUrl(): string {
-  const here = new URL(import.meta.url);
-  // From TypeScript sources (tests) the worker still needs compiled JavaScript.
-  if (here.pathname.endsWith(".ts")) return new URL("../dist/zstd-stream-worker.js", here).href;
-  return new URL("./zstd-stream-worker.js", here).href;
-}
-
 /** The Piscina pool of zstd stream threads (one per core), started on first use. */
 function sessionPool(): Piscina {
   pool ??= new Piscina({
-    filename: workerFileUrl(),
+    filename: workerModuleUrl("zstd-stream-worker.js"),
     minThreads: 0,
     maxThreads: Math.max(1, availableParallelism()),
     concurrentTasksPerWorker: SESSIONS_PER_THREAD,
