@@ -2,26 +2,9 @@
 // Rule: abort a pending upload under `nar/` when this run is about to upload that same NAR, or when it is older
 // than the stale age (default 24 h). Nothing else is touched, so concurrent writers of other NARs are safe.
 
-import type { BlobStore } from "@narwhal/store";
+import { multipartMaintenanceOf, type BlobStore } from "@narwhal/store";
 
 export const DEFAULT_STALE_UPLOAD_AGE_MS = 24 * 60 * 60 * 1000;
-
-interface PendingUpload {
-  readonly key: string;
-  readonly uploadId: string;
-  readonly initiated?: Date;
-}
-
-/** The multipart maintenance the S3 transport offers; other transports have nothing to clean. */
-interface MultipartMaintenance {
-  listMultipartUploads(prefix?: string): AsyncIterable<PendingUpload>;
-  abortMultipartUpload(key: string, uploadId: string): Promise<void>;
-}
-
-function hasMultipartMaintenance(blobs: BlobStore): blobs is BlobStore & MultipartMaintenance {
-  const candidate = blobs as Partial<MultipartMaintenance>;
-  return typeof candidate.listMultipartUploads === "function" && typeof candidate.abortMultipartUpload === "function";
-}
 
 const NAR_KEY = /^nar\/([0-9a-z]{52})\.nar/;
 
@@ -35,15 +18,16 @@ export async function abortLeftoverUploads(
   staleAgeMs: number = DEFAULT_STALE_UPLOAD_AGE_MS,
   now: Date = new Date(),
 ): Promise<number> {
-  if (!hasMultipartMaintenance(blobs)) return 0;
+  const maintenance = multipartMaintenanceOf(blobs);
+  if (maintenance === undefined) return 0;
   let aborted = 0;
-  for await (const upload of blobs.listMultipartUploads("nar/")) {
+  for await (const upload of maintenance.listMultipartUploads("nar/")) {
     const match = NAR_KEY.exec(upload.key);
     if (match === null) continue;
     const ours = narHashesToUpload.has(match[1]!);
     const stale = upload.initiated !== undefined && now.getTime() - upload.initiated.getTime() >= staleAgeMs;
     if (!ours && !stale) continue;
-    await blobs.abortMultipartUpload(upload.key, upload.uploadId);
+    await maintenance.abortMultipartUpload(upload.key, upload.uploadId);
     aborted++;
   }
   return aborted;

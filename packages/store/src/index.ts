@@ -4,6 +4,7 @@
 export { StoreError, type StoreErrorCode, type StoreErrorDetails } from "./errors.js";
 export type { BlobStore, BlobObject, BlobGetOptions, BlobPutOptions, BlobRange, BlobListEntry } from "./blob-store.js";
 export { validateBlobKey } from "./blob-key.js";
+export { multipartMaintenanceOf, type MultipartMaintenance, type PendingMultipartUpload } from "./multipart-maintenance.js";
 export { FileBlobStore } from "./file-blob-store.js";
 export { HttpBlobStore } from "./http-blob-store.js";
 export { openBlobStore, describeStoreUrl, type OpenBlobStoreOptions } from "./open-blob-store.js";
