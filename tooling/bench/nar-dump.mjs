@@ -2,6 +2,8 @@
 //  - raw dump:   `nix-store --dump T > /dev/null`      vs `narwhal nar dump-path T > /dev/null`
 //  - dump+hash:  `nix hash path --base32 T`           vs `narwhal hash path --base32 T` (NarHash: the real use)
 //  - in-process: @narwhal/nar dumpPathInWorker consumed by SHA-256 in this process (the library, no start-up)
+// narwhal runs with its native serializer (@narwhal/nar-native); the raw dump is also timed with the JavaScript
+// serializer (NARWHAL_NAR_NATIVE=0), the numbers behind choosing the addon.
 // On two trees: /usr/lib (the issue's example, ~4 GB here) and /usr/lib/llvm-14 (~370 MB, where process start-up
 // weighs more). Writes bench-results/nar-dump.{json,md}; the issue's target is a ratio >= 1.0 against Nix.
 import { spawn, spawnSync } from "node:child_process";
@@ -9,7 +11,7 @@ import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, openSync, writeFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { fileURLToPath } from "node:url";
-import { dumpPathInWorker } from "@narwhal/nar";
+import { dumpPathInWorker, narDumpImplementation } from "@narwhal/nar";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
 const cli = `${root}apps/cli/dist/main.js`;
@@ -22,11 +24,11 @@ function median(xs) {
 }
 
 /** Runs a command with stdout to /dev/null (or captured when `capture`); returns [seconds, stdout text]. */
-function timeCommand(cmd, args, capture = false) {
+function timeCommand(cmd, args, capture = false, env = {}) {
   return new Promise((resolve, reject) => {
     const start = process.hrtime.bigint();
     const out = capture ? "pipe" : openSync("/dev/null", "w");
-    const child = spawn(cmd, args, { stdio: ["ignore", out, "inherit"], env: { ...process.env, NIX_CONFIG: "experimental-features = nix-command" } });
+    const child = spawn(cmd, args, { stdio: ["ignore", out, "inherit"], env: { ...process.env, NIX_CONFIG: "experimental-features = nix-command", ...env } });
     let text = "";
     if (capture) child.stdout.on("data", (d) => (text += d));
     child.on("error", reject);
@@ -53,6 +55,7 @@ async function measure(tree) {
   const contenders = {
     nixDump: () => timeCommand("nix-store", ["--dump", tree]),
     narwhalDump: () => timeCommand(process.execPath, [cli, "nar", "dump-path", tree]),
+    narwhalDumpJavaScript: () => timeCommand(process.execPath, [cli, "nar", "dump-path", tree], false, { NARWHAL_NAR_NATIVE: "0" }),
     nixHashPath: () => timeCommand("nix", ["hash", "path", "--base32", tree], true),
     narwhalHashPath: () => timeCommand(process.execPath, [cli, "hash", "path", "--base32", tree], true),
     narwhalLibrary: () => timeLibrary(tree),
@@ -76,13 +79,14 @@ async function measure(tree) {
     results: Object.fromEntries(Object.keys(contenders).map((k) => [k, row(k)])),
     ratios: {
       rawDump: ratio("narwhalDump", "nixDump"),
+      rawDumpJavaScript: ratio("narwhalDumpJavaScript", "nixDump"),
       hashPath: ratio("narwhalHashPath", "nixHashPath"),
       libraryVsNixHashPath: ratio("narwhalLibrary", "nixHashPath"),
     },
   };
 }
 
-const report = { date: new Date().toISOString(), node: process.version, cores: availableParallelism(), runs, trees: [] };
+const report = { date: new Date().toISOString(), node: process.version, cores: availableParallelism(), runs, serializer: narDumpImplementation(), trees: [] };
 for (const tree of trees) report.trees.push(await measure(tree));
 const out = `${root}bench-results`;
 mkdirSync(out, { recursive: true });
@@ -94,6 +98,7 @@ const md = [
   "",
   `Median of ${runs} runs, page cache warm, ${report.date}, Node ${process.version}, ${report.cores} cores. Ratio = Nix time / narwhal time.`,
   "`narwhal nar dump-path` dumps on one thread into a reused buffer; `narwhal hash path` and the library row read on a worker thread (dumpPathInWorker) while the main thread hashes.",
+  `NAR serializer: ${report.serializer} (@narwhal/nar-native when built); the second row forces the JavaScript one with NARWHAL_NAR_NATIVE=0.`,
   ...report.trees.flatMap((t) => [
     "",
     `## \`${t.tree}\` (NAR ${(t.narBytes / 1e6).toFixed(0)} MB; same NarHash as Nix: ${t.sameNarHash ? "yes" : "NO"})`,
@@ -101,6 +106,7 @@ const md = [
     "| job | Nix 2.8 | narwhal | ratio |",
     "|---|---|---|---|",
     `| dump to /dev/null (\`nix-store --dump\` / \`narwhal nar dump-path\`) | ${f(t.results.nixDump)} | ${f(t.results.narwhalDump)} | ${x(t.ratios.rawDump)} |`,
+    `| the same, JavaScript serializer (\`NARWHAL_NAR_NATIVE=0\`) | ${f(t.results.nixDump)} | ${f(t.results.narwhalDumpJavaScript)} | ${x(t.ratios.rawDumpJavaScript)} |`,
     `| dump + SHA-256 (\`nix hash path\` / \`narwhal hash path\`) | ${f(t.results.nixHashPath)} | ${f(t.results.narwhalHashPath)} | ${x(t.ratios.hashPath)} |`,
     `| dump + SHA-256 in-process (library, no process start-up) | ${f(t.results.nixHashPath)} | ${f(t.results.narwhalLibrary)} | ${x(t.ratios.libraryVsNixHashPath)} |`,
   ]),

@@ -4,7 +4,7 @@
 
 import { NAR_MAGIC, narTokens, paddingLength } from "./nar-format.js";
 import { validateSymlinkTarget } from "./symlink-target-rules.js";
-import { NarError, describeBytes } from "./errors.js";
+import { badSymlinkTarget } from "./dump-errors.js";
 import { MAX_SYMLINK_TARGET_LENGTH } from "./nar-limits.js";
 
 const MAGIC = narTokens(NAR_MAGIC);
@@ -37,8 +37,7 @@ export class DumpFraming {
 
   /** A whole symlink node. */
   symlink(target: Buffer, offset: number, depth: number, name: Buffer | undefined, linkTarget: Buffer, fsPath: Buffer): number {
-    const problem = validateSymlinkTarget(linkTarget);
-    if (problem !== undefined) throw new NarError("NAR_BAD_SYMLINK_TARGET", `cannot dump symlink ${fsPath.toString()} with target ${describeBytes(linkTarget)}: ${problem}`, { path: fsPath.toString() });
+    if (validateSymlinkTarget(linkTarget) !== undefined) throw badSymlinkTarget(fsPath, linkTarget);
     offset = this.#nodeStart(target, offset, depth, name);
     offset = putToken(target, put(target, offset, SYMLINK), linkTarget);
     return put(target, offset, depth > 0 ? CLOSE_NODE_AND_ENTRY : CLOSE);

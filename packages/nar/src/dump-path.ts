@@ -28,7 +28,8 @@ export async function* dumpPath(path: string | Buffer, options: DumpPathOptions 
   // Most store paths are small: start with a small buffer and move to full-size ones once a buffer fills up.
   let scratch = Buffer.allocUnsafe(Math.min(chunkSize, FIRST_BUFFER_SIZE));
   for (const chunk of narChunks(root, { nextBuffer: () => scratch })) {
-    const full = chunk.length === scratch.length;
+    // The serializers stop short of a buffer's end when the next node's framing does not fit: that is full too.
+    const full = chunk.length + MIN_DUMP_BUFFER > scratch.length;
     if (reuse) {
       yield chunk;
       if (full && scratch.length < chunkSize) scratch = Buffer.allocUnsafe(chunkSize);

@@ -2,7 +2,7 @@
 // the open descriptor, contents read straight into the caller's buffer; a file that changes meanwhile is refused.
 
 import { closeSync, constants, fstatSync, openSync, readSync } from "node:fs";
-import { NarError } from "./errors.js";
+import { fileChanged } from "./dump-errors.js";
 
 export interface OpenedFile {
   readonly fd: number;
@@ -45,8 +45,4 @@ const ONE_BYTE = Buffer.alloc(1);
 /** One read at the end of the file: there must be nothing there. */
 function checkNotGrown(file: OpenedFile, fsPath: Buffer): void {
   if (readSync(file.fd, ONE_BYTE, 0, 1, file.size) !== 0) throw fileChanged(fsPath, "the file grew", file.size);
-}
-
-function fileChanged(fsPath: Buffer, what: string, size: number): NarError {
-  return new NarError("NAR_FILE_CHANGED", `cannot dump ${fsPath.toString()}: ${what} while it was being read (expected ${size} bytes)`, { path: fsPath.toString() });
 }

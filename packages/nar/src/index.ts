@@ -8,6 +8,7 @@ export { entryNameProblem, compareEntryNames } from "./entry-name-rules.js";
 export { validateSymlinkTarget } from "./symlink-target-rules.js";
 export { joinSegments, type NarEvent, type NarDirectoryEvent, type NarFileEvent, type NarSymlinkEvent, type NarWriteEvent } from "./nar-events.js";
 export { NarWriter, writeNar } from "./nar-writer.js";
+export { narDumpImplementation, type NarDumpImplementation } from "./nar-chunks.js";
 export { dumpPath, type DumpPathOptions } from "./dump-path.js";
 export { dumpPathSync, type DumpPathSyncOptions } from "./dump-path-sync.js";
 export { dumpPathInWorker, type DumpPathInWorkerOptions } from "./dump-path-in-worker.js";

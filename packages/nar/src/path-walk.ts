@@ -2,7 +2,7 @@
 // regular file and symlink, in NAR order. Types come from readdir's d_type, so only the root needs an lstat.
 
 import { lstatSync, readdirSync, type Dirent, type Stats } from "node:fs";
-import { NarError } from "./errors.js";
+import { tooDeep, unsupportedFileType } from "./dump-errors.js";
 import { compareEntryNames } from "./entry-name-rules.js";
 import { MAX_NAR_DEPTH } from "./nar-limits.js";
 
@@ -30,7 +30,7 @@ export function* walkPath(root: Buffer): Generator<WalkedNode, void, undefined> 
     if (node.kind !== "directory") continue;
     const entries = readdirSync(fsPath, { encoding: "buffer", withFileTypes: true }) as Dirent<Buffer>[];
     if (entries.length > 0 && depth + 1 > MAX_NAR_DEPTH) {
-      throw new NarError("NAR_TOO_DEEP", `cannot dump ${fsPath.toString()}: its entries would be nested ${depth + 1} levels deep; the limit is ${MAX_NAR_DEPTH}`, { path: fsPath.toString() });
+      throw tooDeep(fsPath, depth + 1);
     }
     entries.sort((a, b) => compareEntryNames(a.name, b.name));
     for (let index = entries.length - 1; index >= 0; index--) {
@@ -45,7 +45,7 @@ function kindOfStats(fsPath: Buffer, stats: Stats | Dirent<Buffer>): WalkedNodeK
   if (stats.isDirectory()) return "directory";
   if (stats.isFile()) return "file";
   if (stats.isSymbolicLink()) return "symlink";
-  throw new NarError("NAR_UNSUPPORTED_FILE_TYPE", `cannot dump ${fsPath.toString()}: it is ${describeFileType(stats)}; a NAR can only hold regular files, directories and symlinks`, { path: fsPath.toString() });
+  throw unsupportedFileType(fsPath, describeFileType(stats));
 }
 
 function describeFileType(stats: Stats | Dirent<Buffer>): string {

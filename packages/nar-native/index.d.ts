@@ -1,0 +1,23 @@
+/** One dump in progress; owned by the thread that created it. */
+export type NarDumper = { readonly __narDumper: unique symbol };
+
+/** What a failed fill throws: facts, worded by @narwhal/nar into its own errors. */
+export type NarDumpFailure =
+  | { narDumpFailure: "errno"; path: Buffer; errno: number; syscall: string }
+  | { narDumpFailure: "unsupported"; path: Buffer; text: string }
+  | { narDumpFailure: "too-deep"; path: Buffer; number: number }
+  | { narDumpFailure: "changed"; path: Buffer; text: string; number: number }
+  | { narDumpFailure: "bad-target"; path: Buffer; bytes: Buffer }
+  | { narDumpFailure: "used-after-failure"; path: Buffer };
+
+/** A dumper of the NAR of `root` (a path as bytes; not followed if it is a symlink). Nothing is opened yet. */
+export function createDumper(root: Buffer): NarDumper;
+
+/**
+ * Writes the next NAR bytes into `buffer` (at least 8207 bytes) from its start; returns how many, 0 once the NAR is
+ * complete. Throws a NarDumpFailure; the dumper is then released.
+ */
+export function fill(dumper: NarDumper, buffer: Uint8Array): number;
+
+/** Closes the files and directories the dumper holds (a dump abandoned early). */
+export function release(dumper: NarDumper): void;
