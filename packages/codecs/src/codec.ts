@@ -35,6 +35,11 @@ export interface Codec {
   readonly concatenable: boolean;
   /** True when `compress` honours `threads > 1` with the library's own multithreaded encoder. */
   readonly nativeThreads: boolean;
+  /**
+   * True when `compress` already bounds its own threads (runs on a fixed worker pool) or does no work (`none`), so
+   * streams of it take no compression slots. Otherwise each stream holds one slot per encoder thread while it runs.
+   */
+  readonly boundsOwnThreads?: boolean;
   compress(options: CodecCompressOptions): ByteTransform;
   decompress(options: CodecDecompressOptions): ByteTransform;
   /** Compresses one independent piece on the calling thread (may use libuv's pool); for parallel mode. */

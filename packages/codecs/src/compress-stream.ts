@@ -6,6 +6,7 @@ import { availableParallelism } from "node:os";
 import type { Codec } from "./codec.js";
 import { CodecError } from "./codec-error.js";
 import { compressionPool } from "./chunk-pool.js";
+import { holdingSlots } from "./compression-slots.js";
 import { chunkModuleUrl } from "./worker-module-url.js";
 import { emptyInputError, toDecodeError } from "./decode-errors.js";
 import { resolveLevel } from "./levels.js";
@@ -113,12 +114,12 @@ export function compressStream(
   if (!["auto", "chunks", "native"].includes(strategy)) {
     throw new CodecError("INVALID_OPTION", `strategy=${JSON.stringify(strategy)} is not valid; use auto, chunks or native`);
   }
-  if (!options.parallel) return codec.compress({ level, threads: 1 })(source);
+  if (!options.parallel) return compressOneStream(codec, level, 1, source);
   if (!codec.concatenable) {
     if (!options.singleStreamFallback) throw parallelRefusal(codec);
     const warn = options.onWarning ?? ((message: string) => process.emitWarning(message, "NarwhalCodecWarning"));
     warn(`${codec.name}: parallel compression requested but ${codec.name} streams cannot be concatenated; compressing as one stream`);
-    return codec.compress({ level, threads: 1 })(source);
+    return compressOneStream(codec, level, 1, source);
   }
   if (strategy === "native" && !codec.nativeThreads) {
     throw new CodecError(
@@ -128,9 +129,15 @@ export function compressStream(
   }
   if (strategy === "native" || (strategy === "auto" && codec.nativeThreads)) {
     const small = options.sizeHint !== undefined && options.sizeHint < SINGLE_THREAD_BELOW;
-    return codec.compress({ level, threads: small ? 1 : threads })(source);
+    return compressOneStream(codec, level, small ? 1 : threads, source);
   }
   return compressChunksInOrder(source, chunkSize, threads, chunkCompressorFor(codec, level, threads));
+}
+
+/** One stream through the codec's own encoder, holding a compression slot per thread unless it bounds its own. */
+function compressOneStream(codec: Codec, level: number, threads: number, source: AsyncIterable<Uint8Array>): AsyncIterable<Buffer> {
+  const compressed = () => codec.compress({ level, threads })(source);
+  return codec.boundsOwnThreads === true ? compressed() : holdingSlots(threads, compressed);
 }
 
 async function* decodeChecked(codec: Codec, source: AsyncIterable<Uint8Array>, options: DecompressOptions) {

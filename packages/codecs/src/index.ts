@@ -17,6 +17,7 @@ export {
   type ParallelStrategy,
 } from "./compress-stream.js";
 export { compressBuffer, type CompressBufferOptions } from "./compress-buffer.js";
+export { compressionSlots, CompressionSlots } from "./compression-slots.js";
 export { closeCompressionPools } from "./chunk-pool.js";
 export { decodeContentEncoding, encodeContentEncoding, DEFAULT_CONTENT_ENCODING_LIMIT } from "./content-encoding.js";
 export { throughNodeTransform } from "./node-transform.js";

@@ -15,6 +15,7 @@ export const noneCodec: Codec = {
   levels: { min: 0, max: 0, default: 0 },
   concatenable: true,
   nativeThreads: false,
+  boundsOwnThreads: true,
   compress: () => passthrough,
   decompress: () => passthrough,
   compressChunk: async (chunk) => Buffer.from(chunk),

@@ -20,6 +20,7 @@ export const zstdNapiCodec: Codec = {
   levels: { min: zstdBinding.minCLevel(), max: 22, default: 3 },
   concatenable: true,
   nativeThreads: true,
+  boundsOwnThreads: true, // streams run on the zstd worker pool, one thread per core
   chunkWorkerModule: new URL("./zstd-napi-chunk.js", import.meta.url).href,
   // Not zstd-napi's CompressStream on this thread: even with nbWorkers >= 1 its compressStream2 blocks the event
   // loop whenever zstd's job queue is full (and copies the input). A worker thread per core hosts the streams.
