@@ -66,8 +66,16 @@ function validCapacity(capacity: number): number {
   return capacity;
 }
 
-/** The process's slots: one per core. */
-export const compressionSlots = new CompressionSlots(Math.max(1, availableParallelism()));
+/** The process's slots: one per core, or NARWHAL_COMPRESSION_SLOTS. */
+export const compressionSlots = new CompressionSlots(slotsFromEnvironment() ?? Math.max(1, availableParallelism()));
+
+function slotsFromEnvironment(): number | undefined {
+  const text = process.env.NARWHAL_COMPRESSION_SLOTS;
+  if (text === undefined || text === "") return undefined;
+  const slots = Number(text);
+  if (!Number.isInteger(slots) || slots < 1) throw new RangeError(`NARWHAL_COMPRESSION_SLOTS must be a positive integer, got ${JSON.stringify(text)}`);
+  return slots;
+}
 
 /** `compress(source)`'s output, with `threads` slots held from its first byte asked for until it ends or is abandoned. */
 export async function* holdingSlots(threads: number, compressed: () => AsyncIterable<Buffer>): AsyncGenerator<Buffer, void, undefined> {

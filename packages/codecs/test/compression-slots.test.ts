@@ -1,5 +1,7 @@
 // Compression slots: at most one encoder thread per slot at a time, granted in request order, given back when a
-// stream ends, fails or is abandoned; codecs that bound their own threads (zstd's pool, none) take none.
+// stream ends, fails or is abandoned; codecs that bound their own threads (zstd's pool, none) take none; the
+// environment can set how many there are.
+import { spawnSync } from "node:child_process";
 import { afterEach, describe, expect, it } from "vitest";
 import { CompressionSlots, compressStream, compressionSlots, decompressStream } from "../src/index.js";
 import { collect, piecesOf, sampleBytes } from "./helpers.js";
@@ -85,5 +87,20 @@ describe("compressStream with compression slots", () => {
     await collectWatching(compressStream("zstd", piecesOf(sample(5)), { parallel: true, sizeHint: 1 << 30 }), () => (most = Math.max(most, compressionSlots.inUse)));
     await collectWatching(compressStream("none", piecesOf(sample(6))), () => (most = Math.max(most, compressionSlots.inUse)));
     expect(most).toBe(0);
+  });
+});
+
+describe("NARWHAL_COMPRESSION_SLOTS", () => {
+  const slotsWith = (value: string) =>
+    spawnSync(process.execPath, ["--input-type=module", "-e", 'import { compressionSlots } from "@narwhal/codecs"; console.log(compressionSlots.capacity);'], {
+      env: { ...process.env, NARWHAL_COMPRESSION_SLOTS: value },
+      encoding: "utf8",
+    });
+
+  it("sets the number of slots, and a value that is not a positive integer is refused by name", () => {
+    expect(slotsWith("3").stdout.trim()).toBe("3");
+    const refused = slotsWith("two");
+    expect(refused.status).not.toBe(0);
+    expect(refused.stderr).toContain('NARWHAL_COMPRESSION_SLOTS must be a positive integer, got "two"');
   });
 });
