@@ -86,7 +86,14 @@ async function measure(tree) {
   };
 }
 
-const report = { date: new Date().toISOString(), node: process.version, cores: availableParallelism(), runs, serializer: narDumpImplementation(), trees: [] };
+/** Node's own start-up (`node -e 0`): a floor under every narwhal process row, paid before the first byte. */
+async function nodeStartup() {
+  const times = [];
+  for (let i = 0; i < runs; i++) times.push((await timeCommand(process.execPath, ["-e", "0"]))[0]);
+  return median(times);
+}
+
+const report = { date: new Date().toISOString(), node: process.version, cores: availableParallelism(), runs, serializer: narDumpImplementation(), nodeStartupSeconds: await nodeStartup(), trees: [] };
 for (const tree of trees) report.trees.push(await measure(tree));
 const out = `${root}bench-results`;
 mkdirSync(out, { recursive: true });
@@ -99,6 +106,7 @@ const md = [
   `Median of ${runs} runs, page cache warm, ${report.date}, Node ${process.version}, ${report.cores} cores. Ratio = Nix time / narwhal time.`,
   "`narwhal nar dump-path` dumps on one thread into a reused buffer; `narwhal hash path` and the library row read on a worker thread (dumpPathInWorker) while the main thread hashes.",
   `NAR serializer: ${report.serializer} (@narwhal/nar-native when built); the second row forces the JavaScript one with NARWHAL_NAR_NATIVE=0.`,
+  `Node's own start-up (\`node -e 0\`) takes ${report.nodeStartupSeconds.toFixed(3)} s here: a floor under every narwhal command row, which weighs on the small tree.`,
   ...report.trees.flatMap((t) => [
     "",
     `## \`${t.tree}\` (NAR ${(t.narBytes / 1e6).toFixed(0)} MB; same NarHash as Nix: ${t.sameNarHash ? "yes" : "NO"})`,
