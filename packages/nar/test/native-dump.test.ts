@@ -65,6 +65,31 @@ describe("the native NAR serializer", () => {
     );
   });
 
+  it("orders a wide directory of random byte names (high bytes, shared prefixes) like the JavaScript serializer", async () => {
+    await withTempDir(async (dir) => {
+      const root = Buffer.from(join(dir, "wide"));
+      mkdirSync(root);
+      const names = new Set<string>();
+      let seed = 7;
+      const nextByte = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) >>> 24;
+      while (names.size < 3000) {
+        const length = 1 + (nextByte() % 12);
+        const name = Buffer.from(Array.from({ length }, () => [0x61, 0x62, 0x7f, 0x80, 0xc3, 0xff, 0x2e, 0x20][nextByte() % 8]!));
+        if (name.equals(Buffer.from(".")) || name.equals(Buffer.from(".."))) continue;
+        names.add(name.toString("latin1"));
+      }
+      for (const [index, name] of [...names].entries()) {
+        const path = Buffer.concat([root, Buffer.from("/"), Buffer.from(name, "latin1")]);
+        if (index % 3 === 0) mkdirSync(path);
+        else if (index % 3 === 1) writeFileSync(path, Buffer.from(name, "latin1"));
+        else symlinkSync(Buffer.from(name, "latin1"), path);
+      }
+      const expected = inJavaScript(() => syncDigest(root.toString(), 1 << 20));
+      expect(syncDigest(root.toString(), MIN_DUMP_BUFFER)).toBe(expected);
+      if (hasNix()) expect(createHash("sha256").update(await nixStoreDump(root.toString())).digest("hex")).toBe(expected);
+    });
+  });
+
   it("fits the longest symlink targets and the deepest nesting into the smallest buffer", async () => {
     await withTempDir(async (dir) => {
       let deep = join(dir, "t");
