@@ -2,14 +2,14 @@
 // required, for every compression; and a copy SIGKILLed at a random moment leaves a consistent cache that the next
 // run completes, aborting the killed run's multipart uploads.
 
-import { execFileSync, spawn } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { randomBytes, randomInt } from "node:crypto";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { NARWHAL, narwhal } from "./run-narwhal.js";
-import { buildClosure, cacheProblems, hasNixStore, nixOut, rgwEndpoint, rgwUrl, s3Admin } from "./copy-support.js";
+import { narwhal } from "./run-narwhal.js";
+import { buildClosure, copyKilledThenAgain, hasNixStore, nixOut, rgwEndpoint, rgwUrl, s3Admin } from "./copy-support.js";
 
 const COMPRESSIONS = ["xz", "zstd", "bzip2", "gzip", "br", "none"] as const;
 
@@ -65,20 +65,7 @@ describe.skipIf(!hasNixStore || rgwEndpoint === "")("narwhal copy into RGW", () 
     const big = buildClosure(`kill-${process.pid}-${randomInt(1e9)}`, 40 * 1024 * 1024);
     const bucket = await freshBucket("kill");
     const url = rgwUrl(bucket, "compression=none", "buffer-size=5242880");
-    const child = spawn(process.execPath, [NARWHAL, "copy", "--to", url, "--jobs", "2", ...big.roots], { stdio: "ignore" });
-    const exited = new Promise((resolve) => child.on("exit", resolve));
-    await new Promise((resolve) => setTimeout(resolve, randomInt(200, 1500)));
-    child.kill("SIGKILL");
-    await exited;
-    expect(await cacheProblems(url)).toEqual([]);
-
-    const again = await narwhal(["copy", "--to", url, "--json", ...big.roots]);
-    expect(again.stderr).not.toContain("narwhal:");
-    expect(again.status).toBe(0);
-    const summary = JSON.parse(again.stdout.toString());
-    expect(summary.failed).toEqual([]);
-    expect(summary.copied + summary.skipped).toBe(big.closure.length);
-    expect(await cacheProblems(url)).toEqual([]);
+    await copyKilledThenAgain(url, big.roots, big.closure.length);
     const admin = await s3Admin();
     const blobs = admin.S3BlobStore.fromUrl(url);
     const pending: string[] = [];

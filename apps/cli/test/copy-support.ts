@@ -1,11 +1,15 @@
 // Shared by the copy tests: a small closure with shared dependencies built by real Nix (no sandbox), a cache
-// consistency check, and RGW buckets through @narwhal/s3 (a devDependency of the CLI).
+// consistency check, a copy killed midway and run again, and RGW buckets through @narwhal/s3 (a devDependency
+// of the CLI).
 
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
+import { randomInt } from "node:crypto";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { expect } from "vitest";
 import { BinaryCacheStore } from "@narwhal/store";
+import { NARWHAL, narwhal } from "./run-narwhal.js";
 
 export const hasNixStore = spawnSync("nix-store", ["--version"], { stdio: "ignore" }).status === 0;
 if (!hasNixStore && process.env.CI) throw new Error("nix-store is not on PATH but CI is set: the copy tests need real Nix");
@@ -68,6 +72,27 @@ async function narInfoByHash(store: BinaryCacheStore, hashPart: string): Promise
   const references = (lines.find((line) => line.startsWith("References: "))?.slice(12).split(" ").filter(Boolean) ?? [])
     .map((base) => ({ hashPart: base.slice(0, 32), path: `${store.settings.store}/${base}` }));
   return { url, references };
+}
+
+/**
+ * Copies `roots` to `url` and SIGKILLs the copy at a random moment; the cache must be consistent. Then the same
+ * copy runs again and must complete every path of the closure (`closureSize` paths), leaving a consistent cache.
+ */
+export async function copyKilledThenAgain(url: string, roots: readonly string[], closureSize: number): Promise<void> {
+  const child = spawn(process.execPath, [NARWHAL, "copy", "--to", url, "--jobs", "2", ...roots], { stdio: "ignore" });
+  const exited = new Promise((resolve) => child.on("exit", resolve));
+  await new Promise((resolve) => setTimeout(resolve, randomInt(200, 1500)));
+  child.kill("SIGKILL");
+  await exited;
+  expect(await cacheProblems(url)).toEqual([]);
+
+  const again = await narwhal(["copy", "--to", url, "--json", ...roots]);
+  expect(again.stderr).not.toContain("narwhal:");
+  expect(again.status).toBe(0);
+  const summary = JSON.parse(again.stdout.toString());
+  expect(summary.failed).toEqual([]);
+  expect(summary.copied + summary.skipped).toBe(closureSize);
+  expect(await cacheProblems(url)).toEqual([]);
 }
 
 export function rgwUrl(bucket: string, ...settings: string[]): string {

@@ -1,15 +1,17 @@
 // `narwhal copy` and `narwhal store add` run as a user would, from the real local Nix store into file:// caches:
 // closures with shared dependencies, byte-identical NARs, skip-existing, .drv paths, --stdin, --no-recursive
-// failures and exit codes, and `store add` matching `nix-store --add`.
+// failures and exit codes, a copy SIGKILLed at a random moment (consistent cache, completed and cleaned by the
+// next run), and `store add` matching `nix-store --add`.
 
 import { execFileSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { randomInt } from "node:crypto";
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BinaryCacheStore } from "@narwhal/store";
 import { narwhal } from "./run-narwhal.js";
-import { buildClosure, cacheProblems, hasNixStore, nixOut } from "./copy-support.js";
+import { buildClosure, cacheProblems, copyKilledThenAgain, hasNixStore, nixOut } from "./copy-support.js";
 
 async function narOf(store: BinaryCacheStore, path: string): Promise<Buffer> {
   const parts: Buffer[] = [];
@@ -70,6 +72,15 @@ describe.skipIf(!hasNixStore)("narwhal copy from the local Nix store to file://"
     expect(absent.stderr).toContain("00000000000000000000000000000000-absent");
     const noPaths = await narwhal(["copy", "--to", url]);
     expect(noPaths.status).toBe(2);
+  });
+
+  it("after SIGKILL at a random moment the cache is consistent, and the next run completes it and removes the killed run's temp files", async () => {
+    const big = buildClosure(`file-kill-${process.pid}-${randomInt(1e9)}`, 40 * 1024 * 1024);
+    const cache = join(work, `killed-${randomInt(1e9)}`);
+    const url = `file://${cache}?compression=xz&compression-level=0`;
+    await copyKilledThenAgain(url, big.roots, big.closure.length);
+    const leftovers = readdirSync(cache, { recursive: true }).map(String).filter((name) => name.includes(".narwhal-tmp-"));
+    expect(leftovers).toEqual([]);
   });
 
   it("store add of a directory gives the path and NAR hash nix-store --add gives", async () => {

@@ -1,5 +1,5 @@
-// Incomplete multipart uploads of an S3 cache, seen through the blob store when its transport can list them;
-// other transports (file://, http) have none.
+// Incomplete uploads of a cache, seen through the blob store when its transport can list them: S3 multipart
+// uploads, file:// temp files of unfinished writes; http has none.
 
 import { multipartMaintenanceOf, type BlobStore, type PendingMultipartUpload } from "@narwhal/store";
 

@@ -1,6 +1,6 @@
 // Checks a binary cache end to end: every narinfo parses and is signed by a trusted key, its NAR exists with the
 // right FileSize/FileHash and decompresses to NarHash/NarSize (and its CA claim holds), every reference has a
-// narinfo; with --all also NARs no narinfo points to and incomplete multipart uploads.
+// narinfo; with --all also NARs no narinfo points to and incomplete uploads (S3 multipart, file:// temp files).
 
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";

@@ -1,4 +1,5 @@
-// Cleans up after a killed run: multipart uploads of NAR objects that were started but never completed or aborted.
+// Cleans up after a killed run: uploads of NAR objects that were started but never completed or aborted (S3
+// multipart uploads, file:// temp files).
 // Rule: abort a pending upload under `nar/` when this run is about to upload that same NAR, or when it is older
 // than the stale age (default 24 h). Nothing else is touched, so concurrent writers of other NARs are safe.
 

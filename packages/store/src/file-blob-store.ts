@@ -1,19 +1,23 @@
 // The file:// transport: objects are files under one directory, keys are relative paths. Writes go to a temp
-// file in the target's own directory and are renamed into place, so readers never see a partial object.
+// file in the target's own directory and are renamed into place, so readers never see a partial object. A temp
+// file a killed writer left is this transport's pending multipart upload: listed and aborted (deleted) like S3's.
 
 import { createReadStream, createWriteStream } from "node:fs";
 import { mkdir, readdir, rename, rm, stat, unlink } from "node:fs/promises";
 import { randomBytes } from "node:crypto";
-import { dirname, join } from "node:path";
+import { basename, dirname, join } from "node:path";
 import { pipeline } from "node:stream/promises";
 import { Readable } from "node:stream";
 import type { BlobGetOptions, BlobListEntry, BlobObject, BlobPutOptions, BlobStore } from "./blob-store.js";
+import type { MultipartMaintenance, PendingMultipartUpload } from "./multipart-maintenance.js";
 import { validateBlobKey } from "./blob-key.js";
 import { StoreError, messageOf, objectName } from "./errors.js";
 
 const TEMP_PREFIX = ".narwhal-tmp-";
+/** A temp file's name: the prefix, 16 random hex digits, then the name of the object it becomes. */
+const TEMP_NAME = /^\.narwhal-tmp-[0-9a-f]{16}-(.+)$/;
 
-export class FileBlobStore implements BlobStore {
+export class FileBlobStore implements BlobStore, MultipartMaintenance {
   readonly #root: string;
   readonly #url: string;
 
@@ -69,7 +73,7 @@ export class FileBlobStore implements BlobStore {
   async put(key: string, body: Uint8Array | AsyncIterable<Uint8Array>, _options: BlobPutOptions): Promise<void> {
     const path = this.#path(key);
     const directory = dirname(path);
-    const temp = join(directory, `${TEMP_PREFIX}${randomBytes(8).toString("hex")}`);
+    const temp = join(directory, `${TEMP_PREFIX}${randomBytes(8).toString("hex")}-${basename(path)}`);
     try {
       await mkdir(directory, { recursive: true });
       const source = body instanceof Uint8Array ? Readable.from([Buffer.from(body)]) : Readable.from(body, { objectMode: false });
@@ -85,12 +89,42 @@ export class FileBlobStore implements BlobStore {
   }
 
   async *list(prefix = ""): AsyncIterable<BlobListEntry> {
-    const slash = prefix.lastIndexOf("/");
-    const base = slash < 0 ? "" : prefix.slice(0, slash);
-    yield* this.#walk(base, prefix);
+    for await (const { key, entry } of this.#walk(prefix)) {
+      if (entry.temp) continue;
+      yield { key, size: entry.size, lastModified: entry.mtime };
+    }
   }
 
-  async *#walk(relative: string, prefix: string): AsyncGenerator<BlobListEntry> {
+  /**
+   * Temp files left by writers that never finished (a killed run): the key of the object each would have become,
+   * the temp file's name as the upload id, and its last write as the start (a live writer keeps it recent).
+   */
+  async *listMultipartUploads(prefix = ""): AsyncIterable<PendingMultipartUpload> {
+    for await (const { key, entry } of this.#walk(prefix)) {
+      if (entry.temp) yield { key, uploadId: entry.name, initiated: entry.mtime };
+    }
+  }
+
+  /** Deletes the temp file `uploadId` next to `key` (a writer still using it then fails instead of publishing). */
+  async abortMultipartUpload(key: string, uploadId: string): Promise<void> {
+    if (!uploadId.startsWith(TEMP_PREFIX) || uploadId.includes("/")) {
+      throw new StoreError("INVALID_KEY", `cannot abort upload ${JSON.stringify(uploadId)} of ${objectName(key, this.#url)}: not a temp file name of this store`, { key, storeUrl: this.#url });
+    }
+    try {
+      await unlink(join(dirname(this.#path(key)), uploadId));
+    } catch (error) {
+      if (isAbsent(error)) return;
+      throw this.#failure(key, "delete", error);
+    }
+  }
+
+  /** Files under the keys starting with `prefix`, temp files included and marked. */
+  async *#walk(prefix: string): AsyncGenerator<{ key: string; entry: { name: string; temp: boolean; size: number; mtime: Date } }> {
+    const slash = prefix.lastIndexOf("/");
+    yield* this.#walkDirectory(slash < 0 ? "" : prefix.slice(0, slash), prefix);
+  }
+
+  async *#walkDirectory(relative: string, prefix: string): AsyncGenerator<{ key: string; entry: { name: string; temp: boolean; size: number; mtime: Date } }> {
     let entries;
     try {
       entries = await readdir(relative === "" ? this.#root : join(this.#root, relative), { withFileTypes: true });
@@ -100,13 +134,21 @@ export class FileBlobStore implements BlobStore {
     }
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     for (const entry of entries) {
-      if (entry.name.startsWith(TEMP_PREFIX)) continue;
-      const key = relative === "" ? entry.name : `${relative}/${entry.name}`;
-      if (entry.isDirectory()) {
-        if (`${key}/`.startsWith(prefix) || prefix.startsWith(`${key}/`)) yield* this.#walk(key, prefix);
+      const temp = entry.name.startsWith(TEMP_PREFIX);
+      // A temp file stands for the object it would have become (older temp names carry no object name).
+      const objectNameOf = temp ? (TEMP_NAME.exec(entry.name)?.[1] ?? entry.name) : entry.name;
+      const key = relative === "" ? objectNameOf : `${relative}/${objectNameOf}`;
+      if (entry.isDirectory() && !temp) {
+        if (`${key}/`.startsWith(prefix) || prefix.startsWith(`${key}/`)) yield* this.#walkDirectory(key, prefix);
       } else if (entry.isFile() && key.startsWith(prefix)) {
-        const info = await stat(join(this.#root, key));
-        yield { key, size: info.size, lastModified: info.mtime };
+        let info;
+        try {
+          info = await stat(join(this.#root, relative, entry.name));
+        } catch (error) {
+          if (isAbsent(error)) continue; // renamed or deleted since readdir
+          throw this.#failure(key, "list", error);
+        }
+        yield { key, entry: { name: entry.name, temp, size: info.size, mtime: info.mtime } };
       }
     }
   }

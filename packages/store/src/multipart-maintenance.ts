@@ -1,5 +1,6 @@
 // The multipart-upload maintenance a blob transport may offer besides the BlobStore operations: S3 lists and
-// aborts incomplete uploads; file:// and http(s) have none. One place decides whether a transport offers it.
+// aborts incomplete uploads, file:// the temp files of unfinished writes; http(s) has none. One place decides
+// whether a transport offers it.
 
 import type { BlobStore } from "./blob-store.js";
 

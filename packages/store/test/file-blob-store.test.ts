@@ -1,5 +1,5 @@
-// FileBlobStore: key rules, atomic writes (a failing body leaves nothing, not even a temp file), ranges, listing
-// and deletion over a real temp directory.
+// FileBlobStore: key rules, atomic writes (a failing body leaves nothing, not even a temp file), unfinished writes
+// as pending uploads, ranges, listing and deletion over a real temp directory.
 
 import { afterAll, describe, expect, it } from "vitest";
 import { readFile, readdir, writeFile, mkdir } from "node:fs/promises";
@@ -43,6 +43,56 @@ describe("FileBlobStore", () => {
     }
     await expect(blobs.put("nar/b.nar", failing(), { contentType: "x" })).rejects.toThrow("source broke");
     expect(await readdir(join(root, "nar"))).toEqual([]);
+  });
+
+  it("lists an unfinished write as a pending upload of its object, and aborting it fails that writer", async () => {
+    const root = await tempDir("pending");
+    const blobs = new FileBlobStore(root);
+    await blobs.put("nar/done.nar", Buffer.from("done"), { contentType: "x" });
+    let letGo!: () => void;
+    const stalled = new Promise<void>((resolve) => (letGo = resolve));
+    async function* slow(): AsyncGenerator<Uint8Array> {
+      yield Buffer.alloc(70_000, 2);
+      await stalled;
+      yield Buffer.from("rest");
+    }
+    const writing = blobs.put("nar/busy.nar.xz", slow(), { contentType: "x" });
+    let pending: { key: string; uploadId: string; initiated?: Date }[] = [];
+    for (let attempt = 0; attempt < 100 && pending.length === 0; attempt++) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      pending = [];
+      for await (const upload of blobs.listMultipartUploads("nar/")) pending.push(upload);
+    }
+    expect(pending).toHaveLength(1);
+    expect(pending[0]).toMatchObject({ key: "nar/busy.nar.xz", uploadId: expect.stringMatching(/^\.narwhal-tmp-[0-9a-f]{16}-busy\.nar\.xz$/) });
+    expect(Date.now() - pending[0]!.initiated!.getTime()).toBeLessThan(60_000);
+    const listed: string[] = [];
+    for await (const entry of blobs.list("nar/")) listed.push(entry.key);
+    expect(listed).toEqual(["nar/done.nar"]); // a pending write is never an object
+
+    await blobs.abortMultipartUpload(pending[0]!.key, pending[0]!.uploadId);
+    letGo();
+    await expect(writing).rejects.toBeInstanceOf(StoreError); // its rename finds no temp file: nothing is published
+    expect(await blobs.exists("nar/busy.nar.xz")).toBe(false);
+    expect(await readdir(join(root, "nar"))).toEqual(["done.nar"]);
+    await blobs.abortMultipartUpload("nar/busy.nar.xz", pending[0]!.uploadId); // already gone: no error
+  });
+
+  it("lists temp files of older versions under their own name, and refuses to abort anything but a temp file", async () => {
+    const root = await tempDir("legacy");
+    await mkdir(join(root, "nar"), { recursive: true });
+    await writeFile(join(root, "nar", ".narwhal-tmp-0123456789abcdef"), "partial");
+    const blobs = new FileBlobStore(root);
+    const pending = [];
+    for await (const upload of blobs.listMultipartUploads()) pending.push(upload);
+    expect(pending).toMatchObject([{ key: "nar/.narwhal-tmp-0123456789abcdef", uploadId: ".narwhal-tmp-0123456789abcdef" }]);
+    await blobs.put("nar/keep.nar", Buffer.from("keep"), { contentType: "x" });
+    for (const uploadId of ["keep.nar", "../nar/keep.nar", ".narwhal-tmp-x/../../keep.nar"]) {
+      await expect(blobs.abortMultipartUpload("nar/keep.nar", uploadId)).rejects.toMatchObject({ code: "INVALID_KEY" });
+    }
+    expect(await blobs.exists("nar/keep.nar")).toBe(true);
+    await blobs.abortMultipartUpload(pending[0]!.key, pending[0]!.uploadId);
+    expect(await readdir(join(root, "nar"))).toEqual(["keep.nar"]);
   });
 
   it("replaces an existing object atomically", async () => {

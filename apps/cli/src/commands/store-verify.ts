@@ -34,7 +34,7 @@ export const storeVerify: Command = {
     } else {
       for (const problem of report.problems) stdout.write(`damaged: ${problem.key}: ${problem.message}\n`);
       for (const orphan of report.orphanNars) stdout.write(`orphan NAR: ${orphan.key} (${orphan.size} bytes)\n`);
-      for (const upload of report.incompleteUploads) stdout.write(`incomplete multipart upload: ${upload.key} (${upload.uploadId})\n`);
+      for (const upload of report.incompleteUploads) stdout.write(`incomplete upload: ${upload.key} (${upload.uploadId})\n`);
       stdout.write(`${report.checked} narinfos checked, ${report.valid} valid, ${report.problems.length} problems\n`);
     }
     return report.problems.length === 0 ? 0 : 1;
