@@ -4,7 +4,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { isAbsolute } from "node:path";
 import Database from "better-sqlite3";
-import { DEFAULT_STORE_DIR, type Hash, type StorePath, formatHash, parseStorePath } from "@narwhal/store-path";
+import { DEFAULT_STORE_DIR, type Hash, type StorePath, formatHash, parseDerivationOutputs, parseStorePath } from "@narwhal/store-path";
 import { LocalStoreError } from "./errors.js";
 import { type LocalStoreOptions, parseLocalStoreUrl } from "./local-store-url.js";
 
@@ -77,6 +77,7 @@ export class LocalStoreRegistry {
   readonly #insertPath: Database.Statement<unknown[]>;
   readonly #updatePath: Database.Statement<unknown[]>;
   readonly #insertRef: Database.Statement<[number, number]>;
+  readonly #insertOutput: Database.Statement<[number, string, string]>;
 
   constructor(options: LocalStoreOptions = {}) {
     this.storeDir = options.storeDir ?? DEFAULT_STORE_DIR;
@@ -106,6 +107,7 @@ export class LocalStoreRegistry {
       );
       this.#updatePath = this.#db.prepare("update ValidPaths set hash = ?, deriver = ?, narSize = ?, sigs = ?, ca = ? where id = ?");
       this.#insertRef = this.#db.prepare<[number, number]>("insert or replace into Refs (referrer, reference) values (?, ?)");
+      this.#insertOutput = this.#db.prepare<[number, string, string]>("insert or replace into DerivationOutputs (drv, id, path) values (?, ?, ?)");
     } catch (error) {
       throw new LocalStoreError("LOCAL_STORE_DB_UNREADABLE", this.databaseFile, `cannot open the Nix database ${this.databaseFile} for writing: ${describe(error)}`, { cause: error });
     }
@@ -124,6 +126,7 @@ export class LocalStoreRegistry {
   /**
    * Records the path as valid with its references in one transaction. Every reference other than the path itself
    * must already be valid (register references first), else LOCAL_STORE_PATH_NOT_VALID and nothing is written.
+   * A derivation (`.drv`, its contents already in place) also gets its output paths recorded, as Nix does.
    */
   registerValidPath(info: PathRegistration): void {
     const path = this.#checkPath(info.storePath);
@@ -137,6 +140,7 @@ export class LocalStoreRegistry {
     const deriver = info.deriver === undefined ? null : this.#checkPath(info.deriver);
     const sigs = info.sigs === undefined || info.sigs.length === 0 ? null : [...new Set(info.sigs)].join(" ");
     const ca = info.ca ?? null;
+    const outputs = path.endsWith(".drv") ? this.#derivationOutputs(info.storePath) : [];
     try {
       this.#db.transaction(() => {
         const existing = this.#selectId.get(path)?.id;
@@ -154,6 +158,7 @@ export class LocalStoreRegistry {
           }
           this.#insertRef.run(id, target);
         }
+        for (const output of outputs) this.#insertOutput.run(id, output.name, output.path);
       }).immediate();
     } catch (error) {
       if (error instanceof LocalStoreError) throw error;
@@ -163,6 +168,30 @@ export class LocalStoreRegistry {
 
   close(): void {
     if (this.#db.open) this.#db.close();
+  }
+
+  /** A derivation's outputs whose paths are known (a floating content-addressed output has none until built). */
+  #derivationOutputs(drv: StorePath): { name: string; path: string }[] {
+    const file = this.realPath(drv);
+    let text: string;
+    try {
+      text = readFileSync(file, "utf8");
+    } catch (error) {
+      throw new LocalStoreError("LOCAL_STORE_BAD_PATH", drv.path, `cannot register derivation ${drv.path}: its file ${file} cannot be read (${describe(error)}); write its contents first`, { cause: error });
+    }
+    let outputs;
+    try {
+      outputs = parseDerivationOutputs(text, file);
+    } catch (error) {
+      throw new LocalStoreError("LOCAL_STORE_BAD_PATH", drv.path, `cannot register derivation ${drv.path}: ${describe(error)}`, { cause: error });
+    }
+    return outputs.filter((output) => output.path !== "").map((output) => {
+      try {
+        return { name: output.name, path: parseStorePath(output.path, this.storeDir).path };
+      } catch (error) {
+        throw new LocalStoreError("LOCAL_STORE_BAD_PATH", output.path, `cannot register derivation ${drv.path}: its output ${output.name} is not a store path of ${this.storeDir}: ${describe(error)}`, { cause: error });
+      }
+    });
   }
 
   #checkPath(path: StorePath): string {

@@ -1,11 +1,15 @@
 // Registering paths in a local store's database: a fresh store gets Nix 2.8's schema and version file, references
-// must be registered first (else nothing is written), and what we register reads back through LocalStore.
+// must be registered first (else nothing is written), a derivation's outputs are recorded (real Nix then finds
+// them: nix-store -qR --include-outputs), and what we register reads back through LocalStore.
 
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { hashBytes, makeStorePath } from "@narwhal/store-path";
+import Database from "better-sqlite3";
+import { hasNix } from "@narwhal/test-kit";
+import { hashBytes, makeStorePath, parseStorePath } from "@narwhal/store-path";
 import { NIX_DB_SCHEMA_VERSION, openLocalStore, openLocalStoreRegistry } from "../src/index.js";
 
 const roots: string[] = [];
@@ -51,5 +55,38 @@ describe("LocalStoreRegistry", () => {
     expect(registry.isValidPath(referrer)).toBe(false);
     expect(() => registry.registerValidPath({ storePath: dependency, narHash: hashBytes("sha256", "x"), narSize: 0, references: [] })).toThrow(/narSize must be a positive integer/);
     registry.close();
+  });
+
+  it("records a derivation's known outputs, which real Nix then finds; an unreadable or malformed .drv is refused", () => {
+    const root = freshRoot();
+    const registry = openLocalStoreRegistry({ root });
+    const out = makeStorePath("output:out", hashBytes("sha256", "drv out"), "thing-1.0");
+    const dev = makeStorePath("output:dev", hashBytes("sha256", "drv dev"), "thing-1.0-dev");
+    const drv = parseStorePath("/nix/store/0123456789abcdfghijklmnpqrsvwxyz-thing-1.0.drv");
+    const text = `Derive([("dev","${dev.path}","",""),("floating","","r:sha256",""),("out","${out.path}","","")],[],[],"x86_64-linux","/bin/sh",[],[("out","${out.path}")])`;
+    mkdirSync(registry.realStoreDir, { recursive: true });
+    writeFileSync(registry.realPath(drv), text);
+    writeFileSync(registry.realPath(out), "built");
+    registry.registerValidPath({ storePath: out, narHash: hashBytes("sha256", "out nar"), narSize: 112, references: [] });
+    registry.registerValidPath({ storePath: drv, narHash: hashBytes("sha256", "drv nar"), narSize: 400, references: [] });
+
+    const missing = parseStorePath("/nix/store/abcdfghijklmnpqrsvwxyz0123456789-missing.drv");
+    expect(() => registry.registerValidPath({ storePath: missing, narHash: hashBytes("sha256", "m"), narSize: 8, references: [] }))
+      .toThrow(expect.objectContaining({ code: "LOCAL_STORE_BAD_PATH", message: expect.stringContaining("write its contents first") }));
+    const broken = parseStorePath("/nix/store/bcdfghijklmnpqrsvwxyz0123456789a-broken.drv");
+    writeFileSync(registry.realPath(broken), "Derive([(\"out\"");
+    expect(() => registry.registerValidPath({ storePath: broken, narHash: hashBytes("sha256", "b"), narSize: 8, references: [] }))
+      .toThrow(/cannot register derivation .*broken\.drv: invalid derivation/);
+    expect(registry.isValidPath(missing) || registry.isValidPath(broken)).toBe(false);
+    registry.close();
+
+    const db = new Database(join(root, "nix/var/nix/db/db.sqlite"), { readonly: true });
+    const rows = db.prepare("select o.id, o.path from DerivationOutputs o join ValidPaths v on v.id = o.drv where v.path = ? order by o.id").all(drv.path);
+    db.close();
+    expect(rows).toEqual([{ id: "dev", path: dev.path }, { id: "out", path: out.path }]);
+    if (hasNix()) {
+      const closure = execFileSync("nix-store", ["--store", `local?root=${root}`, "-qR", "--include-outputs", drv.path], { encoding: "utf8" }).trim().split("\n").sort();
+      expect(closure).toEqual([drv.path, out.path].sort()); // dev is not valid, so Nix leaves it out
+    }
   });
 });

@@ -11,7 +11,8 @@ export type NixFormatErrorCode =
   | "ERR_NARINFO_PARSE"
   | "ERR_NARINFO_FORMAT"
   | "ERR_FINGERPRINT"
-  | "ERR_NIX_CACHE_INFO";
+  | "ERR_NIX_CACHE_INFO"
+  | "ERR_DERIVATION";
 
 /** Base class: a string or value did not follow one of Nix's format rules. */
 export class NixFormatError extends Error {

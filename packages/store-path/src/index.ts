@@ -1,5 +1,5 @@
 // Public API of @narwhal/store-path: nix32, hashes, store paths and their construction, content addresses,
-// narinfo, fingerprints and nix-cache-info. Everything other packages use is exported from here.
+// narinfo, fingerprints, nix-cache-info and the outputs of a .drv. Everything other packages use is exported from here.
 
 export {
   NixFormatError,
@@ -63,3 +63,4 @@ export {
   parseNixCacheInfo,
   formatNixCacheInfo,
 } from "./nix-cache-info.js";
+export { parseDerivationOutputs, DerivationFormatError, type DerivationOutput } from "./derivation-outputs.js";
