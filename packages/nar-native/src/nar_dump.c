@@ -70,6 +70,22 @@ static char *pending_path(const struct nar_dumper *dumper) {
   return join_path(dumper->stack[dumper->stack_size - 1].path, dumper->pending_name);
 }
 
+/** Records a failure of `kind` about the node chosen next; returns -1. */
+static int fail_pending(nar_failure *failure, const struct nar_dumper *dumper, nar_failure_kind kind) {
+  char *path = pending_path(dumper);
+  nar_fail(failure, kind, path != NULL ? path : dumper->root);
+  free(path);
+  return -1;
+}
+
+/** Records that `syscall` failed with `error` on the node chosen next; returns -1. */
+static int fail_pending_errno(nar_failure *failure, const struct nar_dumper *dumper, int error, const char *syscall) {
+  fail_pending(failure, dumper, NAR_FAILURE_ERRNO);
+  failure->error = error;
+  failure->syscall = syscall;
+  return -1;
+}
+
 // Entry names are NUL-free, so strcmp orders them like Nix: unsigned bytes, a prefix first.
 static int compare_entries(const void *a, const void *b) {
   return strcmp(((const dir_entry *)a)->name, ((const dir_entry *)b)->name);
@@ -196,26 +212,16 @@ static int choose(nar_failure *failure, struct nar_dumper *dumper, int at, const
   else if (S_ISLNK(mode)) {
     dumper->pending = KIND_SYMLINK;
     dumper->link_length = readlinkat(at, relative, dumper->link_target, sizeof dumper->link_target);
-    if (dumper->link_length < 0) {
-      int error = errno;
-      char *path = pending_path(dumper);
-      nar_fail_errno(failure, error, "readlink", path);
-      free(path);
-      return -1;
-    }
+    if (dumper->link_length < 0) return fail_pending_errno(failure, dumper, errno, "readlink");
     if (dumper->link_length == 0 || dumper->link_length > MAX_SYMLINK_TARGET) {
-      char *path = pending_path(dumper);
-      nar_fail(failure, NAR_FAILURE_BAD_TARGET, path);
+      fail_pending(failure, dumper, NAR_FAILURE_BAD_TARGET);
       failure->bytes = dumper->link_target;
       failure->bytes_length = (size_t)dumper->link_length;
-      free(path);
       return -1;
     }
   } else {
-    char *path = pending_path(dumper);
-    nar_fail(failure, NAR_FAILURE_UNSUPPORTED, path);
+    fail_pending(failure, dumper, NAR_FAILURE_UNSUPPORTED);
     failure->text = describe_type(mode);
-    free(path);
     return -1;
   }
   return 1;
@@ -248,13 +254,7 @@ static int choose_next(nar_failure *failure, struct nar_dumper *dumper) {
     mode_t mode = mode_of_dtype(entry->type);
     if (mode == 0) {  // the file system does not report types: ask
       struct stat stats;
-      if (fstatat(at, entry->name, &stats, AT_SYMLINK_NOFOLLOW) != 0) {
-        int error = errno;
-        char *path = pending_path(dumper);
-        nar_fail_errno(failure, error, "lstat", path);
-        free(path);
-        return -1;
-      }
+      if (fstatat(at, entry->name, &stats, AT_SYMLINK_NOFOLLOW) != 0) return fail_pending_errno(failure, dumper, errno, "lstat");
       mode = stats.st_mode;
     }
     return choose(failure, dumper, at, entry->name, mode);
@@ -285,9 +285,10 @@ static int emit_pending(nar_failure *failure, struct nar_dumper *dumper, nar_out
   char *path = pending_path(dumper);
   if (path == NULL) return nar_fail_errno(failure, ENOMEM, "open", dumper->root);
   dumper->pending = KIND_NONE;
+  // The entry is taken whatever happens next; its name stays valid until the whole frame is freed.
+  if (parent != NULL) parent->next++;
 
   if (kind == KIND_SYMLINK) {
-    if (parent != NULL) parent->next++;
     nar_put_node_start(out, &dumper->open_dirs, depth, name);
     nar_put_symlink(out, dumper->link_target, (size_t)dumper->link_length, depth);
     free(path);
@@ -296,7 +297,6 @@ static int emit_pending(nar_failure *failure, struct nar_dumper *dumper, nar_out
 
   if (kind == KIND_DIRECTORY) {
     int fd = openat(at, relative, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-    if (parent != NULL) parent->next++;
     if (fd < 0) {
       nar_fail_errno(failure, errno, "scandir", path);
       free(path);
@@ -318,7 +318,6 @@ static int emit_pending(nar_failure *failure, struct nar_dumper *dumper, nar_out
 
   int fd = openat(at, relative, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
   if (fd < 0) {
-    if (parent != NULL) parent->next++;
     nar_fail_errno(failure, errno, "open", path);
     free(path);
     return -1;
@@ -327,21 +326,18 @@ static int emit_pending(nar_failure *failure, struct nar_dumper *dumper, nar_out
   if (fstat(fd, &stats) != 0) {
     int error = errno;
     close(fd);
-    if (parent != NULL) parent->next++;
     nar_fail_errno(failure, error, "fstat", path);
     free(path);
     return -1;
   }
   if (!S_ISREG(stats.st_mode)) {
     close(fd);
-    if (parent != NULL) parent->next++;
     fail_changed(failure, path, "it stopped being a regular file", (uint64_t)stats.st_size);
     free(path);
     return -1;
   }
   nar_put_node_start(out, &dumper->open_dirs, depth, name);
   nar_put_file_start(out, (stats.st_mode & S_IXUSR) != 0, (uint64_t)stats.st_size);
-  if (parent != NULL) parent->next++;
   dumper->file_fd = fd;
   dumper->file_path = path;
   dumper->file_size = (uint64_t)stats.st_size;
@@ -451,7 +447,6 @@ long nar_dumper_fill(struct nar_dumper *dumper, nar_output *out, nar_failure *fa
   return (long)out->filled;
 
 failed:
-  nar_dumper_release(dumper);
-  dumper->failed = 1;
+  nar_dumper_release(dumper);  // and marks it failed
   return -1;
 }
