@@ -2,7 +2,7 @@
 // one-shot path when it has one (zstd sizes its tables to the input), else its stream fed a single chunk.
 
 import { CodecError } from "./codec-error.js";
-import { holdingSlots } from "./compression-slots.js";
+import { withCompressionSlots } from "./compression-slots.js";
 import { resolveLevel } from "./levels.js";
 import { getCodec } from "./registry.js";
 
@@ -25,7 +25,6 @@ export async function compressBuffer(codecName: string, body: Uint8Array, option
   }
   if (codec.compressWhole !== undefined) return codec.compressWhole(body, level);
   const pieces: Buffer[] = [];
-  const compressed = () => codec.compress({ level, threads: 1 })(once(body));
-  for await (const piece of codec.boundsOwnThreads === true ? compressed() : holdingSlots(1, compressed)) pieces.push(piece);
+  for await (const piece of withCompressionSlots(codec, 1, () => codec.compress({ level, threads: 1 })(once(body)))) pieces.push(piece);
   return pieces.length === 1 ? pieces[0]! : Buffer.concat(pieces);
 }

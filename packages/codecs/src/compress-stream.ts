@@ -6,7 +6,7 @@ import { availableParallelism } from "node:os";
 import type { Codec } from "./codec.js";
 import { CodecError } from "./codec-error.js";
 import { compressionPool } from "./chunk-pool.js";
-import { holdingSlots } from "./compression-slots.js";
+import { withCompressionSlots } from "./compression-slots.js";
 import { chunkModuleUrl } from "./worker-module-url.js";
 import { emptyInputError, toDecodeError } from "./decode-errors.js";
 import { resolveLevel } from "./levels.js";
@@ -136,8 +136,7 @@ export function compressStream(
 
 /** One stream through the codec's own encoder, holding a compression slot per thread unless it bounds its own. */
 function compressOneStream(codec: Codec, level: number, threads: number, source: AsyncIterable<Uint8Array>): AsyncIterable<Buffer> {
-  const compressed = () => codec.compress({ level, threads })(source);
-  return codec.boundsOwnThreads === true ? compressed() : holdingSlots(threads, compressed);
+  return withCompressionSlots(codec, threads, () => codec.compress({ level, threads })(source));
 }
 
 async function* decodeChecked(codec: Codec, source: AsyncIterable<Uint8Array>, options: DecompressOptions) {

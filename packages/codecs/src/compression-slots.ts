@@ -4,6 +4,7 @@
 // (236 MB of NAR) to file://, 77 s of CPU against 65 s with two at a time, for the same output.
 
 import { availableParallelism } from "node:os";
+import type { Codec } from "./codec.js";
 
 /** A counting semaphore of CPU slots, granted in request order (a two-thread stream is not starved by one-thread ones). */
 export class CompressionSlots {
@@ -77,8 +78,15 @@ function slotsFromEnvironment(): number | undefined {
   return slots;
 }
 
-/** `compress(source)`'s output, with `threads` slots held from its first byte asked for until it ends or is abandoned. */
-export async function* holdingSlots(threads: number, compressed: () => AsyncIterable<Buffer>): AsyncGenerator<Buffer, void, undefined> {
+/**
+ * The output of `compressed()` (a stream through `codec`'s own encoder using `threads` threads), holding that many
+ * slots from its first byte asked for until it ends or is abandoned; none for a codec that bounds its own threads.
+ */
+export function withCompressionSlots(codec: Codec, threads: number, compressed: () => AsyncIterable<Buffer>): AsyncIterable<Buffer> {
+  return codec.boundsOwnThreads === true ? compressed() : holdingSlots(threads, compressed);
+}
+
+async function* holdingSlots(threads: number, compressed: () => AsyncIterable<Buffer>): AsyncGenerator<Buffer, void, undefined> {
   const release = await compressionSlots.acquire(threads);
   try {
     yield* compressed();

@@ -3,7 +3,7 @@
 // NARWHAL_NAR_NATIVE=0 in the environment forces the JavaScript serializer.
 
 import { javascriptNarChunks } from "./javascript-nar-chunks.js";
-import { loadNarDumpAddon, nativeNarChunks } from "./native-nar-chunks.js";
+import { loadNarDumpAddon, nativeNarChunks, type NarDumpAddon } from "./native-nar-chunks.js";
 
 export interface NarChunksOptions {
   /**
@@ -15,13 +15,18 @@ export interface NarChunksOptions {
 
 export type NarDumpImplementation = "native" | "javascript";
 
+/** The addon dumps run through: undefined when it is not built or NARWHAL_NAR_NATIVE=0 turns it off. */
+function activeAddon(): NarDumpAddon | undefined {
+  return process.env.NARWHAL_NAR_NATIVE === "0" ? undefined : loadNarDumpAddon();
+}
+
 /** Which serializer dumps run with in this process. */
 export function narDumpImplementation(): NarDumpImplementation {
-  return process.env.NARWHAL_NAR_NATIVE !== "0" && loadNarDumpAddon() !== undefined ? "native" : "javascript";
+  return activeAddon() === undefined ? "javascript" : "native";
 }
 
 /** NAR bytes of `root`, as views of the buffers `nextBuffer` hands out, valid until the next value is requested. */
 export function narChunks(root: Buffer, options: NarChunksOptions): Generator<Buffer, void, undefined> {
-  const addon = process.env.NARWHAL_NAR_NATIVE === "0" ? undefined : loadNarDumpAddon();
+  const addon = activeAddon();
   return addon === undefined ? javascriptNarChunks(root, options) : nativeNarChunks(addon, root, options);
 }
