@@ -14,6 +14,12 @@ import { validateBlobKey } from "./blob-key.js";
 import { StoreError, messageOf, objectName } from "./errors.js";
 
 const TEMP_PREFIX = ".narwhal-tmp-";
+/** A file the walk found: its object key (for a temp file, the object it would become) and what it is. */
+interface WalkedFile {
+  readonly key: string;
+  readonly entry: { readonly name: string; readonly temp: boolean; readonly size: number; readonly mtime: Date };
+}
+
 /** A temp file's name: the prefix, 16 random hex digits, then the name of the object it becomes. */
 const TEMP_NAME = /^\.narwhal-tmp-[0-9a-f]{16}-(.+)$/;
 
@@ -119,12 +125,12 @@ export class FileBlobStore implements BlobStore, MultipartMaintenance {
   }
 
   /** Files under the keys starting with `prefix`, temp files included and marked. */
-  async *#walk(prefix: string): AsyncGenerator<{ key: string; entry: { name: string; temp: boolean; size: number; mtime: Date } }> {
+  async *#walk(prefix: string): AsyncGenerator<WalkedFile> {
     const slash = prefix.lastIndexOf("/");
     yield* this.#walkDirectory(slash < 0 ? "" : prefix.slice(0, slash), prefix);
   }
 
-  async *#walkDirectory(relative: string, prefix: string): AsyncGenerator<{ key: string; entry: { name: string; temp: boolean; size: number; mtime: Date } }> {
+  async *#walkDirectory(relative: string, prefix: string): AsyncGenerator<WalkedFile> {
     let entries;
     try {
       entries = await readdir(relative === "" ? this.#root : join(this.#root, relative), { withFileTypes: true });
