@@ -20,5 +20,17 @@ export {
   UNREADABLE_CONTENT_ENCODINGS,
   type ContentEncodingSettings,
 } from "./content-encoding-policy.js";
-export { choosePartSize, MAX_OBJECT_SIZE, MAX_PART_COUNT, MAX_PART_SIZE, MIN_PART_SIZE, PartSizeError, type PartSizeChoice } from "./part-size.js";
+export {
+  choosePartSize,
+  MAX_OBJECT_SIZE,
+  MAX_PART_COUNT,
+  MAX_PART_SIZE,
+  MIN_PART_SIZE,
+  partSizeAt,
+  PartSizeError,
+  S3_PART_SCHEDULE,
+  scheduleCapacity,
+  type PartSchedule,
+  type PartSizeChoice,
+} from "./part-size.js";
 export { deleteBucket, ensureBucket, publicReadPolicy, setPublicReadPolicy } from "./bucket-admin.js";

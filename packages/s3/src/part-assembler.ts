@@ -1,4 +1,4 @@
-// Cuts an upload body into multipart parts of exactly `partSize` bytes (the last one shorter): in-memory bodies as
+// Cuts an upload body into multipart parts of the sizes a schedule gives (the last one shorter): in-memory bodies as
 // views without copying, streamed bodies copied once into reusable part buffers; tells which part is the last.
 
 export interface AssembledPart {
@@ -15,39 +15,49 @@ export class BodyReadFailure extends Error {
   override readonly name = "BodyReadFailure";
 }
 
-/** Part-size buffers handed out and taken back, so a long upload reuses the same few buffers. */
+/** The size of part `partNumber` (1-based) of one upload. */
+export type PartSizes = (partNumber: number) => number;
+
+/**
+ * Part buffers handed out and taken back, so uploads reuse the same few buffers instead of faulting in fresh
+ * memory for every part. It keeps buffers of one size, the last size asked for, and at most `keep` of them.
+ */
 export class PartBufferPool {
-  readonly #partSize: number;
+  #size = 0;
   readonly #free: Buffer[] = [];
   readonly #keep: number;
 
-  constructor(partSize: number, keep: number) {
-    this.#partSize = partSize;
+  constructor(keep: number) {
     this.#keep = keep;
   }
 
-  take(): Buffer {
-    return this.#free.pop() ?? Buffer.allocUnsafeSlow(this.#partSize);
+  take(size: number): Buffer {
+    if (size !== this.#size) {
+      this.#free.length = 0;
+      this.#size = size;
+    }
+    return this.#free.pop() ?? Buffer.allocUnsafeSlow(size);
   }
 
   release(buffer: Buffer | undefined): void {
-    if (buffer !== undefined && this.#free.length < this.#keep) this.#free.push(buffer);
+    if (buffer !== undefined && buffer.length === this.#size && this.#free.length < this.#keep) this.#free.push(buffer);
   }
 }
 
-function* viewsOf(body: Uint8Array, partSize: number): Generator<AssembledPart> {
+function* viewsOf(body: Uint8Array, sizes: PartSizes): Generator<AssembledPart> {
   const whole = Buffer.from(body.buffer, body.byteOffset, body.byteLength);
   if (whole.byteLength === 0) {
     yield { bytes: whole, buffer: undefined, last: true };
     return;
   }
-  for (let offset = 0; offset < whole.byteLength; offset += partSize) {
-    const end = Math.min(offset + partSize, whole.byteLength);
+  for (let offset = 0, partNumber = 1; offset < whole.byteLength; partNumber += 1) {
+    const end = Math.min(offset + sizes(partNumber), whole.byteLength);
     yield { bytes: whole.subarray(offset, end), buffer: undefined, last: end === whole.byteLength };
+    offset = end;
   }
 }
 
-async function* copiedFrom(source: AsyncIterable<Uint8Array>, partSize: number, pool: PartBufferPool): AsyncGenerator<AssembledPart> {
+async function* copiedFrom(source: AsyncIterable<Uint8Array>, sizes: PartSizes, pool: PartBufferPool): AsyncGenerator<AssembledPart> {
   const iterator = source[Symbol.asyncIterator]();
   let piece: Uint8Array | undefined;
   let pieceOffset = 0;
@@ -73,8 +83,9 @@ async function* copiedFrom(source: AsyncIterable<Uint8Array>, partSize: number, 
     return true;
   };
   try {
-    for (;;) {
-      const buffer = pool.take();
+    for (let partNumber = 1; ; partNumber += 1) {
+      const partSize = sizes(partNumber);
+      const buffer = pool.take(partSize);
       let filled = 0;
       while (filled < partSize && (await pull())) {
         const current = piece!;
@@ -93,6 +104,6 @@ async function* copiedFrom(source: AsyncIterable<Uint8Array>, partSize: number, 
 }
 
 /** The parts of `body` in order; the last one has `last: true` (an empty body is one empty last part). */
-export function assembleParts(body: Uint8Array | AsyncIterable<Uint8Array>, partSize: number, pool: PartBufferPool): AsyncIterable<AssembledPart> | Iterable<AssembledPart> {
-  return body instanceof Uint8Array ? viewsOf(body, partSize) : copiedFrom(body, partSize, pool);
+export function assembleParts(body: Uint8Array | AsyncIterable<Uint8Array>, sizes: PartSizes, pool: PartBufferPool): AsyncIterable<AssembledPart> | Iterable<AssembledPart> {
+  return body instanceof Uint8Array ? viewsOf(body, sizes) : copiedFrom(body, sizes, pool);
 }

@@ -5,22 +5,26 @@ import { CompleteMultipartUploadCommand, CreateMultipartUploadCommand } from "@a
 import type { LeanS3Requests } from "./lean-s3-requests.js";
 import { abortQuietly, etagOf } from "./multipart-upload-ends.js";
 import { assembleParts, BodyReadFailure, PartBufferPool, type AssembledPart } from "./part-assembler.js";
-import { MAX_PART_COUNT } from "./part-size.js";
+import { partSizeAt, S3_PART_SCHEDULE, scheduleCapacity, type PartSchedule } from "./part-size.js";
 import { S3TransportError, toTransportError, type S3ErrorContext } from "./s3-errors.js";
 import type { StreamedUploadRequest, StreamedUploadResult } from "./multipart.js";
 
 export interface PartsUploadRequest extends StreamedUploadRequest {
   readonly lean: LeanS3Requests;
+  /** Part buffers shared with the store's other uploads (default: a pool of this upload's own). */
+  readonly pool?: PartBufferPool;
+  /** How part sizes grow along the upload (default: S3's; tests use a shorter one). */
+  readonly schedule?: PartSchedule;
 }
 
 class TooManyParts extends Error {}
 
-
 export async function uploadInParts(request: PartsUploadRequest): Promise<StreamedUploadResult> {
   const { client, lean, bucket, key } = request;
   const context: S3ErrorContext = { operation: "put", bucket, key, endpoint: request.endpoint };
-  const pool = new PartBufferPool(request.partSize, request.queueSize + 1);
-  const parts = assembleParts(request.body, request.partSize, pool);
+  const schedule = request.schedule ?? S3_PART_SCHEDULE;
+  const pool = request.pool ?? new PartBufferPool(request.queueSize + 1);
+  const parts = assembleParts(request.body, (partNumber) => partSizeAt(request.partSize, partNumber, schedule), pool);
   const iterator = Symbol.asyncIterator in parts ? parts[Symbol.asyncIterator]() : parts[Symbol.iterator]();
   let uploadId: string | undefined;
   let size = 0;
@@ -61,7 +65,7 @@ export async function uploadInParts(request: PartsUploadRequest): Promise<Stream
     };
     let part: AssembledPart = first;
     for (let partNumber = 1; ; partNumber += 1) {
-      if (partNumber > MAX_PART_COUNT) throw new TooManyParts();
+      if (partNumber > schedule.maxParts) throw new TooManyParts();
       send(part, partNumber);
       if (part.last) break;
       while (inFlight.size >= request.queueSize && failure === undefined) await Promise.race(inFlight);
@@ -98,8 +102,8 @@ export async function uploadInParts(request: PartsUploadRequest): Promise<Stream
     if (error instanceof TooManyParts) {
       throw new S3TransportError(
         "OBJECT_TOO_LARGE",
-        `put s3://${bucket}/${key} failed: the body needs more than ${MAX_PART_COUNT} parts of ${request.partSize} bytes ` +
-          `(pass a sizeHint so a larger part size is chosen); ${outcome}`,
+        `put s3://${bucket}/${key} failed: the body is longer than the ${scheduleCapacity(request.partSize, schedule)} bytes that ` +
+          `${schedule.maxParts} parts starting at ${request.partSize} bytes can carry (pass a sizeHint, or a larger buffer-size); ${outcome}`,
         { bucket, key },
       );
     }

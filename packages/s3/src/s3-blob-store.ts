@@ -17,8 +17,9 @@ import type { S3StoreUrl, StoreUrl } from "@narwhal/store-url";
 import { checkContentEncodingSettings, contentEncodingFor } from "./content-encoding-policy.js";
 import { LeanS3Requests } from "./lean-s3-requests.js";
 import { uploadStreamed } from "./multipart.js";
+import { PartBufferPool } from "./part-assembler.js";
 import { uploadInParts } from "./parts-upload.js";
-import { choosePartSize, PartSizeError } from "./part-size.js";
+import { choosePartSize, PartSizeError, type PartSchedule } from "./part-size.js";
 import { connectS3, type S3ClientOptions } from "./s3-client.js";
 import { isAbsentAnswer, S3TransportError, toTransportError } from "./s3-errors.js";
 
@@ -38,6 +39,11 @@ export interface S3BlobStoreOptions extends S3ClientOptions {
   readonly leanRequests?: boolean;
   /** Sockets the lean path's keep-alive agent may open at once (default 64); keep it >= your concurrency. */
   readonly maxSockets?: number;
+  /**
+   * How part sizes grow along a streamed upload on the lean path (default S3_PART_SCHEDULE: 9,000 uniform parts,
+   * then 1,000 growing ones), for stores with another part limit.
+   */
+  readonly partSchedule?: PartSchedule;
 }
 
 /** A byte range; `end` is the inclusive last offset as in HTTP Range (omitted = to the end). */
@@ -106,6 +112,9 @@ export class S3BlobStore {
   readonly #warn: (message: string) => void;
   readonly #warned = new Set<string>();
   readonly #lean: LeanS3Requests | undefined;
+  /** Part buffers shared by this store's streamed uploads; keeps what a few concurrent uploads had in use. */
+  readonly #partBuffers: PartBufferPool;
+  readonly #partSchedule: PartSchedule | undefined;
 
   private constructor(url: string | StoreUrl, options: S3BlobStoreOptions) {
     const connection = connectS3(url, options);
@@ -115,6 +124,8 @@ export class S3BlobStore {
     this.#endpoint = connection.endpoint;
     this.#url = connection.url;
     this.#queueSize = options.queueSize ?? 4;
+    this.#partBuffers = new PartBufferPool(4 * (this.#queueSize + 1));
+    this.#partSchedule = options.partSchedule;
     this.#listPageSize = options.listPageSize ?? 1000;
     this.#warn = options.onWarning ?? ((message) => process.emitWarning(message, "NarwhalS3Warning"));
     this.#lean =
@@ -237,7 +248,10 @@ export class S3BlobStore {
       queueSize: this.#queueSize,
       endpoint: this.#endpoint,
     };
-    const result = this.#lean !== undefined ? await uploadInParts({ ...request, lean: this.#lean }) : await uploadStreamed(request);
+    const schedule = this.#partSchedule === undefined ? {} : { schedule: this.#partSchedule };
+    const result = this.#lean === undefined
+      ? await uploadStreamed(request)
+      : await uploadInParts({ ...request, lean: this.#lean, pool: this.#partBuffers, ...schedule });
     return { key, ...result, ...encodingFields };
   }
 

@@ -43,12 +43,45 @@ describe.skipIf(noRgw)("multipart uploads against Ceph RGW", () => {
     expect((await collectBody((await store.get("small-streamed"))!.body)).toString()).toBe("hello world");
   });
 
-  it("raises the part size with a warning when sizeHint would need more than 10,000 parts", async () => {
+  it("raises the part size with a warning when sizeHint would need more than the 9,000 planned parts", async () => {
     const hint = 100 * 1024 * MiB;
     const result = await store.put("nar/hinted.nar", inPieces(Buffer.from("tiny"), 2), { contentType: contentTypeFor("nar/"), sizeHint: hint });
     expect(result.size).toBe(4);
-    expect(warnings).toContainEqual(expect.stringContaining(`using parts of ${Math.ceil(hint / 10_000)} bytes`));
+    expect(warnings).toContainEqual(expect.stringContaining(`using parts of ${Math.ceil(hint / 9000)} bytes`));
     expect(warnings.some((warning) => warning.includes("s3://" + bucket + "/nar/hinted.nar"))).toBe(true);
+  });
+
+  it("grows parts along the schedule so a body longer than planned still completes, byte-identical", async () => {
+    // 2 uniform parts, then doubling every part: 5 + 5 + 10 + 20 MiB = 40 MiB in at most 4 parts.
+    const grows = S3BlobStore.fromUrl(url, { partSchedule: { uniformParts: 2, growthStep: 1, maxParts: 4 } });
+    try {
+      const data = randomBytes(38 * MiB + 5);
+      const key = "nar/grown.nar";
+      const result = await grows.put(key, inPieces(data, MiB + 17), { contentType: contentTypeFor(key) });
+      expect(result).toMatchObject({ multipart: true, size: data.length });
+      expect(result.etag).toMatch(/-4"$/);
+      expect(sameBytes(await collectBody((await grows.get(key))!.body), data)).toBe("same");
+    } finally {
+      grows.close();
+    }
+  });
+
+  it("refuses a body longer than every part of the schedule can carry, and aborts its upload", async () => {
+    const grows = S3BlobStore.fromUrl(url, { partSchedule: { uniformParts: 2, growthStep: 1, maxParts: 4 } });
+    try {
+      const key = "nar/too-long.nar";
+      const error = await grows.put(key, inPieces(randomBytes(40 * MiB + 1), MiB), { contentType: contentTypeFor(key) }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(S3TransportError);
+      expect((error as S3TransportError).code).toBe("OBJECT_TOO_LARGE");
+      expect((error as Error).message).toContain(`s3://${bucket}/${key} failed: the body is longer than the ${40 * MiB} bytes that 4 parts starting at ${5 * MiB} bytes can carry`);
+      expect((error as Error).message).toContain("the multipart upload was aborted");
+      const pending = [];
+      for await (const upload of grows.listMultipartUploads()) pending.push(upload);
+      expect(pending).toEqual([]);
+      expect(await grows.exists(key)).toBe(false);
+    } finally {
+      grows.close();
+    }
   });
 
   it("aborts the multipart upload when the body throws midway, leaving no upload and no object", async () => {

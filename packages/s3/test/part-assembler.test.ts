@@ -1,12 +1,14 @@
 import { randomBytes } from "node:crypto";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { assembleParts, BodyReadFailure, PartBufferPool, type AssembledPart } from "../src/part-assembler.js";
+import { assembleParts, BodyReadFailure, PartBufferPool, type AssembledPart, type PartSizes } from "../src/part-assembler.js";
+import { partSizeAt } from "../src/part-size.js";
 
-async function partsOf(body: Uint8Array | AsyncIterable<Uint8Array>, partSize: number): Promise<AssembledPart[]> {
-  const pool = new PartBufferPool(partSize, 0);
+async function partsOf(body: Uint8Array | AsyncIterable<Uint8Array>, partSize: number | PartSizes): Promise<AssembledPart[]> {
+  const pool = new PartBufferPool(0);
   const parts: AssembledPart[] = [];
-  for await (const part of assembleParts(body, partSize, pool)) parts.push({ ...part, bytes: Buffer.from(part.bytes) });
+  const sizes = typeof partSize === "number" ? () => partSize : partSize;
+  for await (const part of assembleParts(body, sizes, pool)) parts.push({ ...part, bytes: Buffer.from(part.bytes) });
   return parts;
 }
 
@@ -37,6 +39,23 @@ describe("part assembly", () => {
     );
   });
 
+  it("follows a growing schedule: part n has the size the schedule gives, streamed or in memory", async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.integer({ min: 1, max: 3000 }), fc.integer({ min: 1, max: 40 }), fc.integer({ min: 1, max: 4 }), fc.integer({ min: 1, max: 3 }), async (length, base, uniformParts, growthStep) => {
+        const schedule = { uniformParts, growthStep, maxParts: 1000 };
+        const sizes = (partNumber: number) => partSizeAt(base, partNumber, schedule);
+        const data = randomBytes(length);
+        for (const parts of [await partsOf(pieces(data, [7, 100]), sizes), await partsOf(data, sizes)]) {
+          expect(Buffer.concat(parts.map((part) => part.bytes)).equals(data)).toBe(true);
+          expect(parts.slice(0, -1).map((part) => part.bytes.length)).toEqual(parts.slice(0, -1).map((_, index) => sizes(index + 1)));
+          expect(parts.at(-1)!.bytes.length).toBeLessThanOrEqual(sizes(parts.length));
+          expect(parts.map((part) => part.last)).toEqual(parts.map((_, index) => index === parts.length - 1));
+        }
+      }),
+      { numRuns: 100 },
+    );
+  });
+
   it("gives a body of exactly one part as a single last part, and an empty body as one empty last part", async () => {
     const data = randomBytes(64);
     const exact = await partsOf(pieces(data, [10]), 64);
@@ -58,12 +77,24 @@ describe("part assembly", () => {
   });
 
   it("reuses released buffers and keeps at most the configured number", () => {
-    const pool = new PartBufferPool(16, 1);
-    const a = pool.take();
-    const b = pool.take();
+    const pool = new PartBufferPool(1);
+    const a = pool.take(16);
+    const b = pool.take(16);
     pool.release(a);
     pool.release(b);
-    expect(pool.take()).toBe(a);
-    expect(pool.take()).not.toBe(b);
+    expect(pool.take(16)).toBe(a);
+    expect(pool.take(16)).not.toBe(b);
+  });
+
+  it("keeps buffers of the last size asked for only, so a grown part never reuses a smaller buffer", () => {
+    const pool = new PartBufferPool(4);
+    const small = pool.take(16);
+    pool.release(small);
+    const large = pool.take(32);
+    expect(large.length).toBe(32);
+    pool.release(small); // a buffer of the old size is not kept
+    pool.release(large);
+    expect(pool.take(32)).toBe(large);
+    expect(pool.take(32)).not.toBe(small);
   });
 });
