@@ -44,6 +44,13 @@ const SCRATCH_SIZE = Math.max(zstd.cStreamOutSize(), 1 << 20);
 const idleContexts: ZstdContext[] = [];
 const IDLE_CONTEXTS_KEPT = 4;
 
+/** The first `produced` bytes of `scratch` in a buffer of their own, not zero-filled first (as slice() would). */
+function copyOut(scratch: Uint8Array, produced: number): Uint8Array {
+  const piece = Buffer.allocUnsafeSlow(produced);
+  piece.set(scratch.subarray(0, produced));
+  return piece;
+}
+
 /** Runs one session; settles when its port closes (the stream ended, failed or was abandoned). */
 export default function zstdSession({ port, level, nbWorkers }: ZstdSessionOpen): Promise<void> {
   const context = idleContexts.pop() ?? new zstd.CCtx();
@@ -59,7 +66,7 @@ export default function zstdSession({ port, level, nbWorkers }: ZstdSessionOpen)
     let rest = input;
     for (;;) {
       const [remaining, produced, consumed] = context.compressStream2(scratch, rest, endOp);
-      if (produced > 0) output.push(scratch.slice(0, produced));
+      if (produced > 0) output.push(copyOut(scratch, produced));
       rest = rest.subarray(consumed);
       if (rest.byteLength === 0 && (endOp === zstd.EndDirective.continue || remaining === 0)) return output;
     }

@@ -17,6 +17,13 @@ const IN_FLIGHT = 3;
 const SESSIONS_PER_THREAD = 64;
 let pool: Piscina | undefined;
 
+/**
+ * Input buffers workers handed back, shared by all streams (a stream per path would otherwise fault in fresh
+ * memory for its first batches, and feed the garbage collector): at most this many are kept.
+ */
+const SPARES_KEPT = 16;
+const spares: Uint8Array[] = [];
+
 /** The Piscina pool of zstd stream threads (one per core), started on first use. */
 function sessionPool(): Piscina {
   pool ??= new Piscina({
@@ -44,7 +51,6 @@ export async function closeZstdWorkers(): Promise<void> {
 export async function* compressZstdInWorker(source: AsyncIterable<Uint8Array>, level: number, nbWorkers: number): AsyncGenerator<Buffer> {
   const { port1: port, port2 } = new MessageChannel();
   const replies: ZstdSessionReply[] = [];
-  const spares: Uint8Array[] = []; // input buffers the worker handed back
   const newBatch = () => spares.pop() ?? new Uint8Array(BATCH_BYTES);
   let failure: Error | undefined;
   let wakeConsumer: (() => void) | undefined;
@@ -60,7 +66,7 @@ export async function* compressZstdInWorker(source: AsyncIterable<Uint8Array>, l
     feeder?.();
   };
   port.on("message", (reply: ZstdSessionReply) => {
-    if ("spare" in reply && reply.spare !== undefined && reply.spare.byteLength === BATCH_BYTES) spares.push(reply.spare);
+    if ("spare" in reply && reply.spare !== undefined && reply.spare.byteLength === BATCH_BYTES && spares.length < SPARES_KEPT) spares.push(reply.spare);
     replies.push(reply);
     wake();
   });
