@@ -21,3 +21,11 @@ export function fill(dumper: NarDumper, buffer: Uint8Array): number;
 
 /** Closes the files and directories the dumper holds (a dump abandoned early). */
 export function release(dumper: NarDumper): void;
+
+/**
+ * Tells glibc's allocator to keep freed memory for reuse (process-wide, for every thread): blocks up to 32 MiB come
+ * from the heap instead of fresh mmaps, and up to 128 MiB of free heap top stays mapped. A streaming pipeline that
+ * allocates and frees MiB-sized buffers then stops faulting in fresh pages for each one. Returns false where the C
+ * library is not glibc (nothing is changed). An application's choice, not a library's: narwhal's CLI calls it.
+ */
+export function keepFreedMemory(): boolean;

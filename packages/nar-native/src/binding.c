@@ -4,6 +4,7 @@
 #include <string.h>
 #include <node_api.h>
 #include "nar_dump.h"
+#include "malloc_tuning.h"
 
 #define CALL(env, call)                                      \
   do {                                                       \
@@ -143,11 +144,19 @@ static napi_value release(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+static napi_value keep_freed_memory(napi_env env, napi_callback_info info) {
+  (void)info;
+  napi_value applied;
+  napi_get_boolean(env, malloc_keep_freed_memory() == 1, &applied);
+  return applied;
+}
+
 NAPI_MODULE_INIT() {
   napi_property_descriptor properties[] = {
     { "createDumper", NULL, create_dumper, NULL, NULL, NULL, napi_enumerable, NULL },
     { "fill", NULL, fill, NULL, NULL, NULL, napi_enumerable, NULL },
     { "release", NULL, release, NULL, NULL, NULL, napi_enumerable, NULL },
+    { "keepFreedMemory", NULL, keep_freed_memory, NULL, NULL, NULL, napi_enumerable, NULL },
   };
   napi_define_properties(env, exports, sizeof properties / sizeof properties[0], properties);
   return exports;
