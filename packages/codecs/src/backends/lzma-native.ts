@@ -5,7 +5,7 @@
 import { createRequire } from "node:module";
 import type { Transform } from "node:stream";
 import type { Codec } from "../codec.js";
-import { throughNodeTransform } from "../node-transform.js";
+import { throughNodeTransform, TRANSFORM_OUTPUT_CHUNK } from "../node-transform.js";
 import { checkedXzDecode } from "./node-liblzma.js";
 
 interface LzmaNative {
@@ -26,6 +26,7 @@ function encoder(level: number, threads: number): Transform {
     check: lib.CHECK_CRC64,
     ...(threads > 1 ? { threads } : {}),
     synchronous: false,
+    bufsize: TRANSFORM_OUTPUT_CHUNK,
   });
 }
 
@@ -41,7 +42,7 @@ export const lzmaNativeCodec: Codec = {
     checkedXzDecode(source, (input) =>
       throughNodeTransform(
         input,
-        lzmaNative().createStream("streamDecoder", { flags: lzmaNative().LZMA_CONCATENATED }),
+        lzmaNative().createStream("streamDecoder", { flags: lzmaNative().LZMA_CONCATENATED, bufsize: TRANSFORM_OUTPUT_CHUNK }),
         { codecName: "xz" },
       ),
     ),

@@ -4,7 +4,7 @@
 import { check, createUnxz, createXz } from "node-liblzma";
 import type { Transform } from "node:stream";
 import type { Codec } from "../codec.js";
-import { throughNodeTransform } from "../node-transform.js";
+import { throughNodeTransform, TRANSFORM_OUTPUT_CHUNK } from "../node-transform.js";
 import { assertCompleteXzStream, StreamTail } from "./xz-footer.js";
 
 export async function* checkedXzDecode(
@@ -31,7 +31,7 @@ export const nodeLiblzmaCodec: Codec = {
   nativeThreads: true,
   chunkWorkerModule: new URL("./node-liblzma-chunk.js", import.meta.url).href,
   compress: ({ level, threads }) => (source) =>
-    throughNodeTransform(source, createXz({ preset: level, check: check.CRC64, threads }) as unknown as Transform, { codecName: "xz" }),
+    throughNodeTransform(source, createXz({ preset: level, check: check.CRC64, threads, chunkSize: TRANSFORM_OUTPUT_CHUNK }) as unknown as Transform, { codecName: "xz" }),
   decompress: () => (source) =>
-    checkedXzDecode(source, (input) => throughNodeTransform(input, createUnxz() as unknown as Transform, { codecName: "xz" })),
+    checkedXzDecode(source, (input) => throughNodeTransform(input, createUnxz({ chunkSize: TRANSFORM_OUTPUT_CHUNK }) as unknown as Transform, { codecName: "xz" })),
 };

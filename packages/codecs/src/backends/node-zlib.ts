@@ -3,7 +3,7 @@
 
 import { constants, createBrotliCompress, createBrotliDecompress, createGunzip, createGzip } from "node:zlib";
 import type { Codec } from "../codec.js";
-import { throughNodeTransform } from "../node-transform.js";
+import { throughNodeTransform, TRANSFORM_OUTPUT_CHUNK } from "../node-transform.js";
 
 export const zlibGzipCodec: Codec = {
   name: "gzip",
@@ -13,9 +13,9 @@ export const zlibGzipCodec: Codec = {
   concatenable: true,
   nativeThreads: false,
   chunkWorkerModule: new URL("./node-zlib-chunk.js", import.meta.url).href,
-  compress: ({ level }) => (source) => throughNodeTransform(source, createGzip({ level }), { codecName: "gzip" }),
+  compress: ({ level }) => (source) => throughNodeTransform(source, createGzip({ level, chunkSize: TRANSFORM_OUTPUT_CHUNK }), { codecName: "gzip" }),
   decompress: () => (source) =>
-    throughNodeTransform(source, createGunzip(), { codecName: "gzip", rejectUnconsumedInput: true }),
+    throughNodeTransform(source, createGunzip({ chunkSize: TRANSFORM_OUTPUT_CHUNK }), { codecName: "gzip", rejectUnconsumedInput: true }),
 };
 
 export const zlibBrotliCodec: Codec = {
@@ -28,9 +28,9 @@ export const zlibBrotliCodec: Codec = {
   compress: ({ level }) => (source) =>
     throughNodeTransform(
       source,
-      createBrotliCompress({ params: { [constants.BROTLI_PARAM_QUALITY]: level } }),
+      createBrotliCompress({ params: { [constants.BROTLI_PARAM_QUALITY]: level }, chunkSize: TRANSFORM_OUTPUT_CHUNK }),
       { codecName: "br" },
     ),
   decompress: () => (source) =>
-    throughNodeTransform(source, createBrotliDecompress(), { codecName: "br", rejectUnconsumedInput: true }),
+    throughNodeTransform(source, createBrotliDecompress({ chunkSize: TRANSFORM_OUTPUT_CHUNK }), { codecName: "br", rejectUnconsumedInput: true }),
 };
