@@ -9,8 +9,10 @@
 #include <malloc.h>
 
 int malloc_keep_freed_memory(void) {
-  // Blocks up to 32 MiB (glibc's largest threshold on 64-bit) come from the heap, not from fresh mmaps.
+  // Blocks come from the heap, not from fresh mmaps: up to 32 MiB (glibc's largest threshold on 64-bit), and larger
+  // ones too (an xz -6 encoder's ~64 MiB match table, once per path) where the heap can hold them.
   if (mallopt(M_MMAP_THRESHOLD, 32 * 1024 * 1024) != 1) return 0;
+  if (mallopt(M_MMAP_MAX, 0) != 1) return 0;
   // Up to 128 MiB of free memory at the heap's top stays mapped, and the heap grows 64 MiB at a time.
   if (mallopt(M_TRIM_THRESHOLD, 128 * 1024 * 1024) != 1) return 0;
   if (mallopt(M_TOP_PAD, 64 * 1024 * 1024) != 1) return 0;
