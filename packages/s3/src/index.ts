@@ -21,6 +21,7 @@ export {
   type ContentEncodingSettings,
 } from "./content-encoding-policy.js";
 export {
+  checkPartSchedule,
   choosePartSize,
   MAX_OBJECT_SIZE,
   MAX_PART_COUNT,

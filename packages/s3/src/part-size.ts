@@ -36,6 +36,18 @@ export class PartSizeError extends RangeError {
   readonly code = "OBJECT_TOO_LARGE";
 }
 
+/** Refuses a schedule whose counts are not positive integers, or with more uniform parts than parts. */
+export function checkPartSchedule(schedule: PartSchedule): PartSchedule {
+  for (const name of ["uniformParts", "growthStep", "maxParts"] as const) {
+    const value = schedule[name];
+    if (!Number.isSafeInteger(value) || value < 1) throw new PartSizeError(`partSchedule.${name}=${String(value)} is not valid; it must be a positive integer`);
+  }
+  if (schedule.uniformParts > schedule.maxParts) {
+    throw new PartSizeError(`partSchedule.uniformParts=${schedule.uniformParts} is not valid; it must not exceed maxParts=${schedule.maxParts}`);
+  }
+  return schedule;
+}
+
 /** The size of part `partNumber` (1-based) of an upload whose uniform parts have `partSize` bytes. */
 export function partSizeAt(partSize: number, partNumber: number, schedule: PartSchedule = S3_PART_SCHEDULE): number {
   if (partNumber <= schedule.uniformParts) return partSize;

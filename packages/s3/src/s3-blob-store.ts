@@ -19,7 +19,7 @@ import { LeanS3Requests } from "./lean-s3-requests.js";
 import { uploadStreamed } from "./multipart.js";
 import { PartBufferPool } from "./part-assembler.js";
 import { uploadInParts } from "./parts-upload.js";
-import { choosePartSize, PartSizeError, type PartSchedule } from "./part-size.js";
+import { checkPartSchedule, choosePartSize, PartSizeError, type PartSchedule } from "./part-size.js";
 import { connectS3, type S3ClientOptions } from "./s3-client.js";
 import { isAbsentAnswer, S3TransportError, toTransportError } from "./s3-errors.js";
 
@@ -125,7 +125,7 @@ export class S3BlobStore {
     this.#url = connection.url;
     this.#queueSize = options.queueSize ?? 4;
     this.#partBuffers = new PartBufferPool(4 * (this.#queueSize + 1));
-    this.#partSchedule = options.partSchedule;
+    this.#partSchedule = options.partSchedule === undefined ? undefined : checkPartSchedule(options.partSchedule);
     this.#listPageSize = options.listPageSize ?? 1000;
     this.#warn = options.onWarning ?? ((message) => process.emitWarning(message, "NarwhalS3Warning"));
     this.#lean =
