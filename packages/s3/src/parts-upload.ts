@@ -34,8 +34,12 @@ export async function uploadInParts(request: PartsUploadRequest): Promise<Stream
     size = first.bytes.byteLength;
     if (first.last) {
       const headers = { contentType: request.contentType, ...(request.contentEncoding === undefined ? {} : { contentEncoding: request.contentEncoding }) };
-      const etag = await lean.putObject(key, first.bytes, headers);
-      return { size, multipart: false, ...(etag === undefined ? {} : { etag }) };
+      try {
+        const etag = await lean.putObject(key, first.bytes, headers);
+        return { size, multipart: false, ...(etag === undefined ? {} : { etag }) };
+      } finally {
+        pool.release(first.buffer);
+      }
     }
     const created = await client.send(
       new CreateMultipartUploadCommand({

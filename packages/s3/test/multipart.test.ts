@@ -1,6 +1,9 @@
 import { createHash, randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { contentTypeFor, deleteBucket, ensureBucket, S3BlobStore, S3TransportError } from "../src/index.js";
+import { LeanS3Requests } from "../src/lean-s3-requests.js";
+import { PartBufferPool } from "../src/part-assembler.js";
+import { uploadInParts } from "../src/parts-upload.js";
 import { collectBody, freshBucketName, inPieces, noRgw, rgwStoreUrl, sameBytes } from "./rgw.js";
 
 const MiB = 1024 * 1024;
@@ -81,6 +84,35 @@ describe.skipIf(noRgw)("multipart uploads against Ceph RGW", () => {
       expect(await grows.exists(key)).toBe(false);
     } finally {
       grows.close();
+    }
+  });
+
+  it("gives every part buffer back to the pool, a single PUT's too, so later uploads reuse the same buffers", async () => {
+    const { connectS3 } = await import("../src/index.js");
+    const raw = connectS3(url);
+    const lean = new LeanS3Requests({
+      client: raw.client, bucket, region: raw.region, forcePathStyle: raw.forcePathStyle, endpoint: raw.customEndpoint,
+      maxAttempts: raw.maxAttempts, timeouts: { connectTimeoutMs: raw.connectTimeoutMs, requestTimeoutMs: raw.requestTimeoutMs }, maxSockets: 8,
+    });
+    const seen = new Set<Buffer>();
+    class WatchedPool extends PartBufferPool {
+      override take(size: number): Buffer {
+        const buffer = super.take(size);
+        seen.add(buffer);
+        return buffer;
+      }
+    }
+    const pool = new WatchedPool(4);
+    const upload = (key: string, data: Buffer) =>
+      uploadInParts({ client: raw.client, lean, bucket, key, body: inPieces(data, 100_000), contentType: "application/x-nix-nar", partSize: 5 * MiB, queueSize: 2, endpoint: raw.endpoint, pool });
+    try {
+      for (const index of [1, 2, 3]) expect(await upload(`nar/small-${index}.nar`, randomBytes(300_000))).toMatchObject({ multipart: false });
+      expect(seen.size).toBe(1);
+      expect(await upload("nar/parts.nar", randomBytes(12 * MiB))).toMatchObject({ multipart: true });
+      expect(seen.size).toBeLessThanOrEqual(3); // queueSize 2 in flight + the part being filled
+    } finally {
+      lean.close();
+      raw.client.destroy();
     }
   });
 
