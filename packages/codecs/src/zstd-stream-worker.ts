@@ -43,9 +43,14 @@ const SCRATCH_SIZE = Math.max(zstd.cStreamOutSize(), 1 << 20);
  */
 const idleContexts: ZstdContext[] = [];
 const IDLE_CONTEXTS_KEPT = 4;
+/**
+ * Output space for compressStream2, one per thread: the sessions a thread hosts take turns (each message is handled
+ * whole, and its output copied out, before the next), so they can share it instead of faulting in one each.
+ */
+const scratch = new Uint8Array(SCRATCH_SIZE);
 
 /** The first `produced` bytes of `scratch` in a buffer of their own, not zero-filled first (as slice() would). */
-function copyOut(scratch: Uint8Array, produced: number): Uint8Array {
+function copyOut(produced: number): Uint8Array {
   const piece = Buffer.allocUnsafeSlow(produced);
   piece.set(scratch.subarray(0, produced));
   return piece;
@@ -58,7 +63,6 @@ export default function zstdSession({ port, level, nbWorkers }: ZstdSessionOpen)
   context.setParameter(zstd.CParameter.compressionLevel, level);
   context.setParameter(zstd.CParameter.checksumFlag, 1);
   if (nbWorkers > 0) context.setParameter(zstd.CParameter.nbWorkers, nbWorkers);
-  const scratch = new Uint8Array(SCRATCH_SIZE);
 
   /** Runs compressStream2 until the input is consumed (and, at the end, the frame is complete). */
   function compress(input: Uint8Array, endOp: number): Uint8Array[] {
@@ -66,7 +70,7 @@ export default function zstdSession({ port, level, nbWorkers }: ZstdSessionOpen)
     let rest = input;
     for (;;) {
       const [remaining, produced, consumed] = context.compressStream2(scratch, rest, endOp);
-      if (produced > 0) output.push(copyOut(scratch, produced));
+      if (produced > 0) output.push(copyOut(produced));
       rest = rest.subarray(consumed);
       if (rest.byteLength === 0 && (endOp === zstd.EndDirective.continue || remaining === 0)) return output;
     }
