@@ -1,5 +1,6 @@
-// The Node-API face of the NAR dumper: createDumper(root), fill(dumper, buffer) -> bytes written (0 at the end),
-// release(dumper). A failure is thrown as a plain object { narDumpFailure, path, ... } for @narwhal/nar to word.
+// The Node-API face of the addon. The NAR dumper: createDumper(root), fill(dumper, buffer) -> bytes written (0 at
+// the end), release(dumper); a failure is thrown as a plain object { narDumpFailure, path, ... } for @narwhal/nar to
+// word. And keepFreedMemory() -> whether glibc's malloc now keeps freed memory for reuse (malloc_tuning.c).
 
 #include <string.h>
 #include <node_api.h>
