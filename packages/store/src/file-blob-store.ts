@@ -20,8 +20,8 @@ interface WalkedFile {
   readonly entry: { readonly name: string; readonly temp: boolean; readonly size: number; readonly mtime: Date };
 }
 
-/** A temp file's name: the prefix, 16 random hex digits, then the name of the object it becomes. */
-const TEMP_NAME = /^\.narwhal-tmp-[0-9a-f]{16}-(.+)$/;
+/** What follows TEMP_PREFIX in a temp file's name: 16 random hex digits, then the name of the object it becomes. */
+const AFTER_TEMP_PREFIX = /^[0-9a-f]{16}-(.+)$/;
 
 export class FileBlobStore implements BlobStore, MultipartMaintenance {
   readonly #root: string;
@@ -142,7 +142,7 @@ export class FileBlobStore implements BlobStore, MultipartMaintenance {
     for (const entry of entries) {
       const temp = entry.name.startsWith(TEMP_PREFIX);
       // A temp file stands for the object it would have become (older temp names carry no object name).
-      const objectNameOf = temp ? (TEMP_NAME.exec(entry.name)?.[1] ?? entry.name) : entry.name;
+      const objectNameOf = temp ? (AFTER_TEMP_PREFIX.exec(entry.name.slice(TEMP_PREFIX.length))?.[1] ?? entry.name) : entry.name;
       const key = relative === "" ? objectNameOf : `${relative}/${objectNameOf}`;
       if (entry.isDirectory() && !temp) {
         if (`${key}/`.startsWith(prefix) || prefix.startsWith(`${key}/`)) yield* this.#walkDirectory(key, prefix);
