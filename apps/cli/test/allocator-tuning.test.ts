@@ -1,8 +1,7 @@
 // The CLI's allocator tuning: applied where the addon is built on glibc, left alone when NARWHAL_MALLOC_TUNING=0.
 import { afterEach, describe, expect, it } from "vitest";
+import { onGlibc } from "@narwhal/test-kit";
 import { tuneAllocator } from "../src/allocator-tuning.js";
-
-const onGlibc = Boolean((process.report.getReport() as { header?: { glibcVersionRuntime?: string } }).header?.glibcVersionRuntime);
 
 describe("tuneAllocator", () => {
   const saved = process.env.NARWHAL_MALLOC_TUNING;

@@ -4,9 +4,9 @@ import { spawnSync } from "node:child_process";
 import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
+import { onGlibc } from "@narwhal/test-kit";
 
 const addonPath = fileURLToPath(new URL("../index.cjs", import.meta.url));
-const onGlibc = Boolean((process.report.getReport() as { header?: { glibcVersionRuntime?: string } }).header?.glibcVersionRuntime);
 
 /** A child that allocates 32 buffers of 1-2 MiB, frees them (gc) and repeats 20 times; returns its minor page faults. */
 function pageFaultsOfBufferChurn(tuned: boolean): number {
