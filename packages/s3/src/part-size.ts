@@ -74,12 +74,13 @@ export function choosePartSize(bufferSize: number, sizeHint?: number): PartSizeC
     throw new PartSizeError(`an upload of ${sizeHint} bytes exceeds S3's largest object size of ${MAX_OBJECT_SIZE} bytes (5 TiB)`);
   }
   const planned = S3_PART_SCHEDULE.uniformParts;
-  if (sizeHint !== undefined && Math.ceil(sizeHint / Math.max(bufferSize, MIN_PART_SIZE)) > planned) {
+  const partsNeeded = sizeHint === undefined ? 0 : Math.ceil(sizeHint / Math.max(bufferSize, MIN_PART_SIZE));
+  if (sizeHint !== undefined && partsNeeded > planned) {
     const partSize = Math.ceil(sizeHint / planned);
     return {
       partSize,
       warning:
-        `buffer-size=${bufferSize} would need ${Math.ceil(sizeHint / Math.max(bufferSize, MIN_PART_SIZE))} parts for ${sizeHint} bytes ` +
+        `buffer-size=${bufferSize} would need ${partsNeeded} parts for ${sizeHint} bytes ` +
         `(narwhal plans at most ${planned} of S3's ${MAX_PART_COUNT} parts); using parts of ${partSize} bytes`,
     };
   }
