@@ -10,8 +10,10 @@ export type KeyErrorCode =
   | "KEY_INVALID_NAME"
   | "KEY_BAD_BASE64"
   | "KEY_WRONG_LENGTH"
+  | "KEY_IS_SECRET"
   | "KEY_PUBLIC_HALF_MISMATCH"
-  | "KEY_DUPLICATE_NAME";
+  | "KEY_DUPLICATE_NAME"
+  | "KEY_FILE_UNREADABLE";
 
 /** Why a `name:base64` signature was refused. */
 export type SignatureErrorCode = "SIG_MISSING_COLON" | "SIG_EMPTY_NAME" | "SIG_BAD_BASE64" | "SIG_WRONG_LENGTH";
@@ -56,21 +58,19 @@ const SIGNATURE_CODE_OF: Readonly<Record<NamedBase64Problem, SignatureErrorCode>
   BAD_BASE64: "SIG_BAD_BASE64",
 };
 
-/** Turns a `<name>:<base64>` problem into a KeyError; `shownInput` is appended only when the text is safe to print. */
-export function keyErrorFor(source: string, shownInput?: string): NamedBase64Failure {
-  return (problem, rule) => new KeyError(KEY_CODE_OF[problem], source, withInput(rule, shownInput));
+/**
+ * Turns a `<name>:<base64>` problem into a KeyError; `shownName` (the quoted name part, see quotedKeyName) is
+ * appended when given. Never pass the whole text: it holds the key material.
+ */
+export function keyErrorFor(source: string, shownName?: string): NamedBase64Failure {
+  return (problem, rule) => new KeyError(KEY_CODE_OF[problem], source, withName(rule, shownName));
 }
 
-/** Turns a `<name>:<base64>` problem into a SignatureError naming the refused text. */
-export function signatureErrorFor(source: string, shownInput: string): NamedBase64Failure {
-  return (problem, rule) => new SignatureError(SIGNATURE_CODE_OF[problem], source, withInput(rule, shownInput));
+/** Turns a `<name>:<base64>` problem into a SignatureError naming the refused signature by its key name. */
+export function signatureErrorFor(source: string, shownName?: string): NamedBase64Failure {
+  return (problem, rule) => new SignatureError(SIGNATURE_CODE_OF[problem], source, withName(rule, shownName));
 }
 
-/** Shows an untrusted text in an error message: quoted, escaped, and cut short. */
-export function quoteForMessage(text: string): string {
-  return JSON.stringify(text.length > 120 ? `${text.slice(0, 120)}…` : text);
-}
-
-function withInput(rule: string, shownInput: string | undefined): string {
-  return shownInput === undefined ? rule : `${rule}: ${shownInput}`;
+function withName(rule: string, shownName: string | undefined): string {
+  return shownName === undefined ? rule : `${rule} (key name ${shownName})`;
 }

@@ -2,6 +2,7 @@
 // decoding the payload with Nix's Base64 rules, formatting back, and the rules a key name must follow.
 
 import { decodeBase64LikeNix, describeBadBase64Char, encodeBase64 } from "./base64.js";
+import { quoteForMessage } from "./message-text.js";
 
 /** A name and the bytes its Base64 payload decoded to. */
 export interface NamedBytes {
@@ -21,7 +22,7 @@ export type NamedBase64Failure = (problem: NamedBase64Problem, rule: string) => 
  */
 export function parseNamedBase64(text: string, fail: NamedBase64Failure): NamedBytes {
   const colon = text.indexOf(":");
-  if (colon < 0) throw fail("MISSING_COLON", "expected '<name>:<base64>' but the text has no ':'");
+  if (colon < 0) throw fail("MISSING_COLON", `expected '<name>:<base64>' but the text (${text.length} characters, not shown) has no ':'`);
   if (colon === 0) throw fail("EMPTY_NAME", "the name before ':' is empty; expected '<name>:<base64>'");
   const name = text.slice(0, colon);
   const decoding = decodeBase64LikeNix(text.slice(colon + 1));
@@ -43,9 +44,9 @@ export function formatNamedBase64(name: string, bytes: Uint8Array): string {
  */
 export function keyNameProblem(name: string, strict: boolean): string | undefined {
   if (name.length === 0) return "the key name is empty";
-  if (name.includes(":")) return `the key name ${JSON.stringify(name)} contains ':', which separates name from key`;
+  if (name.includes(":")) return `the key name ${quoteForMessage(name)} contains ':', which separates name from key`;
   if (strict && /[\s\u0000-\u001f\u007f]/.test(name)) {
-    return `the key name ${JSON.stringify(name)} contains whitespace or a control character, so it could not be listed in trusted-public-keys`;
+    return `the key name ${quoteForMessage(name)} contains whitespace or a control character, so it could not be listed in trusted-public-keys`;
   }
   return undefined;
 }

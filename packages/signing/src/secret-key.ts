@@ -5,6 +5,7 @@ import { randomBytes } from "node:crypto";
 import { KeyError, keyErrorFor } from "./errors.js";
 import { PUBLIC_KEY_BYTES, SEED_BYTES, publicKeyBytesFromSeed } from "./ed25519.js";
 import { formatNamedBase64, keyNameProblem, parseNamedBase64 } from "./key-file.js";
+import { quoteForMessage, quotedKeyName } from "./message-text.js";
 import type { PublicKey } from "./public-key.js";
 
 /** An Ed25519 signing key as Nix stores it: the seed and the public key that belongs to it. */
@@ -38,12 +39,12 @@ export function generateSecretKey(name: string): SecretKey {
  * @param source names the input in errors, e.g. the file path; defaults to "secret key".
  */
 export function parseSecretKey(text: string, source = "secret key"): SecretKey {
-  const { name, bytes } = parseNamedBase64(text, keyErrorFor(source));
+  const { name, bytes } = parseNamedBase64(text, keyErrorFor(source, quotedKeyName(text)));
   if (bytes.length !== SECRET_KEY_BYTES) {
     throw new KeyError(
       "KEY_WRONG_LENGTH",
       source,
-      `the key decodes to ${bytes.length} bytes but a secret key must be ${SECRET_KEY_BYTES} bytes ` +
+      `the key ${quoteForMessage(name)} decodes to ${bytes.length} bytes but a secret key must be ${SECRET_KEY_BYTES} bytes ` +
         `(${SEED_BYTES}-byte seed followed by ${PUBLIC_KEY_BYTES}-byte public key)`,
     );
   }
@@ -53,7 +54,7 @@ export function parseSecretKey(text: string, source = "secret key"): SecretKey {
     throw new KeyError(
       "KEY_PUBLIC_HALF_MISMATCH",
       source,
-      `the last ${PUBLIC_KEY_BYTES} bytes of secret key "${name}" are not the public key of its first ${SEED_BYTES} bytes (seed); the file is corrupt or spliced from two keys`,
+      `the last ${PUBLIC_KEY_BYTES} bytes of secret key ${quoteForMessage(name)} are not the public key of its first ${SEED_BYTES} bytes (seed); the file is corrupt or spliced from two keys`,
     );
   }
   return { name, seed, publicKey };
@@ -73,7 +74,7 @@ export function toPublicKey(secretKey: SecretKey): PublicKey {
 
 /** Refuses a SecretKey value (possibly built by hand) that could not be written or used to sign. */
 export function checkSecretKeyShape(secretKey: SecretKey): void {
-  const source = `secret key "${secretKey.name}"`;
+  const source = `secret key ${quoteForMessage(secretKey.name)}`;
   const nameProblem = keyNameProblem(secretKey.name, false);
   if (nameProblem !== undefined) {
     throw new KeyError(secretKey.name === "" ? "KEY_EMPTY_NAME" : "KEY_INVALID_NAME", source, nameProblem);

@@ -1,9 +1,10 @@
 // Detached Ed25519 signatures over narinfo fingerprints, written as Nix's `Sig:` value `<keyName>:<base64>`:
 // signing with one or several secret keys, and parsing a signature string.
 
-import { SignatureError, quoteForMessage, signatureErrorFor } from "./errors.js";
+import { SignatureError, signatureErrorFor } from "./errors.js";
 import { SIGNATURE_BYTES, privateKeyObjectFromSeed, signDetached } from "./ed25519.js";
 import { formatNamedBase64, parseNamedBase64 } from "./key-file.js";
+import { quoteForMessage, quotedKeyName } from "./message-text.js";
 import { checkSecretKeyShape, type SecretKey } from "./secret-key.js";
 
 /** A parsed `Sig:` value: which key signed, and the 64-byte Ed25519 signature. */
@@ -40,17 +41,17 @@ export function signWithKeys(secretKeys: readonly SecretKey[], fingerprint: stri
 
 /**
  * Parses `<keyName>:<base64>` with Nix's rules (split at the first ':', '\n' skipped in the Base64); the Base64 must
- * decode to exactly 64 bytes.
+ * decode to exactly 64 bytes. Errors show the key name (escaped), never the Base64.
  * @param source names the input in errors; defaults to "signature".
  */
 export function parseSignature(text: string, source = "signature"): Signature {
-  const shown = quoteForMessage(text);
-  const { name, bytes } = parseNamedBase64(text, signatureErrorFor(source, shown));
+  const shownName = quotedKeyName(text);
+  const { name, bytes } = parseNamedBase64(text, signatureErrorFor(source, shownName));
   if (bytes.length !== SIGNATURE_BYTES) {
     throw new SignatureError(
       "SIG_WRONG_LENGTH",
       source,
-      `the signature decodes to ${bytes.length} bytes but an Ed25519 signature must be ${SIGNATURE_BYTES} bytes: ${shown}`,
+      `the signature by key ${quoteForMessage(name)} decodes to ${bytes.length} bytes but an Ed25519 signature must be ${SIGNATURE_BYTES} bytes`,
     );
   }
   return { keyName: name, signature: bytes };

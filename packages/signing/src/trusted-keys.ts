@@ -4,6 +4,7 @@
 import type { KeyObject } from "node:crypto";
 import { KeyError } from "./errors.js";
 import { publicKeyObjectFromBytes, verifyDetached } from "./ed25519.js";
+import { quoteForMessage } from "./message-text.js";
 import { checkPublicKeyShape, formatPublicKey, parsePublicKey, type PublicKey } from "./public-key.js";
 import { fingerprintBytes, parseSignature } from "./signature.js";
 
@@ -61,7 +62,7 @@ export class TrustedKeys {
         throw new KeyError(
           "KEY_DUPLICATE_NAME",
           entrySource,
-          `key name "${publicKey.name}" is already trusted with a different key; signatures are looked up by name, so each name may have one key`,
+          `key name ${quoteForMessage(publicKey.name)} is already trusted with a different key; signatures are looked up by name, so each name may have one key`,
         );
       }
       const copy: PublicKey = { name: publicKey.name, key: publicKey.key.slice() };
