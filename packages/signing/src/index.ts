@@ -4,6 +4,12 @@
 export { KeyError, SignatureError, type KeyErrorCode, type SignatureErrorCode } from "./errors.js";
 export { formatPublicKey, parsePublicKey, type PublicKey } from "./public-key.js";
 export { formatSecretKey, generateSecretKey, parseSecretKey, toPublicKey, type SecretKey } from "./secret-key.js";
+export {
+  readSecretKeyFile,
+  secretKeyFileWarning,
+  type ReadSecretKeyFileOptions,
+  type SecretKeyFileWarning,
+} from "./secret-key-file.js";
 export { formatSignature, parseSignature, signFingerprint, signWithKeys, type Signature } from "./signature.js";
 export {
   TrustedKeys,
