@@ -1,6 +1,8 @@
 // Typed error raised when a store URL or one of its settings is refused.
 // Every message names the refused input and the rule it broke; `code` lets callers branch without parsing text.
 
+import { redactStoreUrl } from "./redact-store-url.js";
+
 export type StoreUrlErrorCode =
   | "UNSUPPORTED_SCHEME"
   | "MALFORMED_URL"
@@ -19,7 +21,7 @@ export type StoreUrlErrorCode =
 export interface StoreUrlErrorDetails {
   /** The setting involved, by its canonical name, when the error is about one. */
   readonly setting?: string;
-  /** The refused value (setting value, bucket name, path or URL). */
+  /** The refused value (setting value, bucket name, path or URL); kept with any URL password redacted. */
   readonly value?: string;
   /** For UNKNOWN_SETTING: the closest known setting name, if one is close enough. */
   readonly suggestion?: string;
@@ -31,12 +33,13 @@ export class StoreUrlError extends Error {
   readonly value: string | undefined;
   readonly suggestion: string | undefined;
 
+  /** `message` and `details.value` pass through redactStoreUrl, so no URL password reaches a message. */
   constructor(code: StoreUrlErrorCode, message: string, details: StoreUrlErrorDetails = {}) {
-    super(message);
+    super(redactStoreUrl(message));
     this.name = "StoreUrlError";
     this.code = code;
     this.setting = details.setting;
-    this.value = details.value;
+    this.value = details.value === undefined ? undefined : redactStoreUrl(details.value);
     this.suggestion = details.suggestion;
   }
 }

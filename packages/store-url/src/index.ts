@@ -24,5 +24,6 @@ export type { FileStoreUrl, HttpStoreUrl, S3StoreUrl, StoreUrl } from "./store-u
 export { parseStoreUrl } from "./parse-store-url.js";
 export { formatStoreUrl } from "./format-store-url.js";
 export { describeSettings } from "./describe-settings.js";
+export { redactStoreUrl } from "./redact-store-url.js";
 export { findS3BucketNameViolation, validateS3BucketName } from "./s3-bucket-name.js";
 export { resolveS3Endpoint } from "./s3-endpoint.js";

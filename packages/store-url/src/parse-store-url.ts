@@ -41,6 +41,17 @@ function splitUrl(url: string): SplitUrl {
   return { scheme, rest, query };
 }
 
+/** s3:// and file:// take no userinfo: refuse `user:password@` before it can reach a bucket name or path message. */
+function refuseUserinfo(url: string, type: "s3" | "file", rest: string): void {
+  const authority = rest.slice(0, rest.search(/\/|$/));
+  if (!authority.includes("@")) return;
+  const rule =
+    type === "s3"
+      ? "s3:// stores take credentials from the AWS SDK's default chain (environment, profile, …), never from the URL"
+      : "file:// stores take no user, password or host; write file:///DIR";
+  throw new StoreUrlError("MALFORMED_URL", `store URL '${url}' has a user name or password before '@'; ${rule}`, { value: url });
+}
+
 function parseBucket(url: string, rest: string): string {
   const slash = rest.indexOf("/");
   const bucket = slash < 0 ? rest : rest.slice(0, slash);
@@ -125,15 +136,20 @@ function applySettings(url: string, type: StoreType, query: string): { settings:
   return { settings: settings as unknown as StoreSettings, explicit };
 }
 
-/** Parses a binary cache store URL; throws StoreUrlError on anything narwhal or Nix would refuse. */
+/**
+ * Parses a binary cache store URL; throws StoreUrlError on anything narwhal or Nix would refuse. An http(s) URL keeps
+ * its `user:password@` (the transport needs it); error messages show it redacted (see redactStoreUrl).
+ */
 export function parseStoreUrl(url: string): StoreUrl {
   const { scheme, rest, query } = splitUrl(url);
   switch (scheme) {
     case "s3": {
+      refuseUserinfo(url, "s3", rest);
       const bucket = parseBucket(url, rest);
       return { type: "s3", bucket, ...applySettings(url, "s3", query) };
     }
     case "file": {
+      refuseUserinfo(url, "file", rest);
       const path = parseFilePath(url, rest);
       return { type: "file", path, ...applySettings(url, "file", query) };
     }
