@@ -8,4 +8,4 @@ export { type LocalPathInfo } from "./path-info-query.js";
 export { type ClosureOptions } from "./closure.js";
 export { type TopoSortable, topoSort } from "./topo-sort.js";
 export { LocalStore, openLocalStore } from "./local-store.js";
-export { LocalStoreRegistry, openLocalStoreRegistry, NIX_DB_SCHEMA_VERSION, type PathRegistration } from "./nix-db-writer.js";
+export { LocalStoreRegistry, openLocalStoreRegistry, NIX_DB_SCHEMA_VERSION, type PathRegistration, type RegisterOptions } from "./nix-db-writer.js";

@@ -4,7 +4,8 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { isAbsolute } from "node:path";
 import Database from "better-sqlite3";
-import { DEFAULT_STORE_DIR, type Hash, type StorePath, formatHash, parseDerivationOutputs, parseStorePath } from "@narwhal/store-path";
+import { DEFAULT_STORE_DIR, type Hash, type StorePath, formatHash, parseStorePath } from "@narwhal/store-path";
+import { derivationOutputRows } from "./derivation-outputs.js";
 import { LocalStoreError } from "./errors.js";
 import { type LocalStoreOptions, parseLocalStoreUrl } from "./local-store-url.js";
 
@@ -64,6 +65,20 @@ export interface PathRegistration {
   readonly ca?: string | undefined;
   /** Seconds since the epoch (default: now). */
   readonly registrationTime?: number;
+  /**
+   * A `.drv` path's text (the single file of its verified NAR), required for `.drv` paths: their DerivationOutputs
+   * rows come from it. The registry never reads the file from the store, which may be a symlink out of it.
+   */
+  readonly derivation?: string | undefined;
+}
+
+export interface RegisterOptions {
+  /**
+   * Runs inside the transaction once every row is written and checked, just before the commit: e.g. move the
+   * path's contents into the store. If it throws, nothing is written. If the commit itself then fails, the error
+   * is thrown after it ran (the caller must undo what it did; LOCAL_STORE_DB_WRITE_FAILED names the database).
+   */
+  readonly beforeCommit?: () => void;
 }
 
 /** A writable connection to a local store's database; also says where the store keeps path contents. */
@@ -126,9 +141,9 @@ export class LocalStoreRegistry {
   /**
    * Records the path as valid with its references in one transaction. Every reference other than the path itself
    * must already be valid (register references first), else LOCAL_STORE_PATH_NOT_VALID and nothing is written.
-   * A derivation (`.drv`, its contents already in place) also gets its output paths recorded, as Nix does.
+   * A derivation (`.drv`) also gets its output paths recorded, as Nix does, parsed from `info.derivation`.
    */
-  registerValidPath(info: PathRegistration): void {
+  registerValidPath(info: PathRegistration, options: RegisterOptions = {}): void {
     const path = this.#checkPath(info.storePath);
     if (!Number.isSafeInteger(info.narSize) || info.narSize <= 0) {
       throw new LocalStoreError("LOCAL_STORE_BAD_OPTIONS", String(info.narSize), `cannot register ${path}: narSize must be a positive integer, got ${info.narSize}`);
@@ -140,7 +155,8 @@ export class LocalStoreRegistry {
     const deriver = info.deriver === undefined ? null : this.#checkPath(info.deriver);
     const sigs = info.sigs === undefined || info.sigs.length === 0 ? null : [...new Set(info.sigs)].join(" ");
     const ca = info.ca ?? null;
-    const outputs = path.endsWith(".drv") ? this.#derivationOutputs(info.storePath) : [];
+    const outputs = path.endsWith(".drv") ? derivationOutputRows(info.storePath, info.derivation, this.storeDir) : [];
+    let callbackError: { error: unknown } | undefined;
     try {
       this.#db.transaction(() => {
         const existing = this.#selectId.get(path)?.id;
@@ -159,39 +175,22 @@ export class LocalStoreRegistry {
           this.#insertRef.run(id, target);
         }
         for (const output of outputs) this.#insertOutput.run(id, output.name, output.path);
+        try {
+          options.beforeCommit?.();
+        } catch (error) {
+          callbackError = { error };
+          throw error;
+        }
       }).immediate();
     } catch (error) {
+      if (callbackError !== undefined && callbackError.error === error) throw error; // the caller's own refusal
       if (error instanceof LocalStoreError) throw error;
-      throw new LocalStoreError("LOCAL_STORE_DB_UNREADABLE", this.databaseFile, `cannot register ${path} in ${this.databaseFile}: ${describe(error)}`, { cause: error });
+      throw new LocalStoreError("LOCAL_STORE_DB_WRITE_FAILED", this.databaseFile, `cannot register ${path} in ${this.databaseFile}: ${describe(error)}`, { cause: error });
     }
   }
 
   close(): void {
     if (this.#db.open) this.#db.close();
-  }
-
-  /** A derivation's outputs whose paths are known (a floating content-addressed output has none until built). */
-  #derivationOutputs(drv: StorePath): { name: string; path: string }[] {
-    const file = this.realPath(drv);
-    let text: string;
-    try {
-      text = readFileSync(file, "utf8");
-    } catch (error) {
-      throw new LocalStoreError("LOCAL_STORE_BAD_PATH", drv.path, `cannot register derivation ${drv.path}: its file ${file} cannot be read (${describe(error)}); write its contents first`, { cause: error });
-    }
-    let outputs;
-    try {
-      outputs = parseDerivationOutputs(text, file);
-    } catch (error) {
-      throw new LocalStoreError("LOCAL_STORE_BAD_PATH", drv.path, `cannot register derivation ${drv.path}: ${describe(error)}`, { cause: error });
-    }
-    return outputs.filter((output) => output.path !== "").map((output) => {
-      try {
-        return { name: output.name, path: parseStorePath(output.path, this.storeDir).path };
-      } catch (error) {
-        throw new LocalStoreError("LOCAL_STORE_BAD_PATH", output.path, `cannot register derivation ${drv.path}: its output ${output.name} is not a store path of ${this.storeDir}: ${describe(error)}`, { cause: error });
-      }
-    });
   }
 
   #checkPath(path: StorePath): string {

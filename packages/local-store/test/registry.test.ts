@@ -1,6 +1,6 @@
 // Registering paths in a local store's database: a fresh store gets Nix 2.8's schema and version file, references
-// must be registered first (else nothing is written), a derivation's outputs are recorded (real Nix then finds
-// them: nix-store -qR --include-outputs), and what we register reads back through LocalStore.
+// must be registered first (else nothing is written), a derivation's outputs are recorded from the text passed in
+// (never the file: real Nix then finds them), beforeCommit is atomic with the rows, and what we register reads back.
 
 import { execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -57,7 +57,7 @@ describe("LocalStoreRegistry", () => {
     registry.close();
   });
 
-  it("records a derivation's known outputs, which real Nix then finds; an unreadable or malformed .drv is refused", () => {
+  it("records a derivation's known outputs from the text it is given, which real Nix then finds; a missing or malformed text is refused", () => {
     const root = freshRoot();
     const registry = openLocalStoreRegistry({ root });
     const out = makeStorePath("output:out", hashBytes("sha256", "drv out"), "thing-1.0");
@@ -65,19 +65,23 @@ describe("LocalStoreRegistry", () => {
     const drv = parseStorePath("/nix/store/0123456789abcdfghijklmnpqrsvwxyz-thing-1.0.drv");
     const text = `Derive([("dev","${dev.path}","",""),("floating","","r:sha256",""),("out","${out.path}","","")],[],[],"x86_64-linux","/bin/sh",[],[("out","${out.path}")])`;
     mkdirSync(registry.realStoreDir, { recursive: true });
-    writeFileSync(registry.realPath(drv), text);
+    // what is on disk is never read: a different derivation sits at the path, and the registry must not see it
+    writeFileSync(registry.realPath(drv), `Derive([("out","${dev.path}","","")],[],[],"x86_64-linux","/bin/sh",[],[])`);
     writeFileSync(registry.realPath(out), "built");
     registry.registerValidPath({ storePath: out, narHash: hashBytes("sha256", "out nar"), narSize: 112, references: [] });
-    registry.registerValidPath({ storePath: drv, narHash: hashBytes("sha256", "drv nar"), narSize: 400, references: [] });
+    registry.registerValidPath({ storePath: drv, narHash: hashBytes("sha256", "drv nar"), narSize: 400, references: [], derivation: text });
 
     const missing = parseStorePath("/nix/store/abcdfghijklmnpqrsvwxyz0123456789-missing.drv");
+    writeFileSync(registry.realPath(missing), text); // a file in place is not enough: the text is a parameter
     expect(() => registry.registerValidPath({ storePath: missing, narHash: hashBytes("sha256", "m"), narSize: 8, references: [] }))
-      .toThrow(expect.objectContaining({ code: "LOCAL_STORE_BAD_PATH", message: expect.stringContaining("write its contents first") }));
+      .toThrow(expect.objectContaining({ code: "LOCAL_STORE_BAD_OPTIONS", message: expect.stringContaining(`cannot register derivation ${missing.path}: its text`) }));
     const broken = parseStorePath("/nix/store/bcdfghijklmnpqrsvwxyz0123456789a-broken.drv");
-    writeFileSync(registry.realPath(broken), "Derive([(\"out\"");
-    expect(() => registry.registerValidPath({ storePath: broken, narHash: hashBytes("sha256", "b"), narSize: 8, references: [] }))
+    expect(() => registry.registerValidPath({ storePath: broken, narHash: hashBytes("sha256", "b"), narSize: 8, references: [], derivation: "Derive([(\"out\"" }))
       .toThrow(/cannot register derivation .*broken\.drv: invalid derivation/);
-    expect(registry.isValidPath(missing) || registry.isValidPath(broken)).toBe(false);
+    const foreign = parseStorePath("/nix/store/cdfghijklmnpqrsvwxyz0123456789ab-foreign.drv");
+    expect(() => registry.registerValidPath({ storePath: foreign, narHash: hashBytes("sha256", "f"), narSize: 8, references: [], derivation: 'Derive([("out","/elsewhere/cdfghijklmnpqrsvwxyz0123456789ab-x","","")],[],[],"s","/bin/sh",[],[])' }))
+      .toThrow(expect.objectContaining({ code: "LOCAL_STORE_BAD_PATH", message: expect.stringContaining("its output out is not a store path of /nix/store") }));
+    expect(registry.isValidPath(missing) || registry.isValidPath(broken) || registry.isValidPath(foreign)).toBe(false);
     registry.close();
 
     const db = new Database(join(root, "nix/var/nix/db/db.sqlite"), { readonly: true });
@@ -88,5 +92,50 @@ describe("LocalStoreRegistry", () => {
       const closure = execFileSync("nix-store", ["--store", `local?root=${root}`, "-qR", "--include-outputs", drv.path], { encoding: "utf8" }).trim().split("\n").sort();
       expect(closure).toEqual([drv.path, out.path].sort()); // dev is not valid, so Nix leaves it out
     }
+  });
+
+  it("never opens the file at a derivation's path (a FIFO there would block a read forever)", () => {
+    const root = freshRoot();
+    const registry = openLocalStoreRegistry({ root });
+    const out = makeStorePath("output:out", hashBytes("sha256", "fifo out"), "fifo-1.0");
+    const drv = parseStorePath("/nix/store/dfghijklmnpqrsvwxyz0123456789abc-fifo-1.0.drv");
+    execFileSync("mkfifo", [registry.realPath(drv)]);
+    registry.registerValidPath({
+      storePath: drv, narHash: hashBytes("sha256", "fifo drv"), narSize: 200, references: [],
+      derivation: `Derive([("out","${out.path}","","")],[],[],"x86_64-linux","/bin/sh",[],[])`,
+    });
+    expect(registry.isValidPath(drv)).toBe(true);
+    registry.close();
+  });
+
+  it("runs beforeCommit inside the transaction: a throw, or a commit that fails after it, writes nothing", () => {
+    const root = freshRoot();
+    const registry = openLocalStoreRegistry({ root });
+    const ran: string[] = [];
+    const refusal = new Error("moving into place failed");
+    expect(() => registry.registerValidPath({ storePath: dependency, narHash: hashBytes("sha256", "d"), narSize: 8, references: [] }, {
+      beforeCommit: () => {
+        ran.push("refused");
+        expect(registry.isValidPath(dependency)).toBe(true); // the row is written, not yet committed
+        throw refusal;
+      },
+    })).toThrow(refusal);
+    expect(registry.isValidPath(dependency)).toBe(false);
+    registry.close();
+
+    // A real commit-time failure: a deferred foreign key a trigger violates only shows at COMMIT, after beforeCommit ran.
+    const db = new Database(join(root, "nix/var/nix/db/db.sqlite"));
+    db.exec(`create table Trap (ref integer references ValidPaths(id) deferrable initially deferred);
+      create trigger TrapInsert after insert on ValidPaths when new.path like '%-app-1.0' begin insert into Trap values (-1); end;`);
+    db.close();
+    const again = openLocalStoreRegistry({ root });
+    again.registerValidPath({ storePath: dependency, narHash: hashBytes("sha256", "d"), narSize: 8, references: [] });
+    expect(() => again.registerValidPath({ storePath: referrer, narHash: hashBytes("sha256", "r"), narSize: 8, references: [dependency] }, {
+      beforeCommit: () => ran.push("commit"),
+    })).toThrow(expect.objectContaining({ code: "LOCAL_STORE_DB_WRITE_FAILED", message: expect.stringMatching(/cannot register .*-app-1\.0 in .*db\.sqlite: FOREIGN KEY/) }));
+    expect(ran).toEqual(["refused", "commit"]);
+    expect(again.isValidPath(referrer)).toBe(false);
+    expect(again.isValidPath(dependency)).toBe(true);
+    again.close();
   });
 });
