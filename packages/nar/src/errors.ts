@@ -23,12 +23,17 @@ export type NarErrorCode =
   | "NAR_PATH_NOT_FOUND"
   | "NAR_NOT_A_REGULAR_FILE"
   | "RESTORE_TARGET_EXISTS"
-  | "RESTORE_UNSAFE_PATH";
+  | "RESTORE_UNSAFE_PATH"
+  | "LISTING_TOO_LARGE"
+  | "LISTING_TOO_DEEP"
+  | "LISTING_TOO_MANY_ENTRIES"
+  | "LISTING_NOT_JSON"
+  | "LISTING_INVALID";
 
 export interface NarErrorDetails {
-  /** Byte offset in the NAR where the offending token starts. */
+  /** Byte offset in the NAR (or, for LISTING_* codes, in the listing text) where the offending token starts. */
   offset?: number;
-  /** Filesystem path or path inside the NAR the error is about. */
+  /** Filesystem path or path inside the NAR the error is about; for LISTING_* codes the JSON path of the bad node. */
   path?: string;
   cause?: unknown;
 }

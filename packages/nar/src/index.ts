@@ -24,4 +24,6 @@ export {
   type NarListingSymlink,
   type FormatNarListingOptions,
 } from "./nar-listing.js";
+export { parseNarListing, type ParseNarListingOptions } from "./parse-nar-listing.js";
+export { MAX_LISTING_BYTES, MAX_LISTING_DEPTH, MAX_LISTING_ENTRIES } from "./listing-limits.js";
 export { catNar, lsNar, formatNarLs, type NarLsEntry, type LsNarOptions } from "./cat-nar.js";
