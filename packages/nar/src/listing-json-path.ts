@@ -5,11 +5,14 @@ const LONGEST_SHOWN = 64;
 
 /** `text` in double quotes with quotes, backslashes and invisible or line-breaking characters escaped; long text cut. */
 export function quoteForMessage(text: string): string {
-  const characters = Array.from(text);
   let quoted = "";
-  for (const character of characters.slice(0, LONGEST_SHOWN)) quoted += escapeCharacter(character);
-  const cut = characters.length > LONGEST_SHOWN ? `... (${characters.length} characters)` : "";
-  return `"${quoted}"${cut}`;
+  let shown = 0;
+  for (const character of text) {
+    if (shown === LONGEST_SHOWN) return `"${quoted}"... (${text.length} UTF-16 units)`;
+    quoted += escapeCharacter(character);
+    shown++;
+  }
+  return `"${quoted}"`;
 }
 
 function escapeCharacter(character: string): string {

@@ -134,7 +134,7 @@ describe("parseNarListing refuses", () => {
     expect(error.message).toContain('invalid NAR listing key\\r\\nforged line: root.entries["evil\\u001b[31m\\u202e\\"\\n"]: size');
     expect(error.message).not.toMatch(/[\u0000-\u001f\u202e]/);
     const long = refusal(inDirectory("x".repeat(200), '{"type":"regular","size":-1}'));
-    expect(long.message).toContain(`["${"x".repeat(64)}"... (200 characters)]`);
+    expect(long.message).toContain(`["${"x".repeat(64)}"... (200 UTF-16 units)]`);
   });
 
   it("LISTING_TOO_DEEP past maxDepth (root = depth 0, like MAX_NAR_DEPTH) and LISTING_TOO_MANY_ENTRIES past maxEntries", () => {
