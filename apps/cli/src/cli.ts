@@ -1,10 +1,12 @@
 // The dispatcher: picks the command from the leading words, parses its options, prints help,
-// and turns any thrown error into one line on stderr and a non-zero exit status.
+// and turns any thrown error into one line on stderr (URL passwords hidden, control characters escaped) and a non-zero exit status.
 import { parseArgs } from "node:util";
+import { redactStoreUrl } from "@narwhal/store-url";
 import type { Command, CommandContext } from "./command.js";
 import { OutputClosedError } from "./chunk-writer.js";
 import { UsageError } from "./usage-error.js";
 import { commands, loadAllCommands, type CommandEntry } from "./commands/index.js";
+import { escapeForTerminal } from "./terminal-text.js";
 import { VERSION } from "./version.js";
 
 export interface CliIo {
@@ -27,11 +29,11 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     const error = err as Error;
     if (err instanceof OutputClosedError) return 0;
     if (err instanceof UsageError) {
-      io.stderr.write(`narwhal: ${error.message}\nTry 'narwhal --help'.\n`);
+      io.stderr.write(`narwhal: ${forTerminal(oneLine(error))}\nTry 'narwhal --help'.\n`);
       return 2;
     }
-    io.stderr.write(`narwhal: error: ${oneLine(error)}\n`);
-    if (debug && error.stack) io.stderr.write(`${error.stack}\n`);
+    io.stderr.write(`narwhal: error: ${forTerminal(oneLine(error))}\n`);
+    if (debug && error.stack) io.stderr.write(`${error.stack.split("\n").map(forTerminal).join("\n")}\n`);
     return 1;
   }
 }
@@ -121,7 +123,12 @@ function arityText(min: number, max: number): string {
 }
 
 function oneLine(error: Error): string {
-  return error.message.split("\n").map((l) => l.trim()).filter(Boolean).join("; ");
+  return String(error.message).split("\n").map((l) => l.trim()).filter(Boolean).join("; ");
+}
+
+/** Error text can hold cache data (narinfo fields, `Sig:` key names, NAR entry names) and store URLs. */
+function forTerminal(line: string): string {
+  return escapeForTerminal(redactStoreUrl(line));
 }
 
 function overview(commands: readonly Command[]): string {
