@@ -1,6 +1,7 @@
 // Renders a NAR listing the way `nix nar ls` does: plain names, `-l` long lines, `-R` recursion, `--json` nodes.
-// Works on the listing's tree (metadata only), so memory does not depend on the NAR's size.
+// Works on the listing's tree (metadata only), so memory does not depend on the NAR's size. Names are escaped for the terminal.
 import { formatNarLs, type NarListingNode, type NarLsEntry } from "@narwhal/nar";
+import { escapeForTerminal, jsonForTerminal } from "./terminal-text.js";
 
 /** Finds the node at `subpath` ("/", "/bin/hello", "bin/hello"), or throws naming the path. */
 export function nodeAt(root: NarListingNode, subpath: string): NarListingNode {
@@ -73,7 +74,11 @@ export const LS_OPTION_HELP: ReadonlyArray<readonly [string, string]> = [
   ["--json", "print the listing node as JSON (Nix's .ls node format)"],
 ];
 
-/** Prints the node at `subpath` of a listing as `nix nar ls` / `nix store ls` would, honouring LS_OPTIONS. */
+/**
+ * Prints the node at `subpath` of a listing as `nix nar ls` / `nix store ls` would, honouring LS_OPTIONS. Entry names
+ * and symlink targets come from the NAR, so text output escapes their control characters (a name holding '\n' stays
+ * one line) and JSON output escapes what JSON.stringify leaves raw.
+ */
 export function printListing(
   root: NarListingNode,
   subpath: string,
@@ -82,9 +87,14 @@ export function printListing(
 ): void {
   const node = nodeAt(root, subpath);
   if (options.json) {
-    out.write(`${JSON.stringify(lsJson(node, Boolean(options.recursive)))}\n`);
+    out.write(`${jsonForTerminal(lsJson(node, Boolean(options.recursive)))}\n`);
     return;
   }
   const entries = lsEntries(node, subpath, { recursive: Boolean(options.recursive), directory: Boolean(options.directory) });
-  out.write(formatNarLs(entries, { long: Boolean(options.long) }));
+  const shown = entries.map((entry) => ({
+    ...entry,
+    path: escapeForTerminal(entry.path),
+    ...(entry.target === undefined ? {} : { target: escapeForTerminal(entry.target) }),
+  }));
+  out.write(formatNarLs(shown, { long: Boolean(options.long) }));
 }
