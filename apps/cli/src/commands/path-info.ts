@@ -2,6 +2,7 @@
 // as plain paths or as JSON shaped like `nix path-info --json`.
 import { formatContentAddress, formatHash, type NarInfo } from "@narwhal/store-path";
 import type { Command } from "../command.js";
+import { escapeForTerminal, jsonForTerminal } from "../terminal-text.js";
 import { openStoreForReading, STORE_OPTION, TRUST_HELP, TRUST_OPTIONS } from "./store-access.js";
 
 export function pathInfoJson(info: NarInfo): Record<string, unknown> {
@@ -36,6 +37,6 @@ export const pathInfo: Command = {
       if (info === undefined) throw new Error(`path '${path}' is not in ${store.url}`);
       infos.push(info);
     }
-    stdout.write(options.json ? `${JSON.stringify(infos.map(pathInfoJson))}\n` : infos.map((info) => `${info.storePath.path}\n`).join(""));
+    stdout.write(options.json ? `${jsonForTerminal(infos.map(pathInfoJson))}\n` : infos.map((info) => `${escapeForTerminal(info.storePath.path)}\n`).join(""));
   },
 };

@@ -1,7 +1,9 @@
 // `narwhal store info --store URL [--json]`: the cache's nix-cache-info merged with the URL's settings, and
 // every setting in force.
+import { redactStoreUrl } from "@narwhal/store-url";
 import { openStoreForReading, STORE_OPTION } from "./store-access.js";
 import type { Command } from "../command.js";
+import { escapeForTerminal, jsonForTerminal } from "../terminal-text.js";
 
 export const storeInfo: Command = {
   words: ["store", "info"],
@@ -18,11 +20,11 @@ export const storeInfo: Command = {
     const store = await openStoreForReading({ ...options, "no-require-sigs": true, "trusted-public-keys": "" });
     const info = await store.info();
     if (options.json) {
-      stdout.write(`${JSON.stringify({ ...info, cacheInfo: info.cacheInfo ?? null })}\n`);
+      stdout.write(`${jsonForTerminal({ ...info, url: redactStoreUrl(info.url), cacheInfo: info.cacheInfo ?? null })}\n`);
       return;
     }
     const lines = [
-      `URL: ${info.url}`,
+      `URL: ${redactStoreUrl(info.url)}`,
       `Store directory: ${info.storeDir}`,
       `Priority: ${info.priority}`,
       `Want mass query: ${info.wantMassQuery ? "yes" : "no"}`,
@@ -32,6 +34,6 @@ export const storeInfo: Command = {
       "Settings:",
       ...Object.entries(info.settings).map(([name, value]) => `  ${name} = ${Array.isArray(value) ? value.join(",") : String(value)}`),
     ];
-    stdout.write(`${lines.join("\n")}\n`);
+    stdout.write(`${lines.map(escapeForTerminal).join("\n")}\n`);
   },
 };

@@ -2,6 +2,7 @@
 // NarSize/NarHash and references of narinfos (with --all also orphan NARs and incomplete uploads); exit 1 on damage.
 import { verifyCache } from "@narwhal/cache-maintenance";
 import type { Command } from "../command.js";
+import { escapeForTerminal, jsonForTerminal } from "../terminal-text.js";
 import { ProgressLine } from "../progress-line.js";
 import { UsageError } from "../usage-error.js";
 import { openStoreForReading, STORE_OPTION, TRUST_HELP, TRUST_OPTIONS } from "./store-access.js";
@@ -30,11 +31,13 @@ export const storeVerify: Command = {
     });
     progress.done();
     if (options.json === true) {
-      stdout.write(`${JSON.stringify(report)}\n`);
+      stdout.write(`${jsonForTerminal(report)}\n`);
     } else {
-      for (const problem of report.problems) stdout.write(`damaged: ${problem.key}: ${problem.message}\n`);
-      for (const orphan of report.orphanNars) stdout.write(`orphan NAR: ${orphan.key} (${orphan.size} bytes)\n`);
-      for (const upload of report.incompleteUploads) stdout.write(`incomplete upload: ${upload.key} (${upload.uploadId})\n`);
+      // keys, upload ids and messages come from the cache
+      const line = (text: string): boolean => stdout.write(`${escapeForTerminal(text)}\n`);
+      for (const problem of report.problems) line(`damaged: ${problem.key}: ${problem.message}`);
+      for (const orphan of report.orphanNars) line(`orphan NAR: ${orphan.key} (${orphan.size} bytes)`);
+      for (const upload of report.incompleteUploads) line(`incomplete upload: ${upload.key} (${upload.uploadId})`);
       stdout.write(`${report.checked} narinfos checked, ${report.valid} valid, ${report.problems.length} problems\n`);
     }
     return report.problems.length === 0 ? 0 : 1;
