@@ -3,15 +3,17 @@
 
 import type { Transform } from "node:stream";
 import { CodecError } from "./codec-error.js";
+import { DECODED_PIECE_BYTES } from "./output-limit.js";
 
 /**
- * The output buffer size to give the native transforms (zlib's chunkSize, liblzma's chunkSize / bufsize). Each
- * buffer filled is one hop from the library's thread back to the event loop before it works on; at their defaults
+ * The output buffer size to give the native transforms (zlib's chunkSize, liblzma's chunkSize / bufsize): the
+ * decoded-piece bound of output-limit.ts. Each buffer filled is one hop from the library's thread back to the
+ * event loop before it works on; at their defaults
  * (8-64 KiB) a busy event loop left them idle most of the time: with the loop busy 2 ms in 3, gzip -6 of 132 MB
  * took 2.9-3.0 s at 16 KiB and 1.1-1.2 s at 1 MiB, gunzip 1.5-1.6 s and 0.24-0.26 s; `narwhal copy` of 40 paths
  * (74 MiB of NAR) to RGW with xz took 11.7-11.9 s at liblzma's 8 KiB and 9.1-9.6 s at 1 MiB.
  */
-export const TRANSFORM_OUTPUT_CHUNK = 1 << 20;
+export const TRANSFORM_OUTPUT_CHUNK = DECODED_PIECE_BYTES;
 
 export interface NodeTransformRun {
   /** Codec name used in error messages. */

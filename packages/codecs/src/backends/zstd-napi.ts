@@ -2,10 +2,10 @@
 // event loop stays free; zstd's own threads too for threads > 1), and whole-buffer frames with the exact content size.
 
 import { createRequire } from "node:module";
-import { Compressor, DecompressStream } from "zstd-napi";
+import { Compressor } from "zstd-napi";
 import type { Codec } from "../codec.js";
-import { throughNodeTransform } from "../node-transform.js";
 import { compressZstdInWorker } from "../zstd-worker-pool.js";
+import { decompressZstd } from "./zstd-napi-decode.js";
 
 const require = createRequire(import.meta.url);
 const zstdBinding = require("zstd-napi/binding") as { minCLevel(): number; maxCLevel(): number };
@@ -30,5 +30,5 @@ export const zstdNapiCodec: Codec = {
     wholeBufferCompressor.setParameters({ compressionLevel: level, checksumFlag: true });
     return wholeBufferCompressor.compress(Buffer.from(body.buffer, body.byteOffset, body.byteLength));
   },
-  decompress: () => (source) => throughNodeTransform(source, new DecompressStream(), { codecName: "zstd" }),
+  decompress: () => decompressZstd,
 };
