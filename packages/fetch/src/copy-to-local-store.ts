@@ -1,16 +1,20 @@
 // Copies store paths (and by default their closures) from a binary cache into a local Nix store: each path is
-// fetched and verified in parallel, canonicalised, moved into place once its references are, then registered.
+// fetched and verified in parallel, canonicalised, then moved into place and registered in one step once its
+// references are. A failure or an abort leaves nothing of the unfinished paths behind.
 
 import { lstat } from "node:fs/promises";
 import { topoSort, type LocalStoreRegistry } from "@narwhal/local-store";
 import type { BinaryCacheStore } from "@narwhal/store";
 import { formatContentAddress, type NarInfo, type StorePath } from "@narwhal/store-path";
+import { abortError, isAbortError, raceAbort, throwIfAborted } from "./abortable.js";
 import { canonicaliseStoreTree } from "./canonicalise.js";
 import { FetchError, messageOf } from "./errors.js";
 import { fetchPath, requirePathInfo, type FetchedPath } from "./fetch-path.js";
 import { JobPool } from "./job-pool.js";
+import { moveIntoStoreAndRegister } from "./move-into-store.js";
 import { queryClosure } from "./query-closure.js";
 import { removeTree } from "./remove-tree.js";
+import { removeStaleTempTrees } from "./stale-temp-trees.js";
 
 export interface CopyProgress {
   readonly pathsDone: number;
@@ -25,6 +29,13 @@ export interface CopyToLocalStoreOptions {
   /** Copy the closure (default true); otherwise every reference must already be valid in the local store. */
   readonly recursive?: boolean;
   readonly onProgress?: (progress: CopyProgress) => void;
+  /** Largest `.drv` accepted, in bytes (default MAX_DERIVATION_SIZE, 64 MiB). */
+  readonly maxDerivationSize?: number;
+  /**
+   * Stops the copy: no new path starts, in-flight restores stop and their temp trees are removed, and the call
+   * rejects with FetchError ABORTED once they have. Paths already registered stay (they are complete and valid).
+   */
+  readonly signal?: AbortSignal;
 }
 
 export interface CopyFailure {
@@ -48,11 +59,15 @@ export async function copyClosureToLocalStore(
   roots: ReadonlyArray<StorePath | string>,
   options: CopyToLocalStoreOptions = {},
 ): Promise<CopyToLocalStoreResult> {
+  const { signal } = options;
+  const into = `copying into ${registry.realStoreDir}`;
+  throwIfAborted(signal, registry.realStoreDir, into);
   const rootPaths = roots.map((root) => store.parsePath(root));
+  await removeStaleTempTrees(registry.realStoreDir);
   const alreadyValid = rootPaths.filter((path) => registry.isValidPath(path)).map((path) => path.path);
-  const infos = options.recursive === false
-    ? await directPaths(store, registry, rootPaths)
-    : await queryClosure(store, rootPaths, { jobs: 16, skip: (path) => registry.isValidPath(path) });
+  const infos = await raceAbort(options.recursive === false
+    ? directPaths(store, registry, rootPaths)
+    : queryClosure(store, rootPaths, { jobs: 16, skip: (path) => registry.isValidPath(path), ...(signal === undefined ? {} : { signal }) }), signal, registry.realStoreDir, into);
   const pool = new JobPool(options.jobs ?? 4);
   const progress = { pathsDone: 0, pathsTotal: infos.length, narBytesDone: 0, narBytesTotal: infos.reduce((sum, info) => sum + info.narSize, 0) };
   const report = (): void => options.onProgress?.({ ...progress });
@@ -66,6 +81,7 @@ export async function copyClosureToLocalStore(
     const path = info.storePath.path;
     const references = info.references.filter((reference) => reference.path !== path).map((reference) => done.get(reference.path));
     await pool.run(async () => {
+      throwIfAborted(signal, path, `copying ${path}`);
       if (stop) {
         skipped.push(path);
         throw new FetchError("DEPENDENCY_FAILED", path, `${path} was not copied: an earlier path failed`);
@@ -82,24 +98,31 @@ export async function copyClosureToLocalStore(
           try {
             await Promise.all(references);
           } catch (error) {
+            if (isAbortError(error)) throw error;
             throw new FetchError("DEPENDENCY_FAILED", path, `${path} was not copied: a path it refers to failed (${messageOf(error)})`, { cause: error });
           }
         },
-      });
-      registry.registerValidPath({
-        storePath: info.storePath,
-        narHash: info.narHash,
-        narSize: info.narSize,
-        references: info.references,
-        deriver: info.deriver,
-        sigs: info.sigs,
-        ca: info.ca === undefined ? undefined : formatContentAddress(info.ca),
+        moveIntoPlace: async (staged, to, derivation) => {
+          moveIntoStoreAndRegister(registry, {
+            storePath: info.storePath,
+            narHash: info.narHash,
+            narSize: info.narSize,
+            references: info.references,
+            deriver: info.deriver,
+            sigs: info.sigs,
+            ca: info.ca === undefined ? undefined : formatContentAddress(info.ca),
+            derivation,
+          }, staged, to);
+        },
+        ...(options.maxDerivationSize === undefined ? {} : { maxDerivationSize: options.maxDerivationSize }),
+        ...(signal === undefined ? {} : { signal }),
       });
       copied.push(fetched);
       progress.pathsDone++;
       report();
     }).catch((error: unknown) => {
       const failure = error instanceof Error ? error : new Error(String(error));
+      if (isAbortError(failure)) throw failure; // reported once, by the whole call
       if (!(failure instanceof FetchError && failure.code === "DEPENDENCY_FAILED")) {
         stop = true;
         failed.push({ storePath: path, error: failure });
@@ -116,6 +139,10 @@ export async function copyClosureToLocalStore(
     done.set(info.storePath.path, promise);
   }
   await Promise.allSettled(done.values());
+  if (signal?.aborted === true) {
+    const stopped = abortError(signal, registry.realStoreDir, into);
+    throw new FetchError("ABORTED", registry.realStoreDir, `${stopped.message} after ${copied.length} of ${infos.length} paths; the unfinished ones were removed`, { cause: signal.reason });
+  }
   return { copied, alreadyValid, failed, skipped };
 }
 

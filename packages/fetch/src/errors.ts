@@ -8,6 +8,9 @@ export type FetchErrorCode =
   | "CONTENT_ADDRESS_MISMATCH"
   | "REFERENCE_NOT_VALID"
   | "DEPENDENCY_FAILED"
+  | "DERIVATION_NOT_A_FILE"
+  | "DERIVATION_TOO_LARGE"
+  | "ABORTED"
   | "BAD_OPTIONS";
 
 export class FetchError extends Error {

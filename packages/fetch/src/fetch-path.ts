@@ -3,8 +3,10 @@
 
 import type { BinaryCacheStore } from "@narwhal/store";
 import { narInfoFileFor, type NarInfo, type StorePath } from "@narwhal/store-path";
+import { abortError, isAbortError, raceAbort, throwIfAborted } from "./abortable.js";
 import { ContentAddressCheck } from "./content-address-check.js";
 import { countBytes } from "./count-bytes.js";
+import { DerivationCapture, isDerivationPath } from "./derivation-capture.js";
 import { FetchError } from "./errors.js";
 import { restoreBeside } from "./restore-beside.js";
 
@@ -15,6 +17,15 @@ export interface FetchPathOptions {
   readonly beforeRename?: (target: string) => Promise<void>;
   /** Runs on the restored tree in its temp location (after all checks), e.g. to canonicalise permissions. */
   readonly prepare?: (restoredPath: string) => Promise<void>;
+  /**
+   * Replaces the final rename (see RestoreBesideOptions.moveIntoPlace); `derivation` is a `.drv` path's text,
+   * taken from the verified NAR.
+   */
+  readonly moveIntoPlace?: (staged: string, target: string, derivation: string | undefined) => Promise<void>;
+  /** Largest `.drv` accepted, in bytes (default MAX_DERIVATION_SIZE, 64 MiB). */
+  readonly maxDerivationSize?: number;
+  /** Stops the fetch: the temp tree is removed and the call rejects with FetchError ABORTED. */
+  readonly signal?: AbortSignal;
 }
 
 export interface FetchedPath {
@@ -23,6 +34,8 @@ export interface FetchedPath {
   readonly narSize: number;
   readonly fileSize: number | undefined;
   readonly compression: string;
+  /** A `.drv` path's text, read from its verified NAR (a `.drv`'s NAR must be a single regular file). */
+  readonly derivation?: string;
 }
 
 /** The narinfo of a path, or FetchError PATH_NOT_IN_CACHE naming the path and the cache. */
@@ -35,18 +48,44 @@ export async function requirePathInfo(store: BinaryCacheStore, path: StorePath |
   return info;
 }
 
-/** Unpacks the path's contents at `target`, which must not exist; nothing is left there if any check fails. */
+/**
+ * Unpacks the path's contents at `target`, which must not exist; nothing is left there if any check fails. A
+ * `.drv` path's NAR must be a single regular file (DERIVATION_NOT_A_FILE, DERIVATION_TOO_LARGE otherwise).
+ */
 export async function fetchPath(store: BinaryCacheStore, path: StorePath | string | NarInfo, target: string, options: FetchPathOptions = {}): Promise<FetchedPath> {
-  const info = typeof path === "string" || !("narHash" in path) ? await requirePathInfo(store, path) : path;
+  const { signal } = options;
+  const name = typeof path === "string" ? path : "narHash" in path ? path.storePath.path : path.path;
+  const what = `fetching ${name}`;
+  throwIfAborted(signal, name, what);
+  const info = typeof path === "string" || !("narHash" in path) ? await raceAbort(requirePathInfo(store, path), signal, name, what) : path;
+  const storePath = info.storePath.path;
   const caCheck = new ContentAddressCheck(info);
+  const capture = isDerivationPath(storePath)
+    ? new DerivationCapture(storePath, options.maxDerivationSize === undefined ? {} : { maxSize: options.maxDerivationSize })
+    : undefined;
   let nar: AsyncIterable<Buffer> = caCheck.observe(store.narFromPath(info));
+  if (capture !== undefined) nar = capture.observe(nar);
   if (options.onNarBytes !== undefined) nar = countBytes(nar, options.onNarBytes);
-  await restoreBeside(nar, target, {
-    check: async (restored) => {
-      await caCheck.verify(restored);
-      await options.prepare?.(restored);
-    },
-    ...(options.beforeRename === undefined ? {} : { beforeRename: options.beforeRename }),
-  });
-  return { storePath: info.storePath.path, target, narSize: info.narSize, fileSize: info.fileSize, compression: info.compression };
+  const moveIntoPlace = options.moveIntoPlace;
+  try {
+    await restoreBeside(nar, target, {
+      check: async (restored) => {
+        await caCheck.verify(restored);
+        await options.prepare?.(restored);
+      },
+      ...(options.beforeRename === undefined ? {} : { beforeRename: options.beforeRename }),
+      ...(moveIntoPlace === undefined ? {} : { moveIntoPlace: (staged: string, to: string) => moveIntoPlace(staged, to, capture?.text()) }),
+      ...(signal === undefined ? {} : { signal }),
+    });
+  } catch (error) {
+    if (isAbortError(error) && signal !== undefined) {
+      const stopped = abortError(signal, storePath, `${what} into ${target}`);
+      throw new FetchError("ABORTED", storePath, `${stopped.message}; its temp tree was removed`, { cause: error });
+    }
+    throw error;
+  }
+  return {
+    storePath, target, narSize: info.narSize, fileSize: info.fileSize, compression: info.compression,
+    ...(capture === undefined ? {} : { derivation: capture.text() }),
+  };
 }

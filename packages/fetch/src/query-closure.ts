@@ -4,6 +4,7 @@
 import type { BinaryCacheStore } from "@narwhal/store";
 import { topoSort } from "@narwhal/local-store";
 import { narInfoFileFor, type NarInfo, type StorePath } from "@narwhal/store-path";
+import { throwIfAborted } from "./abortable.js";
 import { FetchError } from "./errors.js";
 import { JobPool } from "./job-pool.js";
 
@@ -12,6 +13,8 @@ export interface QueryClosureOptions {
   readonly jobs?: number;
   /** Paths whose references need not be followed (e.g. already valid in the destination); they are left out. */
   readonly skip?: (path: StorePath) => boolean;
+  /** Stops the look-ups: the call rejects with FetchError ABORTED. */
+  readonly signal?: AbortSignal;
 }
 
 export async function queryClosure(store: BinaryCacheStore, roots: ReadonlyArray<StorePath | string>, options: QueryClosureOptions = {}): Promise<NarInfo[]> {
@@ -22,7 +25,10 @@ export async function queryClosure(store: BinaryCacheStore, roots: ReadonlyArray
     if (started.has(path.path)) return;
     started.add(path.path);
     if (options.skip?.(path) === true) return;
-    const info = await pool.run(() => store.queryPathInfo(path));
+    const info = await pool.run(() => {
+      throwIfAborted(options.signal, path.path, `looking up ${path.path}`);
+      return store.queryPathInfo(path);
+    });
     if (info === undefined) {
       const via = referrer === undefined ? "" : ` (a reference of ${referrer})`;
       const code = referrer === undefined ? "PATH_NOT_IN_CACHE" : "REFERENCE_NOT_IN_CACHE";

@@ -4,14 +4,23 @@
 import { lstat, mkdtemp, rename } from "node:fs/promises";
 import { basename, dirname, join, resolve } from "node:path";
 import { restoreNar } from "@narwhal/nar";
+import { abortable, raceAbort, throwIfAborted } from "./abortable.js";
 import { FetchError } from "./errors.js";
 import { removeTree } from "./remove-tree.js";
+import { tempTreePrefix } from "./temp-names.js";
 
 export interface RestoreBesideOptions {
   /** Runs on the restored tree (still in the temp directory) before it is moved; throw to refuse it. */
   readonly check?: (restoredPath: string) => Promise<void>;
   /** Called just before the rename; may wait (e.g. for references to be registered) or throw to abandon. */
   readonly beforeRename?: (target: string) => Promise<void>;
+  /**
+   * Replaces the final rename: must move `staged` to `target` or throw (leaving `staged` where it is, which is then
+   * removed with the temp directory). E.g. rename and register in one database transaction.
+   */
+  readonly moveIntoPlace?: (staged: string, target: string) => Promise<void>;
+  /** Stops the restore: a pending read gives up, the temp tree is removed, and the call rejects with ABORTED. */
+  readonly signal?: AbortSignal;
 }
 
 export async function assertTargetAbsent(target: string): Promise<void> {
@@ -19,20 +28,34 @@ export async function assertTargetAbsent(target: string): Promise<void> {
     if (error.code === "ENOENT") return false;
     throw error;
   });
-  if (exists) throw new FetchError("TARGET_EXISTS", target, `refusing to restore into ${target}: it already exists (the target must not exist)`);
+  if (exists) throw targetExists(target);
+}
+
+export function targetExists(target: string): FetchError {
+  return new FetchError("TARGET_EXISTS", target, `refusing to restore into ${target}: it already exists (the target must not exist)`);
 }
 
 export async function restoreBeside(nar: AsyncIterable<Uint8Array>, target: string, options: RestoreBesideOptions = {}): Promise<void> {
   const absolute = resolve(target);
+  const { signal } = options;
+  const what = `restoring into ${absolute}`;
+  throwIfAborted(signal, absolute, what);
   await assertTargetAbsent(absolute);
-  const temp = await mkdtemp(join(dirname(absolute), `.${basename(absolute)}.narwhal-`));
+  const temp = await mkdtemp(join(dirname(absolute), tempTreePrefix(basename(absolute))));
   try {
     const staged = join(temp, "path");
-    await restoreNar(nar, staged);
+    await restoreNar(abortable(nar, signal, absolute, what), staged);
+    throwIfAborted(signal, absolute, what);
     await options.check?.(staged);
-    await options.beforeRename?.(absolute);
-    await assertTargetAbsent(absolute);
-    await rename(staged, absolute);
+    throwIfAborted(signal, absolute, what);
+    if (options.beforeRename !== undefined) await raceAbort(options.beforeRename(absolute), signal, absolute, what);
+    throwIfAborted(signal, absolute, what);
+    if (options.moveIntoPlace !== undefined) {
+      await options.moveIntoPlace(staged, absolute);
+    } else {
+      await assertTargetAbsent(absolute);
+      await rename(staged, absolute);
+    }
   } finally {
     await removeTree(temp);
   }
