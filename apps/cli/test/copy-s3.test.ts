@@ -69,7 +69,7 @@ describe.skipIf(!hasNixStore || rgwEndpoint === "")("narwhal copy into RGW", () 
     const admin = await s3Admin();
     const blobs = admin.S3BlobStore.fromUrl(url);
     const pending: string[] = [];
-    for await (const upload of blobs.listMultipartUploads("nar/")) pending.push(upload.key);
+    for await (const upload of blobs.multipart.list("nar/")) pending.push(upload.key);
     blobs.close();
     expect(pending).toEqual([]);
   });

@@ -52,26 +52,27 @@ in [ app1 app2 ]
 /** Every narinfo's NAR exists and every reference has a narinfo; returns the problems (empty = consistent). */
 export async function cacheProblems(url: string): Promise<string[]> {
   const store = await BinaryCacheStore.open(url, { requireSigs: false, createCacheInfo: false });
-  const problems: string[] = [];
-  const hashParts = new Set<string>();
-  for await (const hashPart of store.listNarInfos()) hashParts.add(hashPart);
-  for (const hashPart of hashParts) {
-    const info = await narInfoByHash(store, hashPart);
-    if (!(await store.blobs.exists(info.url))) problems.push(`${hashPart}.narinfo: NAR ${info.url} missing`);
-    for (const reference of info.references) if (!hashParts.has(reference.hashPart)) problems.push(`${hashPart}.narinfo: reference ${reference.path} has no narinfo`);
+  try {
+    const problems: string[] = [];
+    const hashParts = new Set<string>();
+    const keys = new Set<string>();
+    for await (const object of store.listObjects()) {
+      keys.add(object.key);
+      if (object.kind === "narinfo") hashParts.add(object.hashPart!);
+    }
+    for (const hashPart of hashParts) {
+      const scanned = await store.scanNarInfo(hashPart);
+      if (scanned.info === undefined) {
+        problems.push(`${hashPart}.narinfo: ${scanned.problem}`);
+        continue;
+      }
+      if (!keys.has(scanned.info.url)) problems.push(`${hashPart}.narinfo: NAR ${scanned.info.url} missing`);
+      for (const reference of scanned.info.references) if (!hashParts.has(reference.hashPart)) problems.push(`${hashPart}.narinfo: reference ${reference.path} has no narinfo`);
+    }
+    return problems;
+  } finally {
+    await store.close();
   }
-  return problems;
-}
-
-async function narInfoByHash(store: BinaryCacheStore, hashPart: string): Promise<{ url: string; references: { hashPart: string; path: string }[] }> {
-  const object = await store.blobs.get(`${hashPart}.narinfo`);
-  const parts: Buffer[] = [];
-  for await (const part of object!.body) parts.push(part);
-  const lines = Buffer.concat(parts).toString("utf8").split("\n");
-  const url = lines.find((line) => line.startsWith("URL: "))!.slice(5);
-  const references = (lines.find((line) => line.startsWith("References: "))?.slice(12).split(" ").filter(Boolean) ?? [])
-    .map((base) => ({ hashPart: base.slice(0, 32), path: `${store.settings.store}/${base}` }));
-  return { url, references };
 }
 
 /**
@@ -103,7 +104,7 @@ interface S3Admin {
   ensureBucket(url: string): Promise<unknown>;
   setPublicReadPolicy(url: string): Promise<unknown>;
   deleteBucket(url: string): Promise<unknown>;
-  S3BlobStore: { fromUrl(url: string): { listMultipartUploads(prefix?: string): AsyncIterable<{ key: string }>; list(prefix?: string): AsyncIterable<{ key: string }>; delete(key: string): Promise<void>; close(): void } };
+  S3BlobStore: { fromUrl(url: string): { multipart: { list(prefix?: string): AsyncIterable<{ key: string }> }; list(prefix?: string): AsyncIterable<{ key: string }>; delete(key: string): Promise<void>; close(): void } };
 }
 
 /** @narwhal/s3, loaded only by the tests that talk to S3. */

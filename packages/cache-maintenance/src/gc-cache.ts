@@ -2,10 +2,9 @@
 // (referrers before references), then NARs, listings and debuginfo links nothing live points to. Objects younger
 // than the grace period, and the closures of young narinfos, are never touched: an upload may still need them.
 
-import type { BinaryCacheStore, BlobListEntry } from "@narwhal/store";
+import type { BinaryCacheStore, CacheObject, PendingMultipartUpload } from "@narwhal/store";
 import { compareStorePaths } from "@narwhal/store-path";
 import { MaintenanceError } from "./errors.js";
-import { abortUpload, listIncompleteUploads, type IncompleteUpload } from "./multipart-uploads.js";
 import { mapConcurrent, readNarInfo, type ScannedNarInfo } from "./narinfo-scan.js";
 
 export const DEFAULT_GRACE_MS = 3_600_000;
@@ -44,19 +43,19 @@ export interface GcReport {
   /** Narinfos that could not be parsed; kept, and reported. */
   readonly unreadable: string[];
   /** Multipart uploads older than the grace period, aborted (or to abort in a dry run). */
-  readonly abortedUploads: IncompleteUpload[];
+  readonly abortedUploads: PendingMultipartUpload[];
 }
 
 export async function gcCache(store: BinaryCacheStore, options: GcOptions): Promise<GcReport> {
   const graceMs = options.graceMs ?? DEFAULT_GRACE_MS;
   if (!(graceMs >= 0)) throw new MaintenanceError("BAD_OPTIONS", String(graceMs), `the grace period must be a non-negative duration, got ${graceMs} ms`);
   const now = (options.now ?? new Date()).getTime();
-  const isYoung = (entry: BlobListEntry, limit: number): boolean => entry.lastModified === undefined || now - entry.lastModified.getTime() < limit;
+  const isYoung = (entry: CacheObject, limit: number): boolean => entry.lastModified === undefined || now - entry.lastModified.getTime() < limit;
   const rootPaths = options.keep.map((path) => store.parsePath(path));
 
-  const objects: BlobListEntry[] = [];
-  for await (const entry of store.blobs.list()) objects.push(entry);
-  const narInfoEntries = objects.filter((entry) => /^[0-9a-z]{32}\.narinfo$/.test(entry.key));
+  const objects: CacheObject[] = [];
+  for await (const entry of store.listObjects()) objects.push(entry);
+  const narInfoEntries = objects.filter((entry) => entry.kind === "narinfo");
   const scanned = await mapConcurrent(narInfoEntries, options.jobs ?? 16, (entry) => readNarInfo(store, entry.key));
   const byHash = new Map<string, ScannedNarInfo>(scanned.map((item) => [item.hashPart, item]));
   const entryOf = new Map(objects.map((entry) => [entry.key, entry]));
@@ -87,23 +86,22 @@ export async function gcCache(store: BinaryCacheStore, options: GcOptions): Prom
     const url = byHash.get(hash)?.info?.url;
     if (url !== undefined) liveNars.add(url);
   }
-  const oldEnough = (entry: BlobListEntry): boolean => !isYoung(entry, graceMs);
+  const oldEnough = (entry: CacheObject): boolean => !isYoung(entry, graceMs);
   for (const entry of objects) {
-    if (entry.key.startsWith("nar/") && !liveNars.has(entry.key) && oldEnough(entry)) {
+    if (entry.kind === "nar" && !liveNars.has(entry.key) && oldEnough(entry)) {
       deleted.push({ key: entry.key, kind: "nar", size: entry.size });
     }
-    const listing = /^([0-9a-z]{32})\.ls$/.exec(entry.key);
-    if (listing !== null && !live.has(listing[1]!) && oldEnough(entry)) deleted.push({ key: entry.key, kind: "listing", size: entry.size });
+    if (entry.kind === "listing" && !live.has(entry.hashPart!) && oldEnough(entry)) deleted.push({ key: entry.key, kind: "listing", size: entry.size });
   }
-  for (const entry of objects.filter((item) => item.key.startsWith("debuginfo/") && oldEnough(item))) {
-    const archive = await debugInfoArchive(store, entry.key);
+  for (const entry of objects.filter((item) => item.kind === "debuginfo" && oldEnough(item))) {
+    const archive = await store.readDebugInfoArchive(entry.key);
     if (archive !== undefined && !liveNars.has(archive)) deleted.push({ key: entry.key, kind: "debuginfo", size: entry.size });
   }
 
-  const abortedUploads = (await listIncompleteUploads(store.blobs)).filter((upload) => upload.initiated !== undefined && now - upload.initiated.getTime() >= graceMs);
+  const abortedUploads = (await store.pendingUploads()).filter((upload) => upload.initiated !== undefined && now - upload.initiated.getTime() >= graceMs);
   if (options.dryRun !== true) {
-    for (const deletion of deleted) await store.blobs.delete(deletion.key);
-    for (const upload of abortedUploads) await abortUpload(store.blobs, upload);
+    for (const deletion of deleted) await store.deleteObject(deletion.key);
+    for (const upload of abortedUploads) await store.abortUpload(upload);
   }
   return {
     storeUrl: store.url,
@@ -143,18 +141,4 @@ function reverseTopological(items: ScannedNarInfo[]): ScannedNarInfo[] {
     }
   }
   return order.reverse(); // post-order lists references first; reversed, referrers come first
-}
-
-async function debugInfoArchive(store: BinaryCacheStore, key: string): Promise<string | undefined> {
-  try {
-    const object = await store.blobs.get(key);
-    if (object === undefined) return undefined;
-    const chunks: Buffer[] = [];
-    for await (const chunk of object.body) chunks.push(chunk);
-    const parsed = JSON.parse(Buffer.concat(chunks).toString("utf8")) as { archive?: unknown };
-    if (typeof parsed.archive !== "string" || !parsed.archive.startsWith("../")) return undefined;
-    return parsed.archive.slice(3);
-  } catch {
-    return undefined; // unreadable link: leave it alone
-  }
 }

@@ -6,4 +6,4 @@ export { parseDuration } from "./duration.js";
 export { verifyCache, type VerifyCacheOptions, type VerifyProblem, type VerifyReport } from "./verify-cache.js";
 export { signCache, type SignCacheOptions, type SignReport } from "./sign-cache.js";
 export { gcCache, DEFAULT_GRACE_MS, type GcOptions, type GcReport, type GcDeletion, type GcObjectKind } from "./gc-cache.js";
-export type { IncompleteUpload } from "./multipart-uploads.js";
+export type { PendingMultipartUpload as IncompleteUpload } from "@narwhal/store";

@@ -1,13 +1,10 @@
-// Reads the narinfos of a cache straight from its blobs (no signature policy): which keys to look at (--all or
-// given paths), and each one parsed or the reason it is unreadable. Shared by verify, sign and gc.
+// Which narinfos verify, sign and gc look at (--all or given paths), each read through the store's bounded,
+// unchecked scan (no signature policy), and a small concurrency helper they share.
 
-import type { BinaryCacheStore } from "@narwhal/store";
-import { narInfoFileFor, parseNarInfo, type NarInfo } from "@narwhal/store-path";
-import { messageOf } from "./errors.js";
+import type { BinaryCacheStore, ScannedNarInfo } from "@narwhal/store";
+import { narInfoFileFor } from "@narwhal/store-path";
 
-export type ScannedNarInfo =
-  | { readonly key: string; readonly hashPart: string; readonly info: NarInfo; readonly text: string }
-  | { readonly key: string; readonly hashPart: string; readonly info?: undefined; readonly problem: string; readonly missing: boolean };
+export type { ScannedNarInfo };
 
 /** Narinfo keys of `paths`, or of every narinfo in the cache when `paths` is undefined. */
 export async function narInfoKeys(store: BinaryCacheStore, paths: readonly string[] | undefined): Promise<string[]> {
@@ -17,24 +14,8 @@ export async function narInfoKeys(store: BinaryCacheStore, paths: readonly strin
   return keys.sort();
 }
 
-export async function readNarInfo(store: BinaryCacheStore, key: string): Promise<ScannedNarInfo> {
-  const hashPart = key.slice(0, -".narinfo".length);
-  let text: string;
-  try {
-    const object = await store.blobs.get(key);
-    if (object === undefined) return { key, hashPart, problem: `'${key}' does not exist in ${store.url}`, missing: true };
-    const chunks: Buffer[] = [];
-    for await (const chunk of object.body) chunks.push(chunk);
-    text = Buffer.concat(chunks).toString("utf8");
-  } catch (error) {
-    return { key, hashPart, problem: `cannot read '${key}' in ${store.url}: ${messageOf(error)}`, missing: false };
-  }
-  try {
-    const info = parseNarInfo(text, { storeDir: store.settings.store, expectedHashPart: hashPart, source: `${key} in ${store.url}` });
-    return { key, hashPart, info, text };
-  } catch (error) {
-    return { key, hashPart, problem: `narinfo '${key}' in ${store.url} is corrupt: ${messageOf(error)}`, missing: false };
-  }
+export function readNarInfo(store: BinaryCacheStore, key: string): Promise<ScannedNarInfo> {
+  return store.scanNarInfo(key.slice(0, -".narinfo".length));
 }
 
 /** Runs `work` over `items` with at most `jobs` in flight, keeping results in input order. */

@@ -1,9 +1,9 @@
 // Adds signatures to narinfos already in a cache (key rotation): each narinfo that passes the store's trust
 // check gets one signature per secret key that has not signed it yet, and is rewritten in a single atomic put.
 
-import { NARINFO_CONTENT_TYPE, type BinaryCacheStore } from "@narwhal/store";
+import type { BinaryCacheStore } from "@narwhal/store";
 import { TrustedKeys, formatPublicKey, signFingerprint, toPublicKey, type SecretKey } from "@narwhal/signing";
-import { fingerprint, formatNarInfo } from "@narwhal/store-path";
+import { fingerprint } from "@narwhal/store-path";
 import { messageOf } from "./errors.js";
 import { mapConcurrent, narInfoKeys, readNarInfo } from "./narinfo-scan.js";
 
@@ -33,13 +33,13 @@ export async function signCache(store: BinaryCacheStore, secretKeys: readonly Se
       report.problems.push({ key, message: scanned.problem });
       return;
     }
+    const info = scanned.info;
     try {
-      await store.queryPathInfo(scanned.info.storePath); // refuse to vouch for a narinfo the store would not accept
+      store.checkTrust(info); // refuse to vouch for a narinfo the store would not accept itself
     } catch (error) {
       report.problems.push({ key, message: `not signing: ${messageOf(error)}` });
       return;
     }
-    const info = scanned.info;
     const print = fingerprint(info);
     const added: string[] = [];
     let sigs = [...info.sigs];
@@ -54,9 +54,7 @@ export async function signCache(store: BinaryCacheStore, secretKeys: readonly Se
       report.alreadySigned.push(key);
       return;
     }
-    if (options.dryRun !== true) {
-      await store.blobs.put(key, Buffer.from(formatNarInfo({ ...info, sigs: [...sigs].sort() })), { contentType: NARINFO_CONTENT_TYPE });
-    }
+    if (options.dryRun !== true) await store.replaceSignatures(info, sigs);
     report.signed.push(key);
   });
   report.signed.sort();

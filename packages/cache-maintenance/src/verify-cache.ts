@@ -6,10 +6,9 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ContentAddressCheck, fetchPath } from "@narwhal/fetch";
-import { StoreError, type BinaryCacheStore } from "@narwhal/store";
+import { StoreError, type BinaryCacheStore, type PendingMultipartUpload } from "@narwhal/store";
 import { narInfoFileFor, type NarInfo } from "@narwhal/store-path";
 import { messageOf } from "./errors.js";
-import { listIncompleteUploads, type IncompleteUpload } from "./multipart-uploads.js";
 import { mapConcurrent, narInfoKeys, readNarInfo } from "./narinfo-scan.js";
 
 export interface VerifyCacheOptions {
@@ -37,7 +36,7 @@ export interface VerifyReport {
   readonly problems: VerifyProblem[];
   /** NAR objects no narinfo points to (only looked for when checking everything). */
   readonly orphanNars: Array<{ key: string; size: number }>;
-  readonly incompleteUploads: IncompleteUpload[];
+  readonly incompleteUploads: PendingMultipartUpload[];
 }
 
 export async function verifyCache(store: BinaryCacheStore, options: VerifyCacheOptions = {}): Promise<VerifyReport> {
@@ -60,12 +59,12 @@ export async function verifyCache(store: BinaryCacheStore, options: VerifyCacheO
     options.onChecked?.(checked, keys.length);
   });
   const orphanNars: Array<{ key: string; size: number }> = [];
-  let incompleteUploads: IncompleteUpload[] = [];
+  let incompleteUploads: PendingMultipartUpload[] = [];
   if (options.paths === undefined) {
-    for await (const entry of store.blobs.list("nar/")) {
+    for await (const entry of store.listObjects("nar/")) {
       if (!referencedNars.has(entry.key)) orphanNars.push({ key: entry.key, size: entry.size });
     }
-    incompleteUploads = await listIncompleteUploads(store.blobs);
+    incompleteUploads = await store.pendingUploads();
   }
   problems.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   return { storeUrl: store.url, checked, valid, problems, orphanNars, incompleteUploads };

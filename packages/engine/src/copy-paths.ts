@@ -2,11 +2,10 @@
 // in parallel largest first (identical NARs once), and publishes each narinfo only after its references' narinfos,
 // so the destination never holds a narinfo whose NAR or references are missing.
 
-import { narObjectKey, type BinaryCacheStore, type UploadedNar } from "@narwhal/store";
+import type { BinaryCacheStore, UploadedNar } from "@narwhal/store";
 import { formatHash } from "@narwhal/store-path";
 import { forEachLimited, mapLimited } from "./concurrency-limit.js";
 import type { CopyFailure, CopyReporter, CopySummary } from "./copy-events.js";
-import { DestinationListing } from "./destination-listing.js";
 import { EngineError, messageOf } from "./errors.js";
 import { DEFAULT_STALE_UPLOAD_AGE_MS, abortLeftoverUploads } from "./leftover-uploads.js";
 import type { PathSource, SourcePathInfo } from "./path-source.js";
@@ -56,10 +55,8 @@ export async function copyPaths(
   }
 
   const existenceChecks = positive(options.existenceChecks ?? DEFAULT_EXISTENCE_CHECKS, "existenceChecks");
-  const listing = await DestinationListing.take(destination.blobs, infos.length);
-  const present = listing === undefined
-    ? await mapLimited(infos, existenceChecks, (info) => destination.isValidPath(info.storePath))
-    : infos.map((info) => listing.hasNarInfo(info.storePath.hashPart));
+  const snapshot = await destination.takeSnapshot(infos.length);
+  const present = await mapLimited(infos, existenceChecks, (info) => destination.isValidPath(info.storePath, snapshot));
   const skipped: string[] = [];
   const todo: SourcePathInfo[] = [];
   infos.forEach((info, index) => {
@@ -70,7 +67,7 @@ export async function copyPaths(
   for (const path of skipped) report({ type: "path-skipped", path });
 
   const narHashOf = (info: SourcePathInfo): string => formatHash(info.narHash, "nix32", { prefix: false });
-  const abortedUploads = todo.length === 0 ? 0 : await abortLeftoverUploads(destination.blobs, new Set(todo.map(narHashOf)), options.staleUploadAgeMs ?? DEFAULT_STALE_UPLOAD_AGE_MS);
+  const abortedUploads = todo.length === 0 ? 0 : await abortLeftoverUploads(destination, new Set(todo.map(narHashOf)), options.staleUploadAgeMs ?? DEFAULT_STALE_UPLOAD_AGE_MS);
   if (abortedUploads > 0) report({ type: "uploads-aborted", count: abortedUploads });
 
   let bytes = 0;
@@ -87,9 +84,8 @@ export async function copyPaths(
         bytes += count;
         report({ type: "bytes", path, bytes: count });
       });
-      // The listing is only valid for the first upload of a NAR; a repeat follows the first and must look again.
-      const listedNarObject = earlier === undefined ? listing?.narObject(narObjectKey(info.narHash, destination.settings.compression)) : undefined;
-      return destination.uploadNar({ info, nar: counted, ...(listedNarObject === undefined ? {} : { listedNarObject }) });
+      // The snapshot is only valid for the first upload of a NAR; a repeat follows the first and must look again.
+      return destination.uploadNar({ info, nar: counted, snapshot: earlier === undefined ? snapshot : undefined });
     })();
     narInFlight.set(key, attempt);
     try {

@@ -3,32 +3,28 @@
 // Rule: abort a pending upload under `nar/` when this run is about to upload that same NAR, or when it is older
 // than the stale age (default 24 h). Nothing else is touched, so concurrent writers of other NARs are safe.
 
-import { multipartMaintenanceOf, type BlobStore } from "@narwhal/store";
+import { narHashOfNarKey, type BinaryCacheStore } from "@narwhal/store";
 
 export const DEFAULT_STALE_UPLOAD_AGE_MS = 24 * 60 * 60 * 1000;
-
-const NAR_KEY = /^nar\/([0-9a-z]{52})\.nar/;
 
 /**
  * Aborts the leftover uploads the rule selects; `narHashesToUpload` are nix32 NarHashes (no prefix) of the NARs
  * this run will upload. Returns how many were aborted.
  */
 export async function abortLeftoverUploads(
-  blobs: BlobStore,
+  store: BinaryCacheStore,
   narHashesToUpload: ReadonlySet<string>,
   staleAgeMs: number = DEFAULT_STALE_UPLOAD_AGE_MS,
   now: Date = new Date(),
 ): Promise<number> {
-  const maintenance = multipartMaintenanceOf(blobs);
-  if (maintenance === undefined) return 0;
   let aborted = 0;
-  for await (const upload of maintenance.listMultipartUploads("nar/")) {
-    const match = NAR_KEY.exec(upload.key);
-    if (match === null) continue;
-    const ours = narHashesToUpload.has(match[1]!);
+  for (const upload of await store.pendingUploads("nar/")) {
+    const narHash = narHashOfNarKey(upload.key);
+    if (narHash === undefined) continue;
+    const ours = narHashesToUpload.has(narHash);
     const stale = upload.initiated !== undefined && now.getTime() - upload.initiated.getTime() >= staleAgeMs;
     if (!ours && !stale) continue;
-    await maintenance.abortMultipartUpload(upload.key, upload.uploadId);
+    await store.abortUpload(upload);
     aborted++;
   }
   return aborted;

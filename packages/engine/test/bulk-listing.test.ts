@@ -6,9 +6,9 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { BinaryCacheStore, FileBlobStore, HttpBlobStore } from "@narwhal/store";
+import { FileBlobStore, HttpBlobStore } from "@narwhal/blob-store";
+import { BinaryCacheStore, SNAPSHOT_MIN_PATHS } from "@narwhal/store";
 import { copy } from "../src/index.js";
-import { DestinationListing, LISTING_MIN_PATHS } from "../src/destination-listing.js";
 import { cacheProblems } from "./cache-consistency.js";
 import { RecordingBlobStore } from "./recording-blob-store.js";
 import { SyntheticSource, type SyntheticPath } from "./synthetic-source.js";
@@ -82,19 +82,19 @@ describe("bulk copies with a destination listing", () => {
   });
 
   it("declines to list when too few paths are asked, the cache is too large, or the transport cannot list", async () => {
-    const source = await SyntheticSource.of(manyPaths(LISTING_MIN_PATHS, "r"), "listing");
-    const { store, blobs } = await recordingStore();
+    const source = await SyntheticSource.of(manyPaths(SNAPSHOT_MIN_PATHS, "r"), "listing");
+    const { store } = await recordingStore();
     await copy({ from: source, to: store, paths: [...source.paths.values()].map((path) => path.path), recursive: false });
-    expect(await DestinationListing.take(blobs, LISTING_MIN_PATHS - 1)).toBeUndefined();
-    const listing = await DestinationListing.take(blobs, LISTING_MIN_PATHS);
+    expect(await store.takeSnapshot( SNAPSHOT_MIN_PATHS - 1)).toBeUndefined();
+    const listing = await store.takeSnapshot(SNAPSHOT_MIN_PATHS);
     expect(listing).toBeDefined();
     expect(listing!.hasNarInfo(source.paths.get("r3")!.hashPart)).toBe(true);
     expect(listing!.hasNarInfo("0".repeat(32))).toBe(false);
     expect(listing!.narObject("nar/absent.nar.zst")).toEqual({ exists: false });
 
     const crowded = new FileBlobStore(await tempDir());
-    for (let i = 0; i < LISTING_MIN_PATHS * 125 + 1; i += 1) await crowded.put(`log/x${i}`, Buffer.from("x"), { contentType: "text/plain" });
-    expect(await DestinationListing.take(crowded, LISTING_MIN_PATHS)).toBeUndefined();
-    expect(await DestinationListing.take(new HttpBlobStore("http://127.0.0.1:9/cache"), LISTING_MIN_PATHS)).toBeUndefined();
+    for (let i = 0; i < SNAPSHOT_MIN_PATHS * 125 + 1; i += 1) await crowded.put(`log/x${i}`, Buffer.from("x"), { contentType: "text/plain" });
+    expect(await new BinaryCacheStore(crowded).takeSnapshot(SNAPSHOT_MIN_PATHS)).toBeUndefined();
+    expect(await new BinaryCacheStore(new HttpBlobStore("http://127.0.0.1:9/cache")).takeSnapshot(SNAPSHOT_MIN_PATHS)).toBeUndefined();
   }, 60_000);
 });

@@ -6,22 +6,21 @@ import type { BinaryCacheStore } from "@narwhal/store";
 export async function cacheProblems(store: BinaryCacheStore): Promise<string[]> {
   const problems: string[] = [];
   const hashParts = new Set<string>();
-  for await (const hashPart of store.listNarInfos()) hashParts.add(hashPart);
+  const keys = new Set<string>();
+  for await (const object of store.listObjects()) {
+    keys.add(object.key);
+    if (object.kind === "narinfo") hashParts.add(object.hashPart!);
+  }
   for (const hashPart of hashParts) {
-    const text = await store.blobs.get(`${hashPart}.narinfo`);
-    const lines = Buffer.concat(await collectAll(text!.body)).toString("utf8").split("\n");
-    const url = lines.find((line) => line.startsWith("URL: "))?.slice(5);
-    if (url === undefined || !(await store.blobs.exists(url))) problems.push(`${hashPart}.narinfo: NAR ${url} missing`);
-    const references = lines.find((line) => line.startsWith("References: "))?.slice(12).split(" ").filter(Boolean) ?? [];
-    for (const reference of references) {
-      if (!hashParts.has(reference.slice(0, 32))) problems.push(`${hashPart}.narinfo: reference ${reference} has no narinfo`);
+    const scanned = await store.scanNarInfo(hashPart);
+    if (scanned.info === undefined) {
+      problems.push(`${hashPart}.narinfo: ${scanned.problem}`);
+      continue;
+    }
+    if (!keys.has(scanned.info.url)) problems.push(`${hashPart}.narinfo: NAR ${scanned.info.url} missing`);
+    for (const reference of scanned.info.references) {
+      if (!hashParts.has(reference.hashPart)) problems.push(`${hashPart}.narinfo: reference ${reference.path} has no narinfo`);
     }
   }
   return problems;
-}
-
-async function collectAll(body: AsyncIterable<Buffer>): Promise<Buffer[]> {
-  const parts: Buffer[] = [];
-  for await (const part of body) parts.push(part);
-  return parts;
 }

@@ -1,7 +1,7 @@
 // A file:// blob store that records the order in which objects became visible (put completed), so tests can check
 // the write-order contract of a whole copy.
 
-import { FileBlobStore } from "@narwhal/store";
+import { FileBlobStore } from "@narwhal/blob-store";
 
 export class RecordingBlobStore extends FileBlobStore {
   readonly completed: string[] = [];

@@ -6,7 +6,6 @@ export {
   type BlobBody,
   type ByteRange,
   type ListedObject,
-  type PendingMultipartUpload,
   type PutOptions,
   type PutResult,
   type S3BlobStoreOptions,

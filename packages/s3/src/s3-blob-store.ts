@@ -12,7 +12,7 @@ import {
   PutObjectCommand,
   type S3Client,
 } from "@aws-sdk/client-s3";
-import { decodeContentEncoding, encodeContentEncoding } from "@narwhal/codecs";
+import { decompressStream, DEFAULT_CONTENT_ENCODING_LIMIT, encodeContentEncoding } from "@narwhal/codecs";
 import type { S3StoreUrl, StoreUrl } from "@narwhal/store-url";
 import { checkContentEncodingSettings, contentEncodingFor } from "./content-encoding-policy.js";
 import { LeanS3Requests } from "./lean-s3-requests.js";
@@ -22,6 +22,7 @@ import { uploadInParts } from "./parts-upload.js";
 import { checkPartSchedule, choosePartSize, PartSizeError, type PartSchedule } from "./part-size.js";
 import { connectS3, type S3ClientOptions } from "./s3-client.js";
 import { isAbsentAnswer, S3TransportError, toTransportError } from "./s3-errors.js";
+import { validateBlobKey, type BlobHead, type BlobStore, type MultipartUploads, type PendingMultipartUpload } from "@narwhal/blob-store";
 
 export interface S3BlobStoreOptions extends S3ClientOptions {
   /** Parts uploaded at once per multipart upload (default 4). */
@@ -83,12 +84,6 @@ export interface ListedObject {
   readonly lastModified?: Date;
 }
 
-export interface PendingMultipartUpload {
-  readonly key: string;
-  readonly uploadId: string;
-  readonly initiated?: Date;
-}
-
 const TRANSPARENT_ENCODINGS = new Set(["", "identity", "aws-chunked"]);
 
 async function collect(body: Uint8Array | AsyncIterable<Uint8Array>): Promise<Buffer> {
@@ -98,11 +93,7 @@ async function collect(body: Uint8Array | AsyncIterable<Uint8Array>): Promise<Bu
   return Buffer.concat(pieces);
 }
 
-async function* once(bytes: Buffer): AsyncGenerator<Buffer> {
-  yield bytes;
-}
-
-export class S3BlobStore {
+export class S3BlobStore implements BlobStore {
   readonly #client: S3Client;
   readonly #bucket: string;
   readonly #endpoint: string;
@@ -156,12 +147,30 @@ export class S3BlobStore {
     return this.#endpoint;
   }
 
-  get url(): S3StoreUrl {
+  /** `s3://BUCKET`, how messages name this bucket. */
+  get url(): string {
+    return `s3://${this.#bucket}`;
+  }
+
+  /** The parsed store URL the bucket was opened with. */
+  get storeUrl(): S3StoreUrl {
     return this.#url;
+  }
+
+  /** Unfinished multipart uploads: listed and aborted (this transport's optional capability). */
+  readonly multipart: MultipartUploads = {
+    list: (prefix) => this.listMultipartUploads(prefix),
+    abort: (key, uploadId) => this.abortMultipartUpload(key, uploadId),
+  };
+
+  /** Checks a key against the rule every transport shares (a narinfo's `URL:` is untrusted input). */
+  #key(key: string): string {
+    return validateBlobKey(key, this.url);
   }
 
   /** HEAD: false for 404 / NoSuchKey / 403 (unlistable buckets answer 403 for missing keys, Nix treats it as absent). */
   async exists(key: string): Promise<boolean> {
+    this.#key(key);
     try {
       await this.#client.send(new HeadObjectCommand({ Bucket: this.#bucket, Key: key }));
       return true;
@@ -173,6 +182,7 @@ export class S3BlobStore {
 
   /** GET, streaming; undefined when the object is absent. */
   async get(key: string, options: { range?: ByteRange } = {}): Promise<BlobBody | undefined> {
+    this.#key(key);
     const range = options.range;
     let response;
     try {
@@ -196,21 +206,27 @@ export class S3BlobStore {
     if (TRANSPARENT_ENCODINGS.has(encoding) || range !== undefined) {
       return { body: raw, ...(response.ContentLength === undefined ? {} : { size: response.ContentLength }), ...common };
     }
-    let decoded: Buffer;
+    // Decoded as it streams, bounded while it decodes: a small hostile object cannot expand without limit.
+    const codec = encoding === "x-gzip" ? "gzip" : encoding;
+    return { body: this.#decoded(decompressStream(codec, raw, { maxOutputBytes: DEFAULT_CONTENT_ENCODING_LIMIT }), key, encoding), ...common };
+  }
+
+  async *#decoded(body: AsyncIterable<Buffer>, key: string, encoding: string): AsyncGenerator<Buffer> {
     try {
-      decoded = await decodeContentEncoding(encoding, await collect(raw));
+      yield* body;
     } catch (error) {
+      if (error instanceof S3TransportError) throw error;
       throw new S3TransportError(
         "REQUEST_FAILED",
         `get s3://${this.#bucket}/${key} failed: its Content-Encoding '${encoding}' could not be decoded (${(error as Error).message})`,
         { bucket: this.#bucket, key, cause: error },
       );
     }
-    return { body: once(decoded), size: decoded.byteLength, ...common };
   }
 
   /** Stores an object: one PUT for small in-memory bodies, otherwise a (multipart) streamed upload. */
   async put(key: string, body: Uint8Array | AsyncIterable<Uint8Array>, options: PutOptions): Promise<PutResult> {
+    this.#key(key);
     const settings = this.#url.settings;
     const encoding = contentEncodingFor(key, settings);
     let payload = body;
@@ -282,6 +298,7 @@ export class S3BlobStore {
 
   /** Deletes an object; deleting an absent object succeeds, as in S3. */
   async delete(key: string): Promise<void> {
+    this.#key(key);
     try {
       await this.#client.send(new DeleteObjectCommand({ Bucket: this.#bucket, Key: key }));
     } catch (error) {
@@ -320,6 +337,7 @@ export class S3BlobStore {
   }
 
   async abortMultipartUpload(key: string, uploadId: string): Promise<void> {
+    this.#key(key);
     try {
       await this.#client.send(new AbortMultipartUploadCommand({ Bucket: this.#bucket, Key: key, UploadId: uploadId }));
     } catch (error) {
@@ -327,8 +345,20 @@ export class S3BlobStore {
     }
   }
 
-  /** Releases the client's sockets. */
-  close(): void {
+  /** HEAD with the object's size and age, or undefined when it does not exist. */
+  async head(key: string): Promise<BlobHead | undefined> {
+    this.#key(key);
+    try {
+      const answer = await this.#client.send(new HeadObjectCommand({ Bucket: this.#bucket, Key: key }));
+      return { size: answer.ContentLength ?? 0, ...(answer.LastModified === undefined ? {} : { lastModified: answer.LastModified }) };
+    } catch (error) {
+      if (isAbsentAnswer(error)) return undefined;
+      throw this.#error(error, "head", key);
+    }
+  }
+
+  /** Releases the client's sockets (the SDK client's and the lean path's agent). Closing twice is harmless. */
+  async close(): Promise<void> {
     this.#client.destroy();
     this.#lean?.close();
   }

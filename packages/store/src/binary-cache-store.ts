@@ -1,28 +1,35 @@
 // BinaryCacheStore: a Nix binary cache over any BlobStore — cache info, narinfo look-ups with signature checks
-// and an LRU, verified NAR streaming, listings, build logs and adding paths. The details live in the files it
-// delegates to; this class holds the state and the order of operations.
+// and an LRU, the one verified read path for NAR bytes, listings, build logs, adding paths and the maintenance
+// operations (scan, sign, delete, pending uploads). It is the only code that touches the transport: the details
+// live in the files it delegates to; this class holds the state, the trust decisions and the order of operations.
 
-import { catNar, listNar, type NarListing } from "@narwhal/nar";
-import type { TrustedKeys } from "@narwhal/signing";
+import { NarError, catNar, listNar, type NarListing } from "@narwhal/nar";
+import type { SecretKey, TrustedKeys } from "@narwhal/signing";
 import {
-  MISSING_NAME, StorePath, narInfoFileFor, parseNarInfo, parseStorePath, type NarInfo,
+  MISSING_NAME, StorePath, fingerprint, formatNarInfo, parseNarInfo, parseStorePath, type ContentAddress, type NarInfo,
 } from "@narwhal/store-path";
 import { defaultStoreSettings, parseStoreUrl, type SettingName, type StoreSettings, type StoreUrl } from "@narwhal/store-url";
-import type { BlobStore } from "./blob-store.js";
-import { guard, readSmallObject } from "./blob-io.js";
+import type { BlobListEntry, BlobStore, PendingMultipartUpload } from "@narwhal/blob-store";
+import { guard, readObject } from "./blob-io.js";
 import { readBuildLog, writeBuildLog } from "./build-logs.js";
 import { loadCacheInfo, type EffectiveCacheInfo } from "./cache-info.js";
+import { NARINFO_CONTENT_TYPE, classifyKey, narInfoKey, narInfoKeyOfHashPart, narObjectKey, type CacheObjectKind } from "./cache-layout.js";
+import { CacheSnapshot } from "./cache-snapshot.js";
+import { ContentAddressProof } from "./content-address-proof.js";
+import { readDebugInfoArchive } from "./debug-info-index.js";
 import { StoreError, messageOf, objectName } from "./errors.js";
 import { LocalNarCache } from "./local-nar-cache.js";
 import { downloadNar, readCachedNar } from "./nar-download.js";
-import { formatBareRoot, listingNodeAt, readListingObject } from "./nar-listings.js";
+import { formatBareRoot, listingNodeAt } from "./nar-listings.js";
 import {
   publishPathInfo, uploadNarObject, uploadPath,
   type AddToStoreResult, type ListedNarObject, type NarUploadContext, type PathInfoToAdd, type UploadedNar,
 } from "./nar-upload.js";
 import { NarInfoCache } from "./narinfo-cache.js";
 import { describeStoreUrl, openBlobStore, type OpenBlobStoreOptions } from "./open-blob-store.js";
-import { checkNarInfoTrust } from "./signature-policy.js";
+import { checkNarInfoTrust, type TrustBasis } from "./signature-policy.js";
+import { loadSigningKeys } from "./signing-keys.js";
+import { afterVerification } from "./spooled-output.js";
 
 export interface BinaryCacheStoreOptions {
   /** Public keys whose signatures make a narinfo acceptable. */
@@ -31,8 +38,10 @@ export interface BinaryCacheStoreOptions {
   readonly requireSigs?: boolean;
   /** Settings the URL set explicitly; they win over nix-cache-info's WantMassQuery/Priority. */
   readonly explicit?: ReadonlySet<SettingName>;
-  /** How to name the cache in messages (default: derived from the settings' type). */
+  /** How to name the cache in messages (default: the transport's own name for itself). */
   readonly url?: string;
+  /** Receives warnings (e.g. a group- or world-readable secret key file); default process.emitWarning. */
+  readonly onWarning?: (message: string) => void;
 }
 
 export interface OpenStoreOptions extends BinaryCacheStoreOptions, OpenBlobStoreOptions {
@@ -65,11 +74,20 @@ export interface AddToStoreRequest {
 
 /** A NAR to upload without its narinfo (see uploadNar). */
 export interface UploadNarRequest extends Omit<AddToStoreRequest, "repair"> {
-  /**
-   * Whether `nar/<NarHash>.nar<ext>` exists (and its size), from a listing the caller took in this run; omitted =
-   * the store asks the transport. Only pass what a listing showed: a wrong "absent" re-uploads the same bytes.
-   */
-  readonly listedNarObject?: ListedNarObject;
+  /** A snapshot of the cache taken in this run (takeSnapshot); it answers whether the NAR object exists. */
+  readonly snapshot?: CacheSnapshot | undefined;
+}
+
+/** A narinfo read without the trust check, for maintenance: parsed, or why it cannot be. */
+export type ScannedNarInfo =
+  | { readonly key: string; readonly hashPart: string; readonly info: NarInfo; readonly text: string }
+  | { readonly key: string; readonly hashPart: string; readonly info?: undefined; readonly problem: string; readonly missing: boolean };
+
+/** An object of the cache, as a listing shows it, with what kind of object its key says it is. */
+export interface CacheObject extends BlobListEntry {
+  readonly kind: CacheObjectKind;
+  /** For narinfos and listings: the store path hash part the key names. */
+  readonly hashPart?: string;
 }
 
 export class BinaryCacheStore {
@@ -81,20 +99,24 @@ export class BinaryCacheStore {
   readonly #requireSigs: boolean;
   readonly #narInfos: NarInfoCache;
   readonly #localNars: LocalNarCache | undefined;
+  readonly #warn: (message: string) => void;
+  #secretKeys: Promise<readonly SecretKey[]> | undefined;
   #cacheInfo: EffectiveCacheInfo | undefined;
+  #closed = false;
 
   constructor(blobs: BlobStore, settings: StoreSettings = defaultStoreSettings(), options: BinaryCacheStoreOptions = {}) {
     this.#blobs = blobs;
     this.#settings = settings;
     this.#explicit = options.explicit ?? new Set();
-    this.#url = options.url ?? "binary cache";
+    this.#url = options.url ?? blobs.url;
     this.#trustedKeys = options.trustedPublicKeys;
     this.#requireSigs = (options.requireSigs ?? true) && !settings.trusted;
     this.#narInfos = new NarInfoCache(settings["path-info-cache-size"]);
     this.#localNars = settings["local-nar-cache"] === "" ? undefined : new LocalNarCache(settings["local-nar-cache"]);
+    this.#warn = options.onWarning ?? ((message) => process.emitWarning(message, "NarwhalWarning"));
   }
 
-  /** Opens the transport for a store URL and runs init(). */
+  /** Opens the transport for a store URL and runs init(); close() the store when done. */
   static async open(url: StoreUrl | string, options: OpenStoreOptions = {}): Promise<BinaryCacheStore> {
     const parsed = typeof url === "string" ? parseStoreUrl(url) : url;
     const store = new BinaryCacheStore(await openBlobStore(parsed, options), parsed.settings, {
@@ -102,7 +124,12 @@ export class BinaryCacheStore {
       explicit: options.explicit ?? parsed.explicit,
       url: options.url ?? describeStoreUrl(parsed),
     });
-    await store.init({ create: options.createCacheInfo ?? true });
+    try {
+      await store.init({ create: options.createCacheInfo ?? true });
+    } catch (error) {
+      await store.close();
+      throw error;
+    }
     return store;
   }
 
@@ -114,8 +141,11 @@ export class BinaryCacheStore {
     return this.#settings;
   }
 
-  get blobs(): BlobStore {
-    return this.#blobs;
+  /** Releases the transport (connections, agents); the store must not be used afterwards. Closing twice is harmless. */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    await this.#blobs.close();
   }
 
   /** Reads nix-cache-info (StoreDir must match `store`) and writes it when absent and `create` is set. */
@@ -162,42 +192,82 @@ export class BinaryCacheStore {
     const storePath = this.parsePath(path);
     const cached = this.#narInfos.lookup(storePath.hashPart);
     if (cached !== undefined) return this.#matching(cached.info, storePath);
-    const key = narInfoFileFor(storePath);
-    const bytes = await readSmallObject(this.#blobs, key, this.#url);
-    if (bytes === undefined) {
+    const scanned = await this.scanNarInfo(storePath.hashPart, { throwOnProblem: true });
+    if (scanned.info === undefined) {
       this.#narInfos.remember(storePath.hashPart, undefined);
       return undefined;
     }
-    let info: NarInfo;
+    this.#trustOf(scanned.info);
+    this.#narInfos.remember(storePath.hashPart, scanned.info);
+    return this.#matching(scanned.info, storePath);
+  }
+
+  /**
+   * Reads and parses a narinfo without the trust check (for verify, sign and gc), through the bounded reader.
+   * With `throwOnProblem`, a corrupt or unreadable narinfo throws instead of being described.
+   */
+  async scanNarInfo(hashPart: string, options: { throwOnProblem?: boolean } = {}): Promise<ScannedNarInfo> {
+    const key = narInfoKeyOfHashPart(hashPart);
+    let bytes: Buffer | undefined;
     try {
-      info = parseNarInfo(bytes.toString("utf8"), {
-        storeDir: this.#settings.store, expectedHashPart: storePath.hashPart, source: `${key} in ${this.#url}`,
-      });
+      bytes = await readObject(this.#blobs, key, "narinfo", this.#url);
     } catch (error) {
-      throw new StoreError("NARINFO_CORRUPT", `narinfo ${objectName(key, this.#url)} is corrupt: ${messageOf(error)}`, {
+      if (options.throwOnProblem === true) throw error;
+      return { key, hashPart, problem: messageOf(error), missing: false };
+    }
+    if (bytes === undefined) return { key, hashPart, problem: `${objectName(key, this.#url)} does not exist`, missing: true };
+    const text = bytes.toString("utf8");
+    try {
+      const info = parseNarInfo(text, { storeDir: this.#settings.store, expectedHashPart: hashPart, source: `${key} in ${this.#url}` });
+      return { key, hashPart, info, text };
+    } catch (error) {
+      const corrupt = new StoreError("NARINFO_CORRUPT", `narinfo ${objectName(key, this.#url)} is corrupt: ${messageOf(error)}`, {
         key, storeUrl: this.#url, cause: error,
       });
+      if (options.throwOnProblem === true) throw corrupt;
+      return { key, hashPart, problem: corrupt.message, missing: false };
     }
-    checkNarInfoTrust(info, { trustedKeys: this.#trustedKeys, requireSigs: this.#requireSigs }, key, this.#url);
-    this.#narInfos.remember(storePath.hashPart, info);
-    return this.#matching(info, storePath);
+  }
+
+  /**
+   * Why this narinfo may be used (throws UNTRUSTED_SIGNATURES when it may not): "content-address" means it holds
+   * only once its NAR proved the address, which narFromPath checks.
+   */
+  checkTrust(info: NarInfo): TrustBasis {
+    return this.#trustOf(info);
+  }
+
+  #trustOf(info: NarInfo): TrustBasis {
+    return checkNarInfoTrust(info, { trustedKeys: this.#trustedKeys, requireSigs: this.#requireSigs }, narInfoKey(info.storePath), this.#url);
   }
 
   #matching(info: NarInfo | undefined, wanted: StorePath): NarInfo | undefined {
     if (info === undefined || wanted.name === MISSING_NAME || info.storePath.name === wanted.name) return info;
-    const key = narInfoFileFor(wanted);
+    const key = narInfoKey(wanted);
     throw new StoreError("NARINFO_CORRUPT", `narinfo ${objectName(key, this.#url)} is for ${info.storePath.path}, not ${wanted.path}`, {
       key, storeUrl: this.#url,
     });
   }
 
-  /** True when the cache has a narinfo for the path (signatures are not checked). */
-  async isValidPath(path: StorePath | string): Promise<boolean> {
+  /**
+   * Whether the cache has the path: the one "already present" rule every writer uses. A narinfo object exists
+   * (its signatures are not checked). A remembered hit answers without a request; so does a snapshot taken in
+   * this run, both ways; without one a miss is always asked again (another writer may have added it since).
+   */
+  async isValidPath(path: StorePath | string, snapshot?: CacheSnapshot): Promise<boolean> {
     const storePath = this.parsePath(path);
-    const cached = this.#narInfos.lookup(storePath.hashPart);
-    if (cached !== undefined) return cached.info !== undefined;
-    const key = narInfoFileFor(storePath);
+    if (this.#narInfos.lookup(storePath.hashPart)?.info !== undefined) return true;
+    if (snapshot !== undefined) return snapshot.hasNarInfo(storePath.hashPart);
+    const key = narInfoKey(storePath);
     return guard(key, this.#url, "check", () => this.#blobs.exists(key));
+  }
+
+  /**
+   * One listing of the whole cache for a bulk copy of `pathCount` paths, answering isValidPath and whether NAR
+   * objects exist; undefined when the cache is too large for that to be cheaper, or cannot be listed.
+   */
+  takeSnapshot(pathCount: number): Promise<CacheSnapshot | undefined> {
+    return CacheSnapshot.take(this.listObjects(), pathCount);
   }
 
   async #requireInfo(path: StorePath | string | NarInfo): Promise<NarInfo> {
@@ -205,34 +275,45 @@ export class BinaryCacheStore {
     const storePath = this.parsePath(path);
     const info = await this.queryPathInfo(storePath);
     if (info === undefined) {
-      throw new StoreError("PATH_NOT_IN_CACHE", `${storePath.path} is not in ${this.#url} (no ${narInfoFileFor(storePath)})`, {
-        key: narInfoFileFor(storePath), storeUrl: this.#url,
+      throw new StoreError("PATH_NOT_IN_CACHE", `${storePath.path} is not in ${this.#url} (no ${narInfoKey(storePath)})`, {
+        key: narInfoKey(storePath), storeUrl: this.#url,
       });
     }
     return info;
   }
 
-  /** The decompressed NAR of a path, streamed; the stream fails at its end if NarSize/NarHash do not match. */
+  /**
+   * The decompressed NAR of a path, streamed: the one verified read path. The narinfo must be trusted (a
+   * NarInfo passed in is checked again); the stream fails at its end, before it completes, when FileSize/FileHash,
+   * NarSize/NarHash or (for a path trusted by its content address) the CA do not match. A consumer must not
+   * hand bytes on before the stream completed (see readFile, which holds them back).
+   */
   async *narFromPath(path: StorePath | string | NarInfo): AsyncGenerator<Buffer, void, undefined> {
     const info = await this.#requireInfo(path);
+    const proof = this.#trustOf(info) === "content-address" ? new ContentAddressProof(info as NarInfo & { ca: ContentAddress }) : undefined;
     const local = this.#localNars;
     if (local !== undefined && (await local.hasNar(info.storePath.hashPart))) {
-      yield* readCachedNar(info, local);
+      yield* readCachedNar(info, local, proof);
       return;
     }
-    yield* downloadNar(info, { blobs: this.#blobs, storeUrl: this.#url, narInfoKey: narInfoFileFor(info.storePath), localCache: local });
+    yield* downloadNar(info, {
+      blobs: this.#blobs, storeUrl: this.#url, narInfoKey: narInfoKey(info.storePath), localCache: local, contentAddressProof: proof,
+    });
     if (local !== undefined && (await local.readListing(info.storePath.hashPart)) === undefined) {
-      await local.saveListing(info.storePath.hashPart, formatBareRoot(await listNar(local.readNar(info.storePath.hashPart))));
+      await local.saveListing(info.storePath.hashPart, formatBareRoot(await listNar(readCachedNar(info, local))));
     }
   }
 
-  /** The path's NAR listing: local cache, then the cache's `.ls`, else computed from the NAR. */
+  /**
+   * The path's NAR listing, computed from the verified NAR (or kept in the local NAR cache from an earlier
+   * verified read). A cache's `.ls` is unsigned, so it is never trusted for this.
+   */
   async getListing(path: StorePath | string | NarInfo): Promise<NarListing> {
     const info = await this.#requireInfo(path);
     const hashPart = info.storePath.hashPart;
     const local = await this.#localNars?.readListing(hashPart);
     if (local !== undefined) return { version: 1, root: local };
-    const listing = (await readListingObject(this.#blobs, hashPart, this.#url)) ?? (await listNar(this.narFromPath(info)));
+    const listing = await listNar(this.narFromPath(info));
     if (this.#localNars !== undefined && (await this.#localNars.readListing(hashPart)) === undefined) {
       await this.#localNars.saveListing(hashPart, formatBareRoot(listing));
     }
@@ -240,19 +321,17 @@ export class BinaryCacheStore {
   }
 
   /**
-   * The bytes of the regular file at `subpath` inside the path. The listing is consulted first (a missing file
-   * fails without fetching the NAR); a locally cached NAR is read at the listed offset, otherwise the NAR streams.
+   * The bytes of the regular file at `subpath` inside the path. Nothing is yielded until the whole NAR was read
+   * and verified: the file is held in a private temp file meanwhile.
    */
   async *readFile(path: StorePath | string | NarInfo, subpath: string): AsyncGenerator<Buffer, void, undefined> {
     const info = await this.#requireInfo(path);
-    const node = listingNodeAt((await this.getListing(info)).root, subpath, info.storePath.path);
-    if (node.type !== "regular") throw new StoreError("UNSUPPORTED", `${info.storePath.path}/${subpath.replace(/^\/+/, "")} is a ${node.type}, not a regular file`);
-    const local = this.#localNars;
-    if (local !== undefined && node.narOffset !== undefined && (await local.hasNar(info.storePath.hashPart))) {
-      if (node.size > 0) yield* local.readNar(info.storePath.hashPart, { start: node.narOffset, end: node.narOffset + node.size - 1 });
-      return;
+    const local = await this.#localNars?.readListing(info.storePath.hashPart);
+    if (local !== undefined) {
+      const node = listingNodeAt(local, subpath, info.storePath.path);
+      if (node.type !== "regular") throw new StoreError("UNSUPPORTED", `${info.storePath.path}/${subpath.replace(/^\/+/, "")} is a ${node.type}, not a regular file`);
     }
-    yield* catNar(this.narFromPath(info), subpath);
+    yield* afterVerification(inStorePath(catNar(this.narFromPath(info), subpath), info.storePath.path));
   }
 
   async getBuildLog(drvPath: StorePath | string): Promise<Buffer | undefined> {
@@ -266,36 +345,101 @@ export class BinaryCacheStore {
 
   /** Hash parts of every narinfo at the cache root. */
   async *listNarInfos(): AsyncGenerator<string, void, undefined> {
-    for await (const entry of this.#blobs.list()) {
-      const match = /^([0-9a-z]{32})\.narinfo$/.exec(entry.key);
-      if (match !== null) yield match[1]!;
+    for await (const object of this.listObjects()) if (object.kind === "narinfo") yield object.hashPart!;
+  }
+
+  /** Every object of the cache (under `prefix`), with its kind. */
+  async *listObjects(prefix?: string): AsyncGenerator<CacheObject, void, undefined> {
+    const entries = this.#blobs.list(prefix);
+    const iterator = entries[Symbol.asyncIterator]();
+    for (;;) {
+      const next = await guard(prefix ?? ".", this.#url, "list", () => iterator.next());
+      if (next.done === true) return;
+      const entry = next.value;
+      const kind = classifyKey(entry.key);
+      yield { ...entry, kind: kind.kind, ...(kind.hashPart === undefined ? {} : { hashPart: kind.hashPart }) };
     }
   }
 
+  /** Deletes one object (garbage collection); a narinfo's cached look-up is forgotten with it. */
+  async deleteObject(key: string): Promise<void> {
+    const kind = classifyKey(key);
+    if (kind.kind === "narinfo") this.#narInfos.forget(kind.hashPart!);
+    await guard(key, this.#url, "delete", () => this.#blobs.delete(key));
+  }
+
+  /** The NAR key a `debuginfo/<build-id>` link points to, or undefined when the link is unreadable. */
+  readDebugInfoArchive(key: string): Promise<string | undefined> {
+    return readDebugInfoArchive(this.#blobs, key, this.#url);
+  }
+
+  /** Uploads started and never finished (S3 multipart uploads, file:// temp files); none on http. */
+  async pendingUploads(prefix?: string): Promise<PendingMultipartUpload[]> {
+    const multipart = this.#blobs.multipart;
+    if (multipart === undefined) return [];
+    const uploads: PendingMultipartUpload[] = [];
+    await guard(prefix ?? ".", this.#url, "list uploads of", async () => {
+      for await (const upload of multipart.list(prefix)) uploads.push(upload);
+    });
+    return uploads;
+  }
+
+  async abortUpload(upload: PendingMultipartUpload): Promise<void> {
+    const multipart = this.#blobs.multipart;
+    if (multipart === undefined) return;
+    await guard(upload.key, this.#url, "abort the upload of", () => multipart.abort(upload.key, upload.uploadId));
+  }
+
+  /** The store's signing keys (`secret-key`, `secret-keys`), read once per store. */
+  secretKeys(): Promise<readonly SecretKey[]> {
+    this.#secretKeys ??= loadSigningKeys(this.#settings, this.#url, this.#warn);
+    const keys = this.#secretKeys;
+    keys.catch(() => (this.#secretKeys = undefined)); // a failed read is tried again next time
+    return keys;
+  }
+
   /**
-   * Adds a path: references must already have narinfos; the NAR goes to `nar/<nix32 NarHash>.nar<ext>` (skipped
-   * when that object exists — then FileSize is the existing object's size and FileHash is omitted); the listing
-   * and debuginfo links follow; the signed narinfo is written last.
+   * Replaces a trusted narinfo's signatures (key rotation) and nothing else: the narinfo must pass the trust
+   * check, and every new signature must be over its unchanged fingerprint.
+   */
+  async replaceSignatures(info: NarInfo, sigs: readonly string[]): Promise<NarInfo> {
+    this.#trustOf(info);
+    const updated: NarInfo = { ...info, sigs: [...new Set(sigs)].sort() };
+    if (fingerprint(updated) !== fingerprint(info)) throw new Error("internal: replaceSignatures changed the fingerprint");
+    await this.#writeNarInfo(updated);
+    return updated;
+  }
+
+  /** The only narinfo writer: puts the narinfo and keeps the look-up cache current. */
+  async #writeNarInfo(info: NarInfo): Promise<void> {
+    const key = narInfoKey(info.storePath);
+    await guard(key, this.#url, "write", () => this.#blobs.put(key, Buffer.from(formatNarInfo(info)), { contentType: NARINFO_CONTENT_TYPE }));
+    this.#narInfos.remember(info.storePath.hashPart, info);
+  }
+
+  /**
+   * Adds a path: references must already have narinfos; the NAR goes to `nar/<nix32 NarHash>.nar<ext>` (an object
+   * already there is reused only when it decodes to this NAR); the listing and debuginfo links follow; the signed
+   * narinfo is written last. A path already present (isValidPath) is left alone unless `repair` is set.
    */
   async addToStore(request: AddToStoreRequest): Promise<AddToStoreResult> {
     const { info, nar } = request;
-    if (request.repair !== true) {
-      const existing = await this.#existingNarInfo(info.storePath);
+    if (request.repair !== true && (await this.isValidPath(info.storePath))) {
+      const existing = await this.#readableNarInfo(info.storePath);
       if (existing !== undefined) return { narInfo: existing, added: false, narUploaded: false };
     }
-    const written = await uploadPath(this.#uploadContext(), info, nar);
-    const { narUploaded, ...narInfo } = written;
-    this.#narInfos.remember(info.storePath.hashPart, narInfo);
+    const { narUploaded, ...narInfo } = await uploadPath(this.#uploadContext(), info, nar);
     return { narInfo, added: true, narUploaded };
   }
 
   /**
    * First half of addToStore, for bulk copies that upload NARs in any order: streams and verifies the NAR into
-   * `nar/<nix32 NarHash>.nar<ext>` (or only verifies it when that object exists) and writes no narinfo. References
-   * are not checked here; publishPathInfo checks them.
+   * `nar/<nix32 NarHash>.nar<ext>` (or only verifies it when a matching object exists) and writes no narinfo.
+   * References are not checked here; publishPathInfo checks them.
    */
   async uploadNar(request: UploadNarRequest): Promise<UploadedNar> {
-    return uploadNarObject(this.#uploadContext(), request.info, request.nar, request.listedNarObject);
+    const listed: ListedNarObject | undefined = request.snapshot?.narObject(this.#narKeyOf(request.info));
+    return uploadNarObject(this.#uploadContext(), request.info, request.nar, listed);
   }
 
   /**
@@ -304,8 +448,11 @@ export class BinaryCacheStore {
    */
   async publishPathInfo(uploaded: UploadedNar): Promise<AddToStoreResult> {
     const { narUploaded, ...narInfo } = await publishPathInfo(this.#uploadContext(), uploaded);
-    this.#narInfos.remember(uploaded.info.storePath.hashPart, narInfo);
     return { narInfo, added: true, narUploaded };
+  }
+
+  #narKeyOf(info: PathInfoToAdd): string {
+    return narObjectKey(info.narHash, this.#settings.compression);
   }
 
   #uploadContext(): NarUploadContext {
@@ -313,24 +460,34 @@ export class BinaryCacheStore {
       blobs: this.#blobs,
       settings: this.#settings,
       storeUrl: this.#url,
-      hasNarInfo: (reference) => this.#narInfoExists(reference),
+      hasNarInfo: (reference) => this.isValidPath(reference),
+      secretKeys: () => this.secretKeys(),
+      writeNarInfo: (info) => this.#writeNarInfo(info),
     };
   }
 
-  /** Like isValidPath, but a remembered miss is asked again (another writer may have added it since). */
-  async #narInfoExists(path: StorePath): Promise<boolean> {
-    if (this.#narInfos.lookup(path.hashPart)?.info !== undefined) return true;
-    const key = narInfoFileFor(path);
-    return guard(key, this.#url, "check", () => this.#blobs.exists(key));
-  }
-
-  async #existingNarInfo(storePath: StorePath): Promise<NarInfo | undefined> {
-    if (!(await this.#narInfoExists(storePath))) return undefined;
+  /** The path's narinfo when it can be read and trusted; undefined otherwise (addToStore then writes it anew). */
+  async #readableNarInfo(storePath: StorePath): Promise<NarInfo | undefined> {
     this.#narInfos.forget(storePath.hashPart);
     try {
-      return (await this.queryPathInfo(storePath)) ?? undefined;
+      return await this.queryPathInfo(storePath);
     } catch {
-      return undefined; // unreadable or untrusted narinfo: add the path again over it
+      return undefined;
     }
+  }
+}
+
+/** A sub-path that is missing or not a regular file, said of the store path (not of "the NAR"). */
+async function* inStorePath(file: AsyncIterable<Buffer>, storePath: string): AsyncGenerator<Buffer, void, undefined> {
+  try {
+    yield* file;
+  } catch (error) {
+    if (error instanceof NarError && error.code === "NAR_PATH_NOT_FOUND") {
+      throw new StoreError("PATH_NOT_IN_CACHE", `${storePath}/${String(error.path ?? "").replace(/^\/+/, "")} does not exist: ${error.message}`, { cause: error });
+    }
+    if (error instanceof NarError && error.code === "NAR_NOT_A_REGULAR_FILE") {
+      throw new StoreError("UNSUPPORTED", `${storePath}: ${error.message}`, { cause: error });
+    }
+    throw error;
   }
 }

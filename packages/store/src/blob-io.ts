@@ -1,54 +1,50 @@
-// Reading whole small objects (nix-cache-info, narinfo, .ls, logs) from a BlobStore with a size bound, and
-// re-wrapping transport failures so the message names the object and the cache.
+// The store's side of the transport seam: every transport call goes through guard(), which re-raises failures as
+// StoreErrors naming the object and the cache, and every whole small object through readObject(), bounded per kind.
 
-import type { BlobStore } from "./blob-store.js";
-import { StoreError, messageOf, objectName } from "./errors.js";
+import { BlobStoreError, readSmallObject, type BlobStore } from "@narwhal/blob-store";
+import { SMALL_OBJECT_LIMITS, type SmallObjectKind } from "./cache-layout.js";
+import { StoreError, messageOf, objectName, type StoreErrorCode } from "./errors.js";
 
-/** Narinfo, cache-info and listing files are small; anything bigger is refused rather than buffered. */
-export const SMALL_OBJECT_LIMIT = 64 * 1024 * 1024;
-
-export async function readSmallObject(
-  blobs: BlobStore,
-  key: string,
-  storeUrl: string,
-  limit = SMALL_OBJECT_LIMIT,
-): Promise<Buffer | undefined> {
-  const object = await guard(key, storeUrl, "read", () => blobs.get(key));
-  if (object === undefined) return undefined;
-  const parts: Buffer[] = [];
-  let size = 0;
-  await guard(key, storeUrl, "read", async () => {
-    for await (const chunk of object.body) {
-      size += chunk.length;
-      if (size > limit) {
-        throw new StoreError("NARINFO_TOO_LARGE", `${objectName(key, storeUrl)} is larger than ${limit} bytes; refusing to buffer it`, {
-          key, storeUrl,
-        });
-      }
-      parts.push(chunk);
-    }
-  });
-  return Buffer.concat(parts);
+/** Reads a whole small object of `kind`, refusing it (without buffering it) once it passes that kind's limit. */
+export async function readObject(blobs: BlobStore, key: string, kind: SmallObjectKind, storeUrl: string): Promise<Buffer | undefined> {
+  return guard(key, storeUrl, "read", () => readSmallObject(blobs, key, SMALL_OBJECT_LIMITS[kind]));
 }
 
-/** Runs a transport call; errors that are not StoreErrors become TRANSPORT errors naming key and store. */
+const PASSED_THROUGH: Readonly<Record<BlobStoreError["code"], StoreErrorCode>> = {
+  INVALID_KEY: "INVALID_KEY",
+  READ_ONLY: "READ_ONLY",
+  UNSUPPORTED: "UNSUPPORTED",
+  TRANSPORT: "TRANSPORT",
+  TIMEOUT: "TIMEOUT",
+  OBJECT_TOO_LARGE: "OBJECT_TOO_LARGE",
+  OUTSIDE_CACHE: "OUTSIDE_CACHE",
+};
+
+/** Runs a transport call; errors that are not StoreErrors become StoreErrors naming key and store. */
 export async function guard<T>(key: string, storeUrl: string, what: string, call: () => Promise<T>): Promise<T> {
   try {
     return await call();
   } catch (error) {
-    const own = storeErrorIn(error);
-    if (own !== undefined) throw own;
-    throw new StoreError("TRANSPORT", `cannot ${what} ${objectName(key, storeUrl)}: ${messageOf(error)}`, {
-      key, storeUrl, cause: error,
-    });
+    throw asStoreError(error, key, storeUrl, what);
   }
 }
 
-/** A StoreError thrown by our own stream inside a transport call comes back wrapped; find it in the cause chain. */
-function storeErrorIn(error: unknown): StoreError | undefined {
+/** The StoreError for a failure of a transport call (or of a body it streamed). */
+export function asStoreError(error: unknown, key: string, storeUrl: string, what: string): StoreError {
+  const own = inCauses(error, StoreError);
+  if (own !== undefined) return own;
+  const transport = inCauses(error, BlobStoreError);
+  if (transport !== undefined) {
+    return new StoreError(PASSED_THROUGH[transport.code], transport.message, { key: transport.key ?? key, storeUrl, cause: error });
+  }
+  return new StoreError("TRANSPORT", `cannot ${what} ${objectName(key, storeUrl)}: ${messageOf(error)}`, { key, storeUrl, cause: error });
+}
+
+/** Our own error thrown inside a transport call may come back wrapped; find it in the cause chain. */
+function inCauses<T>(error: unknown, type: abstract new (...args: never[]) => T): T | undefined {
   let current: unknown = error;
   for (let depth = 0; depth < 8 && current !== undefined && current !== null; depth++) {
-    if (current instanceof StoreError) return current;
+    if (current instanceof type) return current;
     current = (current as { cause?: unknown }).cause;
   }
   return undefined;

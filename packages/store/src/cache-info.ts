@@ -3,12 +3,11 @@
 
 import { formatNixCacheInfo, parseNixCacheInfo, type NixCacheInfo } from "@narwhal/store-path";
 import type { SettingName, StoreSettings } from "@narwhal/store-url";
-import type { BlobStore } from "./blob-store.js";
-import { guard, readSmallObject } from "./blob-io.js";
+import type { BlobStore } from "@narwhal/blob-store";
+import { guard, readObject } from "./blob-io.js";
+import { CACHE_INFO_CONTENT_TYPE, CACHE_INFO_KEY } from "./cache-layout.js";
 import { StoreError, messageOf, objectName } from "./errors.js";
 
-export const CACHE_INFO_KEY = "nix-cache-info";
-export const CACHE_INFO_CONTENT_TYPE = "text/x-nix-cache-info";
 
 export interface EffectiveCacheInfo {
   readonly storeDir: string;
@@ -32,7 +31,7 @@ export async function loadCacheInfo(
   storeUrl: string,
   options: LoadCacheInfoOptions,
 ): Promise<EffectiveCacheInfo> {
-  const bytes = await readSmallObject(blobs, CACHE_INFO_KEY, storeUrl);
+  const bytes = await readObject(blobs, CACHE_INFO_KEY, "cache-info", storeUrl);
   let fromCache: NixCacheInfo | undefined;
   let created = false;
   if (bytes !== undefined) {

@@ -2,8 +2,9 @@
 // `debuginfo/<build-id>` with JSON {"archive":"../<NAR url>","member":"<path in NAR>"}, skipped when present.
 
 import type { NarListing, NarListingNode } from "@narwhal/nar";
-import type { BlobStore } from "./blob-store.js";
-import { guard } from "./blob-io.js";
+import type { BlobStore } from "@narwhal/blob-store";
+import { guard, readObject } from "./blob-io.js";
+import { DEBUG_INFO_CONTENT_TYPE, debugInfoKey } from "./cache-layout.js";
 
 export interface DebugInfoLink {
   readonly buildId: string;
@@ -31,9 +32,6 @@ export function findDebugInfoLinks(listing: NarListing): DebugInfoLink[] {
   return links;
 }
 
-export function debugInfoKey(buildId: string): string {
-  return `debuginfo/${buildId}`;
-}
 
 /** Writes the links that do not exist yet; returns the keys written. */
 export async function writeDebugInfoLinks(blobs: BlobStore, narUrl: string, links: readonly DebugInfoLink[], storeUrl: string): Promise<string[]> {
@@ -42,8 +40,26 @@ export async function writeDebugInfoLinks(blobs: BlobStore, narUrl: string, link
     const key = debugInfoKey(link.buildId);
     if (await guard(key, storeUrl, "check", () => blobs.exists(key))) continue;
     const body = JSON.stringify({ archive: `../${narUrl}`, member: link.member });
-    await guard(key, storeUrl, "write", () => blobs.put(key, Buffer.from(body), { contentType: "application/json" }));
+    await guard(key, storeUrl, "write", () => blobs.put(key, Buffer.from(body), { contentType: DEBUG_INFO_CONTENT_TYPE }));
     written.push(key);
   }
   return written;
+}
+
+/** The NAR key a debuginfo link points to (`archive` without its `../`), or undefined for an unreadable link. */
+export async function readDebugInfoArchive(blobs: BlobStore, key: string, storeUrl: string): Promise<string | undefined> {
+  let bytes: Buffer | undefined;
+  try {
+    bytes = await readObject(blobs, key, "debuginfo", storeUrl);
+  } catch {
+    return undefined;
+  }
+  if (bytes === undefined) return undefined;
+  try {
+    const parsed = JSON.parse(bytes.toString("utf8")) as { archive?: unknown } | null;
+    const archive = parsed?.archive;
+    return typeof archive === "string" && archive.startsWith("../") ? archive.slice(3) : undefined;
+  } catch {
+    return undefined;
+  }
 }

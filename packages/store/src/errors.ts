@@ -9,7 +9,6 @@ export type StoreErrorCode =
   | "STORE_DIR_MISMATCH"
   | "CACHE_INFO_CORRUPT"
   | "NARINFO_CORRUPT"
-  | "NARINFO_TOO_LARGE"
   | "PATH_NOT_IN_CACHE"
   | "UNTRUSTED_SIGNATURES"
   | "NAR_MISSING"
@@ -21,7 +20,12 @@ export type StoreErrorCode =
   | "LISTING_CORRUPT"
   | "REFERENCE_MISSING"
   | "INVALID_PATH_INFO"
-  | "SECRET_KEY";
+  | "SECRET_KEY"
+  | "TIMEOUT"
+  | "OBJECT_TOO_LARGE"
+  | "OUTSIDE_CACHE"
+  | "CONTENT_ADDRESS_MISMATCH"
+  | "CLOSED";
 
 export interface StoreErrorDetails {
   /** Object key inside the cache (e.g. `<hash>.narinfo`, `nar/<hash>.nar.xz`). */

@@ -1,12 +1,9 @@
-// Public API of @narwhal/store: the blob transport interface and its file://, http(s):// and S3 implementations,
-// and BinaryCacheStore, the Nix binary cache logic over any of them.
+// Public API of @narwhal/store: BinaryCacheStore, the Nix binary cache logic over any blob transport (opened from
+// a store URL), its typed errors, and the cache layout's names for the objects it reads and writes.
 
 export { StoreError, type StoreErrorCode, type StoreErrorDetails } from "./errors.js";
-export type { BlobStore, BlobObject, BlobGetOptions, BlobPutOptions, BlobRange, BlobListEntry } from "./blob-store.js";
-export { validateBlobKey } from "./blob-key.js";
-export { multipartMaintenanceOf, type MultipartMaintenance, type PendingMultipartUpload } from "./multipart-maintenance.js";
-export { FileBlobStore } from "./file-blob-store.js";
-export { HttpBlobStore } from "./http-blob-store.js";
+export type { PendingMultipartUpload } from "@narwhal/blob-store";
+export type { TrustBasis } from "./signature-policy.js";
 export { openBlobStore, describeStoreUrl, type OpenBlobStoreOptions } from "./open-blob-store.js";
 export {
   BinaryCacheStore,
@@ -15,11 +12,18 @@ export {
   type StoreInfo,
   type AddToStoreRequest,
   type UploadNarRequest,
+  type ScannedNarInfo,
+  type CacheObject,
 } from "./binary-cache-store.js";
+export { CacheSnapshot, SNAPSHOT_MIN_PATHS, SNAPSHOT_ENTRIES_PER_PATH } from "./cache-snapshot.js";
 export type { PathInfoToAdd, AddToStoreResult, UploadedNar, ListedNarObject } from "./nar-upload.js";
-export { narObjectKey, WHOLE_NAR_LIMIT, NAR_CONTENT_TYPE, NARINFO_CONTENT_TYPE, LISTING_CONTENT_TYPE } from "./nar-upload.js";
-export { CACHE_INFO_KEY, CACHE_INFO_CONTENT_TYPE } from "./cache-info.js";
-export { LOG_CONTENT_TYPE, buildLogKey } from "./build-logs.js";
-export { findDebugInfoLinks, debugInfoKey, type DebugInfoLink } from "./debug-info-index.js";
+export { WHOLE_NAR_LIMIT } from "./nar-upload.js";
+export {
+  narObjectKey, narInfoKey, listingKey, debugInfoKey, classifyKey, narHashOfNarKey, SMALL_OBJECT_LIMITS,
+  CACHE_INFO_KEY, CACHE_INFO_CONTENT_TYPE, NAR_CONTENT_TYPE, NARINFO_CONTENT_TYPE, LISTING_CONTENT_TYPE, LOG_CONTENT_TYPE,
+  type CacheObjectKind,
+} from "./cache-layout.js";
+export { buildLogKey } from "./build-logs.js";
+export { findDebugInfoLinks, type DebugInfoLink } from "./debug-info-index.js";
 export { isSelfCertifyingContentAddress } from "./signature-policy.js";
 export { listingNodeAt } from "./nar-listings.js";

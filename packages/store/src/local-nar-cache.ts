@@ -1,12 +1,13 @@
 // The `local-nar-cache` directory: verified NARs fetched from the cache are kept as `<hash>.nar` (uncompressed)
-// with their listing as `<hash>.ls` (the bare root node, as Nix writes it there), and served from disk later.
+// with the listing computed from them as `<hash>.ls` (the bare root node, as Nix writes it there). A NAR read back
+// is verified again; a listing read back goes through the bounded listing parser, and a bad one is ignored.
 
 import { createReadStream, createWriteStream, type WriteStream } from "node:fs";
 import { mkdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
 import { randomBytes } from "node:crypto";
 import { join } from "node:path";
 import { once } from "node:events";
-import type { NarListingNode } from "@narwhal/nar";
+import { parseNarListing, type NarListingNode } from "@narwhal/nar";
 
 /** A NAR being saved: write chunks, then commit (rename into place) or discard. */
 export interface PendingNar {
@@ -69,10 +70,12 @@ export class LocalNarCache {
   }
 
   async readListing(hashPart: string): Promise<NarListingNode | undefined> {
+    const file = join(this.#dir, `${hashPart}.ls`);
     try {
-      return JSON.parse(await readFile(join(this.#dir, `${hashPart}.ls`), "utf8")) as NarListingNode;
+      const text = await readFile(file, "utf8");
+      return parseNarListing(`{"version":1,"root":${text}}`, { source: file }).root;
     } catch {
-      return undefined;
+      return undefined; // absent, unreadable or malformed: the listing is computed again from the verified NAR
     }
   }
 

@@ -1,10 +1,12 @@
-// Streams the NAR a narinfo points to: fetch, decompress (bounded by NarSize, a decompression-bomb guard), and
-// verify FileSize/FileHash and NarSize/NarHash once the stream ends. Optionally keeps a copy in the local NAR cache.
+// Streams the NAR a narinfo points to: fetch, decompress (bounded by NarSize while it decodes), and verify
+// FileSize/FileHash, NarSize/NarHash and (for a path trusted by its content address) the CA once the stream ends.
+// Optionally keeps a copy in the local NAR cache, committed only after every check passed.
 
 import { CodecError, decompressStream } from "@narwhal/codecs";
 import { HashSink, formatHash, type NarInfo } from "@narwhal/store-path";
-import type { BlobStore } from "./blob-store.js";
-import { guard } from "./blob-io.js";
+import type { BlobStore } from "@narwhal/blob-store";
+import { asStoreError, guard } from "./blob-io.js";
+import type { ContentAddressProof } from "./content-address-proof.js";
 import { StoreError, messageOf, objectName } from "./errors.js";
 import type { LocalNarCache, PendingNar } from "./local-nar-cache.js";
 
@@ -14,6 +16,8 @@ export interface NarDownloadContext {
   /** Key of the narinfo that named this NAR, for messages. */
   readonly narInfoKey: string;
   readonly localCache?: LocalNarCache | undefined;
+  /** Set when the narinfo is trusted only by its content address: the NAR must prove it. */
+  readonly contentAddressProof?: ContentAddressProof | undefined;
 }
 
 export async function* downloadNar(info: NarInfo, context: NarDownloadContext): AsyncGenerator<Buffer, void, undefined> {
@@ -40,6 +44,8 @@ export async function* downloadNar(info: NarInfo, context: NarDownloadContext): 
     try {
       for await (const chunk of decoded) {
         narSink.update(chunk);
+        if (narSink.size > info.narSize) break; // reported as a NarSize mismatch below
+        await context.contentAddressProof?.update(chunk);
         await pending?.write(chunk);
         yield chunk;
       }
@@ -50,10 +56,13 @@ export async function* downloadNar(info: NarInfo, context: NarDownloadContext): 
           key, storeUrl, cause: error,
         });
       }
-      const code = error instanceof CodecError ? "NAR_CORRUPT" : "TRANSPORT";
-      throw new StoreError(code, `cannot read NAR ${where} (${info.compression}): ${messageOf(error)}`, { key, storeUrl, cause: error });
+      if (error instanceof CodecError) {
+        throw new StoreError("NAR_CORRUPT", `cannot read NAR ${where} (${info.compression}): ${messageOf(error)}`, { key, storeUrl, cause: error });
+      }
+      throw asStoreError(error, key, storeUrl, "read");
     }
     verifyNar(info, fileSink, narSink, where, narInfoKey, key, storeUrl);
+    await context.contentAddressProof?.verify(where);
     if (pending !== undefined) {
       await pending.commit();
       committed = true;
@@ -80,12 +89,13 @@ function verifyNar(info: NarInfo, fileSink: HashSink, narSink: HashSink, where: 
 }
 
 /** Serves a NAR from the local cache, still checking NarSize/NarHash (the file may have been altered on disk). */
-export async function* readCachedNar(info: NarInfo, cache: LocalNarCache): AsyncGenerator<Buffer, void, undefined> {
+export async function* readCachedNar(info: NarInfo, cache: LocalNarCache, proof?: ContentAddressProof): AsyncGenerator<Buffer, void, undefined> {
   const sink = new HashSink(info.narHash.algorithm);
   const file = cache.narFile(info.storePath.hashPart);
   for await (const chunk of cache.readNar(info.storePath.hashPart)) {
     sink.update(chunk);
     if (sink.size > info.narSize) break;
+    await proof?.update(chunk);
     yield chunk;
   }
   const result = sink.finish();
@@ -94,4 +104,5 @@ export async function* readCachedNar(info: NarInfo, cache: LocalNarCache): Async
       key: file,
     });
   }
+  await proof?.verify(`local NAR cache file ${file}`);
 }

@@ -1,21 +1,21 @@
-// Parses a NAR while it streams past on its way to the compressor: chunks are pushed in, the strict parser
-// builds the listing concurrently, and a malformed NAR fails the push so the upload aborts.
-
-import { listNar, type NarListing } from "@narwhal/nar";
+// Parses a NAR while it streams past (to the compressor, or to whoever reads it from the cache): chunks are pushed
+// in, a consumer (the strict parser building the listing, a content-address proof) reads them concurrently, and a
+// malformed NAR fails the push so the upload or read fails.
 
 const MAX_QUEUED_CHUNKS = 8;
 
-export class NarInspector {
+export class NarInspector<T> {
   readonly #queue: Buffer[] = [];
   #closed = false;
   #failure: unknown;
   #wakeConsumer: (() => void) | undefined;
   #wakeProducer: (() => void) | undefined;
-  readonly #listing: Promise<NarListing>;
+  readonly #result: Promise<T>;
 
-  constructor() {
-    this.#listing = listNar(this.#chunks());
-    this.#listing.catch((error: unknown) => {
+  /** `consume` reads the pushed chunks (e.g. `listNar`); its result is what finish() returns. */
+  constructor(consume: (chunks: AsyncIterable<Buffer>) => Promise<T>) {
+    this.#result = consume(this.#chunks());
+    this.#result.catch((error: unknown) => {
       this.#failure = error;
       this.#wakeProducer?.();
     });
@@ -32,11 +32,11 @@ export class NarInspector {
     if (this.#failure !== undefined) throw this.#failure;
   }
 
-  /** Ends the input and returns the listing (or the parser's error, e.g. a truncated NAR). */
-  finish(): Promise<NarListing> {
+  /** Ends the input and returns the consumer's result (or its error, e.g. a truncated NAR). */
+  finish(): Promise<T> {
     this.#closed = true;
     this.#wakeConsumer?.();
-    return this.#listing;
+    return this.#result;
   }
 
   async *#chunks(): AsyncGenerator<Buffer> {

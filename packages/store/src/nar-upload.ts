@@ -2,23 +2,18 @@
 // claimed NarHash/NarSize, parsed for its listing, compressed) into `nar/<nix32 NarHash>.nar<ext>`, then the
 // listing and debuginfo links, and the signed narinfo last. Any failure before the narinfo leaves no narinfo.
 
-import { compressBuffer, compressStream, narExtension } from "@narwhal/codecs";
-import { formatNarListing, type NarListing } from "@narwhal/nar";
-import { signWithKeys } from "@narwhal/signing";
-import {
-  HashSink, fingerprint, formatHash, formatNarInfo, narInfoFileFor, type Hash, type NarInfo, type StorePath,
-} from "@narwhal/store-path";
+import { compressBuffer, compressStream } from "@narwhal/codecs";
+import { formatNarListing, listNar, type NarListing } from "@narwhal/nar";
+import { signWithKeys, type SecretKey } from "@narwhal/signing";
+import { HashSink, fingerprint, formatHash, type Hash, type NarInfo, type StorePath } from "@narwhal/store-path";
 import type { StoreSettings } from "@narwhal/store-url";
-import type { BlobStore } from "./blob-store.js";
+import type { BlobStore } from "@narwhal/blob-store";
 import { guard } from "./blob-io.js";
+import { LISTING_CONTENT_TYPE, NAR_CONTENT_TYPE, listingKey, narInfoKey, narObjectKey } from "./cache-layout.js";
 import { findDebugInfoLinks, writeDebugInfoLinks } from "./debug-info-index.js";
 import { StoreError, messageOf, objectName } from "./errors.js";
 import { NarInspector } from "./nar-inspector.js";
-import { loadSigningKeys } from "./signing-keys.js";
-
-export const NAR_CONTENT_TYPE = "application/x-nix-nar";
-export const NARINFO_CONTENT_TYPE = "text/x-nix-narinfo";
-export const LISTING_CONTENT_TYPE = "application/json";
+import { checkExistingNarObject } from "./nar-object-reuse.js";
 
 /**
  * NARs up to this size are verified, compressed in one shot (the codec knows the exact input size) and stored
@@ -56,6 +51,10 @@ export interface NarUploadContext {
   readonly storeUrl: string;
   /** Whether the cache has a narinfo for this path (used for the reference check). */
   hasNarInfo(path: StorePath): Promise<boolean>;
+  /** The store's signing keys, loaded once per store. */
+  secretKeys(): Promise<readonly SecretKey[]>;
+  /** Writes a narinfo: the store's only narinfo writer, which also keeps its cache of narinfos current. */
+  writeNarInfo(info: NarInfo): Promise<void>;
 }
 
 /**
@@ -74,11 +73,6 @@ export interface UploadedNar {
   readonly listing: NarListing;
 }
 
-/** The NAR object's key: `nar/<nix32 NarHash>.nar<ext>` (named by NarHash, unlike Nix; see the README). */
-export function narObjectKey(narHash: Hash, compression: string): string {
-  return `nar/${formatHash(narHash, "nix32", { prefix: false })}.nar${narExtension(compression)}`;
-}
-
 /** All of addToStore after the "already valid" check: references first, then the NAR, then the narinfo. */
 export async function uploadPath(context: NarUploadContext, info: PathInfoToAdd, nar: AsyncIterable<Uint8Array>): Promise<NarInfo & { narUploaded: boolean }> {
   checkClaims(info, context.storeUrl);
@@ -95,7 +89,7 @@ async function checkReferences(context: NarUploadContext, info: PathInfoToAdd): 
       throw new StoreError(
         "REFERENCE_MISSING",
         `cannot add ${info.storePath.path} to ${storeUrl}: reference ${reference.path} has no narinfo in ${storeUrl}; add it first`,
-        { key: narInfoFileFor(reference), storeUrl },
+        { key: narInfoKey(reference), storeUrl },
       );
     }
   }
@@ -113,19 +107,23 @@ export async function uploadNarObject(
 ): Promise<UploadedNar> {
   const { blobs, settings, storeUrl } = context;
   checkClaims(info, storeUrl);
-  await loadSigningKeys(settings, storeUrl); // a bad key file fails before any upload
+  await context.secretKeys(); // a bad key file fails before any upload
   const compression = settings.compression;
   const narKey = narObjectKey(info.narHash, compression);
 
-  const inspector = new NarInspector();
+  const inspector = new NarInspector(listNar);
   const verified = verifiedNar(nar, info, inspector, narKey, storeUrl);
-  const alreadyThere = listed?.exists ?? (await guard(narKey, storeUrl, "check", () => blobs.exists(narKey)));
+  const listedThere = listed?.exists ?? (await guard(narKey, storeUrl, "check", () => blobs.exists(narKey)));
+  // An object already at the key is reused only when it decodes to exactly this NAR; otherwise it is replaced.
+  const existing = listedThere ? await checkExistingNarObject(blobs, narKey, info, compression, storeUrl) : undefined;
+  const alreadyThere = existing !== undefined;
   let fileSize: number | undefined;
   let fileHash: Hash | undefined;
-  if (alreadyThere) {
-    // Dedup: the key is the NarHash, so the object holds this NAR; the caller's NAR is still read and verified.
+  if (existing !== undefined) {
+    // Dedup: the object was just proven to hold this NAR; the caller's NAR is still read and verified.
     for await (const _chunk of verified.chunks) void _chunk;
-    fileSize = listed?.exists === true ? listed.size : await existingSize(blobs, narKey, storeUrl);
+    fileSize = existing.fileSize;
+    fileHash = existing.fileHash;
   } else if (info.narSize <= WHOLE_NAR_LIMIT) {
     // Small NAR: read and verify it all first (a bad NAR fails before any request), then one-shot compression.
     const pieces: Uint8Array[] = [];
@@ -165,9 +163,9 @@ export async function publishPathInfo(context: NarUploadContext, uploaded: Uploa
   const { blobs, settings, storeUrl } = context;
   const { info, narKey, listing } = uploaded;
   await checkReferences(context, info);
-  const secretKeys = await loadSigningKeys(settings, storeUrl);
+  const secretKeys = await context.secretKeys();
   if (settings["write-nar-listing"]) {
-    const key = `${info.storePath.hashPart}.ls`;
+    const key = listingKey(info.storePath.hashPart);
     await guard(key, storeUrl, "write", () => blobs.put(key, Buffer.from(formatNarListing(listing)), { contentType: LISTING_CONTENT_TYPE }));
   }
   if (settings["index-debug-info"]) await writeDebugInfoLinks(blobs, narKey, findDebugInfoLinks(listing), storeUrl);
@@ -187,9 +185,7 @@ export async function publishPathInfo(context: NarUploadContext, uploaded: Uploa
   };
   const signatures = new Set([...(info.sigs ?? []), ...signWithKeys(secretKeys, fingerprint(narInfo))]);
   narInfo.sigs = [...signatures].sort();
-  const narInfoKey = narInfoFileFor(info.storePath);
-  const text = formatNarInfo(narInfo);
-  await guard(narInfoKey, storeUrl, "write", () => blobs.put(narInfoKey, Buffer.from(text), { contentType: NARINFO_CONTENT_TYPE }));
+  await context.writeNarInfo(narInfo);
   return { ...narInfo, narUploaded: uploaded.narUploaded };
 }
 
@@ -208,7 +204,7 @@ function checkClaims(info: PathInfoToAdd, storeUrl: string): void {
  * Passes the NAR through while hashing, counting and parsing it. The checks run inside the stream, before its
  * last chunk is released, so a mismatch makes the consumer (the upload) fail and nothing is stored.
  */
-function verifiedNar(nar: AsyncIterable<Uint8Array>, info: PathInfoToAdd, inspector: NarInspector, narKey: string, storeUrl: string) {
+function verifiedNar(nar: AsyncIterable<Uint8Array>, info: PathInfoToAdd, inspector: NarInspector<NarListing>, narKey: string, storeUrl: string) {
   let listing: NarListing | undefined;
   const where = `NAR for ${info.storePath.path} (${objectName(narKey, storeUrl)})`;
   async function* chunks(): AsyncGenerator<Uint8Array> {
@@ -247,11 +243,4 @@ function verifiedNar(nar: AsyncIterable<Uint8Array>, info: PathInfoToAdd, inspec
       return listing;
     },
   };
-}
-
-async function existingSize(blobs: BlobStore, key: string, storeUrl: string): Promise<number | undefined> {
-  return guard(key, storeUrl, "list", async () => {
-    for await (const entry of blobs.list(key)) if (entry.key === key) return entry.size;
-    return undefined;
-  });
 }

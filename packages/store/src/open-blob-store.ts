@@ -3,13 +3,13 @@
 
 import type { S3BlobStoreOptions } from "@narwhal/s3";
 import type { StoreUrl } from "@narwhal/store-url";
-import type { BlobStore } from "./blob-store.js";
-import { FileBlobStore } from "./file-blob-store.js";
-import { HttpBlobStore } from "./http-blob-store.js";
+import { FileBlobStore, HttpBlobStore, type BlobStore, type HttpBlobStoreOptions } from "@narwhal/blob-store";
 
 export interface OpenBlobStoreOptions {
   /** Passed to the S3 transport (credentials, retries, `force` for xz/bzip2 Content-Encoding, ...). */
   readonly s3?: S3BlobStoreOptions;
+  /** Passed to the http(s) transport (connect and stall timeouts). */
+  readonly http?: HttpBlobStoreOptions;
 }
 
 export async function openBlobStore(url: StoreUrl, options: OpenBlobStoreOptions = {}): Promise<BlobStore> {
@@ -21,7 +21,7 @@ export async function openBlobStore(url: StoreUrl, options: OpenBlobStoreOptions
     case "file":
       return new FileBlobStore(url.path);
     case "http":
-      return new HttpBlobStore(url.url);
+      return new HttpBlobStore(url.url, options.http ?? {});
   }
 }
 
@@ -33,6 +33,6 @@ export function describeStoreUrl(url: StoreUrl): string {
     case "file":
       return `file://${url.path}`;
     case "http":
-      return url.url;
+      return new HttpBlobStore(url.url).url; // the transport's own name for itself, without any password
   }
 }

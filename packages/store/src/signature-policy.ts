@@ -30,12 +30,18 @@ export function isSelfCertifyingContentAddress(info: NarInfo): boolean {
   }
 }
 
-export function checkNarInfoTrust(info: NarInfo, policy: SignaturePolicy, key: string, storeUrl: string): void {
-  if (!policy.requireSigs) return;
-  if (isSelfCertifyingContentAddress(info)) return;
+/**
+ * Why a narinfo may be used: a trusted signature; its content address, which holds only once the NAR was read and
+ * recomputes to that address (the read path checks it); or because signatures are not required.
+ */
+export type TrustBasis = "signature" | "content-address" | "not-required";
+
+export function checkNarInfoTrust(info: NarInfo, policy: SignaturePolicy, key: string, storeUrl: string): TrustBasis {
+  if (!policy.requireSigs) return "not-required";
   const trusted = policy.trustedKeys;
   const check = trusted?.verifyAny(fingerprint(info), info.sigs);
-  if (check?.valid === true) return;
+  if (check?.valid === true) return "signature";
+  if (isSelfCertifyingContentAddress(info)) return "content-address";
   const signers = new Set<string>();
   for (const sig of info.sigs) {
     const colon = sig.indexOf(":");

@@ -2,12 +2,13 @@
 // write-order contract, verification of what is read, listings, debuginfo, logs and the local NAR cache.
 
 import { afterAll, describe, expect, it } from "vitest";
-import { readFile, writeFile, unlink, readdir } from "node:fs/promises";
+import { mkdir, readFile, writeFile, unlink, readdir } from "node:fs/promises";
 import { join } from "node:path";
 import { formatNarListing, listNar } from "@narwhal/nar";
 import { TrustedKeys } from "@narwhal/signing";
 import { formatHash, narInfoFileFor } from "@narwhal/store-path";
-import { BinaryCacheStore, FileBlobStore, StoreError } from "../src/index.js";
+import { FileBlobStore } from "@narwhal/blob-store";
+import { BinaryCacheStore, StoreError, narObjectKey } from "../src/index.js";
 import {
   chunksOf, collect, fakeStorePath, filesUnder, makeKey, narOfFiles, pathInfoFor, removeTempDirs, tempDir,
 } from "./support/fixtures.js";
@@ -128,7 +129,7 @@ describe("adding and reading paths", () => {
     const uploaded = await store.uploadNar({ info: pathInfoFor(path, nar, [dependency]), nar: chunksOf(nar) });
     expect(uploaded.narUploaded).toBe(true);
     expect((await filesUnder(dir)).filter((file) => file.endsWith(".narinfo"))).toEqual([]);
-    expect(await store.blobs.exists(uploaded.narKey)).toBe(true);
+    expect(await new FileBlobStore(dir).exists(uploaded.narKey)).toBe(true);
     expect((await storeError(store.publishPathInfo(uploaded))).code).toBe("REFERENCE_MISSING");
     expect(await store.isValidPath(path)).toBe(false);
     const depNar = await narOfFiles({ d: "two-phase dep" });
@@ -183,10 +184,24 @@ describe("adding and reading paths", () => {
     expect(b).toMatchObject({ added: true, narUploaded: false });
     expect(b.narInfo.url).toBe(a.narInfo.url);
     expect(b.narInfo.fileSize).toBe(nar.length);
-    expect(b.narInfo.fileHash).toBeUndefined();
+    expect(b.narInfo.fileHash).toEqual(a.narInfo.fileHash); // the reused object was read and hashed
     const again = await store.addToStore({ info: pathInfoFor(first, nar), nar: chunksOf(nar) });
     expect(again.added).toBe(false);
     expect((await filesUnder(dir)).filter((file) => file.startsWith("nar/"))).toHaveLength(1);
+  });
+
+  it("replaces a garbage object sitting at the NAR's key instead of publishing a narinfo for it", async () => {
+    const { dir, store, key } = await newCache("compression=xz");
+    const nar = await narOfFiles({ real: "contents" });
+    const path = fakeStorePath("squatted");
+    const info = pathInfoFor(path, nar);
+    const narKey = narObjectKey(info.narHash, "xz");
+    await mkdir(join(dir, "nar"), { recursive: true });
+    await writeFile(join(dir, narKey), "not an xz stream of this NAR");
+    const added = await store.addToStore({ info, nar: chunksOf(nar) });
+    expect(added.narUploaded).toBe(true);
+    const reader = await BinaryCacheStore.open(`file://${dir}`, { trustedPublicKeys: key.trusted });
+    expect((await collect(reader.narFromPath(path))).equals(nar)).toBe(true);
   });
 });
 

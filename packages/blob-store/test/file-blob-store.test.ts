@@ -4,7 +4,7 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { readFile, readdir, writeFile, mkdir } from "node:fs/promises";
 import { join } from "node:path";
-import { FileBlobStore, StoreError } from "../src/index.js";
+import { FileBlobStore, BlobStoreError } from "../src/index.js";
 import { collect, removeTempDirs, tempDir } from "./support/fixtures.js";
 
 afterAll(removeTempDirs);
@@ -61,7 +61,7 @@ describe("FileBlobStore", () => {
     for (let attempt = 0; attempt < 100 && pending.length === 0; attempt++) {
       await new Promise((resolve) => setTimeout(resolve, 10));
       pending = [];
-      for await (const upload of blobs.listMultipartUploads("nar/")) pending.push(upload);
+      for await (const upload of blobs.multipart.list("nar/")) pending.push(upload);
     }
     expect(pending).toHaveLength(1);
     expect(pending[0]).toMatchObject({ key: "nar/busy.nar.xz", uploadId: expect.stringMatching(/^\.narwhal-tmp-[0-9a-f]{16}-busy\.nar\.xz$/) });
@@ -70,12 +70,12 @@ describe("FileBlobStore", () => {
     for await (const entry of blobs.list("nar/")) listed.push(entry.key);
     expect(listed).toEqual(["nar/done.nar"]); // a pending write is never an object
 
-    await blobs.abortMultipartUpload(pending[0]!.key, pending[0]!.uploadId);
+    await blobs.multipart.abort(pending[0]!.key, pending[0]!.uploadId);
     letGo();
-    await expect(writing).rejects.toBeInstanceOf(StoreError); // its rename finds no temp file: nothing is published
+    await expect(writing).rejects.toBeInstanceOf(BlobStoreError); // its rename finds no temp file: nothing is published
     expect(await blobs.exists("nar/busy.nar.xz")).toBe(false);
     expect(await readdir(join(root, "nar"))).toEqual(["done.nar"]);
-    await blobs.abortMultipartUpload("nar/busy.nar.xz", pending[0]!.uploadId); // already gone: no error
+    await blobs.multipart.abort("nar/busy.nar.xz", pending[0]!.uploadId); // already gone: no error
   });
 
   it("lists temp files of older versions under their own name, and refuses to abort anything but a temp file", async () => {
@@ -84,14 +84,14 @@ describe("FileBlobStore", () => {
     await writeFile(join(root, "nar", ".narwhal-tmp-0123456789abcdef"), "partial");
     const blobs = new FileBlobStore(root);
     const pending = [];
-    for await (const upload of blobs.listMultipartUploads()) pending.push(upload);
+    for await (const upload of blobs.multipart.list()) pending.push(upload);
     expect(pending).toMatchObject([{ key: "nar/.narwhal-tmp-0123456789abcdef", uploadId: ".narwhal-tmp-0123456789abcdef" }]);
     await blobs.put("nar/keep.nar", Buffer.from("keep"), { contentType: "x" });
     for (const uploadId of ["keep.nar", "../nar/keep.nar", ".narwhal-tmp-x/../../keep.nar"]) {
-      await expect(blobs.abortMultipartUpload("nar/keep.nar", uploadId)).rejects.toMatchObject({ code: "INVALID_KEY" });
+      await expect(blobs.multipart.abort("nar/keep.nar", uploadId)).rejects.toMatchObject({ code: "INVALID_KEY" });
     }
     expect(await blobs.exists("nar/keep.nar")).toBe(true);
-    await blobs.abortMultipartUpload(pending[0]!.key, pending[0]!.uploadId);
+    await blobs.multipart.abort(pending[0]!.key, pending[0]!.uploadId);
     expect(await readdir(join(root, "nar"))).toEqual(["keep.nar"]);
   });
 
@@ -106,9 +106,9 @@ describe("FileBlobStore", () => {
   it.each([["../escape"], ["/etc/passwd"], ["a/../../b"], ["a\0b"], [""], ["a//b"]])("refuses the key %j, naming it", async (key) => {
     const blobs = new FileBlobStore(await tempDir("keys"));
     const error = await blobs.get(key).catch((caught: unknown) => caught);
-    expect(error).toBeInstanceOf(StoreError);
-    expect((error as StoreError).code).toBe("INVALID_KEY");
-    expect((error as StoreError).message).toContain(JSON.stringify(key));
+    expect(error).toBeInstanceOf(BlobStoreError);
+    expect((error as BlobStoreError).code).toBe("INVALID_KEY");
+    expect((error as BlobStoreError).message).toContain(JSON.stringify(key));
   });
 
   it("treats a directory as an absent object and skips it in listings of files", async () => {

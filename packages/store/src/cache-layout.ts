@@ -1,0 +1,76 @@
+// The cache layout, in one place: every object key the store reads or writes, its MIME type, how large a small
+// object of each kind may be, and what kind of object a listed key is. No other code spells a key pattern.
+
+import { narExtension } from "@narwhal/codecs";
+import { formatHash, type Hash, type StorePath } from "@narwhal/store-path";
+
+export const CACHE_INFO_KEY = "nix-cache-info";
+export const CACHE_INFO_CONTENT_TYPE = "text/x-nix-cache-info";
+export const NAR_CONTENT_TYPE = "application/x-nix-nar";
+export const NARINFO_CONTENT_TYPE = "text/x-nix-narinfo";
+export const LISTING_CONTENT_TYPE = "application/json";
+export const DEBUG_INFO_CONTENT_TYPE = "application/json";
+export const LOG_CONTENT_TYPE = "text/plain; charset=utf-8";
+
+/** The largest object of each small kind the store reads whole; a larger one is refused while it is read. */
+export const SMALL_OBJECT_LIMITS = {
+  "cache-info": 64 * 1024,
+  narinfo: 8 * 1024 * 1024,
+  listing: 16 * 1024 * 1024,
+  debuginfo: 64 * 1024,
+  log: 1024 * 1024 * 1024,
+} as const;
+
+export type SmallObjectKind = keyof typeof SMALL_OBJECT_LIMITS;
+
+/** `<hash part>.narinfo` at the cache root. */
+export function narInfoKey(path: StorePath): string {
+  return `${path.hashPart}.narinfo`;
+}
+
+export function narInfoKeyOfHashPart(hashPart: string): string {
+  return `${hashPart}.narinfo`;
+}
+
+/** The NAR object's key: `nar/<nix32 NarHash>.nar<ext>` (named by NarHash, unlike Nix; see the README). */
+export function narObjectKey(narHash: Hash, compression: string): string {
+  return `nar/${formatHash(narHash, "nix32", { prefix: false })}.nar${narExtension(compression)}`;
+}
+
+/** `<hash part>.ls`, the path's NAR listing. */
+export function listingKey(hashPart: string): string {
+  return `${hashPart}.ls`;
+}
+
+/** `log/<drv base name>`, a derivation's build log. */
+export function buildLogObjectKey(drvPath: StorePath): string {
+  return `log/${drvPath.baseName}`;
+}
+
+export function debugInfoKey(buildId: string): string {
+  return `debuginfo/${buildId}`;
+}
+
+export type CacheObjectKind = "cache-info" | "narinfo" | "nar" | "listing" | "debuginfo" | "log" | "other";
+
+/** What a key found in a listing of the cache is; `hashPart` for narinfos and listings. */
+export function classifyKey(key: string): { readonly kind: CacheObjectKind; readonly hashPart?: string } {
+  if (key === CACHE_INFO_KEY) return { kind: "cache-info" };
+  const narInfo = NARINFO_KEY.exec(key);
+  if (narInfo !== null) return { kind: "narinfo", hashPart: narInfo[1]! };
+  const listing = LISTING_KEY.exec(key);
+  if (listing !== null) return { kind: "listing", hashPart: listing[1]! };
+  if (key.startsWith("nar/")) return { kind: "nar" };
+  if (key.startsWith("debuginfo/")) return { kind: "debuginfo" };
+  if (key.startsWith("log/")) return { kind: "log" };
+  return { kind: "other" };
+}
+
+/** A nix32 NarHash (no prefix) from a NAR object key, or undefined for another key. */
+export function narHashOfNarKey(key: string): string | undefined {
+  return NAR_KEY.exec(key)?.[1];
+}
+
+const NARINFO_KEY = /^([0-9a-df-np-sv-z]{32})\.narinfo$/;
+const LISTING_KEY = /^([0-9a-df-np-sv-z]{32})\.ls$/;
+const NAR_KEY = /^nar\/([0-9a-df-np-sv-z]{52})\.nar/;
