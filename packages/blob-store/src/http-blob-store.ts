@@ -69,8 +69,11 @@ export class HttpBlobStore implements BlobStore {
     const target = this.#target(key);
     const send = target.protocol === "https:" ? httpsRequest : httpRequest;
     return new Promise((resolve, reject) => {
+      let received: IncomingMessage | undefined;
       const fail = (error: BlobStoreError): void => {
-        request.destroy(error);
+        // Before the headers the request fails; after them the body's iteration does, with this error.
+        if (received !== undefined) received.destroy(error);
+        else request.destroy(error);
         reject(error);
       };
       const watch = new StallWatch(this.#stalledTimeoutMs, () => {
@@ -103,6 +106,7 @@ export class HttpBlobStore implements BlobStore {
         }));
       });
       request.on("response", (response) => {
+        received = response;
         clearTimeout(connectTimer);
         const status = response.statusCode ?? 0;
         if (status === 404 || status === 403) {
