@@ -5,6 +5,7 @@
 import { request as httpRequest, Agent as HttpAgent, type IncomingMessage } from "node:http";
 import { request as httpsRequest, Agent as HttpsAgent } from "node:https";
 import { decompressStream, DEFAULT_CONTENT_ENCODING_LIMIT } from "@narwhal/codecs";
+import { redactStoreUrl } from "@narwhal/store-url";
 import type { BlobGetOptions, BlobHead, BlobListEntry, BlobObject, BlobStore } from "./blob-store.js";
 import { validateBlobKey } from "./blob-key.js";
 import { BlobStoreError, messageOf, objectName } from "./errors.js";
@@ -229,12 +230,9 @@ async function* decoded(body: AsyncIterable<Buffer>, key: string, storeUrl: stri
   }
 }
 
-/** The URL with its password (if any) replaced by `***`, for messages. */
+/** The URL without its password (store-url's one redaction rule), for messages. */
 function displayUrl(url: URL): string {
-  if (url.password === "") return url.href.replace(/\/+$/, "");
-  const shown = new URL(url.href);
-  shown.password = "***";
-  return shown.href.replace(/\/+$/, "");
+  return redactStoreUrl(url.href).replace(/\/+$/, "");
 }
 
 function positive(value: number, name: string, storeUrl: string): number {

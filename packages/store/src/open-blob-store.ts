@@ -2,7 +2,7 @@
 // read-only HttpBlobStore for http(s)://. The S3 transport (and the AWS SDK) is loaded only when needed.
 
 import type { S3BlobStoreOptions } from "@narwhal/s3";
-import type { StoreUrl } from "@narwhal/store-url";
+import { redactStoreUrl, type StoreUrl } from "@narwhal/store-url";
 import { FileBlobStore, HttpBlobStore, type BlobStore, type HttpBlobStoreOptions } from "@narwhal/blob-store";
 
 export interface OpenBlobStoreOptions {
@@ -33,6 +33,6 @@ export function describeStoreUrl(url: StoreUrl): string {
     case "file":
       return `file://${url.path}`;
     case "http":
-      return new HttpBlobStore(url.url).url; // the transport's own name for itself, without any password
+      return redactStoreUrl(url.url);
   }
 }
