@@ -1,7 +1,7 @@
 // Copies paths (with their closure) from a binary cache into a local Nix store (`local?root=DIR`): fetch, verify,
-// restore beside the target and rename, then register each path in the store's database. Used by `narwhal copy`.
+// restore beside the target, then move in and register each path in one step. Used by `narwhal copy`.
 import { openLocalStoreRegistry } from "@narwhal/local-store";
-import { copyClosureToLocalStore, type CopyProgress } from "@narwhal/fetch";
+import { copyClosureToLocalStore, isAbortError, type CopyProgress } from "@narwhal/fetch";
 import type { CommandContext } from "../command.js";
 import { ProgressLine } from "../progress-line.js";
 import { UsageError } from "../usage-error.js";
@@ -47,8 +47,51 @@ export function parseJobs(value: unknown): number | undefined {
   return jobs;
 }
 
-/** Returns the exit status (0 when every path was copied). */
-export async function copyToLocalStore(ctx: CommandContext, opts: CopyToLocalOptions): Promise<number> {
+/** Exit statuses after an interruption, as shells report a process killed by the signal: 128 + its number. */
+const SIGNAL_STATUS = { SIGINT: 130, SIGTERM: 143 } as const;
+type HandledSignal = keyof typeof SIGNAL_STATUS;
+/** How long a process that cleaned up may linger (a socket still draining) before it exits anyway. */
+const EXIT_GRACE_MS = 2_000;
+
+/**
+ * Runs `body` with an AbortSignal that SIGINT and SIGTERM fire; the handlers are installed only while it runs.
+ * After a signal, `body`'s library calls stop and remove their temp trees; then this returns 130 (SIGINT) or 143
+ * (SIGTERM) with one line on stderr. A second signal exits at once.
+ */
+export async function withSignalAbort(ctx: Pick<CommandContext, "stderr">, body: (signal: AbortSignal) => Promise<number>): Promise<number> {
+  const controller = new AbortController();
+  let received: HandledSignal | undefined;
+  const handlers = (Object.keys(SIGNAL_STATUS) as HandledSignal[]).map((name) => {
+    const handler = (): void => {
+      if (received !== undefined) process.exit(SIGNAL_STATUS[received]); // asked twice: stop cleaning up
+      received = name;
+      controller.abort(new Error(`interrupted by ${name}`));
+    };
+    process.on(name, handler);
+    return [name, handler] as const;
+  });
+  try {
+    const status = await body(controller.signal);
+    return received === undefined ? status : SIGNAL_STATUS[received];
+  } catch (error) {
+    if (received === undefined || !isAbortError(error)) throw error;
+    ctx.stderr.write(`narwhal: ${error.message}\n`);
+    return SIGNAL_STATUS[received];
+  } finally {
+    for (const [name, handler] of handlers) process.off(name, handler);
+    if (received !== undefined) {
+      const status = SIGNAL_STATUS[received];
+      setTimeout(() => process.exit(status), EXIT_GRACE_MS).unref();
+    }
+  }
+}
+
+/** Returns the exit status (0 when every path was copied; 130/143 after SIGINT/SIGTERM, nothing unfinished left). */
+export function copyToLocalStore(ctx: CommandContext, opts: CopyToLocalOptions): Promise<number> {
+  return withSignalAbort(ctx, (signal) => copyToLocalStoreUntil(ctx, opts, signal));
+}
+
+async function copyToLocalStoreUntil(ctx: CommandContext, opts: CopyToLocalOptions, signal: AbortSignal): Promise<number> {
   const store = await openSourceCache(opts.from, opts.trustedPublicKeys, opts.requireSigs);
   const registry = openLocalStoreRegistry(opts.to);
   const progress = new ProgressLine(ctx.stderr);
@@ -57,6 +100,7 @@ export async function copyToLocalStore(ctx: CommandContext, opts: CopyToLocalOpt
     const result = await copyClosureToLocalStore(store, registry, opts.paths, {
       ...(opts.jobs === undefined ? {} : { jobs: opts.jobs }),
       recursive: opts.recursive,
+      signal,
       onProgress: (p: CopyProgress) => progress.update(`copying ${p.pathsDone}/${p.pathsTotal} paths, ${formatBytes(p.narBytesDone)} / ${formatBytes(p.narBytesTotal)}`),
     });
     progress.done();

@@ -1,11 +1,12 @@
 // `narwhal fetch --from URL PATH --out DIR`: one store path from any binary cache unpacked at DIR (which must not
-// exist), after every check: trusted signature, FileSize/FileHash, NarSize/NarHash, content address.
+// exist), after every check: trusted signature, FileSize/FileHash, NarSize/NarHash, content address. SIGINT or
+// SIGTERM stops it and removes the temp tree (exit 130/143).
 import { fetchPath } from "@narwhal/fetch";
-import type { Command } from "../command.js";
+import type { Command, CommandContext } from "../command.js";
 import { ProgressLine } from "../progress-line.js";
 import { UsageError } from "../usage-error.js";
 import { TRUST_HELP, TRUST_OPTIONS } from "./store-access.js";
-import { formatBytes, openSourceCache } from "./copy-to-local.js";
+import { formatBytes, openSourceCache, withSignalAbort } from "./copy-to-local.js";
 
 export const fetch: Command = {
   words: ["fetch"],
@@ -13,36 +14,43 @@ export const fetch: Command = {
   usage: "fetch --from URL PATH --out DIR [--trusted-public-keys KEYS | --no-require-sigs] [--json]",
   description:
     "DIR must not exist. The path is unpacked in a temp directory beside DIR and renamed only after the signature, " +
-    "FileSize/FileHash, NarSize/NarHash and content-address checks passed, so nothing is left at DIR on failure.",
+    "FileSize/FileHash, NarSize/NarHash and content-address checks passed, so nothing is left at DIR on failure " +
+    "or interruption (SIGINT/SIGTERM remove the temp directory; exit status 130/143).",
   options: { from: { type: "string" }, out: { type: "string" }, json: { type: "boolean" }, ...TRUST_OPTIONS },
   optionHelp: [["--from URL", "the binary cache (s3://, file://, http(s)://)"], ["--out DIR", "where to unpack the path"], ["--json", "print a JSON summary"], ...TRUST_HELP],
   arity: [1, 1],
-  async run({ args, options, stdout, stderr }) {
-    const from = options.from;
-    const out = options.out;
-    if (typeof from !== "string" || from === "") throw new UsageError("fetch: --from URL is required");
-    if (typeof out !== "string" || out === "") throw new UsageError("fetch: --out DIR is required");
-    const keys = options["trusted-public-keys"];
-    const store = await openSourceCache(from, typeof keys === "string" ? keys : undefined, options["no-require-sigs"] !== true);
-    const progress = new ProgressLine(stderr);
-    const started = Date.now();
-    let done = 0;
-    try {
-      const fetched = await fetchPath(store, args[0]!, out, {
-        onNarBytes: (bytes) => {
-          done += bytes;
-          progress.update(`fetching ${args[0]}: ${formatBytes(done)}`);
-        },
-      });
-      progress.done();
-      const seconds = (Date.now() - started) / 1000;
-      if (options.json === true) {
-        stdout.write(`${JSON.stringify({ path: fetched.storePath, out: fetched.target, narSize: fetched.narSize, fileSize: fetched.fileSize ?? null, compression: fetched.compression, seconds })}\n`);
-      } else {
-        stderr.write(`fetched ${fetched.storePath} (${formatBytes(fetched.narSize)} NAR) to ${fetched.target}\n`);
-      }
-    } finally {
-      progress.done();
-    }
+  run(ctx) {
+    return withSignalAbort(ctx, (signal) => fetchUntil(ctx, signal));
   },
 };
+
+async function fetchUntil({ args, options, stdout, stderr }: CommandContext, signal: AbortSignal): Promise<number> {
+  const from = options.from;
+  const out = options.out;
+  if (typeof from !== "string" || from === "") throw new UsageError("fetch: --from URL is required");
+  if (typeof out !== "string" || out === "") throw new UsageError("fetch: --out DIR is required");
+  const keys = options["trusted-public-keys"];
+  const store = await openSourceCache(from, typeof keys === "string" ? keys : undefined, options["no-require-sigs"] !== true);
+  const progress = new ProgressLine(stderr);
+  const started = Date.now();
+  let done = 0;
+  try {
+    const fetched = await fetchPath(store, args[0]!, out, {
+      signal,
+      onNarBytes: (bytes) => {
+        done += bytes;
+        progress.update(`fetching ${args[0]}: ${formatBytes(done)}`);
+      },
+    });
+    progress.done();
+    const seconds = (Date.now() - started) / 1000;
+    if (options.json === true) {
+      stdout.write(`${JSON.stringify({ path: fetched.storePath, out: fetched.target, narSize: fetched.narSize, fileSize: fetched.fileSize ?? null, compression: fetched.compression, seconds })}\n`);
+    } else {
+      stderr.write(`fetched ${fetched.storePath} (${formatBytes(fetched.narSize)} NAR) to ${fetched.target}\n`);
+    }
+    return 0;
+  } finally {
+    progress.done();
+  }
+}
