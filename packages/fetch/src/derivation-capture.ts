@@ -14,7 +14,7 @@ const NODE_START = Buffer.concat([narToken(NAR_MAGIC), narToken(NarToken.open), 
 const REGULAR = narToken(NarToken.regular);
 const PLAIN_FILE = narToken(NarToken.contents);
 const EXECUTABLE_FILE = Buffer.concat([narToken(NarToken.executable), narToken(""), narToken(NarToken.contents)]);
-const NODE_TYPES = [NarToken.regular, NarToken.symlink, NarToken.directory].map((type) => ({ type, token: narToken(type) }));
+const NODE_TYPES = [NarToken.symlink, NarToken.directory].map((type) => ({ type, token: narToken(type) }));
 /** The whole header of a single-file NAR, up to and including the u64 size, is never longer than this. */
 const MAX_HEADER = NODE_START.length + REGULAR.length + EXECUTABLE_FILE.length + 8;
 
@@ -97,13 +97,12 @@ function readHeader(bytes: Buffer): Header {
   if (bytes.length < start) return NODE_START.subarray(0, bytes.length).equals(bytes) ? { kind: "more" } : { kind: "refused", holds: "something that is not a NAR" };
   if (!bytes.subarray(0, start).equals(NODE_START)) return { kind: "refused", holds: "something that is not a NAR" };
   const rest = bytes.subarray(start);
-  const type = NODE_TYPES.find(({ token }) => rest.length >= token.length && rest.subarray(0, token.length).equals(token));
-  if (type === undefined) {
-    const partial = NODE_TYPES.some(({ token }) => rest.length < token.length && token.subarray(0, rest.length).equals(rest));
-    return partial ? { kind: "more" } : { kind: "refused", holds: "a node of an unknown type" };
+  if (!prefixCompatible(rest, REGULAR)) {
+    // Refused at the first byte that differs from "regular"; the type is named from what those bytes can still be.
+    const type = NODE_TYPES.find(({ token }) => prefixCompatible(rest, token))?.type;
+    return { kind: "refused", holds: type === undefined ? "a node of an unknown type" : `a ${type}` };
   }
-  if (type.type === NarToken.symlink) return { kind: "refused", holds: "a symlink" };
-  if (type.type === NarToken.directory) return { kind: "refused", holds: "a directory" };
+  if (rest.length < REGULAR.length) return { kind: "more" };
   const after = rest.subarray(REGULAR.length);
   for (const layout of [PLAIN_FILE, EXECUTABLE_FILE]) {
     if (after.length >= layout.length + 8 && after.subarray(0, layout.length).equals(layout)) {
@@ -111,9 +110,13 @@ function readHeader(bytes: Buffer): Header {
       const length = start + REGULAR.length + layout.length + 8;
       return { kind: "file", length, size: size > BigInt(Number.MAX_SAFE_INTEGER) ? Number.MAX_SAFE_INTEGER : Number(size) };
     }
-    const prefix = after.subarray(0, Math.min(after.length, layout.length));
-    if (layout.subarray(0, prefix.length).equals(prefix)) return { kind: "more" };
+    if (after.length < layout.length + 8 && prefixCompatible(after, layout)) return { kind: "more" };
   }
   return { kind: "refused", holds: "a regular file with a malformed header" };
 }
 
+/** Whether one of `bytes` and `token` starts with the other (the bytes seen so far can still be, or are, the token). */
+function prefixCompatible(bytes: Buffer, token: Buffer): boolean {
+  const length = Math.min(bytes.length, token.length);
+  return bytes.subarray(0, length).equals(token.subarray(0, length));
+}
