@@ -20,7 +20,7 @@ import { readDebugInfoArchive } from "./debug-info-index.js";
 import { StoreError, messageOf, objectName } from "./errors.js";
 import { LocalNarCache } from "./local-nar-cache.js";
 import { downloadNar, readCachedNar } from "./nar-download.js";
-import { formatBareRoot, listingNodeAt } from "./nar-listings.js";
+import { formatBareRoot } from "./nar-listings.js";
 import {
   publishPathInfo, uploadNarObject, uploadPath,
   type AddToStoreResult, type ListedNarObject, type NarUploadContext, type PathInfoToAdd, type UploadedNar,
@@ -305,19 +305,13 @@ export class BinaryCacheStore {
   }
 
   /**
-   * The path's NAR listing, computed from the verified NAR (or kept in the local NAR cache from an earlier
-   * verified read). A cache's `.ls` is unsigned, so it is never trusted for this.
+   * The path's NAR listing, computed from the verified NAR (from the local NAR cache when it holds it). A cache's
+   * `.ls` is unsigned and a local `.ls` may come from anywhere, so neither is trusted for this; the local cache
+   * keeps the computed listing for Nix, which reads it there.
    */
   async getListing(path: StorePath | string | NarInfo): Promise<NarListing> {
     const info = await this.#requireInfo(path);
-    const hashPart = info.storePath.hashPart;
-    const local = await this.#localNars?.readListing(hashPart);
-    if (local !== undefined) return { version: 1, root: local };
-    const listing = await listNar(this.narFromPath(info));
-    if (this.#localNars !== undefined && (await this.#localNars.readListing(hashPart)) === undefined) {
-      await this.#localNars.saveListing(hashPart, formatBareRoot(listing));
-    }
-    return listing;
+    return listNar(this.narFromPath(info));
   }
 
   /**
@@ -326,11 +320,6 @@ export class BinaryCacheStore {
    */
   async *readFile(path: StorePath | string | NarInfo, subpath: string): AsyncGenerator<Buffer, void, undefined> {
     const info = await this.#requireInfo(path);
-    const local = await this.#localNars?.readListing(info.storePath.hashPart);
-    if (local !== undefined) {
-      const node = listingNodeAt(local, subpath, info.storePath.path);
-      if (node.type !== "regular") throw new StoreError("UNSUPPORTED", `${info.storePath.path}/${subpath.replace(/^\/+/, "")} is a ${node.type}, not a regular file`);
-    }
     yield* afterVerification(inStorePath(catNar(this.narFromPath(info), subpath), info.storePath.path));
   }
 
