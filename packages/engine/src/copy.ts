@@ -41,7 +41,7 @@ export async function copy(request: CopyRequest): Promise<CopySummary> {
   const opened: Array<() => Promise<void>> = [];
   try {
     const source = await openSource(request.from ?? "local", request.sourceOptions, opened);
-    const destination = await openDestination(request.to, request.destinationOptions);
+    const destination = await openDestination(request.to, request.destinationOptions, opened);
     const infos = await source.resolve(request.paths, request.recursive ?? true);
     return await copyPaths(source, destination, infos, request);
   } finally {
@@ -70,7 +70,15 @@ export interface StoreAddResult {
 }
 
 export async function storeAdd(request: StoreAddRequest): Promise<StoreAddResult> {
-  const destination = await openDestination(request.to, request.destinationOptions);
+  const opened: Array<() => Promise<void>> = [];
+  try {
+    return await addDirectory(request, await openDestination(request.to, request.destinationOptions, opened));
+  } finally {
+    for (const close of opened) await close();
+  }
+}
+
+async function addDirectory(request: StoreAddRequest, destination: BinaryCacheStore): Promise<StoreAddResult> {
   const source = new DirectorySource(request.path, { ...(request.name === undefined ? {} : { name: request.name }), storeDir: destination.settings.store });
   const info = await source.pathInfo();
   const summary = await copyPaths(source, destination, [info], { ...request, jobs: 1 });
@@ -95,13 +103,18 @@ async function openSource(from: string | BinaryCacheStore | PathSource, options:
     opened.push(() => source.close());
     return source;
   }
-  return new BinaryCacheSource(await BinaryCacheStore.open(from, { createCacheInfo: false, ...options }));
+  const store = await BinaryCacheStore.open(from, { createCacheInfo: false, ...options });
+  opened.push(() => store.close());
+  return new BinaryCacheSource(store);
 }
 
-async function openDestination(to: string | BinaryCacheStore, options: OpenStoreOptions | undefined): Promise<BinaryCacheStore> {
+/** A store passed in stays open (the caller owns it); one opened here from a URL is closed by the caller's `opened`. */
+async function openDestination(to: string | BinaryCacheStore, options: OpenStoreOptions | undefined, opened: Array<() => Promise<void>>): Promise<BinaryCacheStore> {
   if (to instanceof BinaryCacheStore) return to;
   if (isLocalStoreUrl(to)) {
     throw new EngineError("BAD_OPTIONS", to, `cannot copy to ${JSON.stringify(to)}: the engine writes binary caches (s3://, file://); copying into a local Nix store is a separate command path`);
   }
-  return BinaryCacheStore.open(to, { requireSigs: false, ...options });
+  const store = await BinaryCacheStore.open(to, { requireSigs: false, ...options });
+  opened.push(() => store.close());
+  return store;
 }
