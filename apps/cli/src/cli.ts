@@ -85,14 +85,23 @@ async function dispatch(argv: string[], io: CliIo): Promise<number> {
   if (parsed.positionals.length < min || parsed.positionals.length > max) {
     throw new UsageError(`${command.words.join(" ")}: expected ${arityText(min, max)}, got ${parsed.positionals.length}; usage: narwhal ${command.usage}`);
   }
-  const status = await command.run({
-    args: parsed.positionals,
-    options: parsed.values as CommandContext["options"],
-    stdin: io.stdin,
-    stdout: io.stdout,
-    stderr: io.stderr,
-  });
-  return status ?? 0;
+  const owned: Array<{ close(): Promise<void> }> = [];
+  try {
+    const status = await command.run({
+      args: parsed.positionals,
+      options: parsed.values as CommandContext["options"],
+      stdin: io.stdin,
+      stdout: io.stdout,
+      stderr: io.stderr,
+      own: (resource) => {
+        owned.push(resource);
+        return resource;
+      },
+    });
+    return status ?? 0;
+  } finally {
+    for (const resource of owned.reverse()) await resource.close().catch(() => {});
+  }
 }
 
 function findCommand(words: string[]): { entry: CommandEntry | undefined; used: number } {

@@ -12,6 +12,8 @@ export interface CommandContext {
   readonly stdin: NodeJS.ReadableStream & AsyncIterable<Buffer>;
   readonly stdout: NodeJS.WritableStream;
   readonly stderr: NodeJS.WritableStream;
+  /** Hands a resource (an opened store) to the dispatcher, which closes it when the command ends; returns it. */
+  own<T extends { close(): Promise<void> }>(resource: T): T;
 }
 
 export interface Command {

@@ -8,7 +8,8 @@ import { UsageError } from "../usage-error.js";
 import { readAll } from "../stream-io.js";
 import { CopyProgress } from "./copy-progress.js";
 import { copyToLocalStore } from "./copy-to-local.js";
-import { TRUST_HELP, TRUST_OPTIONS, defaultTrustedKeys, storeUrlOption } from "./store-access.js";
+import { TRUST_HELP, TRUST_OPTIONS, defaultTrustedKeys, storeOpenOptionsFromNixConf, storeUrlOption } from "./store-access.js";
+import { escapeForTerminal, jsonForTerminal } from "../terminal-text.js";
 
 const STDIN_LIMIT = 256 * 1024 * 1024;
 
@@ -73,7 +74,7 @@ export const copyCommand: Command = {
         ...(jobs === undefined ? {} : { jobs }),
         ...(stale === undefined ? {} : { staleUploadAgeMs: stale * 1000 }),
         reporter: progress.reporter,
-        sourceOptions: { requireSigs, trustedPublicKeys: TrustedKeys.from(trustedKeys, typeof trustFlag === "string" ? "--trusted-public-keys" : "trusted-public-keys (nix.conf)") },
+        sourceOptions: { ...storeOpenOptionsFromNixConf(), requireSigs, trustedPublicKeys: TrustedKeys.from(trustedKeys, typeof trustFlag === "string" ? "--trusted-public-keys" : "trusted-public-keys (nix.conf)") },
       });
     } finally {
       progress.done();
@@ -84,9 +85,9 @@ export const copyCommand: Command = {
 };
 
 function report(ctx: CommandContext, summary: CopySummary, json: boolean): void {
-  for (const failure of summary.failed) ctx.stderr.write(`narwhal: copy: ${failure.path}: ${failure.error}\n`);
+  for (const failure of summary.failed) ctx.stderr.write(`narwhal: copy: ${escapeForTerminal(`${failure.path}: ${failure.error}`)}\n`);
   if (json) {
-    ctx.stdout.write(`${JSON.stringify({
+    ctx.stdout.write(`${jsonForTerminal({
       copied: summary.copied.length,
       skipped: summary.skipped.length,
       failed: summary.failed.map(({ path, error }) => ({ path, error })),

@@ -9,8 +9,8 @@ export const log: Command = {
   options: { ...STORE_OPTION },
   optionHelp: [["--store URL", "the binary cache"]],
   arity: [1, 1],
-  async run({ args, options, stdout }) {
-    const store = await openStoreForReading({ ...options, "no-require-sigs": true, "trusted-public-keys": "" });
+  async run({ args, options, stdout, own }) {
+    const store = own(await openStoreForReading({ ...options, "no-require-sigs": true, "trusted-public-keys": "" }));
     const text = await store.getBuildLog(args[0]!);
     if (text === undefined) throw new Error(`${store.url} has no build log for '${args[0]}'`);
     stdout.write(text);

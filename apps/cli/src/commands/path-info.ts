@@ -29,8 +29,8 @@ export const pathInfo: Command = {
   options: { ...STORE_OPTION, ...TRUST_OPTIONS, json: { type: "boolean" } },
   optionHelp: [["--store URL", "the binary cache"], ["--json", "print JSON like `nix path-info --json`"], ...TRUST_HELP],
   arity: [1, Infinity],
-  async run({ args, options, stdout }) {
-    const store = await openStoreForReading(options);
+  async run({ args, options, stdout, own }) {
+    const store = own(await openStoreForReading(options));
     const infos: NarInfo[] = [];
     for (const path of args) {
       const info = await store.queryPathInfo(path);

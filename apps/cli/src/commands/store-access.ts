@@ -1,7 +1,7 @@
-// Shared by the store commands: the --store option (required), which public keys to trust (flag, else
-// trusted-public-keys from /etc/nix/nix.conf and NIX_CONFIG), and splitting STOREPATH/SUB arguments.
+// Shared by the store commands: the --store option (required), the nix.conf settings they follow (which public
+// keys to trust, unless a flag says; http timeouts), and splitting STOREPATH/SUB arguments.
 import { readFileSync } from "node:fs";
-import { BinaryCacheStore } from "@narwhal/store";
+import { BinaryCacheStore, type OpenStoreOptions } from "@narwhal/store";
 import { TrustedKeys } from "@narwhal/signing";
 import type { CommandContext, OptionSpec } from "../command.js";
 import { UsageError } from "../usage-error.js";
@@ -16,30 +16,62 @@ export const TRUST_HELP: ReadonlyArray<readonly [string, string]> = [
   ["--no-require-sigs", "accept narinfos without a trusted signature"],
 ];
 
-/** `trusted-public-keys` (and `extra-trusted-public-keys`) from nix.conf text; later lines override earlier ones. */
-export function trustedKeysFromNixConf(texts: readonly string[]): string {
-  let keys: string[] = [];
+/** The value of a nix.conf setting (with `extra-NAME` lines appended) in texts read in order; later lines win. */
+export function nixConfValue(texts: readonly string[], name: string): string | undefined {
+  let value: string[] | undefined;
   for (const text of texts) {
     for (const line of text.split("\n")) {
-      const match = /^\s*(extra-)?trusted-public-keys\s*=(.*)$/.exec(line.replace(/#.*$/, ""));
-      if (match === null) continue;
-      const values = match[2]!.trim().split(/\s+/).filter(Boolean);
-      keys = match[1] === undefined ? values : [...keys, ...values];
+      const match = /^\s*(extra-)?([A-Za-z0-9-]+)\s*=(.*)$/.exec(line.replace(/#.*$/, ""));
+      if (match === null || match[2] !== name) continue;
+      const values = match[3]!.trim().split(/\s+/).filter(Boolean);
+      value = match[1] === undefined ? values : [...(value ?? []), ...values];
     }
   }
-  return keys.join(" ");
+  return value?.join(" ");
 }
 
-/** Trusted keys from /etc/nix/nix.conf (or $NIX_CONF_DIR) and NIX_CONFIG. */
-export function defaultTrustedKeys(): string {
+/** `trusted-public-keys` (and `extra-trusted-public-keys`) from nix.conf text; later lines override earlier ones. */
+export function trustedKeysFromNixConf(texts: readonly string[]): string {
+  return nixConfValue(texts, "trusted-public-keys") ?? "";
+}
+
+/** The texts of /etc/nix/nix.conf (or $NIX_CONF_DIR/nix.conf) and NIX_CONFIG, in the order Nix reads them. */
+export function nixConfTexts(): string[] {
   const texts: string[] = [];
   try {
     texts.push(readFileSync(process.env["NIX_CONF_DIR"] ? `${process.env["NIX_CONF_DIR"]}/nix.conf` : "/etc/nix/nix.conf", "utf8"));
   } catch {
-    // no nix.conf: no default keys
+    // no nix.conf: Nix's defaults
   }
   if (process.env["NIX_CONFIG"]) texts.push(process.env["NIX_CONFIG"]);
-  return trustedKeysFromNixConf(texts);
+  return texts;
+}
+
+/** Trusted keys from /etc/nix/nix.conf (or $NIX_CONF_DIR) and NIX_CONFIG. */
+export function defaultTrustedKeys(): string {
+  return trustedKeysFromNixConf(nixConfTexts());
+}
+
+/**
+ * How stores are opened, from nix.conf and NIX_CONFIG: `connect-timeout` (0 = the transport's default) and
+ * `stalled-download-timeout` (seconds) for http(s) caches, as Nix uses them.
+ */
+export function storeOpenOptionsFromNixConf(): Pick<OpenStoreOptions, "http"> {
+  const texts = nixConfTexts();
+  const seconds = (name: string): number | undefined => {
+    const value = nixConfValue(texts, name);
+    if (value === undefined) return undefined;
+    if (!/^\d+$/.test(value)) throw new UsageError(`nix.conf setting ${name} = ${JSON.stringify(value)} is not a whole number of seconds`);
+    return Number(value) === 0 ? undefined : Number(value) * 1000;
+  };
+  const connectTimeoutMs = seconds("connect-timeout");
+  const stalledTimeoutMs = seconds("stalled-download-timeout");
+  return {
+    http: {
+      ...(connectTimeoutMs === undefined ? {} : { connectTimeoutMs }),
+      ...(stalledTimeoutMs === undefined ? {} : { stalledTimeoutMs }),
+    },
+  };
 }
 
 export function storeUrlOption(options: CommandContext["options"], name = "store"): string {
@@ -54,6 +86,7 @@ export async function openStoreForReading(options: CommandContext["options"]): P
   const flag = options["trusted-public-keys"];
   const keys = typeof flag === "string" ? flag : defaultTrustedKeys();
   return BinaryCacheStore.open(url, {
+    ...storeOpenOptionsFromNixConf(),
     createCacheInfo: false,
     requireSigs: options["no-require-sigs"] !== true,
     trustedPublicKeys: TrustedKeys.from(keys, typeof flag === "string" ? "--trusted-public-keys" : "trusted-public-keys (nix.conf)"),

@@ -12,8 +12,8 @@ export const storeCat: Command = {
   options: { ...STORE_OPTION, ...TRUST_OPTIONS },
   optionHelp: [["--store URL", "the binary cache"], ...TRUST_HELP],
   arity: [1, 1],
-  async run({ args, options, stdout }) {
-    const store = await openStoreForReading(options);
+  async run({ args, options, stdout, own }) {
+    const store = own(await openStoreForReading(options));
     const { storePath, subpath } = splitStorePathArgument(args[0]!, store.settings.store);
     if (subpath === "" && (await store.getListing(storePath)).root.type === "directory") {
       throw new UsageError(`store cat: '${args[0]}' is a directory; name a file inside it`);

@@ -16,8 +16,8 @@ export const storeCopyLog: Command = {
   options: { to: { type: "string" }, file: { type: "string" } },
   optionHelp: [["--to URL", "the binary cache to write to"], ["--file LOGFILE", "the log file (default: stdin)"]],
   arity: [1, 1],
-  async run({ args, options, stdin, stdout }) {
-    const store = await BinaryCacheStore.open(storeUrlOption(options, "to"), { requireSigs: false });
+  async run({ args, options, stdin, stdout, own }) {
+    const store = own(await BinaryCacheStore.open(storeUrlOption(options, "to"), { requireSigs: false }));
     const file = options.file;
     const text = typeof file === "string" ? await readFile(file) : await readAll(stdin, LOG_LIMIT, "the build log on stdin");
     const key = await store.addBuildLog(args[0]!, text);

@@ -6,6 +6,7 @@ import { UsageError } from "../usage-error.js";
 import { STORE_OPTION, storeUrlOption } from "./store-access.js";
 import { BinaryCacheStore } from "@narwhal/store";
 import { formatBytes } from "./copy-to-local.js";
+import { escapeForTerminal, jsonForTerminal } from "../terminal-text.js";
 
 export const storeGc: Command = {
   words: ["store", "gc"],
@@ -22,21 +23,21 @@ export const storeGc: Command = {
     ["--dry-run", "print what would be deleted and how many bytes"], ["--json", "print the report as JSON"],
   ],
   arity: [0, Infinity],
-  async run({ args, options, stdout }) {
+  async run({ args, options, stdout, own }) {
     const keepFlag = options.keep;
     const keep = [...(Array.isArray(keepFlag) ? keepFlag : []), ...args];
     if (keep.length === 0) throw new UsageError("store gc: --keep PATH is required (a gc without roots would delete everything)");
     const olderThan = typeof options["older-than"] === "string" ? parseDuration(options["older-than"]) : undefined;
     const grace = typeof options.grace === "string" ? parseDuration(options.grace) : DEFAULT_GRACE_MS;
-    const store = await BinaryCacheStore.open(storeUrlOption(options), { createCacheInfo: false, requireSigs: false });
+    const store = own(await BinaryCacheStore.open(storeUrlOption(options), { createCacheInfo: false, requireSigs: false }));
     const report = await gcCache(store, { keep, graceMs: grace, dryRun: options["dry-run"] === true, ...(olderThan === undefined ? {} : { olderThanMs: olderThan }) });
     if (options.json === true) {
-      stdout.write(`${JSON.stringify(report)}\n`);
+      stdout.write(`${jsonForTerminal(report)}\n`);
     } else {
       const verb = report.dryRun ? "would delete" : "deleted";
-      for (const item of report.deleted) stdout.write(`${verb} ${item.key} (${item.size} bytes)\n`);
+      for (const item of report.deleted) stdout.write(`${verb} ${escapeForTerminal(item.key)} (${item.size} bytes)\n`);
       for (const root of report.missingRoots) stdout.write(`warning: kept path ${root} has no narinfo in ${store.url}\n`);
-      for (const key of report.unreadable) stdout.write(`warning: kept unreadable narinfo ${key}\n`);
+      for (const key of report.unreadable) stdout.write(`warning: kept unreadable narinfo ${escapeForTerminal(key)}\n`);
       stdout.write(`${verb} ${report.deleted.length} objects, ${formatBytes(report.bytes)} (${report.bytes} bytes); ${report.keptNarInfos} narinfos kept\n`);
     }
   },

@@ -16,8 +16,8 @@ export const storeInfo: Command = {
     ["--json", "print JSON"],
   ],
   arity: [0, 0],
-  async run({ options, stdout }) {
-    const store = await openStoreForReading({ ...options, "no-require-sigs": true, "trusted-public-keys": "" });
+  async run({ options, stdout, own }) {
+    const store = own(await openStoreForReading({ ...options, "no-require-sigs": true, "trusted-public-keys": "" }));
     const info = await store.info();
     if (options.json) {
       stdout.write(`${jsonForTerminal({ ...info, url: redactStoreUrl(info.url), cacheInfo: info.cacheInfo ?? null })}\n`);

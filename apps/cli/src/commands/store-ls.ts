@@ -19,8 +19,8 @@ export const storeLs: Command = {
     ...TRUST_HELP,
   ],
   arity: [1, 1],
-  async run({ args, options, stdout }) {
-    const store = await openStoreForReading(options);
+  async run({ args, options, stdout, own }) {
+    const store = own(await openStoreForReading(options));
     const { storePath, subpath } = splitStorePathArgument(args[0]!, store.settings.store);
     const listing = await store.getListing(storePath);
     printListing(listing.root, `/${subpath}`, options, stdout);

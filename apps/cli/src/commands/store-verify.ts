@@ -19,10 +19,10 @@ export const storeVerify: Command = {
     ["--jobs N", "narinfos checked at once (default 4)"], ["--json", "print the report as JSON"], ...TRUST_HELP,
   ],
   arity: [0, Infinity],
-  async run({ args, options, stdout, stderr }) {
+  async run({ args, options, stdout, stderr, own }) {
     if ((options.all === true) === args.length > 0) throw new UsageError("store verify: give either --all or one or more store paths");
     const jobs = parseJobs(options.jobs);
-    const store = await openStoreForReading(options);
+    const store = own(await openStoreForReading(options));
     const progress = new ProgressLine(stderr);
     const report = await verifyCache(store, {
       ...(options.all === true ? {} : { paths: args }),
