@@ -1,6 +1,6 @@
 // Copies paths (with their closure) from a binary cache into a local Nix store (`local?root=DIR`): fetch, verify,
 // restore beside the target, then move in and register each path in one step. Used by `narwhal copy`.
-import { openLocalStoreRegistry } from "@narwhal/local-store";
+import { openLocalStoreRegistry, type LocalStoreRegistry } from "@narwhal/local-store";
 import { copyClosureToLocalStore, isAbortError, type CopyProgress } from "@narwhal/fetch";
 import type { CommandContext } from "../command.js";
 import { ProgressLine } from "../progress-line.js";
@@ -93,7 +93,13 @@ export function copyToLocalStore(ctx: CommandContext, opts: CopyToLocalOptions):
 
 async function copyToLocalStoreUntil(ctx: CommandContext, opts: CopyToLocalOptions, signal: AbortSignal): Promise<number> {
   const store = await openSourceCache(opts.from, opts.trustedPublicKeys, opts.requireSigs);
-  const registry = openLocalStoreRegistry(opts.to);
+  let registry: LocalStoreRegistry;
+  try {
+    registry = openLocalStoreRegistry(opts.to);
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
   const progress = new ProgressLine(ctx.stderr);
   const started = Date.now();
   try {
@@ -125,5 +131,6 @@ async function copyToLocalStoreUntil(ctx: CommandContext, opts: CopyToLocalOptio
   } finally {
     progress.done();
     registry.close();
+    await store.close();
   }
 }

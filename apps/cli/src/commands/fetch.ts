@@ -52,5 +52,6 @@ async function fetchUntil({ args, options, stdout, stderr }: CommandContext, sig
     return 0;
   } finally {
     progress.done();
+    await store.close();
   }
 }
