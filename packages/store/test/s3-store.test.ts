@@ -77,6 +77,22 @@ describe.skipIf(!hasRgw)("BinaryCacheStore on S3 (Ceph RGW)", () => {
     expect(await keysIn(blobs)).toEqual(before);
   });
 
+  it("refuses a narinfo whose URL leaves the bucket (../otherbucket/...) before any request for it", async () => {
+    const store = await BinaryCacheStore.open(rgwUrl(bucket, "compression=zstd"), { requireSigs: false });
+    const nar = await narOfFiles({ x: "escape" });
+    const path = fakeStorePath("s3-escape");
+    const { narInfo } = await store.addToStore({ info: pathInfoFor(path, nar), nar: chunksOf(nar) });
+    const raw = S3BlobStore.fromUrl(rgwUrl(bucket));
+    const text = (await collect((await raw.get(narInfoFileFor(path)))!.body)).toString().replace(`URL: ${narInfo.url}`, "URL: ../otherbucket/nar/x.nar.zst");
+    await raw.put(narInfoFileFor(path), Buffer.from(text), { contentType: "text/x-nix-narinfo" });
+    const reader = await BinaryCacheStore.open(rgwUrl(bucket), { requireSigs: false, createCacheInfo: false });
+    const error = await collect(reader.narFromPath(path)).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(StoreError);
+    expect((error as StoreError).code).toBe("INVALID_KEY");
+    expect((error as StoreError).message).toContain("../otherbucket/nar/x.nar.zst");
+    await Promise.all([raw.close(), reader.close(), store.close()]);
+  });
+
   it("names the NAR object when a narinfo points to a missing NAR", async () => {
     const store = await BinaryCacheStore.open(rgwUrl(bucket, "compression=zstd"), { requireSigs: false });
     const nar = await narOfFiles({ gone: "soon" });
