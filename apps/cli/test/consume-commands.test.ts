@@ -109,7 +109,7 @@ describe.skipIf(!hasNix)("consume commands", () => {
     const chunks: Buffer[] = [];
     stdout.on("data", (chunk: Buffer) => chunks.push(chunk));
     stderr.resume();
-    const ctx = { args: [], options: {}, stdin: process.stdin as never, stdout, stderr };
+    const ctx = { args: [], options: {}, stdin: process.stdin as never, stdout, stderr, own: <T,>(resource: T): T => resource };
     const status = await copyToLocalStore(ctx, {
       from: cache, to: `local?root=${root}`, paths: [closure.output, closure.tree], jobs: 2, recursive: true, json: true,
       trustedPublicKeys: closure.publicKey, requireSigs: true,
