@@ -1,10 +1,9 @@
 // Fetches one store path from a binary cache into a directory: narinfo (signature-checked by the store), streamed
-// NAR (FileSize/FileHash, NarSize/NarHash, decompression bounded by NarSize), CA proof, restore beside + rename.
+// NAR (the store checks FileSize/FileHash, NarSize/NarHash and the CA before its last chunk), restore beside + rename.
 
 import type { BinaryCacheStore } from "@narwhal/store";
 import { narInfoFileFor, type NarInfo, type StorePath } from "@narwhal/store-path";
 import { abortError, isAbortError, raceAbort, throwIfAborted } from "./abortable.js";
-import { ContentAddressCheck } from "./content-address-check.js";
 import { countBytes } from "./count-bytes.js";
 import { DerivationCapture, isDerivationPath } from "./derivation-capture.js";
 import { FetchError } from "./errors.js";
@@ -59,18 +58,16 @@ export async function fetchPath(store: BinaryCacheStore, path: StorePath | strin
   throwIfAborted(signal, name, what);
   const info = typeof path === "string" || !("narHash" in path) ? await raceAbort(requirePathInfo(store, path), signal, name, what) : path;
   const storePath = info.storePath.path;
-  const caCheck = new ContentAddressCheck(info);
   const capture = isDerivationPath(storePath)
     ? new DerivationCapture(storePath, options.maxDerivationSize === undefined ? {} : { maxSize: options.maxDerivationSize })
     : undefined;
-  let nar: AsyncIterable<Buffer> = caCheck.observe(store.narFromPath(info));
+  let nar: AsyncIterable<Buffer> = store.narFromPath(info); // every check, CA included, before its last chunk
   if (capture !== undefined) nar = capture.observe(nar);
   if (options.onNarBytes !== undefined) nar = countBytes(nar, options.onNarBytes);
   const moveIntoPlace = options.moveIntoPlace;
   try {
     await restoreBeside(nar, target, {
       check: async (restored) => {
-        await caCheck.verify(restored);
         await options.prepare?.(restored);
       },
       ...(options.beforeRename === undefined ? {} : { beforeRename: options.beforeRename }),

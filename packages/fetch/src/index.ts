@@ -5,7 +5,6 @@ export { FetchError, type FetchErrorCode } from "./errors.js";
 export { fetchPath, requirePathInfo, type FetchPathOptions, type FetchedPath } from "./fetch-path.js";
 export { queryClosure, type QueryClosureOptions } from "./query-closure.js";
 export { restoreBeside, type RestoreBesideOptions } from "./restore-beside.js";
-export { ContentAddressCheck } from "./content-address-check.js";
 export { canonicaliseStoreTree } from "./canonicalise.js";
 export {
   copyClosureToLocalStore,

@@ -6,7 +6,7 @@
 import { NarError, catNar, listNar, type NarListing } from "@narwhal/nar";
 import type { SecretKey, TrustedKeys } from "@narwhal/signing";
 import {
-  MISSING_NAME, StorePath, fingerprint, formatNarInfo, parseNarInfo, parseStorePath, type ContentAddress, type NarInfo,
+  MISSING_NAME, StorePath, fingerprint, formatNarInfo, parseNarInfo, parseStorePath, type NarInfo,
 } from "@narwhal/store-path";
 import { defaultStoreSettings, parseStoreUrl, type SettingName, type StoreSettings, type StoreUrl } from "@narwhal/store-url";
 import type { BlobListEntry, BlobStore, PendingMultipartUpload } from "@narwhal/blob-store";
@@ -285,12 +285,13 @@ export class BinaryCacheStore {
   /**
    * The decompressed NAR of a path, streamed: the one verified read path. The narinfo must be trusted (a
    * NarInfo passed in is checked again); the stream fails at its end, before it completes, when FileSize/FileHash,
-   * NarSize/NarHash or (for a path trusted by its content address) the CA do not match. A consumer must not
+   * NarSize/NarHash or the content address (`CA:`, whoever signed it) do not match. A consumer must not
    * hand bytes on before the stream completed (see readFile, which holds them back).
    */
   async *narFromPath(path: StorePath | string | NarInfo): AsyncGenerator<Buffer, void, undefined> {
     const info = await this.#requireInfo(path);
-    const proof = this.#trustOf(info) === "content-address" ? new ContentAddressProof(info as NarInfo & { ca: ContentAddress }) : undefined;
+    this.#trustOf(info);
+    const proof = ContentAddressProof.needed(info);
     const local = this.#localNars;
     if (local !== undefined && (await local.hasNar(info.storePath.hashPart))) {
       yield* readCachedNar(info, local, proof);

@@ -1,5 +1,5 @@
-// Proves, while a NAR streams past, that an unsigned content-addressed path's contents match its `CA:` claim:
-// recursive CA hashes the NAR itself, flat and text CA hash the single regular file the NAR must hold.
+// Proves, while a NAR streams past, that a content-addressed path's contents match its `CA:` claim (what lets an
+// unsigned CA path be trusted at all): recursive CA hashes the NAR, flat and text CA the single regular file in it.
 
 import { parseNar } from "@narwhal/nar";
 import { HashSink, formatContentAddress, formatHash, type ContentAddress, type Hash, type NarInfo } from "@narwhal/store-path";
@@ -7,6 +7,14 @@ import { StoreError } from "./errors.js";
 import { NarInspector } from "./nar-inspector.js";
 
 export class ContentAddressProof {
+  /** The proof a NAR of this narinfo must pass, or undefined when it has no CA or NarHash already proves it. */
+  static needed(info: NarInfo): ContentAddressProof | undefined {
+    const ca = info.ca;
+    if (ca === undefined) return undefined;
+    if (ca.method === "recursive" && ca.hash.equals(info.narHash)) return undefined; // the NarHash check is this check
+    return new ContentAddressProof(info as NarInfo & { ca: ContentAddress });
+  }
+
   readonly #info: NarInfo;
   readonly #ca: ContentAddress;
   readonly #narSink: HashSink | undefined;
@@ -42,7 +50,7 @@ export class ContentAddressProof {
     const path = this.#info.storePath.path;
     throw new StoreError(
       "CONTENT_ADDRESS_MISMATCH",
-      `${path} has no trusted signature and claims content address ${formatContentAddress(this.#ca)}, but ${rule} (${where})`,
+      `${path} claims content address ${formatContentAddress(this.#ca)}, but ${rule} (${where})`,
     );
   }
 }
