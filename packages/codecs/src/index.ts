@@ -19,5 +19,6 @@ export {
 export { compressBuffer, type CompressBufferOptions } from "./compress-buffer.js";
 export { compressionSlots, CompressionSlots } from "./compression-slots.js";
 export { closeCompressionPools } from "./chunk-pool.js";
+export { holdCompressionPools, type CompressionPoolsLease } from "./pool-lease.js";
 export { decodeContentEncoding, encodeContentEncoding, DEFAULT_CONTENT_ENCODING_LIMIT } from "./content-encoding.js";
 export { throughNodeTransform } from "./node-transform.js";

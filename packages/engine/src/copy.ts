@@ -1,7 +1,8 @@
 // The engine's entry points: copy() copies store paths (with their closure by default) from a local Nix store or a
 // binary cache into a binary cache; storeAdd() adds a plain directory as a content-addressed path. Both open what
-// they are given as URLs, run copyPaths and close what they opened.
+// they are given as URLs, run copyPaths and close what they opened, compression worker pools included.
 
+import { holdCompressionPools } from "@narwhal/codecs";
 import { parseLocalStoreUrl } from "@narwhal/local-store";
 import { BinaryCacheStore, type OpenStoreOptions } from "@narwhal/store";
 import { formatHash } from "@narwhal/store-path";
@@ -38,14 +39,15 @@ export function isLocalStoreUrl(url: string): boolean {
 }
 
 export async function copy(request: CopyRequest): Promise<CopySummary> {
-  const opened: Array<() => Promise<void>> = [];
+  const pools = holdCompressionPools();
+  const opened: Array<() => Promise<void>> = [() => pools.release()];
   try {
     const source = await openSource(request.from ?? "local", request.sourceOptions, opened);
     const destination = await openDestination(request.to, request.destinationOptions, opened);
     const infos = await source.resolve(request.paths, request.recursive ?? true);
     return await copyPaths(source, destination, infos, request);
   } finally {
-    for (const close of opened) await close();
+    for (const close of opened.reverse()) await close();
   }
 }
 
@@ -70,11 +72,12 @@ export interface StoreAddResult {
 }
 
 export async function storeAdd(request: StoreAddRequest): Promise<StoreAddResult> {
-  const opened: Array<() => Promise<void>> = [];
+  const pools = holdCompressionPools();
+  const opened: Array<() => Promise<void>> = [() => pools.release()];
   try {
     return await addDirectory(request, await openDestination(request.to, request.destinationOptions, opened));
   } finally {
-    for (const close of opened) await close();
+    for (const close of opened.reverse()) await close();
   }
 }
 
