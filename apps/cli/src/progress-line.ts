@@ -1,4 +1,7 @@
 // A one-line progress display for long commands: redrawn in place on a terminal, silent when stderr is piped.
+// Path names in it come from caches, so the line is escaped like every other output.
+import { escapeForTerminal } from "./terminal-text.js";
+
 export class ProgressLine {
   readonly #out: NodeJS.WriteStream | undefined;
   #width = 0;
@@ -15,7 +18,7 @@ export class ProgressLine {
     if (!this.#out) return;
     const columns = this.#out.columns || 80;
     const line = text.length >= columns ? `${text.slice(0, columns - 2)}…` : text;
-    this.#out.write(`\r${line.padEnd(this.#width)}`);
+    this.#out.write(`\r${escapeForTerminal(line).padEnd(this.#width)}`);
     this.#width = line.length;
   }
 

@@ -6,6 +6,7 @@ import type { CommandContext } from "../command.js";
 import { ProgressLine } from "../progress-line.js";
 import { UsageError } from "../usage-error.js";
 import { openStoreForReading } from "./store-access.js";
+import { escapeForTerminal, jsonForTerminal } from "../terminal-text.js";
 
 export interface CopyToLocalOptions {
   from: string;
@@ -75,7 +76,7 @@ export async function withSignalAbort(ctx: Pick<CommandContext, "stderr">, body:
     return received === undefined ? status : SIGNAL_STATUS[received];
   } catch (error) {
     if (received === undefined || !isAbortError(error)) throw error;
-    ctx.stderr.write(`narwhal: ${error.message}\n`);
+    ctx.stderr.write(`narwhal: ${escapeForTerminal(error.message)}\n`);
     return SIGNAL_STATUS[received];
   } finally {
     for (const [name, handler] of handlers) process.off(name, handler);
@@ -113,7 +114,7 @@ async function copyToLocalStoreUntil(ctx: CommandContext, opts: CopyToLocalOptio
     const seconds = (Date.now() - started) / 1000;
     const narBytes = result.copied.reduce((sum, item) => sum + item.narSize, 0);
     if (opts.json) {
-      ctx.stdout.write(`${JSON.stringify({
+      ctx.stdout.write(`${jsonForTerminal({
         from: store.url,
         to: opts.to,
         copied: result.copied.map((item) => ({ path: item.storePath, narSize: item.narSize, fileSize: item.fileSize ?? null, compression: item.compression })),
@@ -124,7 +125,7 @@ async function copyToLocalStoreUntil(ctx: CommandContext, opts: CopyToLocalOptio
         seconds,
       })}\n`);
     } else {
-      for (const failure of result.failed) ctx.stderr.write(`narwhal: error: ${failure.error.message}\n`);
+      for (const failure of result.failed) ctx.stderr.write(`narwhal: error: ${escapeForTerminal(failure.error.message)}\n`);
       ctx.stderr.write(`copied ${result.copied.length} paths (${formatBytes(narBytes)} NAR) in ${seconds.toFixed(1)} s${result.failed.length > 0 ? `; ${result.failed.length} failed, ${result.skipped.length} not attempted` : ""}\n`);
     }
     return result.failed.length === 0 ? 0 : 1;

@@ -7,6 +7,7 @@ import { ProgressLine } from "../progress-line.js";
 import { UsageError } from "../usage-error.js";
 import { TRUST_HELP, TRUST_OPTIONS } from "./store-access.js";
 import { formatBytes, openSourceCache, withSignalAbort } from "./copy-to-local.js";
+import { escapeForTerminal, jsonForTerminal } from "../terminal-text.js";
 
 export const fetch: Command = {
   words: ["fetch"],
@@ -45,9 +46,9 @@ async function fetchUntil({ args, options, stdout, stderr }: CommandContext, sig
     progress.done();
     const seconds = (Date.now() - started) / 1000;
     if (options.json === true) {
-      stdout.write(`${JSON.stringify({ path: fetched.storePath, out: fetched.target, narSize: fetched.narSize, fileSize: fetched.fileSize ?? null, compression: fetched.compression, seconds })}\n`);
+      stdout.write(`${jsonForTerminal({ path: fetched.storePath, out: fetched.target, narSize: fetched.narSize, fileSize: fetched.fileSize ?? null, compression: fetched.compression, seconds })}\n`);
     } else {
-      stderr.write(`fetched ${fetched.storePath} (${formatBytes(fetched.narSize)} NAR) to ${fetched.target}\n`);
+      stderr.write(`fetched ${escapeForTerminal(fetched.storePath)} (${formatBytes(fetched.narSize)} NAR) to ${escapeForTerminal(fetched.target)}\n`);
     }
     return 0;
   } finally {
