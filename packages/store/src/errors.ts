@@ -49,12 +49,5 @@ export class StoreError extends Error {
   }
 }
 
-/** `'key' in <url>` — the phrase every message uses to name an object. */
-export function objectName(key: string, storeUrl: string): string {
-  return `'${key}' in ${storeUrl}`;
-}
-
-/** The message of any thrown value, for wrapping it into a StoreError. */
-export function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
+// The phrase naming an object, and the message of a thrown value, are the transports' (one home for both).
+export { messageOf, objectName } from "@narwhal/blob-store";

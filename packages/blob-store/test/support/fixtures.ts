@@ -1,23 +1,18 @@
-// Test fixtures of the transports: fresh temp dirs removed after the file, and collecting a body into one Buffer.
+// Test fixtures of the transports, over @narwhal/test-kit: temp dirs that are removed after the file, and
+// collecting a body into one Buffer.
 
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { collectBytes, tempDir as newTempDir, type TempDir } from "@narwhal/test-kit";
 
-const dirs: string[] = [];
+const dirs: TempDir[] = [];
 
 export async function tempDir(label: string): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), `narwhal-blob-${label}-`));
+  const dir = await newTempDir(`narwhal-blob-${label}-`);
   dirs.push(dir);
-  return dir;
+  return dir.path;
 }
 
 export async function removeTempDirs(): Promise<void> {
-  await Promise.all(dirs.splice(0).map((dir) => rm(dir, { recursive: true, force: true })));
+  await Promise.all(dirs.splice(0).map((dir) => dir.remove()));
 }
 
-export async function collect(source: AsyncIterable<Uint8Array>): Promise<Buffer> {
-  const parts: Buffer[] = [];
-  for await (const chunk of source) parts.push(Buffer.from(chunk));
-  return Buffer.concat(parts);
-}
+export const collect = collectBytes;
