@@ -5,7 +5,7 @@
 import type { BinaryCacheStore, CacheObject, PendingMultipartUpload } from "@narwhal/store";
 import { compareStorePaths } from "@narwhal/store-path";
 import { MaintenanceError } from "./errors.js";
-import { mapConcurrent, readNarInfo, type ScannedNarInfo } from "./narinfo-scan.js";
+import { mapConcurrent, type ScannedNarInfo } from "./narinfo-scan.js";
 
 export const DEFAULT_GRACE_MS = 3_600_000;
 
@@ -56,7 +56,7 @@ export async function gcCache(store: BinaryCacheStore, options: GcOptions): Prom
   const objects: CacheObject[] = [];
   for await (const entry of store.listObjects()) objects.push(entry);
   const narInfoEntries = objects.filter((entry) => entry.kind === "narinfo");
-  const scanned = await mapConcurrent(narInfoEntries, options.jobs ?? 16, (entry) => readNarInfo(store, entry.key));
+  const scanned = await mapConcurrent(narInfoEntries, options.jobs ?? 16, (entry) => store.scanNarInfo(entry.hashPart!));
   const byHash = new Map<string, ScannedNarInfo>(scanned.map((item) => [item.hashPart, item]));
   const entryOf = new Map(objects.map((entry) => [entry.key, entry]));
 

@@ -2,20 +2,15 @@
 // unchecked scan (no signature policy), and a small concurrency helper they share.
 
 import type { BinaryCacheStore, ScannedNarInfo } from "@narwhal/store";
-import { narInfoFileFor } from "@narwhal/store-path";
 
 export type { ScannedNarInfo };
 
-/** Narinfo keys of `paths`, or of every narinfo in the cache when `paths` is undefined. */
-export async function narInfoKeys(store: BinaryCacheStore, paths: readonly string[] | undefined): Promise<string[]> {
-  if (paths !== undefined) return paths.map((path) => narInfoFileFor(store.parsePath(path)));
-  const keys: string[] = [];
-  for await (const hashPart of store.listNarInfos()) keys.push(`${hashPart}.narinfo`);
-  return keys.sort();
-}
-
-export function readNarInfo(store: BinaryCacheStore, key: string): Promise<ScannedNarInfo> {
-  return store.scanNarInfo(key.slice(0, -".narinfo".length));
+/** Hash parts of the narinfos of `paths`, or of every narinfo in the cache when `paths` is undefined, sorted. */
+export async function narInfoHashParts(store: BinaryCacheStore, paths: readonly string[] | undefined): Promise<string[]> {
+  if (paths !== undefined) return paths.map((path) => store.parsePath(path).hashPart);
+  const hashParts: string[] = [];
+  for await (const hashPart of store.listNarInfos()) hashParts.push(hashPart);
+  return hashParts.sort();
 }
 
 /** Runs `work` over `items` with at most `jobs` in flight, keeping results in input order. */

@@ -5,7 +5,7 @@ import type { BinaryCacheStore } from "@narwhal/store";
 import { TrustedKeys, formatPublicKey, signFingerprint, toPublicKey, type SecretKey } from "@narwhal/signing";
 import { fingerprint } from "@narwhal/store-path";
 import { messageOf } from "./errors.js";
-import { mapConcurrent, narInfoKeys, readNarInfo } from "./narinfo-scan.js";
+import { mapConcurrent, narInfoHashParts } from "./narinfo-scan.js";
 
 export interface SignCacheOptions {
   readonly paths?: readonly string[];
@@ -25,10 +25,11 @@ export interface SignReport {
 
 export async function signCache(store: BinaryCacheStore, secretKeys: readonly SecretKey[], options: SignCacheOptions = {}): Promise<SignReport> {
   const verifiers = secretKeys.map((key) => ({ key, own: TrustedKeys.from([formatPublicKey(toPublicKey(key))], `public key of ${key.name}`) }));
-  const keys = await narInfoKeys(store, options.paths);
+  const hashParts = await narInfoHashParts(store, options.paths);
   const report: SignReport = { storeUrl: store.url, signed: [], alreadySigned: [], problems: [] };
-  await mapConcurrent(keys, options.jobs ?? 8, async (key) => {
-    const scanned = await readNarInfo(store, key);
+  await mapConcurrent(hashParts, options.jobs ?? 8, async (hashPart) => {
+    const scanned = await store.scanNarInfo(hashPart);
+    const key = scanned.key;
     if (scanned.info === undefined) {
       report.problems.push({ key, message: scanned.problem });
       return;

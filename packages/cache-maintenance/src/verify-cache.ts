@@ -2,10 +2,10 @@
 // right FileSize/FileHash and decompresses to NarHash/NarSize (and its CA claim holds), every reference has a
 // narinfo; with --all also NARs no narinfo points to and incomplete uploads (S3 multipart, file:// temp files).
 
-import { StoreError, type BinaryCacheStore, type PendingMultipartUpload } from "@narwhal/store";
+import { NAR_PREFIX, StoreError, type BinaryCacheStore, type PendingMultipartUpload } from "@narwhal/store";
 import { narInfoFileFor, type NarInfo } from "@narwhal/store-path";
 import { messageOf } from "./errors.js";
-import { mapConcurrent, narInfoKeys, readNarInfo } from "./narinfo-scan.js";
+import { mapConcurrent, narInfoHashParts } from "./narinfo-scan.js";
 
 export interface VerifyCacheOptions {
   /** Store paths to check; undefined checks every narinfo and also looks for orphans and incomplete uploads. */
@@ -36,13 +36,14 @@ export interface VerifyReport {
 }
 
 export async function verifyCache(store: BinaryCacheStore, options: VerifyCacheOptions = {}): Promise<VerifyReport> {
-  const keys = await narInfoKeys(store, options.paths);
+  const hashParts = await narInfoHashParts(store, options.paths);
   const problems: VerifyProblem[] = [];
   const referencedNars = new Set<string>();
   let checked = 0;
   let valid = 0;
-  await mapConcurrent(keys, options.jobs ?? 4, async (key) => {
-    const scanned = await readNarInfo(store, key);
+  await mapConcurrent(hashParts, options.jobs ?? 4, async (hashPart) => {
+    const scanned = await store.scanNarInfo(hashPart);
+    const key = scanned.key;
     if (scanned.info === undefined) {
       problems.push({ key, code: scanned.missing ? "NARINFO_MISSING" : "NARINFO_CORRUPT", message: scanned.problem });
     } else {
@@ -52,13 +53,13 @@ export async function verifyCache(store: BinaryCacheStore, options: VerifyCacheO
       if (found.length === 0) valid++;
     }
     checked++;
-    options.onChecked?.(checked, keys.length);
+    options.onChecked?.(checked, hashParts.length);
   });
   const orphanNars: Array<{ key: string; size: number }> = [];
   let incompleteUploads: PendingMultipartUpload[] = [];
   if (options.paths === undefined) {
-    for await (const entry of store.listObjects("nar/")) {
-      if (!referencedNars.has(entry.key)) orphanNars.push({ key: entry.key, size: entry.size });
+    for await (const entry of store.listObjects(NAR_PREFIX)) {
+      if (entry.kind === "nar" && !referencedNars.has(entry.key)) orphanNars.push({ key: entry.key, size: entry.size });
     }
     incompleteUploads = await store.pendingUploads();
   }

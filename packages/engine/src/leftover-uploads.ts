@@ -3,7 +3,7 @@
 // Rule: abort a pending upload under `nar/` when this run is about to upload that same NAR, or when it is older
 // than the stale age (default 24 h). Nothing else is touched, so concurrent writers of other NARs are safe.
 
-import { narHashOfNarKey, type BinaryCacheStore } from "@narwhal/store";
+import { NAR_PREFIX, narHashOfNarKey, type BinaryCacheStore } from "@narwhal/store";
 
 export const DEFAULT_STALE_UPLOAD_AGE_MS = 24 * 60 * 60 * 1000;
 
@@ -18,7 +18,7 @@ export async function abortLeftoverUploads(
   now: Date = new Date(),
 ): Promise<number> {
   let aborted = 0;
-  for (const upload of await store.pendingUploads("nar/")) {
+  for (const upload of await store.pendingUploads(NAR_PREFIX)) {
     const narHash = narHashOfNarKey(upload.key);
     if (narHash === undefined) continue;
     const ours = narHashesToUpload.has(narHash);

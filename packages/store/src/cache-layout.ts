@@ -2,7 +2,7 @@
 // object of each kind may be, and what kind of object a listed key is. No other code spells a key pattern.
 
 import { narExtension } from "@narwhal/codecs";
-import { formatHash, type Hash, type StorePath } from "@narwhal/store-path";
+import { formatHash, narInfoFileFor, type Hash, type StorePath } from "@narwhal/store-path";
 
 export const CACHE_INFO_KEY = "nix-cache-info";
 export const CACHE_INFO_CONTENT_TYPE = "text/x-nix-cache-info";
@@ -23,10 +23,13 @@ export const SMALL_OBJECT_LIMITS = {
 
 export type SmallObjectKind = keyof typeof SMALL_OBJECT_LIMITS;
 
-/** `<hash part>.narinfo` at the cache root. */
+/** `<hash part>.narinfo` at the cache root (the narinfo format's own name for it). */
 export function narInfoKey(path: StorePath): string {
-  return `${path.hashPart}.narinfo`;
+  return narInfoFileFor(path);
 }
+
+/** Where the NAR objects live. */
+export const NAR_PREFIX = "nar/";
 
 export function narInfoKeyOfHashPart(hashPart: string): string {
   return `${hashPart}.narinfo`;
@@ -34,7 +37,7 @@ export function narInfoKeyOfHashPart(hashPart: string): string {
 
 /** The NAR object's key: `nar/<nix32 NarHash>.nar<ext>` (named by NarHash, unlike Nix; see the README). */
 export function narObjectKey(narHash: Hash, compression: string): string {
-  return `nar/${formatHash(narHash, "nix32", { prefix: false })}.nar${narExtension(compression)}`;
+  return `${NAR_PREFIX}${formatHash(narHash, "nix32", { prefix: false })}.nar${narExtension(compression)}`;
 }
 
 /** `<hash part>.ls`, the path's NAR listing. */
@@ -60,7 +63,7 @@ export function classifyKey(key: string): { readonly kind: CacheObjectKind; read
   if (narInfo !== null) return { kind: "narinfo", hashPart: narInfo[1]! };
   const listing = LISTING_KEY.exec(key);
   if (listing !== null) return { kind: "listing", hashPart: listing[1]! };
-  if (key.startsWith("nar/")) return { kind: "nar" };
+  if (key.startsWith(NAR_PREFIX)) return { kind: "nar" };
   if (key.startsWith("debuginfo/")) return { kind: "debuginfo" };
   if (key.startsWith("log/")) return { kind: "log" };
   return { kind: "other" };
