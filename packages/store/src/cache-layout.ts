@@ -50,8 +50,9 @@ export function buildLogObjectKey(drvPath: StorePath): string {
   return `log/${drvPath.baseName}`;
 }
 
+/** `debuginfo/<build-id>.debug`: Nix names the link after the debug file (build-id dir + file name), dwarffs looks there. */
 export function debugInfoKey(buildId: string): string {
-  return `debuginfo/${buildId}`;
+  return `debuginfo/${buildId}.debug`;
 }
 
 export type CacheObjectKind = "cache-info" | "narinfo" | "nar" | "listing" | "debuginfo" | "log" | "other";

@@ -1,5 +1,5 @@
 // The `index-debug-info` links: for every `lib/debug/.build-id/xx/<38 hex>.debug` file in a NAR, an object
-// `debuginfo/<build-id>` with JSON {"archive":"../<NAR url>","member":"<path in NAR>"}, skipped when present.
+// `debuginfo/<build-id>.debug` with JSON {"archive":"../<NAR url>","member":"<path in NAR>"}, skipped when present.
 
 import type { NarListing, NarListingNode } from "@narwhal/nar";
 import type { BlobStore } from "@narwhal/blob-store";

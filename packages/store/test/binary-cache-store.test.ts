@@ -274,11 +274,11 @@ describe("listings, debuginfo, logs and the local NAR cache", () => {
     const id = "ab" + "c".repeat(38);
     const nar = await narOfFiles({ [`lib/debug/.build-id/ab/${"c".repeat(38)}.debug`]: "elf", "lib/debug/.build-id/zz/nope.debug": "x" });
     const { narInfo } = await store.addToStore({ info: pathInfoFor(fakeStorePath("dbg"), nar), nar: chunksOf(nar) });
-    expect(JSON.parse(await readFile(join(dir, "debuginfo", id), "utf8"))).toEqual({
+    expect(JSON.parse(await readFile(join(dir, "debuginfo", `${id}.debug`), "utf8"))).toEqual({
       archive: `../${narInfo.url}`,
       member: `lib/debug/.build-id/ab/${"c".repeat(38)}.debug`,
     });
-    expect(await readdir(join(dir, "debuginfo"))).toEqual([id]);
+    expect(await readdir(join(dir, "debuginfo"))).toEqual([`${id}.debug`]); // Nix's key: build-id dir + file name
   });
 
   it("stores and reads build logs under log/<drv name>", async () => {

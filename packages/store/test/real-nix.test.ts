@@ -129,4 +129,24 @@ describe.skipIf(!hasNix)("we read what real Nix writes", () => {
     const untrusting = await BinaryCacheStore.open(`file://${dir}`, { createCacheInfo: false });
     await expect(untrusting.queryPathInfo(paths[0]!)).rejects.toMatchObject({ code: "UNTRUSTED_SIGNATURES" });
   });
+
+  it("names debuginfo links as real Nix does (index-debug-info)", async () => {
+    const work = await tempDir("nix-debuginfo");
+    const buildIdDir = join(work, "tree", "lib", "debug", ".build-id", "ab");
+    const { mkdirSync } = await import("node:fs");
+    mkdirSync(buildIdDir, { recursive: true });
+    writeFileSync(join(buildIdDir, `${"c".repeat(38)}.debug`), `debug info ${process.pid}\n`);
+    const added = nixOutput("nix-store", ["--add", join(work, "tree")]);
+    const nixDir = await tempDir("nix-debuginfo-cache");
+    nixOutput("nix", ["copy", "--to", `file://${nixDir}?index-debug-info=true&compression=none`, added]);
+    const ours = await tempDir("our-debuginfo-cache");
+    const store = await BinaryCacheStore.open(`file://${ours}?index-debug-info=true&compression=none`, { requireSigs: false });
+    const [info] = nixPathInfo([added]);
+    await store.addToStore({ info: info!, nar: dumpPath(added) });
+    const { readdirSync } = await import("node:fs");
+    expect(readdirSync(join(ours, "debuginfo"))).toEqual(readdirSync(join(nixDir, "debuginfo")));
+    expect(JSON.parse(readFileSync(join(ours, "debuginfo", readdirSync(join(ours, "debuginfo"))[0]!), "utf8")))
+      .toEqual(JSON.parse(readFileSync(join(nixDir, "debuginfo", readdirSync(join(nixDir, "debuginfo"))[0]!), "utf8")));
+    await store.close();
+  });
 });
