@@ -7,6 +7,9 @@ export {
   CONTENT_ENCODING_METHODS,
   S3_ADDRESSING_STYLES,
   S3_SCHEMES,
+  NIX_RETRY_DEFAULTS,
+  S3_MAX_PART_SIZE,
+  S3_MIN_PART_SIZE,
   STORE_SETTINGS,
   defaultStoreSettings,
   findSetting,
@@ -22,6 +25,7 @@ export {
 } from "./settings-table.js";
 export type { FileStoreUrl, HttpStoreUrl, S3StoreUrl, StoreUrl } from "./store-url.js";
 export { parseStoreUrl } from "./parse-store-url.js";
+export { parseS3ObjectUrl, S3_OBJECT_URL_SETTINGS, type S3ObjectUrl } from "./parse-s3-object-url.js";
 export { formatStoreUrl } from "./format-store-url.js";
 export { describeSettings } from "./describe-settings.js";
 export { redactStoreUrl } from "./redact-store-url.js";

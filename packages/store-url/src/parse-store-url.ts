@@ -6,6 +6,7 @@ import { closestWord } from "./did-you-mean.js";
 import { StoreUrlError } from "./errors.js";
 import { decodeQuery } from "./query-string.js";
 import { validateS3BucketName } from "./s3-bucket-name.js";
+import { checkSettingCombinations } from "./setting-combinations.js";
 import { parseSettingValue } from "./setting-parsers.js";
 import {
   allSettingSpellings,
@@ -95,6 +96,19 @@ function parseHttpBase(url: string, scheme: string, rest: string): string {
   return parsed.href.replace(/\/+$/, "");
 }
 
+/**
+ * Nix 2.33+ reads `versionId` only in S3 object URLs (s3://BUCKET/KEY?versionId=..., e.g. builtins.fetchurl): it
+ * pins one version of one object. A store URL has no single object to pin; Nix warns "unknown setting" and ignores it.
+ */
+function versionIdInStoreUrl(url: string): StoreUrlError {
+  return new StoreUrlError(
+    "SETTING_NOT_APPLICABLE",
+    `store URL '${url}' has 'versionId', which pins one version of one object: it belongs in an S3 object URL ` +
+      "(s3://BUCKET/KEY?versionId=..., read with parseS3ObjectUrl), not in a store URL, whose objects each have their own versions",
+    { setting: "versionId" },
+  );
+}
+
 function unknownSetting(name: string): StoreUrlError {
   const suggestion = closestWord(name, allSettingSpellings());
   const hint = suggestion === undefined ? "; run describeSettings() for the list" : ` (did you mean '${suggestion}'?)`;
@@ -110,7 +124,7 @@ function applySettings(url: string, type: StoreType, query: string): { settings:
   const firstSpelling = new Map<SettingName, { spelling: string; text: string; json: string }>();
   for (const { key, value } of decodeQuery(query)) {
     const descriptor = findSetting(key);
-    if (descriptor === undefined) throw unknownSetting(key);
+    if (descriptor === undefined) throw key === "versionId" ? versionIdInStoreUrl(url) : unknownSetting(key);
     if (!descriptor.appliesTo.includes(type)) {
       throw new StoreUrlError(
         "SETTING_NOT_APPLICABLE",
@@ -118,7 +132,7 @@ function applySettings(url: string, type: StoreType, query: string): { settings:
         { setting: descriptor.name, value },
       );
     }
-    const parsed = parseSettingValue(descriptor, value);
+    const parsed = parseAs(descriptor, key, value);
     const json = JSON.stringify(parsed);
     const earlier = firstSpelling.get(descriptor.name);
     if (earlier !== undefined && earlier.json !== json) {
@@ -133,7 +147,21 @@ function applySettings(url: string, type: StoreType, query: string): { settings:
     settings[descriptor.name] = parsed;
     explicit.add(descriptor.name);
   }
+  checkSettingCombinations(settings as unknown as StoreSettings, explicit);
   return { settings: settings as unknown as StoreSettings, explicit };
+}
+
+/** Parses one value; a refusal names the spelling the URL used, and the canonical setting behind an alias. */
+function parseAs(descriptor: NonNullable<ReturnType<typeof findSetting>>, key: string, value: string): unknown {
+  try {
+    return parseSettingValue(descriptor, value, key);
+  } catch (error) {
+    if (!(error instanceof StoreUrlError) || key === descriptor.name) throw error;
+    throw new StoreUrlError(error.code, `${error.message} ('${key}' is an alias of '${descriptor.name}')`, {
+      setting: descriptor.name,
+      value,
+    });
+  }
 }
 
 /**

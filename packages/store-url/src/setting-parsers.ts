@@ -27,10 +27,11 @@ const UNIT_SHIFT: Record<string, bigint> = { "": 0n, K: 10n, M: 20n, G: 30n, T: 
  * The suffix is accepted by Nix >= 2.4-era string2IntWithUnitPrefix; Nix 2.8's store settings refuse it, so
  * formatStoreUrl always writes plain decimal.
  */
-export function parseIntegerSetting(setting: string, text: string, min: number, max: number): number {
+export function parseIntegerSetting(setting: string, text: string, min: number, max: number, limitRule?: string): number {
   const match = /^([+-]?)([0-9]+)([KMGTkmgt]?)$/.exec(text);
   const rule =
-    `expected a decimal integer from ${min} to ${max}, optionally followed by K, M, G or T (binary multiples)`;
+    `expected a decimal integer from ${min} to ${max}, optionally followed by K, M, G or T (binary multiples)` +
+    (limitRule === undefined ? "" : `; ${limitRule}`);
   if (match === null) {
     throw new StoreUrlError("INVALID_INTEGER", `store URL setting '${setting}' has invalid integer value '${text}'; ${rule}`, {
       setting,
@@ -65,6 +66,25 @@ export function parseChoiceSetting(setting: string, text: string, choices: reado
   );
 }
 
+/** RFC 9110 token characters: what an HTTP header value such as x-amz-storage-class can carry unquoted. */
+const HEADER_TOKEN = /^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/;
+
+/**
+ * S3 storage class: empty (the bucket's default, as Nix reads an empty optional setting) or a header token such as
+ * STANDARD or GLACIER_IR. Nix passes any text through to x-amz-storage-class; narwhal refuses what could not be a
+ * header value, and leaves which classes exist to the server (it answers InvalidStorageClass).
+ */
+export function parseStorageClassSetting(setting: string, text: string): string {
+  if (text === "" || HEADER_TOKEN.test(text)) return text;
+  throw new StoreUrlError(
+    "INVALID_VALUE",
+    `store URL setting '${setting}' has invalid value '${text}'; expected an S3 storage class name such as STANDARD, ` +
+      "REDUCED_REDUNDANCY, STANDARD_IA, ONEZONE_IA, INTELLIGENT_TIERING, GLACIER, DEEP_ARCHIVE or GLACIER_IR " +
+      "(letters, digits and _ . - only; empty = the bucket's default)",
+    { setting, value: text },
+  );
+}
+
 /** Absolute path, canonicalised like Nix does (no '.', '..', repeated or trailing slashes). */
 export function parseAbsolutePathSetting(setting: string, text: string): string {
   if (!text.startsWith("/")) {
@@ -88,22 +108,23 @@ export function parseSpaceSetSetting(text: string): string[] {
   return [...new Set(text.split(/[ \t\r\n]+/).filter((item) => item !== ""))];
 }
 
-/** Parses the text of one setting into its typed value. */
+/** Parses the text of one setting into its typed value; messages name `spelling` (an alias as written) if given. */
 export function parseSettingValue<K extends SettingName>(
   descriptor: SettingDescriptor & { name: K },
   text: string,
+  spelling?: string,
 ): StoreSettings[K] {
-  return parseAnySettingValue(descriptor, text) as StoreSettings[K];
+  return parseAnySettingValue(descriptor, text, spelling) as StoreSettings[K];
 }
 
-function parseAnySettingValue(descriptor: SettingDescriptor, text: string): StoreSettings[SettingName] {
-  const setting = descriptor.name;
+function parseAnySettingValue(descriptor: SettingDescriptor, text: string, spelling?: string): StoreSettings[SettingName] {
+  const setting = spelling ?? descriptor.name;
   const kind = descriptor.value;
   switch (kind.kind) {
     case "bool":
       return parseBooleanSetting(setting, text);
     case "int":
-      return parseIntegerSetting(setting, text, kind.min, kind.max);
+      return parseIntegerSetting(setting, text, kind.min, kind.max, kind.rule);
     case "string":
       return text;
     case "choice":
@@ -117,6 +138,8 @@ function parseAnySettingValue(descriptor: SettingDescriptor, text: string): Stor
     case "s3-endpoint":
       checkS3Endpoint(setting, text);
       return text;
+    case "storage-class":
+      return parseStorageClassSetting(setting, text);
   }
 }
 

@@ -1,5 +1,5 @@
 // The table of every store URL setting narwhal understands: name, value kind, default, meaning, store types.
-// Names, types and defaults follow Nix's S3/HTTP/file binary cache stores (Nix <= 2.32 surface, plus a few 2.33+ aliases).
+// Names, types and defaults follow Nix's S3/HTTP/file binary cache stores (Nix <= 2.32 surface plus 2.33-2.35 S3 settings).
 
 export type StoreType = "s3" | "file" | "http";
 
@@ -28,6 +28,7 @@ export interface StoreSettings {
   "local-nar-cache": string;
   "log-compression": ContentEncodingMethod;
   "ls-compression": ContentEncodingMethod;
+  "multipart-threshold": number;
   "multipart-upload": boolean;
   "narinfo-compression": ContentEncodingMethod;
   "parallel-compression": boolean;
@@ -35,9 +36,14 @@ export interface StoreSettings {
   priority: number;
   profile: string;
   region: string;
+  "retry-attempts": number;
+  "retry-delay": number;
+  "retry-delay-rate-limited": number;
+  "retry-max-delay": number;
   scheme: S3Scheme;
   "secret-key": string;
   "secret-keys": string[];
+  "storage-class": string;
   store: string;
   "system-features": string[];
   trusted: boolean;
@@ -50,13 +56,14 @@ export type SettingName = keyof StoreSettings;
 /** How a setting's text is read and written; see setting-parsers.ts. */
 export type SettingKind =
   | { readonly kind: "bool" }
-  | { readonly kind: "int"; readonly min: number; readonly max: number }
+  | { readonly kind: "int"; readonly min: number; readonly max: number; readonly rule?: string }
   | { readonly kind: "string" }
   | { readonly kind: "choice"; readonly choices: readonly string[] }
   | { readonly kind: "absolute-path" }
   | { readonly kind: "comma-list" }
   | { readonly kind: "space-set" }
-  | { readonly kind: "s3-endpoint" };
+  | { readonly kind: "s3-endpoint" }
+  | { readonly kind: "storage-class" };
 
 interface SettingDescriptorFor<K extends SettingName> {
   readonly name: K;
@@ -79,6 +86,29 @@ const INT32 = { kind: "int", min: -(2 ** 31), max: 2 ** 31 - 1 } as const;
 const UINT32 = { kind: "int", min: 0, max: 2 ** 32 - 1 } as const;
 const UINT53 = { kind: "int", min: 0, max: Number.MAX_SAFE_INTEGER } as const;
 
+const MiB = 1024 * 1024;
+/** S3's part size limits, which Nix 2.33+ enforces on multipart-chunk-size (and so on its alias buffer-size). */
+export const S3_MIN_PART_SIZE = 5 * MiB;
+export const S3_MAX_PART_SIZE = 5 * 1024 * MiB;
+const PART_SIZE = {
+  kind: "int", min: S3_MIN_PART_SIZE, max: S3_MAX_PART_SIZE,
+  rule: "S3 parts are at least 5 MiB (5242880) and at most 5 GiB (5368709120), as Nix 2.33+ requires",
+} as const;
+
+/** Nix 2.35's global retry settings (nix.conf filetransfer-retry-*), which the per-store retry-* settings override. */
+export const NIX_RETRY_DEFAULTS = {
+  /** filetransfer-retry-attempts (alias download-attempts): attempts in all, the first included. */
+  attempts: 5,
+  /** filetransfer-retry-delay: base delay in ms of transient failures, doubled per attempt. */
+  delayMs: 100,
+  /** filetransfer-retry-delay-rate-limited: base delay in ms after HTTP 429 or 503. */
+  delayRateLimitedMs: 5000,
+  /** filetransfer-retry-max-delay: ceiling of the backoff in ms (Retry-After is honoured above it). */
+  maxDelayMs: 60_000,
+  /** filetransfer-retry-jitter: wait a random time between 0 and the backoff ("full jitter"). */
+  jitter: true,
+} as const;
+
 /** Sorted by name. */
 export const STORE_SETTINGS: readonly SettingDescriptor[] = [
   {
@@ -87,9 +117,9 @@ export const STORE_SETTINGS: readonly SettingDescriptor[] = [
     description: "S3 request style (Nix 2.34+). auto: virtual-hosted for AWS, path-style for a custom endpoint or a dotted bucket.",
   },
   {
-    name: "buffer-size", type: "int (bytes)", value: UINT53, default: 5 * 1024 * 1024, appliesTo: S3_ONLY,
+    name: "buffer-size", type: "int (bytes)", value: PART_SIZE, default: 5 * MiB, appliesTo: S3_ONLY,
     aliases: ["multipart-chunk-size"],
-    description: "Part size in bytes for multipart uploads (5 MiB). Nix 2.33+ calls it multipart-chunk-size.",
+    description: "Part size in bytes for multipart uploads (5 MiB), 5 MiB to 5 GiB. Nix 2.33+ calls it multipart-chunk-size.",
   },
   {
     name: "compression", type: "xz|bzip2|gzip|zstd|br|none", value: { kind: "choice", choices: COMPRESSION_METHODS },
@@ -124,8 +154,14 @@ export const STORE_SETTINGS: readonly SettingDescriptor[] = [
     description: "Compress .ls listings with this method and store them with that Content-Encoding; empty is off.",
   },
   {
+    name: "multipart-threshold", type: "int (bytes)", value: UINT53, default: 100 * MiB, appliesTo: S3_ONLY, aliases: [],
+    description:
+      "With multipart-upload, objects larger than this (100 MiB) go as multipart uploads, others as one PUT (Nix 2.33+). " +
+      "Must not be below multipart-chunk-size when multipart-upload is on.",
+  },
+  {
     name: "multipart-upload", type: "bool", value: { kind: "bool" }, default: false, appliesTo: S3_ONLY, aliases: [],
-    description: "Upload large objects to S3 in parts of buffer-size bytes.",
+    description: "Upload objects larger than multipart-threshold to S3 in parts of multipart-chunk-size bytes.",
   },
   {
     name: "narinfo-compression", type: "''|br|gzip|zstd|xz|bzip2",
@@ -153,6 +189,24 @@ export const STORE_SETTINGS: readonly SettingDescriptor[] = [
     description: "AWS region of the bucket (also used for request signing with a custom endpoint).",
   },
   {
+    name: "retry-attempts", type: "int", value: UINT32, default: 0, appliesTo: S3_ONLY, aliases: [],
+    description:
+      "Attempts per S3 request, the first included (Nix 2.35). When not set, nix.conf's filetransfer-retry-attempts (5); " +
+      "an explicit 0 or 1 means no retry.",
+  },
+  {
+    name: "retry-delay", type: "int (ms)", value: UINT32, default: 0, appliesTo: S3_ONLY, aliases: [],
+    description: "Base backoff in ms for transient failures, doubled per attempt (Nix 2.35). When not set, filetransfer-retry-delay (100).",
+  },
+  {
+    name: "retry-delay-rate-limited", type: "int (ms)", value: UINT32, default: 0, appliesTo: S3_ONLY, aliases: [],
+    description: "Base backoff in ms after HTTP 429 or 503 (SlowDown) (Nix 2.35). When not set, filetransfer-retry-delay-rate-limited (5000).",
+  },
+  {
+    name: "retry-max-delay", type: "int (ms)", value: UINT32, default: 0, appliesTo: S3_ONLY, aliases: [],
+    description: "Ceiling in ms of the backoff; a longer Retry-After is still honoured (Nix 2.35). When not set, filetransfer-retry-max-delay (60000).",
+  },
+  {
     name: "scheme", type: "''|http|https", value: { kind: "choice", choices: S3_SCHEMES }, default: "",
     appliesTo: S3_ONLY, aliases: [],
     description: "Protocol for a bare host[:port] endpoint; empty means https. Ignored when endpoint is a full URL.",
@@ -165,6 +219,12 @@ export const STORE_SETTINGS: readonly SettingDescriptor[] = [
     name: "secret-keys", type: "comma-separated paths", value: { kind: "comma-list" }, default: [], appliesTo: ALL,
     aliases: [],
     description: "Further secret key files; every key signs every uploaded path.",
+  },
+  {
+    name: "storage-class", type: "string", value: { kind: "storage-class" }, default: "", appliesTo: S3_ONLY, aliases: [],
+    description:
+      "S3 storage class sent as x-amz-storage-class with every upload (STANDARD, REDUCED_REDUNDANCY, STANDARD_IA, " +
+      "INTELLIGENT_TIERING, GLACIER_IR, ...); empty means the bucket's default (Nix 2.33+).",
   },
   {
     name: "store", type: "absolute path", value: { kind: "absolute-path" }, default: "/nix/store", appliesTo: ALL,
