@@ -49,7 +49,7 @@ async function smallPuts(lean, concurrency, run) {
     const used = process.cpuUsage(cpu);
     return { putsPerSecond: Math.round(puts / seconds), clientCpuMsPerPut: Number(((used.user + used.system) / 1000 / puts).toFixed(3)), seconds: Number(seconds.toFixed(2)) };
   } finally {
-    store.close();
+    await store.close();
   }
 }
 
@@ -75,7 +75,7 @@ async function streamed(lean, run) {
     for (let i = 0; i < objects; i += 1) await store.delete(`nar/${lean ? "lean" : "sdk"}-${run}-${i}.nar`);
     return { mibPerSecond: Number(((objects * objectMiB) / seconds).toFixed(1)), clientCpuSeconds: Number(((used.user + used.system) / 1e6).toFixed(2)), seconds: Number(seconds.toFixed(2)) };
   } finally {
-    store.close();
+    await store.close();
   }
 }
 
