@@ -1,13 +1,14 @@
-// The hash algorithms Nix knows, with their digest sizes and the lengths of each text encoding.
-// Parsing picks an encoding purely from the text length, as Nix does.
+// The hash algorithms Nix knows (blake3 is experimental in Nix), with their digest sizes and the lengths of each
+// text encoding. Parsing picks an encoding purely from the text length, as Nix does.
 
 import { nix32EncodedLength } from "./nix32.js";
 
-export type HashAlgorithm = "md5" | "sha1" | "sha256" | "sha512";
+export type HashAlgorithm = "blake3" | "md5" | "sha1" | "sha256" | "sha512";
 
-export const HASH_ALGORITHMS: readonly HashAlgorithm[] = ["md5", "sha1", "sha256", "sha512"];
+/** In Nix's order (`hashAlgorithms` in hash.cc). */
+export const HASH_ALGORITHMS: readonly HashAlgorithm[] = ["blake3", "md5", "sha1", "sha256", "sha512"];
 
-const DIGEST_SIZES: Record<HashAlgorithm, number> = { md5: 16, sha1: 20, sha256: 32, sha512: 64 };
+const DIGEST_SIZES: Record<HashAlgorithm, number> = { blake3: 32, md5: 16, sha1: 20, sha256: 32, sha512: 64 };
 
 export function isHashAlgorithm(text: string): text is HashAlgorithm {
   return Object.hasOwn(DIGEST_SIZES, text);

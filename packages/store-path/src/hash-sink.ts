@@ -1,7 +1,7 @@
-// Incremental hashing for streamed data: feed chunks (or a whole async iterable) and get the Hash plus the
-// number of bytes seen, or pass chunks through unchanged while hashing them on the way.
+// Incremental hashing for streamed data (every algorithm, BLAKE3 included): feed chunks (or a whole async iterable)
+// and get the Hash plus the number of bytes seen, or pass chunks through unchanged while hashing them on the way.
 
-import { createHash, type Hash as NodeHash } from "node:crypto";
+import { type Digester, createDigester } from "./digest.js";
 import { Hash } from "./hash.js";
 import type { HashAlgorithm } from "./hash-algorithm.js";
 
@@ -13,13 +13,13 @@ export interface HashResult {
 
 export class HashSink {
   readonly algorithm: HashAlgorithm;
-  #hasher: NodeHash;
+  #hasher: Digester;
   #size = 0;
   #finished = false;
 
   constructor(algorithm: HashAlgorithm) {
     this.algorithm = algorithm;
-    this.#hasher = createHash(algorithm);
+    this.#hasher = createDigester(algorithm);
   }
 
   get size(): number {

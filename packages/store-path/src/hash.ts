@@ -1,7 +1,8 @@
 // The Hash value (algorithm + digest) and its text forms: `algo:` + nix32/base16/base64, SRI `algo-base64`,
-// and bare digests when the algorithm is known from context. Also one-shot hashing of bytes.
+// and bare digests when the algorithm is known from context, parsed as leniently as current Nix. Also one-shot hashing.
 
-import { createHash } from "node:crypto";
+import { decodeBase64AsNix } from "./base64-nix.js";
+import { createDigester } from "./digest.js";
 import { HashFormatError, NixFormatError } from "./errors.js";
 import {
   type HashAlgorithm,
@@ -62,6 +63,11 @@ export function formatHash(hash: Hash, format: HashFormat = "nix32", options: Fo
 /**
  * Parses `algo:<digest>` (nix32, base16 or base64, chosen by length), SRI `algo-<base64>`, or — only when
  * `expected` is given — a bare digest. With `expected`, a prefixed algorithm must match it.
+ *
+ * Base64 is decoded as Nix decodes it (`base64::decode` in Nix's base-n.cc): it stops at the first '=', so an SRI
+ * hash without its '=' padding (`sha256-` + 43 characters) is accepted "for backward compatibility", as is
+ * anything after the padding; '\n' is skipped. What decides is the decoded length. A prefixed base64 digest
+ * (`sha256:…`) must still have the padded length, since Nix picks the encoding by length.
  */
 export function parseHash(text: string, expected?: HashAlgorithm): Hash {
   const colon = text.indexOf(":");
@@ -72,14 +78,7 @@ export function parseHash(text: string, expected?: HashAlgorithm): Hash {
   const dash = text.indexOf("-");
   if (dash >= 0) {
     const algorithm = checkAlgorithm(text, text.slice(0, dash), expected);
-    const body = text.slice(dash + 1);
-    if (body.length !== encodedDigestLengths(algorithm).base64) {
-      throw new HashFormatError(
-        text,
-        `an SRI ${algorithm} hash needs ${encodedDigestLengths(algorithm).base64} base64 characters, got ${body.length}`,
-      );
-    }
-    return new Hash(algorithm, decodeBase64(text, body, algorithm));
+    return new Hash(algorithm, decodeBase64(text, text.slice(dash + 1), algorithm, "an SRI"));
   }
   if (expected === undefined) {
     throw new HashFormatError(text, `no algorithm given; expected "<algo>:<digest>" or SRI "<algo>-<base64>"`);
@@ -88,7 +87,9 @@ export function parseHash(text: string, expected?: HashAlgorithm): Hash {
 }
 
 export function hashBytes(algorithm: HashAlgorithm, data: Uint8Array | string): Hash {
-  return new Hash(algorithm, createHash(algorithm).update(data).digest());
+  const digester = createDigester(algorithm);
+  digester.update(typeof data === "string" ? Buffer.from(data, "utf8") : data);
+  return new Hash(algorithm, digester.digest());
 }
 
 function checkAlgorithm(text: string, name: string, expected: HashAlgorithm | undefined): HashAlgorithm {
@@ -115,20 +116,26 @@ function decodeByLength(text: string, algorithm: HashAlgorithm, body: string): H
       throw new HashFormatError(text, `nix32 digest is invalid: ${rule}`);
     }
   }
-  if (body.length === lengths.base64) return new Hash(algorithm, decodeBase64(text, body, algorithm));
+  if (body.length === lengths.base64) return new Hash(algorithm, decodeBase64(text, body, algorithm, "a base64"));
   throw new HashFormatError(
     text,
     `a ${algorithm} digest must be ${lengths.base16} base16, ${lengths.nix32} nix32 or ${lengths.base64} base64 characters, got ${body.length}`,
   );
 }
 
-function decodeBase64(text: string, body: string, algorithm: HashAlgorithm): Buffer {
-  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(body)) {
-    throw new HashFormatError(text, "base64 digest contains a character outside the standard base64 alphabet");
+function decodeBase64(text: string, body: string, algorithm: HashAlgorithm, what: string): Buffer {
+  const decoded = decodeBase64AsNix(body);
+  if (!decoded.ok) {
+    throw new HashFormatError(
+      text,
+      `${what} digest has character ${JSON.stringify(decoded.badCharacter)} at ${decoded.index}, outside the standard base64 alphabet`,
+    );
   }
-  const bytes = Buffer.from(body, "base64");
-  if (bytes.length !== digestSize(algorithm)) {
-    throw new HashFormatError(text, `base64 digest decodes to ${bytes.length} bytes, ${algorithm} needs ${digestSize(algorithm)}`);
+  if (decoded.bytes.length !== digestSize(algorithm)) {
+    throw new HashFormatError(
+      text,
+      `${what} digest decodes to ${decoded.bytes.length} bytes (up to the first '='), ${algorithm} needs ${digestSize(algorithm)}`,
+    );
   }
-  return bytes;
+  return decoded.bytes;
 }

@@ -46,9 +46,9 @@ describe("parseHash", () => {
       [`sha256:${ABC_NIX32}0`, /must be 64 base16, 52 nix32 or 44 base64 characters, got 53/],
       [`sha256:${ABC_HEX.slice(0, 63)}g`, /non-hex character/],
       [`sha256:${ABC_NIX32.slice(0, 51)}e`, /nix32 digest is invalid/],
-      [`sha256:${ABC_BASE64.slice(0, 43)}!`, /outside the standard base64 alphabet/],
-      [`sha256-${ABC_HEX}`, /SRI sha256 hash needs 44 base64 characters, got 64/],
-      [`md5-${ABC_BASE64}`, /SRI md5 hash needs 24 base64 characters/],
+      [`sha256:${ABC_BASE64.slice(0, 43)}!`, /character "!" at 43, outside the standard base64 alphabet/],
+      [`sha256-${ABC_HEX}`, /an SRI digest decodes to 48 bytes \(up to the first '='\), sha256 needs 32/],
+      [`md5-${ABC_BASE64}`, /an SRI digest decodes to 32 bytes \(up to the first '='\), md5 needs 16/],
       ["", /no algorithm given/],
     ];
     for (const [text, rule] of cases) {
