@@ -1,10 +1,11 @@
 // Writing `.narinfo` text byte-compatible with Nix: fixed field order, `References: ` always present,
-// optional fields only when known. Refuses values that would corrupt the line-based format.
+// optional fields only when known, extra (unknown) fields last. Refuses values that would corrupt the line format.
 
 import { formatContentAddress } from "./content-address.js";
 import { NarInfoFormatError } from "./errors.js";
 import { formatHash } from "./hash.js";
 import type { NarInfo } from "./narinfo.js";
+import { NARINFO_KNOWN_KEYS } from "./narinfo-rules.js";
 import type { StorePath } from "./store-path.js";
 
 export function formatNarInfo(info: NarInfo): string {
@@ -46,5 +47,11 @@ export function formatNarInfo(info: NarInfo): string {
   if (info.deriver !== undefined) text += `Deriver: ${baseName("Deriver", info.deriver)}\n`;
   for (const sig of info.sigs) text += `Sig: ${lineValue("Sig", sig)}\n`;
   if (info.ca !== undefined) text += `CA: ${formatContentAddress(info.ca)}\n`;
+  for (const [key, value] of info.extraFields ?? []) {
+    if (NARINFO_KNOWN_KEYS.has(key)) fail(`extra field ${JSON.stringify(key)} is a known narinfo field; set it on the NarInfo instead`);
+    if (/[:\n]/.test(key)) fail(`extra field name ${JSON.stringify(key)} must not contain ':' or a line break`);
+    if (value.includes("\n")) fail(`extra field ${key} must not contain a line break: ${JSON.stringify(value)}`);
+    text += `${key}: ${value}\n`;
+  }
   return text;
 }

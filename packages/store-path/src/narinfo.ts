@@ -25,6 +25,12 @@ export interface NarInfo {
   /** `Sig` values `<keyName>:<base64>`, in file order. */
   sigs: string[];
   ca?: ContentAddress;
+  /**
+   * Lines narwhal does not know (e.g. `System: x86_64-linux`), as `[key, value]` in file order. Nix ignores them
+   * when reading and drops them when it rewrites a narinfo; narwhal keeps them so a copy between caches keeps them.
+   * Written after every known field. Not part of the fingerprint.
+   */
+  extraFields?: readonly (readonly [key: string, value: string])[];
 }
 
 /** Object key of the narinfo for a store path: `<hashPart>.narinfo`. */

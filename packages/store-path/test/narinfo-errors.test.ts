@@ -39,23 +39,25 @@ describe("parseNarInfo errors name the source, the line and the rule", () => {
     ["no space after the colon", variant(2, "Compression:none"), 3, /expected ": " after key "Compression"/],
     ["a bad StorePath", variant(0, "StorePath: /nix/store/short-d"), 1, /bad StorePath: .*at least 33 characters/],
     ["a StorePath in another store", variant(0, "StorePath: /opt/qhr2hq2mkiszwi1xg99cl89vw8xsx3yl-d"), 1, /must start with the store directory/],
-    ["an empty URL", variant(1, "URL: "), 2, /URL must not be empty/],
     ["a bad NarHash", variant(3, "NarHash: sha256:zzz"), 4, /bad NarHash: .*52 nix32/],
     ["a NarHash without algorithm", variant(3, "NarHash: 19l59z9nbs59axnhw6iqsz5bdagqb22kf0dp2zhkiq5m4b6k5247"), 4, /bad NarHash: .*no algorithm/],
     ["a bad FileHash", variant(3, "FileHash: md5:00", true), 4, /bad FileHash/],
-    ["NarSize 0", variant(4, "NarSize: 0"), 5, /NarSize must not be 0/],
     ["a negative NarSize", variant(4, "NarSize: -1"), 5, /NarSize must be a non-negative decimal integer/],
     ["a NarSize with junk", variant(4, "NarSize: 12abc"), 5, /non-negative decimal integer/],
     ["an empty NarSize", variant(4, "NarSize: "), 5, /non-negative decimal integer/],
     ["a NarSize above 2^53", variant(4, "NarSize: 9007199254740993"), 5, /exceeds 9007199254740991/],
     ["a bad FileSize", variant(4, "FileSize: 1e3", true), 5, /FileSize must be a non-negative decimal integer/],
     ["a bad reference", variant(5, "References: qhr2hq2mkiszwi1xg99cl89vw8xsx3yl-d ../etc"), 6, /bad reference/],
-    ["a duplicate References line", variant(6, "References: ", true), 7, /duplicate References line \(first on line 6\)/],
-    ["a duplicate CA line", `${VALID.join("\n")}\nCA: fixed:r:sha256:19l59z9nbs59axnhw6iqsz5bdagqb22kf0dp2zhkiq5m4b6k5247\nCA: fixed:sha256:19l59z9nbs59axnhw6iqsz5bdagqb22kf0dp2zhkiq5m4b6k5247\n`, 8, /duplicate CA line/],
-    ["a duplicate StorePath line", variant(1, LINES.storePath, true), 2, /duplicate StorePath line/],
+    ["a References line after one that listed references", `${VALID.join("\n")}\nReferences: qhr2hq2mkiszwi1xg99cl89vw8xsx3yl-d\nReferences: \n`, 8, /extra References line after one that listed references/],
+    ["a duplicate CA line", `${VALID.join("\n")}\nCA: fixed:r:sha256:19l59z9nbs59axnhw6iqsz5bdagqb22kf0dp2zhkiq5m4b6k5247\nCA: fixed:sha256:19l59z9nbs59axnhw6iqsz5bdagqb22kf0dp2zhkiq5m4b6k5247\n`, 8, /extra CA line after one that gave a content address/],
     ["a bad CA", variant(6, "CA: fixed:r:sha256", true), 7, /bad CA/],
     ["a bad Deriver", variant(6, "Deriver: ", true), 7, /bad Deriver/],
-    ["an empty Sig", variant(6, "Sig: ", true), 7, /Sig must not be empty/],
+    ["an empty Sig", variant(6, "Sig: ", true), 7, /bad Sig: expected "<key name>:<base64 signature>"/],
+    ["a Sig without key name", variant(6, "Sig: :AAAA", true), 7, /bad Sig: expected "<key name>:<base64 signature>" with a non-empty key name/],
+    ["a Sig without signature", variant(6, "Sig: cache-1:", true), 7, /bad Sig: signature is empty/],
+    ["a Sig that is not base64", variant(6, "Sig: cache-1:AA*A", true), 7, /bad Sig: signature has character "\*"/],
+    ["an unknown Compression", variant(2, "Compression: lzma2"), 3, /invalid Compression "lzma2"; Nix knows none, br, bzip2/],
+    ["a bare 'Key:' (Nix would read the next line as its value)", variant(5, "References:"), 6, /expected ": " after key "References"/],
     ["a CRLF line ending", `${VALID.join("\r\n")}\r\n`, 1, /bad StorePath/],
   ])("%s", (_label, text, line, rule) => {
     const error = parseError(text);
@@ -79,6 +81,21 @@ describe("parseNarInfo errors name the source, the line and the rule", () => {
     expect(error.message).toMatch(`required field ${field} is missing`);
   });
 
+  it.each<[string, string, RegExp]>([
+    ["an empty URL", variant(1, "URL: "), /required field URL is missing or empty/],
+    ["NarSize 0", variant(4, "NarSize: 0"), /required field NarSize is missing or 0/],
+  ])("reports %s for the whole file, as Nix checks it after the last line", (_label, text, rule) => {
+    const error = parseError(text);
+    expect(error.line).toBe(0);
+    expect(error.message).toMatch(rule);
+  });
+
+  it("refuses a last line without '\\n', as Nix does (expecting '\\n')", () => {
+    const error = parseError(VALID.join("\n"));
+    expect(error.line).toBe(6);
+    expect(error.message).toMatch(/the last line must end with '\\n'/);
+  });
+
   it("refuses a StorePath whose hash part differs from the requested one", () => {
     expect(() =>
       parseNarInfo(`${VALID.join("\n")}\n`, { expectedHashPart: "00000000000000000000000000000000", source: "k" }),
@@ -86,7 +103,7 @@ describe("parseNarInfo errors name the source, the line and the rule", () => {
   });
 
   it("defaults the source to 'narinfo'", () => {
-    expect(() => parseNarInfo("garbage")).toThrow(/invalid narinfo narinfo:1: line has no ':'/);
+    expect(() => parseNarInfo("garbage\n")).toThrow(/invalid narinfo narinfo:1: line has no ':'/);
   });
 
   it("keeps the underlying error as the cause", () => {
