@@ -1,5 +1,6 @@
 // Content-address strings as stored in narinfo `CA:` lines and path-info: `text:sha256:<nix32>`,
-// `fixed:<algo>:<hash>` (flat) and `fixed:r:<algo>:<hash>` (NAR), plus recomputing the path they imply.
+// `fixed:<algo>:<hash>` (flat), `fixed:r:<algo>:<hash>` (NAR) and `fixed:git:<sha1|sha256>:<hash>` (git object),
+// plus recomputing the path they imply.
 
 import { ContentAddressError } from "./errors.js";
 import { type Hash, formatHash, parseHash } from "./hash.js";
@@ -20,6 +21,13 @@ export function parseContentAddress(text: string): ContentAddress {
   }
   if (prefix === "fixed") {
     if (rest.startsWith("r:")) return { method: "recursive", hash: parseCaHash(text, rest.slice(2)) };
+    if (rest.startsWith("git:")) {
+      const hash = parseCaHash(text, rest.slice(4));
+      if (hash.algorithm !== "sha1" && hash.algorithm !== "sha256") {
+        throw new ContentAddressError(text, `git content addresses use sha1 or sha256, got ${hash.algorithm}`);
+      }
+      return { method: "git", hash };
+    }
     return { method: "flat", hash: parseCaHash(text, rest) };
   }
   throw new ContentAddressError(text, `unknown prefix ${JSON.stringify(prefix)}; expected "text" or "fixed"`);
@@ -29,7 +37,8 @@ export function parseContentAddress(text: string): ContentAddress {
 export function formatContentAddress(address: ContentAddress): string {
   const hash = formatHash(address.hash, "nix32");
   if (address.method === "text") return `text:${hash}`;
-  return address.method === "recursive" ? `fixed:r:${hash}` : `fixed:${hash}`;
+  if (address.method === "recursive") return `fixed:r:${hash}`;
+  return address.method === "git" ? `fixed:git:${hash}` : `fixed:${hash}`;
 }
 
 export interface ContentAddressedPathOptions {

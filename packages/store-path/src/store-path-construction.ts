@@ -1,5 +1,5 @@
 // Computing content-addressed store paths the way Nix does: the hash part is the 20-byte XOR-fold of
-// sha256("<type>:<algo>:<base16 inner hash>:<storeDir>:<name>"), for fixed-output, source and text paths.
+// sha256("<type>:<algo>:<base16 inner hash>:<storeDir>:<name>"), for fixed-output (flat, NAR, git), source and text paths.
 
 import { compressHash } from "./compress-hash.js";
 import { StorePathConstructionError } from "./errors.js";
@@ -8,8 +8,11 @@ import { encodeNix32 } from "./nix32.js";
 import { DEFAULT_STORE_DIR, validateStoreDir } from "./store-dir.js";
 import { StorePath, compareStorePaths } from "./store-path.js";
 
-/** How file contents were turned into the hash: the flat file bytes, or the NAR serialisation ("r:"). */
-export type FileIngestionMethod = "flat" | "recursive";
+/**
+ * How file contents were turned into the hash: the flat file bytes, the NAR serialisation ("r:"), or the git
+ * object (blob or tree, "git:"; sha1 or sha256 only, as in Nix's store-dir-config.cc).
+ */
+export type FileIngestionMethod = "flat" | "recursive" | "git";
 
 export function makeStorePath(type: string, innerHash: Hash, name: string, storeDir: string = DEFAULT_STORE_DIR): StorePath {
   validateStoreDir(storeDir);
@@ -20,7 +23,7 @@ export function makeStorePath(type: string, innerHash: Hash, name: string, store
 
 export interface FixedOutputPathOptions {
   method: FileIngestionMethod;
-  /** Hash of the flat file bytes ("flat") or of the NAR ("recursive"). */
+  /** Hash of the flat file bytes ("flat"), of the NAR ("recursive") or the git object hash ("git"). */
   hash: Hash;
   name: string;
   /** Only allowed for recursive SHA-256 paths (the "source" type used by `nix-store --add`). */
@@ -33,6 +36,9 @@ export interface FixedOutputPathOptions {
 export function makeFixedOutputPath(options: FixedOutputPathOptions): StorePath {
   const storeDir = options.storeDir ?? DEFAULT_STORE_DIR;
   const references = options.references ?? [];
+  if (options.method === "git" && options.hash.algorithm !== "sha1" && options.hash.algorithm !== "sha256") {
+    throw new StorePathConstructionError(options.name, `git ingestion uses sha1 or sha256, got ${options.hash.algorithm}`);
+  }
   if (options.method === "recursive" && options.hash.algorithm === "sha256") {
     const type = makeType("source", references, options.hasSelfReference ?? false, storeDir, options.name);
     return makeStorePath(type, options.hash, options.name, storeDir);
@@ -43,7 +49,7 @@ export function makeFixedOutputPath(options: FixedOutputPathOptions): StorePath 
       "references are only allowed for recursive sha256 fixed-output paths",
     );
   }
-  const methodPrefix = options.method === "recursive" ? "r:" : "";
+  const methodPrefix = options.method === "recursive" ? "r:" : options.method === "git" ? "git:" : "";
   const inner = hashBytes("sha256", `fixed:out:${methodPrefix}${formatHash(options.hash, "base16")}:`);
   return makeStorePath("output:out", inner, options.name, storeDir);
 }
