@@ -17,12 +17,15 @@ export { restoreNar, type RestoreNarOptions } from "./restore-nar.js";
 export {
   listNar,
   formatNarListing,
+  formatNarListingNode,
   type NarListing,
   type NarListingNode,
   type NarListingRegular,
   type NarListingDirectory,
   type NarListingSymlink,
   type FormatNarListingOptions,
+  type FormatNarListingNodeOptions,
+  type NarListingForm,
 } from "./nar-listing.js";
 export { parseNarListing, type ParseNarListingOptions } from "./parse-nar-listing.js";
 export { MAX_LISTING_BYTES, MAX_LISTING_DEPTH, MAX_LISTING_ENTRIES } from "./listing-limits.js";
