@@ -6,20 +6,25 @@ import type { NarEvent } from "./nar-events.js";
 import { parseNar } from "./nar-parser.js";
 import { describeNodeType, displaySubpath, isPrefixOf, splitSubpath } from "./nar-subpath.js";
 
-/** Contents of the regular file at `subpath`; fails if it is missing, a directory or a symlink. */
+/**
+ * Contents of the regular file at `subpath`; fails if it is missing, a directory or a symlink. Every refusal says
+ * `NAR does not contain regular file '<subpath as given>'`, as `nix nar cat` does (Nix 2.33 and later; Nix's own
+ * tests grep it), followed by what is there instead.
+ */
 export async function* catNar(source: AsyncIterable<Uint8Array> | Iterable<Uint8Array>, subpath: string | Buffer): AsyncGenerator<Buffer, void, undefined> {
   const wanted = splitSubpath(subpath);
+  const refusal = `NAR does not contain regular file '${typeof subpath === "string" ? subpath : subpath.toString("utf8")}'`;
   let found = false;
   for await (const event of parseNar(source)) {
-    checkNotBlocked(event, wanted);
+    checkNotBlocked(event, wanted, refusal);
     if (event.segments.length !== wanted.length || !isPrefixOf(event.segments, wanted)) continue;
     if (event.type !== "file") {
-      throw new NarError("NAR_NOT_A_REGULAR_FILE", `path '${displaySubpath(wanted)}' in the NAR is ${describeNodeType(event)}, not a regular file`, { path: displaySubpath(wanted) });
+      throw new NarError("NAR_NOT_A_REGULAR_FILE", `${refusal}: it is ${describeNodeType(event)}`, { path: displaySubpath(wanted) });
     }
     found = true;
     yield* event.contents;
   }
-  if (!found) throw notFound(wanted);
+  if (!found) throw notFound(wanted, refusal);
 }
 
 export interface NarLsEntry {
@@ -43,8 +48,9 @@ export async function lsNar(source: AsyncIterable<Uint8Array> | Iterable<Uint8Ar
   const wanted = splitSubpath(subpath);
   const entries: NarLsEntry[] = [];
   let found = false;
+  const refusal = `path '${displaySubpath(wanted)}' does not exist in the NAR`;
   for await (const event of parseNar(source)) {
-    checkNotBlocked(event, wanted);
+    checkNotBlocked(event, wanted, refusal);
     if (!isPrefixOf(wanted, event.segments)) continue;
     const relative = event.segments.slice(wanted.length);
     if (relative.length === 0) {
@@ -57,7 +63,7 @@ export async function lsNar(source: AsyncIterable<Uint8Array> | Iterable<Uint8Ar
       entries.push(toLsEntry(event, "./" + relative.map((segment) => segment.toString("utf8")).join("/")));
     }
   }
-  if (!found) throw notFound(wanted);
+  if (!found) throw notFound(wanted, refusal);
   return entries;
 }
 
@@ -87,12 +93,12 @@ function toLsEntry(event: NarEvent, path: string): NarLsEntry {
 }
 
 /** A non-directory that is a proper ancestor of the wanted path means the path cannot exist. */
-function checkNotBlocked(event: NarEvent, wanted: readonly Buffer[]): void {
+function checkNotBlocked(event: NarEvent, wanted: readonly Buffer[], refusal: string): void {
   if (event.type !== "directory" && event.segments.length < wanted.length && isPrefixOf(event.segments, wanted)) {
-    throw new NarError("NAR_PATH_NOT_FOUND", `path '${displaySubpath(wanted)}' does not exist in the NAR: '${displaySubpath(event.segments)}' is ${describeNodeType(event)}, not a directory`, { path: displaySubpath(wanted) });
+    throw new NarError("NAR_PATH_NOT_FOUND", `${refusal}: '${displaySubpath(event.segments)}' is ${describeNodeType(event)}, not a directory`, { path: displaySubpath(wanted) });
   }
 }
 
-function notFound(wanted: readonly Buffer[]): NarError {
-  return new NarError("NAR_PATH_NOT_FOUND", `path '${displaySubpath(wanted)}' does not exist in the NAR`, { path: displaySubpath(wanted) });
+function notFound(wanted: readonly Buffer[], refusal: string): NarError {
+  return new NarError("NAR_PATH_NOT_FOUND", refusal, { path: displaySubpath(wanted) });
 }
