@@ -6,7 +6,8 @@ import * as https from "node:https";
 import type { S3Client } from "@aws-sdk/client-s3";
 import { exchange, type HttpAnswer, type HttpTarget, type HttpTimeouts } from "./http-exchange.js";
 import { objectPath, resolveBucketAddress, type BucketAddress } from "./object-address.js";
-import { backoffMs, retryKind } from "./retry-policy.js";
+import { mayRetry, parseRetryAfter, retryDelayMs, retryKind } from "./retry-policy.js";
+import type { RetrySettings } from "./retry-settings.js";
 import { parseS3ErrorResponse, S3ErrorResponse } from "./s3-error-response.js";
 import { sha256Hex, SigV4Signer, UNSIGNED_PAYLOAD, type SigningCredentials } from "./sigv4.js";
 import { canonicalQuery } from "./uri-encoding.js";
@@ -18,7 +19,7 @@ export interface LeanRequestSettings {
   readonly forcePathStyle: boolean;
   /** The custom endpoint URL, undefined for AWS. */
   readonly endpoint: string | undefined;
-  readonly maxAttempts: number;
+  readonly retry: RetrySettings;
   readonly timeouts: HttpTimeouts;
   /** Sockets the keep-alive agent may open at once. */
   readonly maxSockets: number;
@@ -27,6 +28,8 @@ export interface LeanRequestSettings {
 export interface ObjectHeaders {
   readonly contentType: string;
   readonly contentEncoding?: string;
+  /** x-amz-storage-class (the storage-class setting); signed like every header sent. */
+  readonly storageClass?: string;
 }
 
 interface Identity extends SigningCredentials {
@@ -83,11 +86,13 @@ export class LeanS3Requests {
     if (objectHeaders !== undefined) {
       unsigned["content-type"] = objectHeaders.contentType;
       if (objectHeaders.contentEncoding !== undefined) unsigned["content-encoding"] = objectHeaders.contentEncoding;
+      if (objectHeaders.storageClass !== undefined) unsigned["x-amz-storage-class"] = objectHeaders.storageClass;
     }
     const requestPath = queryString === "" ? path : `${path}?${queryString}`;
     let refreshedCredentials = false;
     for (let attempt = 1; ; attempt += 1) {
       let failure: unknown;
+      let retryAfterMs: number | undefined;
       try {
         const credentials = await this.#credentials(false);
         const signed = signer.sign({ method, path, query: queryString, headers: unsigned, payloadHash }, credentials, new Date(Date.now() + this.#clockOffsetMs));
@@ -95,6 +100,7 @@ export class LeanS3Requests {
         if (answer.status < 300) return answer;
         const refused = parseS3ErrorResponse(answer.status, answer.body, headerText(answer.headers["x-amz-request-id"]));
         this.#noteServerClock(refused, answer);
+        retryAfterMs = parseRetryAfter(headerText(answer.headers["retry-after"]));
         failure = refused;
       } catch (error) {
         failure = error;
@@ -105,8 +111,8 @@ export class LeanS3Requests {
         continue;
       }
       const kind = retryKind(failure);
-      if (kind === undefined || attempt >= this.#settings.maxAttempts) throw failure;
-      await sleep(backoffMs(kind, attempt));
+      if (kind === undefined || !mayRetry(this.#settings.retry, attempt)) throw failure;
+      await sleep(retryDelayMs(this.#settings.retry, kind, attempt, retryAfterMs));
     }
   }
 

@@ -2,7 +2,7 @@
 // multipart; any failure (S3 or the body itself) aborts the multipart upload so no incomplete upload is left.
 
 import { Readable } from "node:stream";
-import type { S3Client } from "@aws-sdk/client-s3";
+import type { S3Client, StorageClass } from "@aws-sdk/client-s3";
 import { Upload } from "@aws-sdk/lib-storage";
 import { abortQuietly, etagOf } from "./multipart-upload-ends.js";
 import { S3TransportError, toTransportError, type S3ErrorContext } from "./s3-errors.js";
@@ -14,6 +14,8 @@ export interface StreamedUploadRequest {
   readonly body: Uint8Array | AsyncIterable<Uint8Array>;
   readonly contentType: string;
   readonly contentEncoding?: string;
+  /** x-amz-storage-class for the object (PutObject or CreateMultipartUpload), from the storage-class setting. */
+  readonly storageClass?: string;
   readonly partSize: number;
   readonly queueSize: number;
   readonly endpoint: string;
@@ -66,6 +68,7 @@ export async function uploadStreamed(request: StreamedUploadRequest): Promise<St
       Body: inMemory ?? Readable.from(counter?.pieces() ?? []),
       ContentType: request.contentType,
       ...(request.contentEncoding === undefined ? {} : { ContentEncoding: request.contentEncoding }),
+      ...(request.storageClass === undefined ? {} : { StorageClass: request.storageClass as StorageClass }),
     },
   });
   try {

@@ -1,7 +1,7 @@
 // Streams a body to S3 in parts it assembles itself (one copy at most) and sends with the lean UploadPart, queueSize
 // parts in flight: one lean PUT when the body fits in one part; any failure (S3 or the body) aborts the upload.
 
-import { CompleteMultipartUploadCommand, CreateMultipartUploadCommand } from "@aws-sdk/client-s3";
+import { CompleteMultipartUploadCommand, CreateMultipartUploadCommand, type StorageClass } from "@aws-sdk/client-s3";
 import type { LeanS3Requests } from "./lean-s3-requests.js";
 import { abortQuietly, etagOf } from "./multipart-upload-ends.js";
 import { assembleParts, BodyReadFailure, PartBufferPool, type AssembledPart } from "./part-assembler.js";
@@ -33,7 +33,11 @@ export async function uploadInParts(request: PartsUploadRequest): Promise<Stream
     const first = (await iterator.next()).value as AssembledPart;
     size = first.bytes.byteLength;
     if (first.last) {
-      const headers = { contentType: request.contentType, ...(request.contentEncoding === undefined ? {} : { contentEncoding: request.contentEncoding }) };
+      const headers = {
+        contentType: request.contentType,
+        ...(request.contentEncoding === undefined ? {} : { contentEncoding: request.contentEncoding }),
+        ...(request.storageClass === undefined ? {} : { storageClass: request.storageClass }),
+      };
       try {
         const etag = await lean.putObject(key, first.bytes, headers);
         return { size, multipart: false, ...(etag === undefined ? {} : { etag }) };
@@ -47,6 +51,7 @@ export async function uploadInParts(request: PartsUploadRequest): Promise<Stream
         Key: key,
         ContentType: request.contentType,
         ...(request.contentEncoding === undefined ? {} : { ContentEncoding: request.contentEncoding }),
+        ...(request.storageClass === undefined ? {} : { StorageClass: request.storageClass as StorageClass }),
       }),
     );
     uploadId = created.UploadId!;

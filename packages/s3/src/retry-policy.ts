@@ -1,32 +1,64 @@
-// When the lean request path tries again and how long it waits: network failures, timeouts, 5xx, 429 and S3's
-// throttling codes are retried with capped exponential backoff and full jitter (like the SDK's standard strategy).
+// When a request is tried again and how long it waits, as Nix 2.35's file transfers decide: network failures,
+// timeouts, 408, 429 and 5xx (not 501/505/511) retry; 429/503 and SlowDown use the rate-limited base delay;
+// backoff = min(max delay, base x 2^(attempt-1)) with full jitter above any Retry-After. Shared by both paths.
 
+import type { RetrySettings } from "./retry-settings.js";
 import { S3ErrorResponse } from "./s3-error-response.js";
 
 const RETRYABLE_NETWORK_CODES = new Set(["ECONNRESET", "ECONNREFUSED", "EPIPE", "ETIMEDOUT", "ECONNABORTED", "EAI_AGAIN"]);
 const THROTTLING_CODES = new Set(["SlowDown", "Throttling", "ThrottlingException", "TooManyRequestsException", "RequestLimitExceeded"]);
 const TRANSIENT_CODES = new Set(["InternalError", "RequestTimeout", "ServiceUnavailable"]);
-const MAX_BACKOFF_MS = 20_000;
+/** 5xx answers Nix does not retry: not implemented, HTTP version not supported, network authentication required. */
+const FINAL_SERVER_STATUSES = new Set([501, 505, 511]);
 
 export type RetryKind = "throttled" | "transient" | "clock-skew" | undefined;
 
+/** Classifies an HTTP status and S3 error code (either may be missing). */
+export function retryKindOf(status: number | undefined, code: string | undefined): RetryKind {
+  if (status === 429 || status === 503 || (code !== undefined && THROTTLING_CODES.has(code))) return "throttled";
+  if (code === "RequestTimeTooSkewed" || code === "RequestExpired") return "clock-skew";
+  if (code !== undefined && TRANSIENT_CODES.has(code)) return "transient";
+  if (status === 408 || (status !== undefined && status >= 500 && !FINAL_SERVER_STATUSES.has(status))) return "transient";
+  return undefined;
+}
+
 /** Why `error` is worth another attempt, or undefined when it is final (4xx such as AccessDenied, NoSuchBucket). */
 export function retryKind(error: unknown): RetryKind {
-  if (error instanceof S3ErrorResponse) {
-    const status = error.$metadata.httpStatusCode;
-    if (THROTTLING_CODES.has(error.Code) || status === 429) return "throttled";
-    if (error.Code === "RequestTimeTooSkewed" || error.Code === "RequestExpired") return "clock-skew";
-    if (TRANSIENT_CODES.has(error.Code) || status >= 500) return "transient";
-    return undefined;
-  }
+  if (error instanceof S3ErrorResponse) return retryKindOf(error.$metadata.httpStatusCode, error.Code);
   const e = error as { code?: unknown; name?: unknown };
   if (e?.name === "TimeoutError") return "transient";
   return typeof e?.code === "string" && RETRYABLE_NETWORK_CODES.has(e.code) ? "transient" : undefined;
 }
 
-/** Milliseconds to wait before attempt `attempt + 1` (attempt counts from 1). */
-export function backoffMs(kind: RetryKind, attempt: number, random: () => number = Math.random): number {
+/** True when `attempt` attempts (counting from 1) leave room for another one. */
+export function mayRetry(settings: RetrySettings, attempt: number): boolean {
+  return attempt < settings.attempts;
+}
+
+/**
+ * Milliseconds to wait after failed attempt `attempt` (counting from 1): Nix's computeRetryDelayMs. `retryAfterMs`
+ * is the server's Retry-After, a floor the ceiling does not cap. Clock skew retries at once (re-signed).
+ */
+export function retryDelayMs(
+  settings: RetrySettings,
+  kind: RetryKind,
+  attempt: number,
+  retryAfterMs?: number,
+  random: () => number = Math.random,
+): number {
   if (kind === "clock-skew") return 0;
-  const base = kind === "throttled" ? 500 : 100;
-  return Math.floor(random() * Math.min(MAX_BACKOFF_MS, base * 2 ** (attempt - 1)));
+  const base = kind === "throttled" ? settings.delayRateLimitedMs : settings.delayMs;
+  const backoff = Math.min(settings.maxDelayMs, base * 2 ** Math.min(Math.max(attempt - 1, 0), 31));
+  const floor = retryAfterMs ?? 0;
+  if (!settings.jitter) return Math.max(floor, backoff);
+  return floor + Math.floor(random() * (backoff + 1));
+}
+
+/** Retry-After as milliseconds: delay-seconds or an HTTP-date (RFC 9110 §10.2.3); undefined when absent or bad. */
+export function parseRetryAfter(value: string | undefined, now: number = Date.now()): number | undefined {
+  if (value === undefined) return undefined;
+  const text = value.trim();
+  if (/^[0-9]+$/.test(text)) return Number(text) * 1000;
+  const date = Date.parse(text);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }

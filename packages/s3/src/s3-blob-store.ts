@@ -11,6 +11,7 @@ import {
   ListObjectsV2Command,
   PutObjectCommand,
   type S3Client,
+  type StorageClass,
 } from "@aws-sdk/client-s3";
 import { decompressStream, DEFAULT_CONTENT_ENCODING_LIMIT, encodeContentEncoding } from "@narwhal/codecs";
 import type { S3StoreUrl, StoreUrl } from "@narwhal/store-url";
@@ -19,7 +20,8 @@ import { LeanS3Requests } from "./lean-s3-requests.js";
 import { uploadStreamed } from "./multipart.js";
 import { PartBufferPool } from "./part-assembler.js";
 import { uploadInParts } from "./parts-upload.js";
-import { checkPartSchedule, choosePartSize, PartSizeError, type PartSchedule } from "./part-size.js";
+import { checkPartSchedule, choosePartSize, MAX_PART_SIZE, PartSizeError, type PartSchedule } from "./part-size.js";
+import { readAhead, ReadAheadFailure } from "./read-ahead.js";
 import { connectS3, type S3ClientOptions } from "./s3-client.js";
 import { isAbsentAnswer, S3TransportError, toTransportError } from "./s3-errors.js";
 import { validateBlobKey, type BlobHead, type BlobStore, type MultipartUploads, type PendingMultipartUpload } from "@narwhal/blob-store";
@@ -63,6 +65,13 @@ export interface BlobBody {
   readonly contentEncoding?: string;
 }
 
+/** Options of a read: a byte range, and the object version to read (S3 versioning; see parseS3ObjectUrl). */
+export interface GetOptions {
+  readonly range?: ByteRange;
+  /** Reads this version of the object instead of the current one (GetObject ?versionId=). */
+  readonly versionId?: string;
+}
+
 export interface PutOptions {
   readonly contentType: string;
   /** Expected body size in bytes; used to choose a part size that needs at most 10,000 parts. */
@@ -76,6 +85,8 @@ export interface PutResult {
   readonly etag?: string;
   readonly multipart: boolean;
   readonly contentEncoding?: string;
+  /** The x-amz-storage-class sent (the storage-class setting), when one was. */
+  readonly storageClass?: string;
 }
 
 export interface ListedObject {
@@ -128,7 +139,7 @@ export class S3BlobStore implements BlobStore {
             region: connection.region,
             forcePathStyle: connection.forcePathStyle,
             endpoint: connection.customEndpoint,
-            maxAttempts: connection.maxAttempts,
+            retry: connection.retry,
             timeouts: { connectTimeoutMs: connection.connectTimeoutMs, requestTimeoutMs: connection.requestTimeoutMs },
             maxSockets: options.maxSockets ?? 64,
           });
@@ -181,9 +192,10 @@ export class S3BlobStore implements BlobStore {
   }
 
   /** GET, streaming; undefined when the object is absent. */
-  async get(key: string, options: { range?: ByteRange } = {}): Promise<BlobBody | undefined> {
+  async get(key: string, options: GetOptions = {}): Promise<BlobBody | undefined> {
     this.#key(key);
     const range = options.range;
+    const versionId = this.#versionId(options.versionId);
     let response;
     try {
       response = await this.#client.send(
@@ -191,11 +203,12 @@ export class S3BlobStore implements BlobStore {
           Bucket: this.#bucket,
           Key: key,
           ...(range === undefined ? {} : { Range: `bytes=${range.start}-${range.end ?? ""}` }),
+          ...(versionId === undefined ? {} : { VersionId: versionId }),
         }),
       );
     } catch (error) {
       if (isAbsentAnswer(error)) return undefined;
-      throw this.#error(error, "get", key);
+      throw this.#error(error, "get", versionId === undefined ? key : `${key}?versionId=${versionId}`);
     }
     const raw = this.#guardedStream(response.Body as Readable | undefined, key);
     const encoding = (response.ContentEncoding ?? "").trim().toLowerCase();
@@ -224,7 +237,11 @@ export class S3BlobStore implements BlobStore {
     }
   }
 
-  /** Stores an object: one PUT for small in-memory bodies, otherwise a (multipart) streamed upload. */
+  /**
+   * Stores an object, choosing as Nix 2.33+ does: one PutObject, unless multipart-upload is on and the object is
+   * larger than multipart-threshold (streamed bodies are read ahead up to it). A streamed body with multipart-upload
+   * off is one PUT when it ends within one part, else multipart: narwhal never holds a whole stream in memory.
+   */
   async put(key: string, body: Uint8Array | AsyncIterable<Uint8Array>, options: PutOptions): Promise<PutResult> {
     this.#key(key);
     const settings = this.#url.settings;
@@ -242,13 +259,40 @@ export class S3BlobStore implements BlobStore {
         });
       }
     }
+    const storageClass = settings["storage-class"] === "" ? undefined : settings["storage-class"];
+    const extraFields = { ...(encoding === undefined ? {} : { contentEncoding: encoding }), ...(storageClass === undefined ? {} : { storageClass }) };
+    const multipartUpload = settings["multipart-upload"];
+    const threshold = settings["multipart-threshold"];
+    // multipart-upload=true: a streamed body is read ahead up to multipart-threshold; one that ends there is one PUT.
+    if (!(payload instanceof Uint8Array) && multipartUpload) {
+      let ahead;
+      try {
+        ahead = await readAhead(payload, threshold);
+      } catch (error) {
+        if (!(error instanceof ReadAheadFailure)) throw error;
+        throw new S3TransportError("BODY_FAILED", `put s3://${this.#bucket}/${key} failed: reading the body failed (${error.message}); nothing was stored`, {
+          bucket: this.#bucket,
+          key,
+          cause: error.cause,
+        });
+      }
+      payload = ahead.whole ?? ahead.rest!;
+    }
     const sizeHint = payload instanceof Uint8Array ? payload.byteLength : options.sizeHint;
     const partSize = this.#partSize(key, sizeHint);
-    const encodingFields = encoding === undefined ? {} : { contentEncoding: encoding };
-    if (payload instanceof Uint8Array && !settings["multipart-upload"] && payload.byteLength <= partSize) {
+    // Like Nix 2.33+: a body of known size is one PutObject unless multipart-upload is on and it exceeds the threshold.
+    if (payload instanceof Uint8Array && (!multipartUpload || payload.byteLength <= threshold)) {
+      if (payload.byteLength > MAX_PART_SIZE) {
+        throw new S3TransportError(
+          "OBJECT_TOO_LARGE",
+          `put s3://${this.#bucket}/${key} refused: ${payload.byteLength} bytes exceed the ${MAX_PART_SIZE} bytes (5 GiB) of one PutObject; ` +
+            (multipartUpload ? "lower multipart-threshold" : "enable multipart-upload"),
+          { bucket: this.#bucket, key },
+        );
+      }
       try {
-        const etag = await this.#putInMemory(key, payload, options.contentType, encoding);
-        return { key, size: payload.byteLength, multipart: false, ...(etag ? { etag } : {}), ...encodingFields };
+        const etag = await this.#putInMemory(key, payload, options.contentType, encoding, storageClass);
+        return { key, size: payload.byteLength, multipart: false, ...(etag ? { etag } : {}), ...extraFields };
       } catch (error) {
         throw this.#error(error, "put", key);
       }
@@ -259,7 +303,7 @@ export class S3BlobStore implements BlobStore {
       key,
       body: payload,
       contentType: options.contentType,
-      ...encodingFields,
+      ...extraFields,
       partSize,
       queueSize: this.#queueSize,
       endpoint: this.#endpoint,
@@ -268,7 +312,7 @@ export class S3BlobStore implements BlobStore {
     const result = this.#lean === undefined
       ? await uploadStreamed(request)
       : await uploadInParts({ ...request, lean: this.#lean, pool: this.#partBuffers, ...schedule });
-    return { key, ...result, ...encodingFields };
+    return { key, ...result, ...extraFields };
   }
 
   /** Every object under `prefix` (ListObjectsV2, all pages). */
@@ -346,10 +390,11 @@ export class S3BlobStore implements BlobStore {
   }
 
   /** HEAD with the object's size and age, or undefined when it does not exist. */
-  async head(key: string): Promise<BlobHead | undefined> {
+  async head(key: string, options: { versionId?: string } = {}): Promise<BlobHead | undefined> {
     this.#key(key);
+    const versionId = this.#versionId(options.versionId);
     try {
-      const answer = await this.#client.send(new HeadObjectCommand({ Bucket: this.#bucket, Key: key }));
+      const answer = await this.#client.send(new HeadObjectCommand({ Bucket: this.#bucket, Key: key, ...(versionId === undefined ? {} : { VersionId: versionId }) }));
       return { size: answer.ContentLength ?? 0, ...(answer.LastModified === undefined ? {} : { lastModified: answer.LastModified }) };
     } catch (error) {
       if (isAbsentAnswer(error)) return undefined;
@@ -363,9 +408,13 @@ export class S3BlobStore implements BlobStore {
     this.#lean?.close();
   }
 
-  async #putInMemory(key: string, payload: Uint8Array, contentType: string, encoding: string | undefined): Promise<string | undefined> {
+  async #putInMemory(key: string, payload: Uint8Array, contentType: string, encoding: string | undefined, storageClass: string | undefined): Promise<string | undefined> {
     if (this.#lean !== undefined) {
-      return this.#lean.putObject(key, payload, { contentType, ...(encoding === undefined ? {} : { contentEncoding: encoding }) });
+      return this.#lean.putObject(key, payload, {
+        contentType,
+        ...(encoding === undefined ? {} : { contentEncoding: encoding }),
+        ...(storageClass === undefined ? {} : { storageClass }),
+      });
     }
     const answer = await this.#client.send(
       new PutObjectCommand({
@@ -374,9 +423,17 @@ export class S3BlobStore implements BlobStore {
         Body: payload,
         ContentType: contentType,
         ...(encoding === undefined ? {} : { ContentEncoding: encoding }),
+        ...(storageClass === undefined ? {} : { StorageClass: storageClass as StorageClass }),
       }),
     );
     return answer.ETag;
+  }
+
+  /** A versionId to send, refused when empty (S3 would answer it with an error naming no object). */
+  #versionId(versionId: string | undefined): string | undefined {
+    if (versionId === undefined) return undefined;
+    if (versionId === "") throw new S3TransportError("INVALID_STORE_URL", `s3://${this.#bucket}: an empty versionId names no object version`, { bucket: this.#bucket });
+    return versionId;
   }
 
   #partSize(key: string, sizeHint: number | undefined): number {

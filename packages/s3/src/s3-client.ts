@@ -1,15 +1,22 @@
 // Builds the AWS SDK S3Client for an s3:// store URL: region, endpoint (path-style when set), profile through the
-// SDK's default credential chain, adaptive retries with backoff, and connect/request timeouts.
+// SDK's default credential chain, Nix 2.35's retries (retry-* settings) and connect/request timeouts.
 
 import { S3Client, type S3ClientConfig } from "@aws-sdk/client-s3";
 import { parseStoreUrl, resolveS3Endpoint, type S3StoreUrl, type StoreUrl } from "@narwhal/store-url";
+import { retrySettingsFor, type GlobalRetrySettings, type RetrySettings } from "./retry-settings.js";
 import { S3TransportError } from "./s3-errors.js";
+import { NixRetryStrategy } from "./sdk-retry-strategy.js";
 
 export interface S3ClientOptions {
   /** Explicit credentials (tests, embedding); omitted = the SDK's default provider chain (env, profile, SSO, ...). */
   readonly credentials?: S3ClientConfig["credentials"];
-  /** Attempts per request including the first (default 5); retries use the SDK's adaptive mode. */
+  /**
+   * Attempts per request including the first, when the URL sets no retry-attempts (default: retryDefaults.attempts,
+   * else Nix's filetransfer-retry-attempts default of 5).
+   */
   readonly maxAttempts?: number;
+  /** The global retry values (what nix.conf's filetransfer-retry-* say); the URL's retry-* settings override them. */
+  readonly retryDefaults?: GlobalRetrySettings;
   /** TCP connect timeout in milliseconds (default 5,000 like Nix). */
   readonly connectTimeoutMs?: number;
   /** Socket inactivity timeout per request in milliseconds (default 600,000 like Nix). */
@@ -30,6 +37,8 @@ export interface S3Connection {
   readonly customEndpoint: string | undefined;
   /** Attempts per request including the first, as given to the SDK. */
   readonly maxAttempts: number;
+  /** The retry settings both request paths follow. */
+  readonly retry: RetrySettings;
   readonly connectTimeoutMs: number;
   readonly requestTimeoutMs: number;
 }
@@ -58,14 +67,15 @@ export function connectS3(url: string | StoreUrl, options: S3ClientOptions = {})
   const region = settings.region === "" ? "us-east-1" : settings.region;
   const endpoint = endpointUrl === undefined ? undefined : endpointUrl.href.replace(/\/$/, "");
   const forcePathStyle = usesPathStyle(s3Url, endpoint !== undefined);
-  const maxAttempts = options.maxAttempts ?? 5;
+  const retry = retrySettingsFor(s3Url, { ...options.retryDefaults, ...(options.maxAttempts === undefined ? {} : { attempts: options.maxAttempts }) });
+  const maxAttempts = Math.max(1, retry.attempts);
   const connectTimeoutMs = options.connectTimeoutMs ?? 5_000;
   const requestTimeoutMs = options.requestTimeoutMs ?? 600_000;
   const config: S3ClientConfig = {
     region,
     forcePathStyle,
-    retryMode: "adaptive",
     maxAttempts,
+    retryStrategy: new NixRetryStrategy(retry),
     // Third-party S3 servers (Ceph RGW, MinIO, ...) differ in support for the newer flexible checksums.
     requestChecksumCalculation: "WHEN_REQUIRED",
     responseChecksumValidation: "WHEN_REQUIRED",
@@ -86,6 +96,7 @@ export function connectS3(url: string | StoreUrl, options: S3ClientOptions = {})
     forcePathStyle,
     customEndpoint: endpoint,
     maxAttempts,
+    retry,
     connectTimeoutMs,
     requestTimeoutMs,
   };

@@ -31,6 +31,7 @@ async function scriptedServer(answers: Answer[]): Promise<{ server: Server; url:
   return { server, url: `s3://bucket?endpoint=${encodeURIComponent(`http://127.0.0.1:${port}`)}`, requests };
 }
 
+const FAST_RETRIES = { delayMs: 1, delayRateLimitedMs: 1 };
 const credentials = { accessKeyId: "AKIDEXAMPLE", secretAccessKey: "secret", sessionToken: "the-session-token" };
 let running: Server | undefined;
 
@@ -43,7 +44,7 @@ describe("lean request path: retries and headers (local scripted server)", () =>
   it("retries a 503 SlowDown and then succeeds, resending the same signed body", async () => {
     const { server, url, requests } = await scriptedServer([slowDown, ok]);
     running = server;
-    const store = S3BlobStore.fromUrl(url, { credentials, maxAttempts: 3 });
+    const store = S3BlobStore.fromUrl(url, { credentials, maxAttempts: 3, retryDefaults: FAST_RETRIES });
     try {
       const result = await store.put("dir/a b+c.narinfo", Buffer.from("hello"), { contentType: "text/x-nix-narinfo" });
       expect(result.etag).toBe('"0123456789abcdef0123456789abcdef"');
@@ -71,7 +72,7 @@ describe("lean request path: retries and headers (local scripted server)", () =>
     await once(server, "listening");
     running = server;
     const port = (server.address() as AddressInfo).port;
-    const store = S3BlobStore.fromUrl(`s3://bucket?endpoint=${encodeURIComponent(`http://127.0.0.1:${port}`)}`, { credentials, maxAttempts: 2 });
+    const store = S3BlobStore.fromUrl(`s3://bucket?endpoint=${encodeURIComponent(`http://127.0.0.1:${port}`)}`, { credentials, maxAttempts: 2, retryDefaults: FAST_RETRIES });
     try {
       expect((await store.put("k", Buffer.from("x"), { contentType: "text/plain" })).etag).toBe('"etag"');
       expect(seen).toBe(2);
@@ -96,7 +97,7 @@ describe("lean request path: retries and headers (local scripted server)", () =>
   it("gives up after maxAttempts with THROTTLED, and does not retry a 403", async () => {
     const throttled = await scriptedServer([slowDown]);
     running = throttled.server;
-    const store = S3BlobStore.fromUrl(throttled.url, { credentials, maxAttempts: 2 });
+    const store = S3BlobStore.fromUrl(throttled.url, { credentials, maxAttempts: 2, retryDefaults: FAST_RETRIES });
     try {
       const error = await store.put("k", Buffer.from("x"), { contentType: "text/plain" }).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(S3TransportError);
@@ -109,13 +110,77 @@ describe("lean request path: retries and headers (local scripted server)", () =>
     }
     const denied = await scriptedServer([{ status: 403, body: "<Error><Code>AccessDenied</Code><Message>Access Denied</Message></Error>" }]);
     running = denied.server;
-    const deniedStore = S3BlobStore.fromUrl(denied.url, { credentials, maxAttempts: 5 });
+    const deniedStore = S3BlobStore.fromUrl(denied.url, { credentials, maxAttempts: 5, retryDefaults: FAST_RETRIES });
     try {
       const error = await deniedStore.put("k", Buffer.from("x"), { contentType: "text/plain" }).catch((e: unknown) => e);
       expect((error as S3TransportError).code).toBe("ACCESS_DENIED");
       expect(denied.requests).toHaveLength(1);
     } finally {
       deniedStore.close();
+    }
+  });
+});
+
+describe("retry-* settings (Nix 2.35) drive both request paths (local scripted server)", () => {
+  const internal = { status: 500, body: "<?xml version=\"1.0\"?><Error><Code>InternalError</Code><Message>oops</Message></Error>" };
+
+  it.each([
+    ["lean", {}],
+    ["SDK", { leanRequests: false }],
+  ] as const)("%s path: retry-attempts=3 makes exactly 3 attempts, an explicit retry-attempts=0 makes one", async (_name, pathOptions) => {
+    for (const [setting, expected] of [["retry-attempts=3", 3], ["retry-attempts=0", 1], ["retry-attempts=1", 1]] as const) {
+      const scripted = await scriptedServer([internal]);
+      running = scripted.server;
+      // retry-delay=0: Nix's explicit 0 ms base, so the test waits for nothing.
+      const store = S3BlobStore.fromUrl(`${scripted.url}&${setting}&retry-delay=0`, { credentials, ...pathOptions });
+      try {
+        const error = await store.put("k", Buffer.from("x"), { contentType: "text/plain" }).catch((e: unknown) => e);
+        expect(error).toBeInstanceOf(S3TransportError);
+        expect(scripted.requests).toHaveLength(expected);
+      } finally {
+        await store.close();
+        scripted.server.close();
+        running = undefined;
+      }
+    }
+  });
+
+  it.each([
+    ["lean", {}],
+    ["SDK", { leanRequests: false }],
+  ] as const)("%s path: without retry-attempts the global default applies (Nix's 5), and 501 is never retried", async (_name, pathOptions) => {
+    const scripted = await scriptedServer([internal]);
+    running = scripted.server;
+    const store = S3BlobStore.fromUrl(`${scripted.url}&retry-delay=0`, { credentials, ...pathOptions });
+    try {
+      await store.put("k", Buffer.from("x"), { contentType: "text/plain" }).catch(() => undefined);
+      expect(scripted.requests).toHaveLength(5);
+    } finally {
+      await store.close();
+      scripted.server.close();
+    }
+    const notImplemented = await scriptedServer([{ status: 501, body: "<Error><Code>NotImplemented</Code><Message>no</Message></Error>" }]);
+    running = notImplemented.server;
+    const second = S3BlobStore.fromUrl(`${notImplemented.url}&retry-delay=0`, { credentials, ...pathOptions });
+    try {
+      await second.put("k", Buffer.from("x"), { contentType: "text/plain" }).catch(() => undefined);
+      expect(notImplemented.requests).toHaveLength(1);
+    } finally {
+      await second.close();
+    }
+  });
+
+  it("a 503 SlowDown uses retry-delay-rate-limited, not retry-delay", async () => {
+    const scripted = await scriptedServer([slowDown]);
+    running = scripted.server;
+    // A huge retry-delay with a zero rate-limited delay: the retries only finish quickly if 503 uses the latter.
+    const store = S3BlobStore.fromUrl(`${scripted.url}&retry-attempts=3&retry-delay=3600000&retry-delay-rate-limited=0`, { credentials });
+    try {
+      const error = await store.put("k", Buffer.from("x"), { contentType: "text/plain" }).catch((e: unknown) => e);
+      expect((error as S3TransportError).code).toBe("THROTTLED");
+      expect(scripted.requests).toHaveLength(3);
+    } finally {
+      await store.close();
     }
   });
 });

@@ -92,7 +92,7 @@ describe.skipIf(noRgw)("multipart uploads against Ceph RGW", () => {
     const raw = connectS3(url);
     const lean = new LeanS3Requests({
       client: raw.client, bucket, region: raw.region, forcePathStyle: raw.forcePathStyle, endpoint: raw.customEndpoint,
-      maxAttempts: raw.maxAttempts, timeouts: { connectTimeoutMs: raw.connectTimeoutMs, requestTimeoutMs: raw.requestTimeoutMs }, maxSockets: 8,
+      retry: raw.retry, timeouts: { connectTimeoutMs: raw.connectTimeoutMs, requestTimeoutMs: raw.requestTimeoutMs }, maxSockets: 8,
     });
     const seen = new Set<Buffer>();
     class WatchedPool extends PartBufferPool {
