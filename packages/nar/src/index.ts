@@ -30,3 +30,5 @@ export {
 export { parseNarListing, type ParseNarListingOptions } from "./parse-nar-listing.js";
 export { MAX_LISTING_BYTES, MAX_LISTING_DEPTH, MAX_LISTING_ENTRIES } from "./listing-limits.js";
 export { catNar, lsNar, formatNarLs, type NarLsEntry, type LsNarOptions } from "./cat-nar.js";
+export { gitTreeHashOfNar } from "./git-tree-hash.js";
+export { GIT_MODE, compareGitTreeEntries, hashGitTree, type GitHashAlgorithm, type GitMode, type GitTreeEntry } from "./git-object.js";
