@@ -1,7 +1,8 @@
 // Renders a NAR listing the way `nix nar ls` does: plain names, `-l` long lines, `-R` recursion, `--json` nodes.
 // Works on the listing's tree (metadata only), so memory does not depend on the NAR's size. Names are escaped for the terminal.
-import { formatNarLs, type NarListingNode, type NarLsEntry } from "@narwhal/nar";
+import { formatNarListingNode, formatNarLs, type NarListingNode, type NarLsEntry } from "@narwhal/nar";
 import { escapeForTerminal, jsonForTerminal } from "./terminal-text.js";
+import { UsageError } from "./usage-error.js";
 
 /** Finds the node at `subpath` ("/", "/bin/hello", "bin/hello"), or throws naming the path. */
 export function nodeAt(root: NarListingNode, subpath: string): NarListingNode {
@@ -45,14 +46,13 @@ export function lsEntries(node: NarListingNode, subpath: string, opts: LsOptions
   return entries;
 }
 
-/** The JSON form of `nar ls --json`: the node, with directory entries empty unless recursive. */
-export function lsJson(node: NarListingNode, recursive: boolean): unknown {
-  if (node.type !== "directory") return node;
-  const entries: Record<string, unknown> = {};
-  for (const name of Object.keys(node.entries).sort(byBytes)) {
-    entries[name] = recursive ? lsJson(node.entries[name]!, true) : {};
-  }
-  return { type: "directory", entries };
+/**
+ * The JSON text of `nar ls --json` / `store ls --json`, as current Nix prints it (keys in byte order, `executable`
+ * on every regular file, `narOffset` when non-zero, directory entries `{}` unless recursive), whoever wrote the
+ * cache. Strings go through jsonForTerminal: the same JSON value, with what a terminal would act on escaped.
+ */
+export function lsJson(node: NarListingNode, recursive: boolean): string {
+  return formatNarListingNode(node, { shallow: !recursive, quote: jsonForTerminal });
 }
 
 function byBytes(a: string, b: string): number {
@@ -71,7 +71,7 @@ export const LS_OPTION_HELP: ReadonlyArray<readonly [string, string]> = [
   ["-l, --long", "show type, permissions and size"],
   ["-R, --recursive", "list subdirectories recursively"],
   ["-d, --directory", "show a directory itself, not its entries"],
-  ["--json", "print the listing node as JSON (Nix's .ls node format)"],
+  ["--json", "print the node as JSON, as `nix nar ls --json` does (-R: with every descendant)"],
 ];
 
 /**
@@ -85,9 +85,10 @@ export function printListing(
   options: Record<string, unknown>,
   out: NodeJS.WritableStream,
 ): void {
+  if (options.json && options.directory) throw new UsageError("'--directory' is useless with '--json'");
   const node = nodeAt(root, subpath);
   if (options.json) {
-    out.write(`${jsonForTerminal(lsJson(node, Boolean(options.recursive)))}\n`);
+    out.write(`${lsJson(node, Boolean(options.recursive))}\n`);
     return;
   }
   const entries = lsEntries(node, subpath, { recursive: Boolean(options.recursive), directory: Boolean(options.directory) });

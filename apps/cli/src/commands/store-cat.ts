@@ -1,5 +1,5 @@
-// `narwhal store cat --store URL STOREPATH/SUB`: print one file of a store path in a cache (the .ls listing, when
-// present, is checked first so a missing file fails without fetching the NAR).
+// `narwhal store cat --store URL STOREPATH/SUB`: print one file of a store path in a cache, held back until the
+// whole NAR is verified; a missing file fails with `nix nar cat`'s "NAR does not contain regular file '…'".
 import type { Command } from "../command.js";
 import { writeAll } from "../stream-io.js";
 import { UsageError } from "../usage-error.js";

@@ -1,5 +1,5 @@
-// `narwhal store ls --store URL [-l] [-R] [--json] PATH[/SUB]`: list files of a store path in a cache, from its
-// .ls listing when the cache has one, else from the (verified) NAR.
+// `narwhal store ls --store URL [-l] [-R] [--json] PATH[/SUB]`: list files of a store path in a cache, from the
+// listing the store computes from the verified NAR (never from the cache's .ls), printed as `nix store ls` does.
 import type { Command } from "../command.js";
 import { LS_OPTIONS, LS_OPTION_HELP, printListing } from "../listing-view.js";
 import { openStoreForReading, splitStorePathArgument, STORE_OPTION, TRUST_HELP, TRUST_OPTIONS } from "./store-access.js";
