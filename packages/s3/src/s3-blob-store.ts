@@ -263,11 +263,12 @@ export class S3BlobStore implements BlobStore {
     const extraFields = { ...(encoding === undefined ? {} : { contentEncoding: encoding }), ...(storageClass === undefined ? {} : { storageClass }) };
     const multipartUpload = settings["multipart-upload"];
     const threshold = settings["multipart-threshold"];
-    // multipart-upload=true: a streamed body is read ahead up to multipart-threshold; one that ends there is one PUT.
+    // multipart-upload=true: a streamed body is read ahead up to multipart-threshold, but never more than one part
+    // (memory stays bounded by part buffers, whatever the threshold); one that ends there is one PUT.
     if (!(payload instanceof Uint8Array) && multipartUpload) {
       let ahead;
       try {
-        ahead = await readAhead(payload, threshold);
+        ahead = await readAhead(payload, Math.min(threshold, this.#partSize(key, options.sizeHint)));
       } catch (error) {
         if (!(error instanceof ReadAheadFailure)) throw error;
         throw new S3TransportError("BODY_FAILED", `put s3://${this.#bucket}/${key} failed: reading the body failed (${error.message}); nothing was stored`, {
