@@ -105,7 +105,7 @@ describe.skipIf(!hasNix())("store ls, store cat and path-info on caches written 
   beforeAll(async () => {
     const tree = join(work, "t");
     await mkdir(join(tree, "sub"), { recursive: true });
-    for (const [name, text] of [["10", "ten\n"], ["2", "two\n"], ["B", "b\n"], ["a", "a\n"]]) await writeFile(join(tree, name), text);
+    for (const [name, text] of [["10", "ten\n"], ["2", "two\n"], ["B", "b\n"], ["a", "a\n"]] as const) await writeFile(join(tree, name), text);
     await writeFile(join(tree, "sub/tool"), "#!/bin/sh\n");
     await chmod(join(tree, "sub/tool"), 0o755);
     await symlink("10", join(tree, "link"));
