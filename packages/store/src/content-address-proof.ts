@@ -1,8 +1,9 @@
 // Proves, while a NAR streams past, that a content-addressed path's contents match its `CA:` claim (what lets an
-// unsigned CA path be trusted at all): recursive CA hashes the NAR, flat and text CA the single regular file in it.
+// unsigned CA path be trusted at all): recursive CA hashes the NAR, flat and text CA the single regular file in it,
+// git CA the git object (blob or tree) the NAR's root is.
 
-import { parseNar } from "@narwhal/nar";
-import { HashSink, formatContentAddress, formatHash, type ContentAddress, type Hash, type NarInfo } from "@narwhal/store-path";
+import { gitTreeHashOfNar, parseNar, type GitHashAlgorithm } from "@narwhal/nar";
+import { Hash, HashSink, formatContentAddress, formatHash, type ContentAddress, type NarInfo } from "@narwhal/store-path";
 import { StoreError } from "./errors.js";
 import { NarInspector } from "./nar-inspector.js";
 
@@ -25,6 +26,9 @@ export class ContentAddressProof {
     this.#ca = info.ca;
     if (info.ca.method === "recursive") {
       this.#narSink = new HashSink(info.ca.hash.algorithm);
+    } else if (info.ca.method === "git") {
+      const algorithm = info.ca.hash.algorithm as GitHashAlgorithm; // parseContentAddress allows sha1 and sha256 only
+      this.#fileHash = new NarInspector((chunks) => gitTreeHashOfNar(chunks, algorithm).then((digest) => new Hash(algorithm, digest)));
     } else {
       const algorithm = info.ca.hash.algorithm;
       this.#fileHash = new NarInspector((chunks) => rootFileHash(chunks, algorithm));
