@@ -1,14 +1,12 @@
 // NAR listings of store paths: the bare-root form the local NAR cache keeps, and the node at a sub-path of a
 // listing. A cache's own `.ls` is never trusted: the store lists the verified NAR itself.
 
-import { formatNarListing, type NarListing, type NarListingNode } from "@narwhal/nar";
+import { formatNarListingNode, type NarListing, type NarListingNode } from "@narwhal/nar";
 import { StoreError } from "./errors.js";
 
-/** Nix's local-nar-cache form: the root node alone, without the version wrapper. */
+/** Nix's local-nar-cache form: the root node alone, without the version wrapper (in the listing form Nix writes). */
 export function formatBareRoot(listing: NarListing): string {
-  const text = formatNarListing(listing);
-  const prefix = '{"version":1,"root":';
-  return text.startsWith(prefix) ? text.slice(prefix.length, -1) : JSON.stringify(listing.root);
+  return formatNarListingNode(listing.root);
 }
 
 /** The node at `subpath` ("/", "bin/hello", "/bin/hello"), or a PATH_NOT_IN_CACHE error naming the path. */

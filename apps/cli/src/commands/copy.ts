@@ -74,6 +74,7 @@ export const copyCommand: Command = {
         ...(jobs === undefined ? {} : { jobs }),
         ...(stale === undefined ? {} : { staleUploadAgeMs: stale * 1000 }),
         reporter: progress.reporter,
+        destinationOptions: storeOpenOptionsFromNixConf(),
         sourceOptions: { ...storeOpenOptionsFromNixConf(), requireSigs, trustedPublicKeys: TrustedKeys.from(trustedKeys, typeof trustFlag === "string" ? "--trusted-public-keys" : "trusted-public-keys (nix.conf)") },
       });
     } finally {

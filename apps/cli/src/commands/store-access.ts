@@ -53,23 +53,46 @@ export function defaultTrustedKeys(): string {
 }
 
 /**
- * How stores are opened, from nix.conf and NIX_CONFIG: `connect-timeout` (0 = the transport's default) and
- * `stalled-download-timeout` (seconds) for http(s) caches, as Nix uses them.
+ * How stores are opened, from nix.conf and NIX_CONFIG, as Nix uses these settings: `connect-timeout` (0 = the
+ * transport's default) and `stalled-download-timeout` (seconds) for http(s) caches; `filetransfer-retry-attempts`
+ * (alias `download-attempts`), `-delay`, `-delay-rate-limited`, `-max-delay` (ms) and `-jitter` for S3, whose
+ * URL settings `retry-*` still win.
  */
-export function storeOpenOptionsFromNixConf(): Pick<OpenStoreOptions, "http"> {
+export function storeOpenOptionsFromNixConf(): Pick<OpenStoreOptions, "http" | "s3"> {
   const texts = nixConfTexts();
-  const seconds = (name: string): number | undefined => {
+  const whole = (name: string): number | undefined => {
     const value = nixConfValue(texts, name);
     if (value === undefined) return undefined;
-    if (!/^\d+$/.test(value)) throw new UsageError(`nix.conf setting ${name} = ${JSON.stringify(value)} is not a whole number of seconds`);
-    return Number(value) === 0 ? undefined : Number(value) * 1000;
+    if (!/^\d+$/.test(value)) throw new UsageError(`nix.conf setting ${name} = ${JSON.stringify(value)} is not a non-negative whole number`);
+    return Number(value);
+  };
+  const seconds = (name: string): number | undefined => {
+    const value = whole(name);
+    return value === undefined || value === 0 ? undefined : value * 1000;
   };
   const connectTimeoutMs = seconds("connect-timeout");
   const stalledTimeoutMs = seconds("stalled-download-timeout");
+  const attempts = whole("filetransfer-retry-attempts") ?? whole("download-attempts");
+  const delayMs = whole("filetransfer-retry-delay");
+  const delayRateLimitedMs = whole("filetransfer-retry-delay-rate-limited");
+  const maxDelayMs = whole("filetransfer-retry-max-delay");
+  const jitterText = nixConfValue(texts, "filetransfer-retry-jitter");
+  if (jitterText !== undefined && jitterText !== "true" && jitterText !== "false") {
+    throw new UsageError(`nix.conf setting filetransfer-retry-jitter = ${JSON.stringify(jitterText)} is not true or false`);
+  }
   return {
     http: {
       ...(connectTimeoutMs === undefined ? {} : { connectTimeoutMs }),
       ...(stalledTimeoutMs === undefined ? {} : { stalledTimeoutMs }),
+    },
+    s3: {
+      retryDefaults: {
+        ...(attempts === undefined ? {} : { attempts }),
+        ...(delayMs === undefined ? {} : { delayMs }),
+        ...(delayRateLimitedMs === undefined ? {} : { delayRateLimitedMs }),
+        ...(maxDelayMs === undefined ? {} : { maxDelayMs }),
+        ...(jitterText === undefined ? {} : { jitter: jitterText === "true" }),
+      },
     },
   };
 }

@@ -3,7 +3,7 @@
 import { storeAdd as addToCache } from "@narwhal/engine";
 import type { Command } from "../command.js";
 import { CopyProgress } from "./copy-progress.js";
-import { storeUrlOption } from "./store-access.js";
+import { storeOpenOptionsFromNixConf, storeUrlOption } from "./store-access.js";
 
 export const storeAdd: Command = {
   words: ["store", "add"],
@@ -25,6 +25,7 @@ export const storeAdd: Command = {
       const result = await addToCache({
         path: args[0]!,
         to: storeUrlOption(options, "to"),
+        destinationOptions: storeOpenOptionsFromNixConf(),
         ...(typeof options.name === "string" ? { name: options.name } : {}),
         reporter: progress.reporter,
       });

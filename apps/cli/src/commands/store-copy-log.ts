@@ -4,7 +4,7 @@ import { readFile } from "node:fs/promises";
 import { BinaryCacheStore } from "@narwhal/store";
 import type { Command } from "../command.js";
 import { readAll } from "../stream-io.js";
-import { storeUrlOption } from "./store-access.js";
+import { storeOpenOptionsFromNixConf, storeUrlOption } from "./store-access.js";
 
 const LOG_LIMIT = 1024 * 1024 * 1024;
 
@@ -17,7 +17,7 @@ export const storeCopyLog: Command = {
   optionHelp: [["--to URL", "the binary cache to write to"], ["--file LOGFILE", "the log file (default: stdin)"]],
   arity: [1, 1],
   async run({ args, options, stdin, stdout, own }) {
-    const store = own(await BinaryCacheStore.open(storeUrlOption(options, "to"), { requireSigs: false }));
+    const store = own(await BinaryCacheStore.open(storeUrlOption(options, "to"), { ...storeOpenOptionsFromNixConf(), requireSigs: false }));
     const file = options.file;
     const text = typeof file === "string" ? await readFile(file) : await readAll(stdin, LOG_LIMIT, "the build log on stdin");
     const key = await store.addBuildLog(args[0]!, text);

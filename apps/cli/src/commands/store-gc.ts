@@ -3,7 +3,7 @@
 import { DEFAULT_GRACE_MS, gcCache, parseDuration } from "@narwhal/cache-maintenance";
 import type { Command } from "../command.js";
 import { UsageError } from "../usage-error.js";
-import { STORE_OPTION, storeUrlOption } from "./store-access.js";
+import { STORE_OPTION, storeOpenOptionsFromNixConf, storeUrlOption } from "./store-access.js";
 import { BinaryCacheStore } from "@narwhal/store";
 import { formatBytes } from "./copy-to-local.js";
 import { escapeForTerminal, jsonForTerminal } from "../terminal-text.js";
@@ -29,7 +29,7 @@ export const storeGc: Command = {
     if (keep.length === 0) throw new UsageError("store gc: --keep PATH is required (a gc without roots would delete everything)");
     const olderThan = typeof options["older-than"] === "string" ? parseDuration(options["older-than"]) : undefined;
     const grace = typeof options.grace === "string" ? parseDuration(options.grace) : DEFAULT_GRACE_MS;
-    const store = own(await BinaryCacheStore.open(storeUrlOption(options), { createCacheInfo: false, requireSigs: false }));
+    const store = own(await BinaryCacheStore.open(storeUrlOption(options), { ...storeOpenOptionsFromNixConf(), createCacheInfo: false, requireSigs: false }));
     const report = await gcCache(store, { keep, graceMs: grace, dryRun: options["dry-run"] === true, ...(olderThan === undefined ? {} : { olderThanMs: olderThan }) });
     if (options.json === true) {
       stdout.write(`${jsonForTerminal(report)}\n`);
