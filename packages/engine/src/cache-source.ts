@@ -45,6 +45,7 @@ export class BinaryCacheSource implements PathSource {
       references: info.references,
       ...(info.deriver === undefined ? {} : { deriver: info.deriver }),
       ...(info.ca === undefined ? {} : { ca: info.ca }),
+      ...(info.extraFields === undefined ? {} : { extraFields: info.extraFields }),
       sigs: info.sigs,
     }));
   }

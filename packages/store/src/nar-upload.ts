@@ -34,6 +34,8 @@ export interface PathInfoToAdd {
   readonly ca?: NarInfo["ca"];
   /** Signatures to keep (e.g. copied from the source store); the store's own keys are added. */
   readonly sigs?: readonly string[];
+  /** narinfo lines narwhal does not know (e.g. `System:`), copied from a source cache and written back as they were. */
+  readonly extraFields?: NarInfo["extraFields"];
 }
 
 export interface AddToStoreResult {
@@ -182,6 +184,7 @@ export async function publishPathInfo(context: NarUploadContext, uploaded: Uploa
     ...(info.deriver === undefined ? {} : { deriver: info.deriver }),
     sigs: [],
     ...(info.ca === undefined ? {} : { ca: info.ca }),
+    ...(info.extraFields === undefined ? {} : { extraFields: info.extraFields }),
   };
   const signatures = new Set([...(info.sigs ?? []), ...signWithKeys(secretKeys, fingerprint(narInfo))]);
   narInfo.sigs = [...signatures].sort();

@@ -75,3 +75,22 @@ describe("content addresses are proven by the read path", () => {
     await reader.close();
   });
 });
+
+describe("hash algorithms of current Nix on the read path", () => {
+  it("proves a recursive content address given in BLAKE3 (fixed:r:blake3:…), and refuses a NAR that does not match", async () => {
+    const tree = await tempDir("blake3-tree");
+    await writeFile(join(tree, "file"), "hashed with blake3\n");
+    const nar = await narOf(tree);
+    const ca: ContentAddress = { method: "recursive", hash: hashBytes("blake3", nar.bytes) };
+    const honest = await unsignedCaCache(ca, once(nar.bytes), nar.hash, nar.bytes.length, "blake3-honest");
+    expect(honest.reader.checkTrust((await honest.reader.queryPathInfo(honest.storePath))!)).toBe("content-address");
+    expect((await collect(honest.reader.narFromPath(honest.storePath))).equals(nar.bytes)).toBe(true);
+    await honest.reader.close();
+    const other = await tempDir("blake3-other");
+    await writeFile(join(other, "file"), "something else\n");
+    const served = await narOf(other);
+    const liar = await unsignedCaCache(ca, once(served.bytes), served.hash, served.bytes.length, "blake3-honest");
+    await expect(collect(liar.reader.narFromPath(liar.storePath))).rejects.toMatchObject({ code: "CONTENT_ADDRESS_MISMATCH" });
+    await liar.reader.close();
+  });
+});
