@@ -1,7 +1,8 @@
 // Shared Piscina pools (one per thread count) that run codec chunk modules in worker threads. Pools (and the zstd
 // stream workers) are created lazily and closed with closeCompressionPools().
 
-import { Piscina } from "piscina";
+import type { Piscina } from "piscina";
+import { piscinaModule } from "./native-modules.js";
 import { workerModuleUrl } from "./worker-module-url.js";
 import { closeZstdWorkers } from "./zstd-worker-pool.js";
 
@@ -10,7 +11,7 @@ const pools = new Map<number, Piscina>();
 export function compressionPool(threads: number): Piscina {
   let pool = pools.get(threads);
   if (!pool) {
-    pool = new Piscina({ filename: workerModuleUrl("chunk-worker.js"), minThreads: 0, maxThreads: threads, idleTimeout: 2_000 });
+    pool = new (piscinaModule().Piscina)({ filename: workerModuleUrl("chunk-worker.js"), minThreads: 0, maxThreads: threads, idleTimeout: 2_000 });
     pools.set(threads, pool);
   }
   return pool;

@@ -3,7 +3,8 @@
 
 import { availableParallelism } from "node:os";
 import { MessageChannel } from "node:worker_threads";
-import { Piscina } from "piscina";
+import type { Piscina } from "piscina";
+import { piscinaModule } from "./native-modules.js";
 import { CodecError } from "./codec-error.js";
 import { workerModuleUrl } from "./worker-module-url.js";
 import type { ZstdSessionInput, ZstdSessionOpen, ZstdSessionReply } from "./zstd-stream-worker.js";
@@ -26,7 +27,7 @@ const spares: Uint8Array[] = [];
 
 /** The Piscina pool of zstd stream threads (one per core), started on first use. */
 function sessionPool(): Piscina {
-  pool ??= new Piscina({
+  pool ??= new (piscinaModule().Piscina)({
     filename: workerModuleUrl("zstd-stream-worker.js"),
     minThreads: 0,
     maxThreads: Math.max(1, availableParallelism()),

@@ -1,8 +1,8 @@
 // xz decoding through node-liblzma's native coder, one lzma_code call at a time on libuv's pool: each call gets
 // at most the rest of one DECODED_PIECE_BYTES output piece, and the next call happens only when the consumer pulls.
 
-import { createUnxz, LZMA_BUF_ERROR, LZMA_FINISH, LZMA_OK, LZMA_RUN, LZMA_STREAM_END } from "node-liblzma";
 import { CodecError } from "../codec-error.js";
+import { nodeLiblzma } from "../native-modules.js";
 import { PieceWriter } from "../output-limit.js";
 
 /** node-liblzma's native coder (its Transform's `lzma`); the decoder it builds accepts concatenated streams. */
@@ -21,7 +21,7 @@ interface NativeLzma {
 
 const NO_INPUT = Buffer.alloc(0);
 
-function statusError(status: number): CodecError {
+function statusError(status: number, LZMA_BUF_ERROR: number): CodecError {
   if (status === LZMA_BUF_ERROR) return new CodecError("TRUNCATED_INPUT", "xz: compressed input ends before its stream is complete");
   return new CodecError("CORRUPT_INPUT", `xz: compressed input is not valid xz data (liblzma status ${status})`);
 }
@@ -32,6 +32,7 @@ function statusError(status: number): CodecError {
  * than the decoder (a busy event loop) let a 156 KB bomb of 1 GiB of zeros queue up to ~430 MB per 64 KiB piece.
  */
 export async function* decompressXz(source: AsyncIterable<Uint8Array>): AsyncGenerator<Buffer> {
+  const { createUnxz, LZMA_BUF_ERROR, LZMA_FINISH, LZMA_OK, LZMA_RUN, LZMA_STREAM_END } = await nodeLiblzma();
   const native = (createUnxz({ chunkSize: 1 }) as unknown as { lzma: NativeLzma }).lzma;
   const out = new PieceWriter();
   const code = (flag: number, input: Buffer, inOff: number, space: Buffer) =>
@@ -48,7 +49,7 @@ export async function* decompressXz(source: AsyncIterable<Uint8Array>): AsyncGen
       while (offset < input.length) {
         const space = out.space();
         const [status, availInAfter, availOutAfter] = await code(LZMA_RUN, input, offset, space);
-        if (status !== LZMA_OK && status !== LZMA_STREAM_END) throw statusError(status);
+        if (status !== LZMA_OK && status !== LZMA_STREAM_END) throw statusError(status, LZMA_BUF_ERROR);
         offset = input.length - availInAfter;
         out.wrote(space.length - availOutAfter);
         if (out.full) yield out.take();
@@ -59,7 +60,7 @@ export async function* decompressXz(source: AsyncIterable<Uint8Array>): AsyncGen
       const [status, , availOutAfter] = await code(LZMA_FINISH, NO_INPUT, 0, space);
       out.wrote(space.length - availOutAfter);
       if (status === LZMA_STREAM_END) break;
-      if (status !== LZMA_OK) throw statusError(status);
+      if (status !== LZMA_OK) throw statusError(status, LZMA_BUF_ERROR);
       if (out.full) yield out.take();
     }
   } finally {

@@ -1,9 +1,9 @@
 // xz through `node-liblzma` (system liblzma): .xz streams with CRC64 like the xz CLI and Nix, liblzma's own
 // multithreaded block encoder for `threads > 1`, and a concatenation-aware decoder with a truncation check.
 
-import { check, createXz } from "node-liblzma";
 import type { Transform } from "node:stream";
 import type { Codec } from "../codec.js";
+import { nodeLiblzma } from "../native-modules.js";
 import { throughNodeTransform, TRANSFORM_OUTPUT_CHUNK } from "../node-transform.js";
 import { decompressXz } from "./node-liblzma-decode.js";
 import { assertCompleteXzStream, StreamTail } from "./xz-footer.js";
@@ -31,7 +31,9 @@ export const nodeLiblzmaCodec: Codec = {
   concatenable: true,
   nativeThreads: true,
   chunkWorkerModule: new URL("./node-liblzma-chunk.js", import.meta.url).href,
-  compress: ({ level, threads }) => (source) =>
-    throughNodeTransform(source, createXz({ preset: level, check: check.CRC64, threads, chunkSize: TRANSFORM_OUTPUT_CHUNK }) as unknown as Transform, { codecName: "xz" }),
+  compress: ({ level, threads }) => async function* (source) {
+    const { check, createXz } = await nodeLiblzma();
+    yield* throughNodeTransform(source, createXz({ preset: level, check: check.CRC64, threads, chunkSize: TRANSFORM_OUTPUT_CHUNK }) as unknown as Transform, { codecName: "xz" });
+  },
   decompress: () => (source) => checkedXzDecode(source, decompressXz),
 };

@@ -1,16 +1,15 @@
 // zstd decoding through zstd-napi's streaming decompression context, driven piece by piece: each call fills at most
 // the rest of one DECODED_PIECE_BYTES output piece, and the next call happens only when the consumer pulls.
 
-import { createRequire } from "node:module";
 import { CodecError } from "../codec-error.js";
+import { zstdBinding, type ZstdBinding } from "../native-modules.js";
 import { PieceWriter } from "../output-limit.js";
 
-const require = createRequire(import.meta.url);
 /** zstd-napi's ZSTD_DCtx wrapper; decompressStream returns [next input size hint (0: frame done), produced, consumed]. */
 interface DCtx {
   decompressStream(dstBuf: Uint8Array, srcBuf: Uint8Array): [number, number, number];
 }
-const { DCtx } = require("zstd-napi/binding") as { DCtx: new () => DCtx };
+const newDCtx = (): DCtx => new (zstdBinding<ZstdBinding & { DCtx: new () => DCtx }>().DCtx)();
 const NO_INPUT = new Uint8Array(0);
 
 /**
@@ -19,7 +18,7 @@ const NO_INPUT = new Uint8Array(0);
  * (a 33 KB input holding 1 GiB of zeros took the process to 2.1 GB).
  */
 export async function* decompressZstd(source: AsyncIterable<Uint8Array>): AsyncGenerator<Buffer> {
-  const dctx = new DCtx();
+  const dctx = newDCtx();
   const out = new PieceWriter();
   let inFrame = false;
   for await (const piece of source) {

@@ -1,14 +1,12 @@
 // zstd through the `zstd-napi` binding (bundled libzstd): streaming frames compressed on a worker thread (so the
 // event loop stays free; zstd's own threads too for threads > 1), and whole-buffer frames with the exact content size.
 
-import { createRequire } from "node:module";
-import { Compressor } from "zstd-napi";
+import type { Compressor } from "zstd-napi";
 import type { Codec } from "../codec.js";
+import { zstdBinding, zstdNapi } from "../native-modules.js";
 import { compressZstdInWorker } from "../zstd-worker-pool.js";
 import { decompressZstd } from "./zstd-napi-decode.js";
 
-const require = createRequire(import.meta.url);
-const zstdBinding = require("zstd-napi/binding") as { minCLevel(): number; maxCLevel(): number };
 
 // One reusable context for whole-buffer frames: ZSTD_compress2 resets it per call and sizes it to the input.
 let wholeBufferCompressor: Compressor | undefined;
@@ -17,7 +15,13 @@ export const zstdNapiCodec: Codec = {
   name: "zstd",
   backend: "zstd-napi",
   extension: ".zst",
-  levels: { min: zstdBinding.minCLevel(), max: 22, default: 3 },
+  levels: {
+    get min() {
+      return zstdBinding().minCLevel(); // the binding loads only when a level is checked
+    },
+    max: 22,
+    default: 3,
+  },
   concatenable: true,
   nativeThreads: true,
   boundsOwnThreads: true, // streams run on the zstd worker pool, one thread per core
@@ -26,7 +30,7 @@ export const zstdNapiCodec: Codec = {
   // loop whenever zstd's job queue is full (and copies the input). A worker thread per core hosts the streams.
   compress: ({ level, threads }) => (source) => compressZstdInWorker(source, level, threads > 1 ? threads : 0),
   compressWhole: (body, level) => {
-    wholeBufferCompressor ??= new Compressor();
+    wholeBufferCompressor ??= new (zstdNapi().Compressor)();
     wholeBufferCompressor.setParameters({ compressionLevel: level, checksumFlag: true });
     return wholeBufferCompressor.compress(Buffer.from(body.buffer, body.byteOffset, body.byteLength));
   },
