@@ -1,7 +1,7 @@
 // The in-memory LRU of narinfo look-ups (`path-info-cache-size` entries), remembering misses too, so repeated
-// queries for the same hash part cost no request. Size 0 disables it.
+// queries for the same hash part cost no request. Size 0 disables it. A Map in use order is the whole LRU: it costs
+// nothing up front (lru-cache preallocated its 65,536-entry tables on every start, ~10 ms of each command).
 
-import { LRUCache } from "lru-cache";
 import type { NarInfo } from "@narwhal/store-path";
 
 interface Entry {
@@ -9,26 +9,35 @@ interface Entry {
 }
 
 export class NarInfoCache {
-  readonly #lru: LRUCache<string, Entry> | undefined;
+  readonly #max: number;
+  /** Least recently used first. */
+  readonly #entries = new Map<string, Entry>();
 
   constructor(size: number) {
-    this.#lru = size > 0 ? new LRUCache<string, Entry>({ max: size }) : undefined;
+    this.#max = size;
   }
 
   /** `{info}` when the hash part was looked up before (info undefined = known absent), else undefined. */
   lookup(hashPart: string): Entry | undefined {
-    return this.#lru?.get(hashPart);
+    const entry = this.#entries.get(hashPart);
+    if (entry === undefined) return undefined;
+    this.#entries.delete(hashPart);
+    this.#entries.set(hashPart, entry);
+    return entry;
   }
 
   remember(hashPart: string, info: NarInfo | undefined): void {
-    this.#lru?.set(hashPart, { info });
+    if (this.#max <= 0) return;
+    this.#entries.delete(hashPart);
+    this.#entries.set(hashPart, { info });
+    if (this.#entries.size > this.#max) this.#entries.delete(this.#entries.keys().next().value!);
   }
 
   forget(hashPart: string): void {
-    this.#lru?.delete(hashPart);
+    this.#entries.delete(hashPart);
   }
 
   get size(): number {
-    return this.#lru?.size ?? 0;
+    return this.#entries.size;
   }
 }

@@ -255,6 +255,26 @@ describe("reading bad caches", () => {
     void reader;
   });
 
+  it("keeps at most path-info-cache-size narinfos, evicting the least recently used", async () => {
+    const { dir, store } = await newCache();
+    const paths = ["lru-a", "lru-b", "lru-c"].map((name) => fakeStorePath(name));
+    for (const path of paths) {
+      const nar = await narOfFiles({ [path.name]: path.name });
+      await store.addToStore({ info: pathInfoFor(path, nar), nar: chunksOf(nar) });
+    }
+    const reader = await BinaryCacheStore.open(`file://${dir}?path-info-cache-size=2`, { requireSigs: false });
+    const [a, b, c] = paths as [typeof paths[0], typeof paths[0], typeof paths[0]];
+    await reader.queryPathInfo(a);
+    await reader.queryPathInfo(b);
+    await reader.queryPathInfo(a); // a is now the most recently used
+    await reader.queryPathInfo(c); // evicts b
+    for (const path of paths) await unlink(join(dir, `${path.hashPart}.narinfo`));
+    expect(await reader.queryPathInfo(a)).toBeDefined(); // still remembered
+    expect(await reader.queryPathInfo(c)).toBeDefined();
+    expect(await reader.queryPathInfo(b)).toBeUndefined(); // evicted: asked again, and gone
+    await reader.close();
+  });
+
   it("remembers misses in the path-info cache until asked to add", async () => {
     const { dir, store } = await newCache();
     const path = fakeStorePath("late");
