@@ -45,7 +45,8 @@ export class DirectorySource implements PathSource {
     } catch (error) {
       throw new EngineError("BAD_OPTIONS", this.#name, `cannot add ${this.#dir} as ${JSON.stringify(this.#name)}: ${messageOf(error)}`, { cause: error });
     }
-    this.#info = { storePath, narHash: hash, narSize: size, references: [], ca: { method: "recursive", hash } };
+    // wellFormed: nar() dumps the directory with @narwhal/nar's serializer
+    this.#info = { storePath, narHash: hash, narSize: size, references: [], ca: { method: "recursive", hash }, wellFormed: true };
     return this.#info;
   }
 

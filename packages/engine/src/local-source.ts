@@ -68,5 +68,6 @@ function toSourceInfo(info: LocalPathInfo, source: string): SourcePathInfo {
     ...(info.deriver === undefined ? {} : { deriver: info.deriver }),
     ...(ca === undefined ? {} : { ca }),
     sigs: info.sigs,
+    wellFormed: true, // nar() dumps the path with @narwhal/nar's serializer
   };
 }

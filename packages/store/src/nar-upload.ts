@@ -1,6 +1,7 @@
 // Adds one store path to a cache in the contract order: check references, stream the NAR (verified against the
-// claimed NarHash/NarSize, parsed for its listing, compressed) into `nar/<nix32 NarHash>.nar<ext>`, then the
-// listing and debuginfo links, and the signed narinfo last. Any failure before the narinfo leaves no narinfo.
+// claimed NarHash/NarSize, parsed for its listing unless our own serializer made it and none is wanted, compressed)
+// into `nar/<nix32 NarHash>.nar<ext>`, then the listing and debuginfo links, and the signed narinfo last. Any
+// failure before the narinfo leaves no narinfo.
 
 import { compressBuffer, compressStream } from "@narwhal/codecs";
 import { formatNarListing, listNar, type NarListing } from "@narwhal/nar";
@@ -36,6 +37,11 @@ export interface PathInfoToAdd {
   readonly sigs?: readonly string[];
   /** narinfo lines narwhal does not know (e.g. `System:`), copied from a source cache and written back as they were. */
   readonly extraFields?: NarInfo["extraFields"];
+  /**
+   * The caller made this NAR with @narwhal/nar's own serializer (a local path or directory), so it is well formed:
+   * it is then parsed only when a listing or debuginfo links are wanted. Hash and size are checked regardless.
+   */
+  readonly wellFormed?: boolean;
 }
 
 export interface AddToStoreResult {
@@ -72,7 +78,8 @@ export interface UploadedNar {
   readonly fileSize?: number;
   /** False when the object already existed (dedup) and nothing was uploaded. */
   readonly narUploaded: boolean;
-  readonly listing: NarListing;
+  /** The NAR's listing; undefined when it was not parsed (a well-formed NAR, no listing or debuginfo wanted). */
+  readonly listing: NarListing | undefined;
 }
 
 /** All of addToStore after the "already valid" check: references first, then the NAR, then the narinfo. */
@@ -113,7 +120,8 @@ export async function uploadNarObject(
   const compression = settings.compression;
   const narKey = narObjectKey(info.narHash, compression);
 
-  const inspector = new NarInspector(listNar);
+  const wantListing = settings["write-nar-listing"] || settings["index-debug-info"];
+  const inspector = wantListing || info.wellFormed !== true ? new NarInspector(listNar) : undefined;
   const verified = verifiedNar(nar, info, inspector, narKey, storeUrl);
   const listedThere = listed?.exists ?? (await guard(narKey, storeUrl, "check", () => blobs.exists(narKey)));
   // An object already at the key is reused only when it decodes to exactly this NAR; otherwise it is replaced.
@@ -163,14 +171,18 @@ export async function uploadNarObject(
  */
 export async function publishPathInfo(context: NarUploadContext, uploaded: UploadedNar): Promise<NarInfo & { narUploaded: boolean }> {
   const { blobs, settings, storeUrl } = context;
-  const { info, narKey, listing } = uploaded;
+  const { info, narKey } = uploaded;
   await checkReferences(context, info);
   const secretKeys = await context.secretKeys();
+  const listing = (): NarListing => {
+    if (uploaded.listing === undefined) throw new Error(`internal: the NAR of ${info.storePath.path} was uploaded without its listing`);
+    return uploaded.listing;
+  };
   if (settings["write-nar-listing"]) {
     const key = listingKey(info.storePath.hashPart);
-    await guard(key, storeUrl, "write", () => blobs.put(key, Buffer.from(formatNarListing(listing)), { contentType: LISTING_CONTENT_TYPE }));
+    await guard(key, storeUrl, "write", () => blobs.put(key, Buffer.from(formatNarListing(listing())), { contentType: LISTING_CONTENT_TYPE }));
   }
-  if (settings["index-debug-info"]) await writeDebugInfoLinks(blobs, narKey, findDebugInfoLinks(listing), storeUrl);
+  if (settings["index-debug-info"]) await writeDebugInfoLinks(blobs, narKey, findDebugInfoLinks(listing()), storeUrl);
 
   const narInfo: NarInfo = {
     storePath: info.storePath,
@@ -207,7 +219,7 @@ function checkClaims(info: PathInfoToAdd, storeUrl: string): void {
  * Passes the NAR through while hashing, counting and parsing it. The checks run inside the stream, before its
  * last chunk is released, so a mismatch makes the consumer (the upload) fail and nothing is stored.
  */
-function verifiedNar(nar: AsyncIterable<Uint8Array>, info: PathInfoToAdd, inspector: NarInspector<NarListing>, narKey: string, storeUrl: string) {
+function verifiedNar(nar: AsyncIterable<Uint8Array>, info: PathInfoToAdd, inspector: NarInspector<NarListing> | undefined, narKey: string, storeUrl: string) {
   let listing: NarListing | undefined;
   const where = `NAR for ${info.storePath.path} (${objectName(narKey, storeUrl)})`;
   async function* chunks(): AsyncGenerator<Uint8Array> {
@@ -217,7 +229,7 @@ function verifiedNar(nar: AsyncIterable<Uint8Array>, info: PathInfoToAdd, inspec
       if (sink.size > info.narSize) {
         throw new StoreError("NAR_SIZE_MISMATCH", `${where} is longer than the claimed NarSize ${info.narSize}`, { key: narKey, storeUrl });
       }
-      await inspector.push(chunk).catch((error: unknown) => {
+      await inspector?.push(chunk).catch((error: unknown) => {
         throw new StoreError("NAR_CORRUPT", `${where} is not a valid NAR: ${messageOf(error)}`, { key: narKey, storeUrl, cause: error });
       });
       yield chunk;
@@ -234,15 +246,15 @@ function verifiedNar(nar: AsyncIterable<Uint8Array>, info: PathInfoToAdd, inspec
       );
     }
     try {
-      listing = await inspector.finish();
+      listing = await inspector?.finish();
     } catch (error) {
       throw new StoreError("NAR_CORRUPT", `${where} is not a valid NAR: ${messageOf(error)}`, { key: narKey, storeUrl, cause: error });
     }
   }
   return {
     chunks: chunks(),
-    listing(): NarListing {
-      if (listing === undefined) throw new Error(`internal: listing of ${where} requested before the NAR was read`);
+    /** The listing once the NAR was read; undefined when it was not parsed. */
+    listing(): NarListing | undefined {
       return listing;
     },
   };

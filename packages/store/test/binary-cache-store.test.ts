@@ -190,6 +190,18 @@ describe("adding and reading paths", () => {
     expect((await filesUnder(dir)).filter((file) => file.startsWith("nar/"))).toHaveLength(1);
   });
 
+  it("parses a NAR only when it must: always from an untrusted producer, from our own serializer only for a listing", async () => {
+    const notANar = Buffer.from("these bytes hash as claimed but are no NAR");
+    const info = { ...pathInfoFor(fakeStorePath("producer-trust"), notANar) };
+    const refused = await newCache("compression=none");
+    expect((await storeError(refused.store.addToStore({ info, nar: chunksOf(notANar) }))).code).toBe("NAR_CORRUPT");
+    const listed = await newCache("compression=none&write-nar-listing=true");
+    expect((await storeError(listed.store.addToStore({ info: { ...info, wellFormed: true }, nar: chunksOf(notANar) }))).code).toBe("NAR_CORRUPT");
+    const trusted = await newCache("compression=none");
+    const added = await trusted.store.addToStore({ info: { ...info, wellFormed: true }, nar: chunksOf(notANar) });
+    expect(added.added).toBe(true); // the producer's word stands for the parse; only @narwhal/nar's serializer may give it
+  });
+
   it("replaces a garbage object sitting at the NAR's key instead of publishing a narinfo for it", async () => {
     const { dir, store, key } = await newCache("compression=xz");
     const nar = await narOfFiles({ real: "contents" });
