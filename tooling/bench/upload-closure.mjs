@@ -1,7 +1,7 @@
 // Push throughput on real closures (issue 14), measured as a user would: the CLI's installed entry point against
 // Nix 2.8 `nix copy` and the native `nix-store --dump | zstd/xz` pipelines, interleaved rounds, wall/CPU/RSS spread.
 //
-// Corpus: real files only. Subtrees of /usr (man pages, perl, valgrind, dri, ceph, i18n, gconv) added with
+// Corpus: real files only. Subtrees of /usr (man pages, perl, valgrind, ceph, i18n, gconv, icons) added with
 // `nix-store --add`, plus one path built with a tiny derivation whose contents name all of them (so the closure is a
 // real closure with references), and one ~60 MiB path of /usr/bin binaries. Writes bench-results/upload-closure.{json,md}.
 // Env: BENCH_UPLOAD_QUICK=1 (small corpus, 2 rounds), BENCH_ROUNDS (default 3), BENCH_STARTUP_RUNS (default 10),
@@ -28,11 +28,12 @@ const endpoint = process.env.S3_ENDPOINT ?? "";
 const subtrees = quick
   ? ["/usr/share/i18n", "/usr/lib/x86_64-linux-gnu/gconv", "/usr/lib/x86_64-linux-gnu/ceph"]
   : ["/usr/share/man", "/usr/share/perl", "/usr/share/i18n", "/usr/lib/x86_64-linux-gnu/perl",
-     "/usr/lib/x86_64-linux-gnu/valgrind", "/usr/lib/x86_64-linux-gnu/dri", "/usr/lib/x86_64-linux-gnu/ceph",
-     "/usr/lib/x86_64-linux-gnu/gconv"];
+     "/usr/lib/x86_64-linux-gnu/valgrind", "/usr/lib/x86_64-linux-gnu/ceph", "/usr/lib/x86_64-linux-gnu/gconv",
+     "/usr/share/icons"]; // not .../dri: its 25 MiB are hard links, 319 MiB of NAR
 const singleMiB = quick ? 20 : 60;
 const work = mkdtempSync(join(tmpdir(), "narwhal-upload-closure-"));
 const runId = randomUUID().slice(0, 8);
+for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => { rmSync(work, { recursive: true, force: true }); process.exit(130); });
 const env = { ...process.env, NIX_CONFIG: `${process.env.NIX_CONFIG ?? ""}\nexperimental-features = nix-command` };
 const mib = (bytes) => bytes / 1024 ** 2;
 const gib = (bytes) => bytes / 1024 ** 3;
