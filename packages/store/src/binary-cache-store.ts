@@ -6,7 +6,7 @@
 import { NarError, catNar, listNar, type NarListing } from "@narwhal/nar";
 import type { SecretKey, TrustedKeys } from "@narwhal/signing";
 import {
-  MISSING_NAME, StorePath, fingerprint, formatNarInfo, parseNarInfo, parseStorePath, type NarInfo,
+  MISSING_NAME, StorePath, formatNarInfo, parseNarInfo, parseStorePath, type NarInfo,
 } from "@narwhal/store-path";
 import { defaultStoreSettings, parseStoreUrl, type SettingName, type StoreSettings, type StoreUrl } from "@narwhal/store-url";
 import type { BlobListEntry, BlobStore, PendingMultipartUpload } from "@narwhal/blob-store";
@@ -20,7 +20,6 @@ import { readDebugInfoArchive } from "./debug-info-index.js";
 import { StoreError, messageOf, objectName } from "./errors.js";
 import { LocalNarCache } from "./local-nar-cache.js";
 import { downloadNar, readCachedNar } from "./nar-download.js";
-import { formatBareRoot } from "./nar-listings.js";
 import {
   publishPathInfo, uploadNarObject, uploadPath,
   type AddToStoreResult, type ListedNarObject, type NarUploadContext, type PathInfoToAdd, type UploadedNar,
@@ -197,7 +196,7 @@ export class BinaryCacheStore {
       this.#narInfos.remember(storePath.hashPart, undefined);
       return undefined;
     }
-    this.#trustOf(scanned.info);
+    this.checkTrust(scanned.info);
     this.#narInfos.remember(storePath.hashPart, scanned.info);
     return this.#matching(scanned.info, storePath);
   }
@@ -234,10 +233,6 @@ export class BinaryCacheStore {
    * only once its NAR proved the address, which narFromPath checks.
    */
   checkTrust(info: NarInfo): TrustBasis {
-    return this.#trustOf(info);
-  }
-
-  #trustOf(info: NarInfo): TrustBasis {
     return checkNarInfoTrust(info, { trustedKeys: this.#trustedKeys, requireSigs: this.#requireSigs }, narInfoKey(info.storePath), this.#url);
   }
 
@@ -290,7 +285,7 @@ export class BinaryCacheStore {
    */
   async *narFromPath(path: StorePath | string | NarInfo): AsyncGenerator<Buffer, void, undefined> {
     const info = await this.#requireInfo(path);
-    this.#trustOf(info);
+    this.checkTrust(info);
     const proof = ContentAddressProof.needed(info);
     const local = this.#localNars;
     if (local !== undefined && (await local.hasNar(info.storePath.hashPart))) {
@@ -300,9 +295,6 @@ export class BinaryCacheStore {
     yield* downloadNar(info, {
       blobs: this.#blobs, storeUrl: this.#url, narInfoKey: narInfoKey(info.storePath), localCache: local, contentAddressProof: proof,
     });
-    if (local !== undefined && (await local.readListing(info.storePath.hashPart)) === undefined) {
-      await local.saveListing(info.storePath.hashPart, formatBareRoot(await listNar(readCachedNar(info, local))));
-    }
   }
 
   /**
@@ -389,13 +381,12 @@ export class BinaryCacheStore {
   }
 
   /**
-   * Replaces a trusted narinfo's signatures (key rotation) and nothing else: the narinfo must pass the trust
-   * check, and every new signature must be over its unchanged fingerprint.
+   * Replaces a trusted narinfo's signatures (key rotation) and nothing else, so the fingerprint they sign is the
+   * one the trust check accepted: the narinfo must pass that check first.
    */
   async replaceSignatures(info: NarInfo, sigs: readonly string[]): Promise<NarInfo> {
-    this.#trustOf(info);
+    this.checkTrust(info);
     const updated: NarInfo = { ...info, sigs: [...new Set(sigs)].sort() };
-    if (fingerprint(updated) !== fingerprint(info)) throw new Error("internal: replaceSignatures changed the fingerprint");
     await this.#writeNarInfo(updated);
     return updated;
   }

@@ -1,13 +1,12 @@
 // The `local-nar-cache` directory: verified NARs fetched from the cache are kept as `<hash>.nar` (uncompressed)
-// with the listing computed from them as `<hash>.ls` (the bare root node, as Nix writes it there). A NAR read back
-// is verified again; a listing read back goes through the bounded listing parser, and a bad one is ignored.
+// with the listing computed from them as `<hash>.ls` (the bare root node, as Nix writes it there, for Nix to read;
+// narwhal itself never trusts a listing it finds there). A NAR read back is verified again.
 
 import { createReadStream, createWriteStream, type WriteStream } from "node:fs";
-import { mkdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
+import { mkdir, rename, rm, stat, writeFile } from "node:fs/promises";
 import { randomBytes } from "node:crypto";
 import { join } from "node:path";
 import { once } from "node:events";
-import { parseNarListing, type NarListingNode } from "@narwhal/nar";
 
 /** A NAR being saved: write chunks, then commit (rename into place) or discard. */
 export interface PendingNar {
@@ -67,16 +66,6 @@ export class LocalNarCache {
         await rm(temp, { force: true });
       },
     };
-  }
-
-  async readListing(hashPart: string): Promise<NarListingNode | undefined> {
-    const file = join(this.#dir, `${hashPart}.ls`);
-    try {
-      const text = await readFile(file, "utf8");
-      return parseNarListing(`{"version":1,"root":${text}}`, { source: file }).root;
-    } catch {
-      return undefined; // absent, unreadable or malformed: the listing is computed again from the verified NAR
-    }
   }
 
   /** Saves the listing's bare root node (Nix's local-nar-cache form, without the version wrapper). */

@@ -1,11 +1,14 @@
 // Streams the NAR a narinfo points to: fetch, decompress (bounded by NarSize while it decodes), and verify
-// FileSize/FileHash, NarSize/NarHash and (for a path trusted by its content address) the CA once the stream ends.
-// Optionally keeps a copy in the local NAR cache, committed only after every check passed.
+// FileSize/FileHash, NarSize/NarHash and the content address before the stream ends. Optionally keeps a copy in
+// the local NAR cache, with its listing, committed only after every check passed.
 
 import { CodecError, decompressStream } from "@narwhal/codecs";
 import { HashSink, formatHash, type NarInfo } from "@narwhal/store-path";
 import type { BlobStore } from "@narwhal/blob-store";
+import { listNar } from "@narwhal/nar";
 import { asStoreError, guard } from "./blob-io.js";
+import { NarInspector } from "./nar-inspector.js";
+import { formatBareRoot } from "./nar-listings.js";
 import type { ContentAddressProof } from "./content-address-proof.js";
 import { StoreError, messageOf, objectName } from "./errors.js";
 import type { LocalNarCache, PendingNar } from "./local-nar-cache.js";
@@ -33,6 +36,8 @@ export async function* downloadNar(info: NarInfo, context: NarDownloadContext): 
   const fileSink = new HashSink(info.fileHash?.algorithm ?? "sha256");
   const narSink = new HashSink(info.narHash.algorithm);
   const pending: PendingNar | undefined = await context.localCache?.startNar(info.storePath.hashPart);
+  // The local cache keeps the listing of what it keeps, parsed from these same bytes (not from a second read).
+  const listing = pending === undefined ? undefined : new NarInspector(listNar);
   let committed = false;
   try {
     let decoded: AsyncIterable<Buffer>;
@@ -47,6 +52,7 @@ export async function* downloadNar(info: NarInfo, context: NarDownloadContext): 
         if (narSink.size > info.narSize) break; // reported as a NarSize mismatch below
         await context.contentAddressProof?.update(chunk);
         await pending?.write(chunk);
+        await listing?.push(chunk).catch(() => undefined); // a malformed NAR fails its NarHash check below
         yield chunk;
       }
     } catch (error) {
@@ -64,8 +70,10 @@ export async function* downloadNar(info: NarInfo, context: NarDownloadContext): 
     verifyNar(info, fileSink, narSink, where, narInfoKey, key, storeUrl);
     await context.contentAddressProof?.verify(where);
     if (pending !== undefined) {
+      const root = formatBareRoot(await listing!.finish());
       await pending.commit();
       committed = true;
+      await context.localCache!.saveListing(info.storePath.hashPart, root);
     }
   } finally {
     if (pending !== undefined && !committed) await pending.discard();
