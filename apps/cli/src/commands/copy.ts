@@ -65,6 +65,7 @@ export const copyCommand: Command = {
       });
     }
     const paths = isLocalStoreUrl(from) ? await Promise.all(named.map(storePathOf)) : named;
+    const fromNixConf = storeOpenOptionsFromNixConf(); // read once for both stores
     const progress = new CopyProgress(ctx.stderr);
     let summary: CopySummary;
     try {
@@ -74,8 +75,8 @@ export const copyCommand: Command = {
         ...(jobs === undefined ? {} : { jobs }),
         ...(stale === undefined ? {} : { staleUploadAgeMs: stale * 1000 }),
         reporter: progress.reporter,
-        destinationOptions: storeOpenOptionsFromNixConf(),
-        sourceOptions: { ...storeOpenOptionsFromNixConf(), requireSigs, trustedPublicKeys: TrustedKeys.from(trustedKeys, typeof trustFlag === "string" ? "--trusted-public-keys" : "trusted-public-keys (nix.conf)") },
+        destinationOptions: fromNixConf,
+        sourceOptions: { ...fromNixConf, requireSigs, trustedPublicKeys: TrustedKeys.from(trustedKeys, typeof trustFlag === "string" ? "--trusted-public-keys" : "trusted-public-keys (nix.conf)") },
       });
     } finally {
       progress.done();
