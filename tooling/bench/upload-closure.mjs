@@ -12,6 +12,7 @@ import { copyFileSync, createReadStream, existsSync, mkdirSync, mkdtempSync, rea
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { bucketAdmin, putFileRaw, s3UrlFor } from "./rgw-ceiling.mjs";
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
 const root = fileURLToPath(new URL("../..", import.meta.url));
@@ -60,31 +61,9 @@ function duBytes(dir) {
   for (const entry of readdirSync(dir, { withFileTypes: true, recursive: true })) if (entry.isFile()) total += statSync(join(entry.parentPath ?? entry.path, entry.name)).size;
   return total;
 }
-async function s3admin(action, bucket) {
-  const admin = await import("@narwhal/s3");
-  const url = `s3://${bucket}?endpoint=${encodeURIComponent(endpoint)}`;
-  if (action === "create") await admin.ensureBucket(url);
-  else await admin.deleteBucket(url);
-}
-const s3Url = (bucket, ...settings) => `s3://${bucket}?${[`endpoint=${encodeURIComponent(endpoint)}`, ...settings].join("&")}`;
-/** Uploads `file` as 4 objects at once (streamed multipart, 4 parts in flight each), no compression work. */
-async function putFileRaw(file, bucketName) {
-  const { S3BlobStore } = await import("@narwhal/s3");
-  const store = S3BlobStore.fromUrl(s3Url(bucketName));
-  const size = statSync(file).size;
-  const share = Math.ceil(size / 4);
-  const cpu0 = process.cpuUsage();
-  const started = performance.now();
-  await Promise.all([0, 1, 2, 3].map(async (index) => {
-    const start = index * share;
-    const end = Math.min(size, start + share) - 1;
-    if (end < start) return;
-    await store.put(`nar/ceiling-${index}.nar.zst`, createReadStream(file, { start, end, highWaterMark: 1 << 20 }), { contentType: "application/x-nix-nar", sizeHint: end - start + 1 });
-  }));
-  const wall = (performance.now() - started) / 1000;
-  const cpu = process.cpuUsage(cpu0);
-  return { wall, cpu: (cpu.user + cpu.system) / 1e6 };
-}
+const s3admin = (action, bucket) => bucketAdmin(endpoint, action, bucket);
+const s3Url = s3UrlFor(endpoint);
+const putFileRawTimed = (file, bucket) => putFileRaw(endpoint, file, bucket);
 
 // ---- corpus -------------------------------------------------------------------------------------------------
 function buildCorpus() {
@@ -177,7 +156,7 @@ try {
               timed("node", [cli, "copy", "--to", s3Url(bucket, "compression=zstd", "parallel-compression=true"), corpus.top]));
           } else {
             record("closure-rgw", "RGW ceiling: PUT of the native zstd bytes, 4 objects x 4 parts in flight, no compression (in-process)", corpus.closureNar,
-              { ...(await putFileRaw(zst, bucket)), outBytes: statSync(zst).size });
+              { ...(await putFileRawTimed(zst, bucket)), outBytes: statSync(zst).size });
           }
         } finally {
           await s3admin("delete", bucket).then(() => buckets.delete(bucket), (e) => console.error(`  could not delete bucket ${bucket}: ${e.message}`));

@@ -10,6 +10,7 @@ import { closeSync, createReadStream, mkdirSync, mkdtempSync, openSync, rmSync, 
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { bucketAdmin, putFileRaw, s3UrlFor } from "./rgw-ceiling.mjs";
 
 // The AWS SDK notice that its future releases need Node >= 22 is noise in benchmark output.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
@@ -71,29 +72,10 @@ function addToNix(dirs) {
   for (let i = 0; i < dirs.length; i += 500) paths.push(...run("nix-store", ["--add", ...dirs.slice(i, i + 500)]).stdout.trim().split("\n"));
   return paths;
 }
-async function s3(action, bucket) {
-  const admin = await import("@narwhal/s3");
-  const url = `s3://${bucket}?endpoint=${encodeURIComponent(endpoint)}`;
-  if (action === "create") await admin.ensureBucket(url);
-  else await admin.deleteBucket(url);
-}
-const s3Url = (bucket, ...settings) => `s3://${bucket}?${[`endpoint=${encodeURIComponent(endpoint)}`, ...settings].join("&")}`;
-
-/** Uploads `file` as 4 objects at once (streamed multipart, 4 parts in flight each); returns seconds. */
-async function putFileRaw(file, bucketName) {
-  const { S3BlobStore } = await import("@narwhal/s3");
-  const store = S3BlobStore.fromUrl(s3Url(bucketName));
-  const size = statSync(file).size;
-  const share = Math.ceil(size / 4);
-  const started = performance.now();
-  await Promise.all([0, 1, 2, 3].map(async (index) => {
-    const start = index * share;
-    const end = Math.min(size, start + share) - 1;
-    if (end < start) return;
-    await store.put(`nar/ceiling-${index}.nar.zst`, createReadStream(file, { start, end, highWaterMark: 1 << 20 }), { contentType: "application/x-nix-nar", sizeHint: end - start + 1 });
-  }));
-  return (performance.now() - started) / 1000;
-}
+const s3 = (action, bucket) => bucketAdmin(endpoint, action, bucket);
+const s3Url = s3UrlFor(endpoint);
+/** The RGW ceiling row: seconds to PUT `file` with no compression work. */
+const putFileRawSeconds = async (file, bucket) => (await putFileRaw(endpoint, file, bucket)).wall;
 
 const results = { date: new Date().toISOString(), scale, mixedCount, tinyCount, bigMiB, rows: [] };
 const buckets = [];
@@ -138,7 +120,7 @@ try {
       const compressedFile = join(work, "all.nar.zst");
       sh(`${nativeArgs} < ${narFile} > ${compressedFile}`);
       // What RGW on these cores can take at all: the natively compressed bytes, PUT with no compression work.
-      const seconds = await putFileRaw(compressedFile, await bucket("ceiling"));
+      const seconds = await putFileRawSeconds(compressedFile, await bucket("ceiling"));
       row("RGW ingest ceiling: PUT of those zstd bytes, 4 objects x 4 parts in flight, no compression", seconds, narBytes, { compressedMiB: Number(mib(statSync(compressedFile).size).toFixed(0)) });
       rmSync(compressedFile, { force: true });
     }
