@@ -70,7 +70,9 @@ export async function* downloadNar(info: NarInfo, context: NarDownloadContext): 
     verifyNar(info, fileSink, narSink, where, narInfoKey, key, storeUrl);
     await context.contentAddressProof?.verify(where);
     if (pending !== undefined) {
-      const root = formatBareRoot(await listing!.finish());
+      const root = formatBareRoot(await listing!.finish().catch((error: unknown) => {
+        throw new StoreError("NAR_CORRUPT", `NAR ${where} matches its hashes but is not a valid NAR: ${messageOf(error)}`, { key, storeUrl, cause: error });
+      }));
       await pending.commit();
       committed = true;
       await context.localCache!.saveListing(info.storePath.hashPart, root);
