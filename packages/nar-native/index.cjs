@@ -5,5 +5,8 @@ const path = require("node:path");
 try {
   module.exports = require(path.join(__dirname, "build", "Release", "nar_native.node"));
 } catch (cause) {
-  throw new Error("@narwhal/nar-native is not built: run its build script (node-gyp, with python3, make and a C compiler)", { cause });
+  throw new Error(
+    "@narwhal/nar-native is not built: run its build script (node-gyp, with python3, make and a C compiler)",
+    { cause },
+  );
 }

@@ -21,7 +21,9 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
 const root = fileURLToPath(new URL("../..", import.meta.url));
 const endpoint = process.env.S3_ENDPOINT;
 if (!endpoint) {
-  console.error("fetch.mjs: S3_ENDPOINT is required (the closure is served from an RGW public bucket over HTTP); skipping");
+  console.error(
+    "fetch.mjs: S3_ENDPOINT is required (the closure is served from an RGW public bucket over HTTP); skipping",
+  );
   process.exit(process.env.CI ? 1 : 0);
 }
 const scale = Number(process.env.BENCH_FETCH_SCALE ?? 1);
@@ -49,7 +51,10 @@ function contents(seed, size) {
 async function narHashOf(dir) {
   const hash = createHash("sha256");
   let size = 0;
-  for await (const chunk of dumpPath(dir)) { hash.update(chunk); size += chunk.length; }
+  for await (const chunk of dumpPath(dir)) {
+    hash.update(chunk);
+    size += chunk.length;
+  }
   return { narHash: parseHash(`sha256:${hash.digest("hex")}`), narSize: size };
 }
 
@@ -68,14 +73,17 @@ async function main() {
   await setPublicReadPolicy(s3Url());
   try {
     // 1. the closure: PATHS data paths and one small root referring to all of them, uploaded by narwhal (zstd)
-    const writer = await BinaryCacheStore.open(s3Url("compression=zstd", `secret-key=${join(work, "secret.key")}`), { trustedPublicKeys: TrustedKeys.from(publicKey) });
+    const writer = await BinaryCacheStore.open(s3Url("compression=zstd", `secret-key=${join(work, "secret.key")}`), {
+      trustedPublicKeys: TrustedKeys.from(publicKey),
+    });
     const fileSize = Math.max(131072, Math.floor(totalBytes / PATHS / FILES_PER_PATH / 131072) * 131072);
     const dataPaths = [];
     const uploadStart = process.hrtime.bigint();
     for (let p = 0; p < PATHS; p++) {
       const dir = join(work, "src", `data-${p}`);
       mkdirSync(dir, { recursive: true });
-      for (let f = 0; f < FILES_PER_PATH; f++) writeFileSync(join(dir, `file-${f}`), contents(`${bucket}-${p}-${f}`, fileSize));
+      for (let f = 0; f < FILES_PER_PATH; f++)
+        writeFileSync(join(dir, `file-${f}`), contents(`${bucket}-${p}-${f}`, fileSize));
       const storePath = makeStorePath("output:out", hashBytes("sha256", `${bucket}-${p}`), `bench-data-${p}`);
       await writer.addToStore({ info: { storePath, ...(await narHashOf(dir)), references: [] }, nar: dumpPath(dir) });
       dataPaths.push(storePath);
@@ -85,17 +93,26 @@ async function main() {
     mkdirSync(rootDir, { recursive: true });
     writeFileSync(join(rootDir, "refs"), dataPaths.map((path) => path.path).join("\n"));
     const rootPath = makeStorePath("output:out", hashBytes("sha256", `${bucket}-root`), "bench-root");
-    await writer.addToStore({ info: { storePath: rootPath, ...(await narHashOf(rootDir)), references: dataPaths }, nar: dumpPath(rootDir) });
+    await writer.addToStore({
+      info: { storePath: rootPath, ...(await narHashOf(rootDir)), references: dataPaths },
+      nar: dumpPath(rootDir),
+    });
     const uploadSeconds = Number(process.hrtime.bigint() - uploadStart) / 1e9;
     const infos = [];
-    const reader = await BinaryCacheStore.open(httpUrl, { trustedPublicKeys: TrustedKeys.from(publicKey), createCacheInfo: false });
+    const reader = await BinaryCacheStore.open(httpUrl, {
+      trustedPublicKeys: TrustedKeys.from(publicKey),
+      createCacheInfo: false,
+    });
     for (const path of [...dataPaths, rootPath]) infos.push(await reader.queryPathInfo(path));
     const narBytes = infos.reduce((sum, info) => sum + info.narSize, 0);
     const fileBytes = infos.reduce((sum, info) => sum + (info.fileSize ?? 0), 0);
 
     // 2. narwhal: verified closure copy into a chroot store, over HTTP
     const narwhalRoot = join(work, "narwhal-root");
-    const store = await BinaryCacheStore.open(httpUrl, { trustedPublicKeys: TrustedKeys.from(publicKey), createCacheInfo: false });
+    const store = await BinaryCacheStore.open(httpUrl, {
+      trustedPublicKeys: TrustedKeys.from(publicKey),
+      createCacheInfo: false,
+    });
     const registry = openLocalStoreRegistry(`local?root=${narwhalRoot}`);
     let start = process.hrtime.bigint();
     const result = await copyClosureToLocalStore(store, registry, [rootPath], { jobs });
@@ -106,10 +123,26 @@ async function main() {
 
     // 3. real Nix 2.8: nix copy --from http://… into a chroot store
     const nixRoot = join(work, "nix-root");
-    const nixSeconds = run("nix", [
-      "--extra-experimental-features", "nix-command", "copy", "--from", httpUrl, "--to", `local?root=${nixRoot}`,
-      "--option", "trusted-public-keys", publicKey, "--option", "substituters", "", rootPath.path,
-    ], { env: { ...process.env, XDG_CACHE_HOME: mkdtempSync(join(work, "xdg-")) } });
+    const nixSeconds = run(
+      "nix",
+      [
+        "--extra-experimental-features",
+        "nix-command",
+        "copy",
+        "--from",
+        httpUrl,
+        "--to",
+        `local?root=${nixRoot}`,
+        "--option",
+        "trusted-public-keys",
+        publicKey,
+        "--option",
+        "substituters",
+        "",
+        rootPath.path,
+      ],
+      { env: { ...process.env, XDG_CACHE_HOME: mkdtempSync(join(work, "xdg-")) } },
+    );
     rmSync(nixRoot, { recursive: true, force: true });
 
     // 4. raw pipeline, one path after another: curl | zstd -d | nix-store --restore (no verification at all)
@@ -117,7 +150,13 @@ async function main() {
     mkdirSync(rawDir);
     start = process.hrtime.bigint();
     for (const info of infos) {
-      run("sh", ["-c", `curl -sf "$1" | zstd -dc | nix-store --restore "$2"`, "sh", `${httpUrl}/${info.url}`, join(rawDir, info.storePath.baseName)]);
+      run("sh", [
+        "-c",
+        `curl -sf "$1" | zstd -dc | nix-store --restore "$2"`,
+        "sh",
+        `${httpUrl}/${info.url}`,
+        join(rawDir, info.storePath.baseName),
+      ]);
     }
     const rawSeconds = Number(process.hrtime.bigint() - start) / 1e9;
     rmSync(rawDir, { recursive: true, force: true });
@@ -126,7 +165,11 @@ async function main() {
     const report = {
       date: new Date().toISOString(),
       cache: "RGW public bucket over HTTP, zstd NARs written by narwhal",
-      paths: infos.length, narBytes, fileBytes, jobs, uploadSeconds,
+      paths: infos.length,
+      narBytes,
+      fileBytes,
+      jobs,
+      uploadSeconds,
       narwhal: { seconds: narwhalSeconds, narMiBps: mib(narwhalSeconds) },
       nix: { seconds: nixSeconds, narMiBps: mib(nixSeconds) },
       rawPipeline: { seconds: rawSeconds, narMiBps: mib(rawSeconds) },
@@ -136,13 +179,18 @@ async function main() {
     mkdirSync(join(root, "bench-results"), { recursive: true });
     writeFileSync(join(root, "bench-results", "fetch.json"), `${JSON.stringify(report, null, 2)}\n`);
     const md = [
-      "# Fetch throughput (closure over HTTP into a chroot store)", "",
-      `${infos.length} paths, ${(narBytes / 1024 ** 2).toFixed(0)} MiB of NAR (${(fileBytes / 1024 ** 2).toFixed(0)} MiB zstd), narwhal --jobs ${jobs}; ${report.date}`, "",
-      "| tool | seconds | NAR MiB/s | narwhal speed-up |", "|---|---|---|---|",
+      "# Fetch throughput (closure over HTTP into a chroot store)",
+      "",
+      `${infos.length} paths, ${(narBytes / 1024 ** 2).toFixed(0)} MiB of NAR (${(fileBytes / 1024 ** 2).toFixed(0)} MiB zstd), narwhal --jobs ${jobs}; ${report.date}`,
+      "",
+      "| tool | seconds | NAR MiB/s | narwhal speed-up |",
+      "|---|---|---|---|",
       `| narwhal (verified: sigs, FileHash, NarHash, registered) | ${narwhalSeconds.toFixed(2)} | ${mib(narwhalSeconds).toFixed(0)} | 1.00× |`,
       `| nix copy --from http (Nix 2.8) | ${nixSeconds.toFixed(2)} | ${mib(nixSeconds).toFixed(0)} | ${report.ratioVsNix.toFixed(2)}× |`,
       `| curl \\| zstd -d \\| nix-store --restore (sequential, unverified) | ${rawSeconds.toFixed(2)} | ${mib(rawSeconds).toFixed(0)} | ${report.ratioVsRaw.toFixed(2)}× |`,
-      "", "Target: narwhal ≥ 0.8× the raw pipeline's throughput (speed-up column ≥ 0.80 on the raw row).", "",
+      "",
+      "Target: narwhal ≥ 0.8× the raw pipeline's throughput (speed-up column ≥ 0.80 on the raw row).",
+      "",
     ].join("\n");
     writeFileSync(join(root, "bench-results", "fetch.md"), md);
     process.stdout.write(md);

@@ -28,7 +28,10 @@ function timeCommand(cmd, args, capture = false, env = {}) {
   return new Promise((resolve, reject) => {
     const start = process.hrtime.bigint();
     const out = capture ? "pipe" : openSync("/dev/null", "w");
-    const child = spawn(cmd, args, { stdio: ["ignore", out, "inherit"], env: { ...process.env, NIX_CONFIG: "experimental-features = nix-command", ...env } });
+    const child = spawn(cmd, args, {
+      stdio: ["ignore", out, "inherit"],
+      env: { ...process.env, NIX_CONFIG: "experimental-features = nix-command", ...env },
+    });
     let text = "";
     if (capture) child.stdout.on("data", (d) => (text += d));
     child.on("error", reject);
@@ -43,19 +46,24 @@ async function timeLibrary(tree) {
   const start = process.hrtime.bigint();
   const hash = createHash("sha256");
   let bytes = 0;
-  await dumpPathInWorker(tree, (chunk) => { bytes += chunk.length; hash.update(chunk); });
+  await dumpPathInWorker(tree, (chunk) => {
+    bytes += chunk.length;
+    hash.update(chunk);
+  });
   return [Number(process.hrtime.bigint() - start) / 1e9, bytes];
 }
 
 const hasNix = spawnSync("nix-store", ["--version"]).status === 0;
-if (!hasNix) console.error("nar-dump bench: nix-store not found; install Nix (../shared/nix/setup.sh) for the reference column");
+if (!hasNix)
+  console.error("nar-dump bench: nix-store not found; install Nix (../shared/nix/setup.sh) for the reference column");
 
 async function measure(tree) {
   const [, size] = await timeLibrary(tree); // also warms the page cache
   const contenders = {
     nixDump: () => timeCommand("nix-store", ["--dump", tree]),
     narwhalDump: () => timeCommand(process.execPath, [cli, "nar", "dump-path", tree]),
-    narwhalDumpJavaScript: () => timeCommand(process.execPath, [cli, "nar", "dump-path", tree], false, { NARWHAL_NAR_NATIVE: "0" }),
+    narwhalDumpJavaScript: () =>
+      timeCommand(process.execPath, [cli, "nar", "dump-path", tree], false, { NARWHAL_NAR_NATIVE: "0" }),
     nixHashPath: () => timeCommand("nix", ["hash", "path", "--base32", tree], true),
     narwhalHashPath: () => timeCommand(process.execPath, [cli, "hash", "path", "--base32", tree], true),
     narwhalLibrary: () => timeLibrary(tree),
@@ -70,7 +78,8 @@ async function measure(tree) {
       if (name.endsWith("HashPath")) hashes.add(text);
     }
   }
-  const row = (name) => (times[name].length ? { seconds: median(times[name]), mbPerSec: size / 1e6 / median(times[name]) } : null);
+  const row = (name) =>
+    times[name].length ? { seconds: median(times[name]), mbPerSec: size / 1e6 / median(times[name]) } : null;
   const ratio = (ours, theirs) => (times[theirs].length ? median(times[theirs]) / median(times[ours]) : null);
   return {
     tree,
@@ -93,11 +102,19 @@ async function nodeStartup() {
   return median(times);
 }
 
-const report = { date: new Date().toISOString(), node: process.version, cores: availableParallelism(), runs, serializer: narDumpImplementation(), nodeStartupSeconds: await nodeStartup(), trees: [] };
+const report = {
+  date: new Date().toISOString(),
+  node: process.version,
+  cores: availableParallelism(),
+  runs,
+  serializer: narDumpImplementation(),
+  nodeStartupSeconds: await nodeStartup(),
+  trees: [],
+};
 for (const tree of trees) report.trees.push(await measure(tree));
 const out = `${root}bench-results`;
 mkdirSync(out, { recursive: true });
-writeFileSync(`${out}/nar-dump.json`, JSON.stringify(report, null, 2) + "\n");
+writeFileSync(`${out}/nar-dump.json`, `${JSON.stringify(report, null, 2)}\n`);
 const f = (r) => (r ? `${r.mbPerSec.toFixed(0)} MB/s (${r.seconds.toFixed(3)} s)` : "n/a");
 const x = (v) => (v === null ? "n/a" : `${v.toFixed(2)}x`);
 const md = [

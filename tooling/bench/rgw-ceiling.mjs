@@ -5,7 +5,8 @@ import { createReadStream, statSync } from "node:fs";
 
 /** `s3://BUCKET?endpoint=…&SETTINGS` for the RGW at `endpoint`. */
 export function s3UrlFor(endpoint) {
-  return (bucket, ...settings) => `s3://${bucket}?${[`endpoint=${encodeURIComponent(endpoint)}`, ...settings].join("&")}`;
+  return (bucket, ...settings) =>
+    `s3://${bucket}?${[`endpoint=${encodeURIComponent(endpoint)}`, ...settings].join("&")}`;
 }
 
 /** Creates ("create") or deletes (anything else) `bucket`. */
@@ -25,12 +26,18 @@ export async function putFileRaw(endpoint, file, bucket) {
   const cpu0 = process.cpuUsage();
   const started = performance.now();
   try {
-    await Promise.all([0, 1, 2, 3].map(async (index) => {
-      const start = index * share;
-      const end = Math.min(size, start + share) - 1;
-      if (end < start) return;
-      await store.put(`nar/ceiling-${index}.nar.zst`, createReadStream(file, { start, end, highWaterMark: 1 << 20 }), { contentType: "application/x-nix-nar", sizeHint: end - start + 1 });
-    }));
+    await Promise.all(
+      [0, 1, 2, 3].map(async (index) => {
+        const start = index * share;
+        const end = Math.min(size, start + share) - 1;
+        if (end < start) return;
+        await store.put(
+          `nar/ceiling-${index}.nar.zst`,
+          createReadStream(file, { start, end, highWaterMark: 1 << 20 }),
+          { contentType: "application/x-nix-nar", sizeHint: end - start + 1 },
+        );
+      }),
+    );
   } finally {
     await store.close();
   }

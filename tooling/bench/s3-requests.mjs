@@ -16,7 +16,9 @@ const root = fileURLToPath(new URL("../..", import.meta.url));
 const endpoint = process.env.S3_ENDPOINT ?? "";
 if (endpoint === "") {
   console.error("s3-requests bench: S3_ENDPOINT is not set. Start Ceph RGW (as .ci/run does) and export S3_ENDPOINT,");
-  console.error("AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY (e.g. `set -a; . rgw.env; set +a`), then run `node tooling/bench/s3-requests.mjs`.");
+  console.error(
+    "AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY (e.g. `set -a; . rgw.env; set +a`), then run `node tooling/bench/s3-requests.mjs`.",
+  );
   process.exit(0);
 }
 const { S3BlobStore, ensureBucket, deleteBucket } = await import("@narwhal/s3");
@@ -41,13 +43,19 @@ async function smallPuts(lean, concurrency, run) {
     const worker = async () => {
       while (next < puts) {
         const i = next++;
-        await store.put(`small/${lean ? "lean" : "sdk"}-${concurrency}-${run}/${i}.narinfo`, body, { contentType: "text/x-nix-narinfo" });
+        await store.put(`small/${lean ? "lean" : "sdk"}-${concurrency}-${run}/${i}.narinfo`, body, {
+          contentType: "text/x-nix-narinfo",
+        });
       }
     };
     await Promise.all(Array.from({ length: concurrency }, worker));
     const seconds = (performance.now() - started) / 1000;
     const used = process.cpuUsage(cpu);
-    return { putsPerSecond: Math.round(puts / seconds), clientCpuMsPerPut: Number(((used.user + used.system) / 1000 / puts).toFixed(3)), seconds: Number(seconds.toFixed(2)) };
+    return {
+      putsPerSecond: Math.round(puts / seconds),
+      clientCpuMsPerPut: Number(((used.user + used.system) / 1000 / puts).toFixed(3)),
+      seconds: Number(seconds.toFixed(2)),
+    };
   } finally {
     await store.close();
   }
@@ -66,14 +74,21 @@ async function streamed(lean, run) {
         const body = (async function* () {
           for (let offset = 0; offset < data.length; offset += MiB) yield data.subarray(offset, offset + MiB);
         })();
-        await store.put(`nar/${lean ? "lean" : "sdk"}-${run}-${i}.nar`, body, { contentType: "application/x-nix-nar", sizeHint: data.length });
+        await store.put(`nar/${lean ? "lean" : "sdk"}-${run}-${i}.nar`, body, {
+          contentType: "application/x-nix-nar",
+          sizeHint: data.length,
+        });
       }
     };
     await Promise.all(Array.from({ length: 4 }, worker));
     const seconds = (performance.now() - started) / 1000;
     const used = process.cpuUsage(cpu);
     for (let i = 0; i < objects; i += 1) await store.delete(`nar/${lean ? "lean" : "sdk"}-${run}-${i}.nar`);
-    return { mibPerSecond: Number(((objects * objectMiB) / seconds).toFixed(1)), clientCpuSeconds: Number(((used.user + used.system) / 1e6).toFixed(2)), seconds: Number(seconds.toFixed(2)) };
+    return {
+      mibPerSecond: Number(((objects * objectMiB) / seconds).toFixed(1)),
+      clientCpuSeconds: Number(((used.user + used.system) / 1e6).toFixed(2)),
+      seconds: Number(seconds.toFixed(2)),
+    };
   } finally {
     await store.close();
   }
@@ -127,17 +142,24 @@ try {
   for (const concurrency of [16, 32]) {
     for (const lean of [false, true]) {
       const name = `smallPut ${lean ? "lean" : "sdk"} x${concurrency}`;
-      report.results[name] = await best(name, (run) => smallPuts(lean, concurrency, run), (a, b) => a.putsPerSecond > b.putsPerSecond);
+      report.results[name] = await best(
+        name,
+        (run) => smallPuts(lean, concurrency, run),
+        (a, b) => a.putsPerSecond > b.putsPerSecond,
+      );
       save();
     }
   }
   for (const lean of [false, true]) {
     const name = `streamed ${lean ? "lean parts" : "sdk lib-storage"}`;
-    report.results[name] = await best(name, (run) => streamed(lean, run), (a, b) => a.mibPerSecond > b.mibPerSecond);
+    report.results[name] = await best(
+      name,
+      (run) => streamed(lean, run),
+      (a, b) => a.mibPerSecond > b.mibPerSecond,
+    );
     save();
   }
 } finally {
   save(true);
   await deleteBucket(url).catch((error) => console.error(`could not delete ${bucket}: ${error.message}`));
 }
-

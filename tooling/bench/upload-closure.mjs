@@ -8,7 +8,16 @@
 // S3_ENDPOINT (+ AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY) for the RGW rows (skipped without it). Never asserts.
 import { spawnSync } from "node:child_process";
 import { randomUUID } from "node:crypto";
-import { copyFileSync, createReadStream, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import {
+  copyFileSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -28,37 +37,56 @@ const startupRuns = Number(process.env.BENCH_STARTUP_RUNS ?? (quick ? "4" : "10"
 const endpoint = process.env.S3_ENDPOINT ?? "";
 const subtrees = quick
   ? ["/usr/share/i18n", "/usr/lib/x86_64-linux-gnu/gconv", "/usr/lib/x86_64-linux-gnu/ceph"]
-  : ["/usr/share/man", "/usr/share/perl", "/usr/share/i18n", "/usr/lib/x86_64-linux-gnu/perl",
-     "/usr/lib/x86_64-linux-gnu/valgrind", "/usr/lib/x86_64-linux-gnu/ceph", "/usr/lib/x86_64-linux-gnu/gconv",
-     "/usr/share/icons"]; // not .../dri: its 25 MiB are hard links, 319 MiB of NAR
+  : [
+      "/usr/share/man",
+      "/usr/share/perl",
+      "/usr/share/i18n",
+      "/usr/lib/x86_64-linux-gnu/perl",
+      "/usr/lib/x86_64-linux-gnu/valgrind",
+      "/usr/lib/x86_64-linux-gnu/ceph",
+      "/usr/lib/x86_64-linux-gnu/gconv",
+      "/usr/share/icons",
+    ]; // not .../dri: its 25 MiB are hard links, 319 MiB of NAR
 const singleMiB = quick ? 20 : 60;
 const work = mkdtempSync(join(tmpdir(), "narwhal-upload-closure-"));
 const runId = randomUUID().slice(0, 8);
-for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => { rmSync(work, { recursive: true, force: true }); process.exit(130); });
+for (const signal of ["SIGINT", "SIGTERM"])
+  process.on(signal, () => {
+    rmSync(work, { recursive: true, force: true });
+    process.exit(130);
+  });
 const env = { ...process.env, NIX_CONFIG: `${process.env.NIX_CONFIG ?? ""}\nexperimental-features = nix-command` };
 const mib = (bytes) => bytes / 1024 ** 2;
 const gib = (bytes) => bytes / 1024 ** 3;
-const q = (s) => `'${s.replaceAll("'", "'\\''")}'`;
+const _q = (s) => `'${s.replaceAll("'", "'\\''")}'`;
 
 function must(cmd, args, options = {}) {
   const r = spawnSync(cmd, args, { env, encoding: "utf8", maxBuffer: 1 << 28, ...options });
-  if (r.status !== 0) throw new Error(`${cmd} ${args.slice(0, 4).join(" ")} failed (${r.status}): ${(r.stderr ?? "").slice(-2000)}`);
+  if (r.status !== 0)
+    throw new Error(`${cmd} ${args.slice(0, 4).join(" ")} failed (${r.status}): ${(r.stderr ?? "").slice(-2000)}`);
   return r.stdout;
 }
 /** Runs cmd under /usr/bin/time: wall (ms clock), user+sys CPU of the child and its waited-for children, peak RSS. */
 function timed(cmd, args, options = {}) {
   const timeFile = join(work, "time.txt");
   const started = performance.now();
-  const r = spawnSync("/usr/bin/time", ["-o", timeFile, "-f", "%e %U %S %M", cmd, ...args], { env, encoding: "utf8", maxBuffer: 1 << 28, ...options });
+  const r = spawnSync("/usr/bin/time", ["-o", timeFile, "-f", "%e %U %S %M", cmd, ...args], {
+    env,
+    encoding: "utf8",
+    maxBuffer: 1 << 28,
+    ...options,
+  });
   const wall = (performance.now() - started) / 1000;
-  if (r.status !== 0) throw new Error(`${cmd} ${args.slice(0, 6).join(" ")} failed (${r.status}): ${(r.stderr ?? "").slice(-2000)}`);
+  if (r.status !== 0)
+    throw new Error(`${cmd} ${args.slice(0, 6).join(" ")} failed (${r.status}): ${(r.stderr ?? "").slice(-2000)}`);
   const [, user, sys, rssKiB] = readFileSync(timeFile, "utf8").trim().split("\n").pop().split(" ").map(Number);
   return { wall, cpu: user + sys, rssMiB: rssKiB / 1024 };
 }
 const sh = (script) => timed("/bin/sh", ["-c", script]);
 function duBytes(dir) {
   let total = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true, recursive: true })) if (entry.isFile()) total += statSync(join(entry.parentPath ?? entry.path, entry.name)).size;
+  for (const entry of readdirSync(dir, { withFileTypes: true, recursive: true }))
+    if (entry.isFile()) total += statSync(join(entry.parentPath ?? entry.path, entry.name)).size;
   return total;
 }
 const s3admin = (action, bucket) => bucketAdmin(endpoint, action, bucket);
@@ -70,12 +98,15 @@ function buildCorpus() {
   const parts = subtrees.map((dir) => must("nix-store", ["--add", dir]).trim());
   // One derivation output whose contents name every part: Nix scans it and records them as its references.
   const expr = join(work, "closure.nix");
-  writeFileSync(expr, `derivation {
+  writeFileSync(
+    expr,
+    `derivation {
   name = "narwhal-bench-closure";
   system = builtins.currentSystem;
   builder = "/bin/sh";
   args = [ "-c" "echo ${parts.map((p) => `\${builtins.storePath "${p}"}`).join(" ")} > $out" ];
-}\n`);
+}\n`,
+  );
   const top = must("nix-build", ["--no-out-link", expr]).trim();
   const closure = must("nix-store", ["-qR", top]).trim().split("\n");
   // The single path: regular files of /usr/bin in name order until singleMiB.
@@ -101,7 +132,9 @@ const stats = new Map(); // row name -> {group, bytes, samples: [{wall, cpu, rss
 function record(group, name, bytes, sample) {
   if (!stats.has(name)) stats.set(name, { group, name, bytes, samples: [] });
   stats.get(name).samples.push(sample);
-  console.error(`  ${name}: ${sample.wall.toFixed(2)} s, ${sample.cpu.toFixed(2)} CPU s${sample.rssMiB ? `, ${sample.rssMiB.toFixed(0)} MiB RSS` : ""}`);
+  console.error(
+    `  ${name}: ${sample.wall.toFixed(2)} s, ${sample.cpu.toFixed(2)} CPU s${sample.rssMiB ? `, ${sample.rssMiB.toFixed(0)} MiB RSS` : ""}`,
+  );
 }
 /** One file:// destination run: fresh directory, measured, its output size noted, removed. */
 function fileRun(group, name, bytes, makeCmd) {
@@ -117,12 +150,31 @@ function fileRun(group, name, bytes, makeCmd) {
 const fileUrl = (dir, codec) => `file://${dir}?compression=${codec}&parallel-compression=true`;
 const buckets = new Set();
 
-const results = { date: new Date().toISOString(), quick, rounds, startupRuns, cores: Number(must("nproc", []).trim()), subtrees, rows: [], ratios: {} };
+const results = {
+  date: new Date().toISOString(),
+  quick,
+  rounds,
+  startupRuns,
+  cores: Number(must("nproc", []).trim()),
+  subtrees,
+  rows: [],
+  ratios: {},
+};
 try {
-  console.error(`upload-closure bench: adding ${subtrees.length} /usr subtrees and a ${singleMiB} MiB /usr/bin path to the Nix store`);
+  console.error(
+    `upload-closure bench: adding ${subtrees.length} /usr subtrees and a ${singleMiB} MiB /usr/bin path to the Nix store`,
+  );
   const corpus = buildCorpus();
-  Object.assign(results, { top: corpus.top, paths: corpus.closure.length, closureNarBytes: corpus.closureNar, single: corpus.single, singleNarBytes: corpus.singleNar });
-  console.error(`  closure of ${corpus.closure.length} paths, ${mib(corpus.closureNar).toFixed(0)} MiB of NAR; single path ${mib(corpus.singleNar).toFixed(0)} MiB`);
+  Object.assign(results, {
+    top: corpus.top,
+    paths: corpus.closure.length,
+    closureNarBytes: corpus.closureNar,
+    single: corpus.single,
+    singleNarBytes: corpus.singleNar,
+  });
+  console.error(
+    `  closure of ${corpus.closure.length} paths, ${mib(corpus.closureNar).toFixed(0)} MiB of NAR; single path ${mib(corpus.singleNar).toFixed(0)} MiB`,
+  );
   const allNar = join(work, "all.nar"); // every NAR of the closure, concatenated: the limit rows' input (also warms the page cache)
   sh(`for p in ${corpus.closure.join(" ")}; do nix-store --dump "$p"; done > ${allNar}`);
   const native = { zstd: "zstd -T2 -3 -c", xz: "xz -T2 -6 -c" };
@@ -132,12 +184,34 @@ try {
     const g = `closure-${codec}`;
     for (let round = 0; round < rounds; round++) {
       console.error(`closure, ${codec}, file://, round ${round + 1}/${rounds}`);
-      fileRun(g, `narwhal copy -> file://, ${codec}, parallel-compression`, corpus.closureNar, (d) => ["node", [cli, "copy", "--to", fileUrl(d, codec), corpus.top]]);
-      fileRun(g, `nix copy (2.8) -> file://, ${codec}, parallel-compression`, corpus.closureNar, (d) => ["nix", ["copy", "--to", fileUrl(d, codec), corpus.top]]);
-      fileRun(g, `native: nix-store --dump P | ${native[codec].replace(" -c", "")} > file, per path`, corpus.closureNar, (d) =>
-        ["/bin/sh", ["-c", corpus.closure.map((p, i) => `nix-store --dump ${p} | ${native[codec]} > ${d}/${i}.nar.${ext[codec]}`).join(" && ")]]);
-      fileRun(g, `limit: ${native[codec].replace(" -c", "")} of all NARs concatenated (no dump, no hashing)`, corpus.closureNar, (d) =>
-        ["/bin/sh", ["-c", `${native[codec]} < ${allNar} > ${d}/all.nar.${ext[codec]}`]]);
+      fileRun(g, `narwhal copy -> file://, ${codec}, parallel-compression`, corpus.closureNar, (d) => [
+        "node",
+        [cli, "copy", "--to", fileUrl(d, codec), corpus.top],
+      ]);
+      fileRun(g, `nix copy (2.8) -> file://, ${codec}, parallel-compression`, corpus.closureNar, (d) => [
+        "nix",
+        ["copy", "--to", fileUrl(d, codec), corpus.top],
+      ]);
+      fileRun(
+        g,
+        `native: nix-store --dump P | ${native[codec].replace(" -c", "")} > file, per path`,
+        corpus.closureNar,
+        (d) => [
+          "/bin/sh",
+          [
+            "-c",
+            corpus.closure
+              .map((p, i) => `nix-store --dump ${p} | ${native[codec]} > ${d}/${i}.nar.${ext[codec]}`)
+              .join(" && "),
+          ],
+        ],
+      );
+      fileRun(
+        g,
+        `limit: ${native[codec].replace(" -c", "")} of all NARs concatenated (no dump, no hashing)`,
+        corpus.closureNar,
+        (d) => ["/bin/sh", ["-c", `${native[codec]} < ${allNar} > ${d}/all.nar.${ext[codec]}`]],
+      );
     }
   }
 
@@ -152,14 +226,31 @@ try {
         buckets.add(bucket);
         try {
           if (which === "narwhal") {
-            record("closure-rgw", "narwhal copy -> RGW (s3://…&endpoint), zstd, parallel-compression", corpus.closureNar,
-              timed("node", [cli, "copy", "--to", s3Url(bucket, "compression=zstd", "parallel-compression=true"), corpus.top]));
+            record(
+              "closure-rgw",
+              "narwhal copy -> RGW (s3://…&endpoint), zstd, parallel-compression",
+              corpus.closureNar,
+              timed("node", [
+                cli,
+                "copy",
+                "--to",
+                s3Url(bucket, "compression=zstd", "parallel-compression=true"),
+                corpus.top,
+              ]),
+            );
           } else {
-            record("closure-rgw", "RGW ceiling: PUT of the native zstd bytes, 4 objects x 4 parts in flight, no compression (in-process)", corpus.closureNar,
-              { ...(await putFileRawTimed(zst, bucket)), outBytes: statSync(zst).size });
+            record(
+              "closure-rgw",
+              "RGW ceiling: PUT of the native zstd bytes, 4 objects x 4 parts in flight, no compression (in-process)",
+              corpus.closureNar,
+              { ...(await putFileRawTimed(zst, bucket)), outBytes: statSync(zst).size },
+            );
           }
         } finally {
-          await s3admin("delete", bucket).then(() => buckets.delete(bucket), (e) => console.error(`  could not delete bucket ${bucket}: ${e.message}`));
+          await s3admin("delete", bucket).then(
+            () => buckets.delete(bucket),
+            (e) => console.error(`  could not delete bucket ${bucket}: ${e.message}`),
+          );
         }
       }
     }
@@ -170,9 +261,22 @@ try {
   for (let round = 0; round < rounds; round++) {
     console.error(`single ${singleMiB} MiB path, zstd, round ${round + 1}/${rounds}`);
     const g = "single";
-    fileRun(g, `narwhal copy -> file://, zstd, parallel-compression (one ${singleMiB} MiB path)`, corpus.singleNar, (d) => ["node", [cli, "copy", "--to", fileUrl(d, "zstd"), corpus.single]]);
-    fileRun(g, `nix copy (2.8) -> file://, zstd, parallel-compression (one ${singleMiB} MiB path)`, corpus.singleNar, (d) => ["nix", ["copy", "--to", fileUrl(d, "zstd"), corpus.single]]);
-    fileRun(g, `native: nix-store --dump P | zstd -T2 -3 > file (start-up included)`, corpus.singleNar, (d) => ["/bin/sh", ["-c", `nix-store --dump ${corpus.single} | zstd -T2 -3 -c > ${d}/p.nar.zst`]]);
+    fileRun(
+      g,
+      `narwhal copy -> file://, zstd, parallel-compression (one ${singleMiB} MiB path)`,
+      corpus.singleNar,
+      (d) => ["node", [cli, "copy", "--to", fileUrl(d, "zstd"), corpus.single]],
+    );
+    fileRun(
+      g,
+      `nix copy (2.8) -> file://, zstd, parallel-compression (one ${singleMiB} MiB path)`,
+      corpus.singleNar,
+      (d) => ["nix", ["copy", "--to", fileUrl(d, "zstd"), corpus.single]],
+    );
+    fileRun(g, `native: nix-store --dump P | zstd -T2 -3 > file (start-up included)`, corpus.singleNar, (d) => [
+      "/bin/sh",
+      ["-c", `nix-store --dump ${corpus.single} | zstd -T2 -3 -c > ${d}/p.nar.zst`],
+    ]);
   }
 
   // Start-up: a cache that already holds the whole closure, so copy only checks the narinfos.
@@ -182,23 +286,52 @@ try {
   for (let i = 0; i < startupRuns; i++) {
     record("startup", "node -e 0 (the floor: Node.js start-up alone)", 0, timed("node", ["-e", "0"]));
     record("startup", "narwhal --version", 0, timed("node", [cli, "--version"]));
-    record("startup", `narwhal copy of an already-present path (file://, closure of ${corpus.closure.length} present)`, 0, timed("node", [cli, "copy", "--to", fileUrl(present, "zstd"), corpus.top]));
-    record("startup", `nix copy (2.8) of the same already-present path`, 0, timed("nix", ["copy", "--to", fileUrl(present, "zstd"), corpus.top]));
+    record(
+      "startup",
+      `narwhal copy of an already-present path (file://, closure of ${corpus.closure.length} present)`,
+      0,
+      timed("node", [cli, "copy", "--to", fileUrl(present, "zstd"), corpus.top]),
+    );
+    record(
+      "startup",
+      `nix copy (2.8) of the same already-present path`,
+      0,
+      timed("nix", ["copy", "--to", fileUrl(present, "zstd"), corpus.top]),
+    );
   }
 } finally {
-  for (const b of buckets) await s3admin("delete", b).catch((error) => console.error(`could not delete bucket ${b}: ${error.message}`));
+  for (const b of buckets)
+    await s3admin("delete", b).catch((error) => console.error(`could not delete bucket ${b}: ${error.message}`));
   rmSync(work, { recursive: true, force: true });
 }
 
 // ---- summary ------------------------------------------------------------------------------------------------
-const median = (xs) => { const s = [...xs].sort((a, b) => a - b); const m = s.length >> 1; return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2; };
-const spread = (xs, digits) => ({ median: Number(median(xs).toFixed(digits)), min: Number(Math.min(...xs).toFixed(digits)), max: Number(Math.max(...xs).toFixed(digits)) });
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+const spread = (xs, digits) => ({
+  median: Number(median(xs).toFixed(digits)),
+  min: Number(Math.min(...xs).toFixed(digits)),
+  max: Number(Math.max(...xs).toFixed(digits)),
+});
 for (const s of stats.values()) {
   const pick = (k) => s.samples.map((x) => x[k]).filter((v) => v !== undefined);
-  const row = { group: s.group, name: s.name, runs: s.samples.length, narBytes: s.bytes, wallSeconds: spread(pick("wall"), 3), cpuSeconds: spread(pick("cpu"), 2) };
+  const row = {
+    group: s.group,
+    name: s.name,
+    runs: s.samples.length,
+    narBytes: s.bytes,
+    wallSeconds: spread(pick("wall"), 3),
+    cpuSeconds: spread(pick("cpu"), 2),
+  };
   if (pick("rssMiB").length) row.peakRssMiB = spread(pick("rssMiB"), 0);
   if (s.bytes) {
-    row.cpuSecondsPerGiB = spread(pick("cpu").map((c) => c / gib(s.bytes)), 2);
+    row.cpuSecondsPerGiB = spread(
+      pick("cpu").map((c) => c / gib(s.bytes)),
+      2,
+    );
     row.mibPerSecond = Number((mib(s.bytes) / row.wallSeconds.median).toFixed(1));
   }
   if (pick("outBytes").length) row.outMiB = Number(mib(median(pick("outBytes"))).toFixed(1));
@@ -208,29 +341,60 @@ const find = (group, prefix) => results.rows.find((r) => r.group === group && r.
 const ratio = (a, b) => (a && b ? Number((a / b).toFixed(2)) : undefined);
 for (const codec of ["zstd", "xz"]) {
   const g = `closure-${codec}`;
-  const ours = find(g, "narwhal"), nix = find(g, "nix copy"), nat = find(g, "native"), lim = find(g, "limit");
+  const ours = find(g, "narwhal"),
+    nix = find(g, "nix copy"),
+    nat = find(g, "native"),
+    lim = find(g, "limit");
   if (!ours) continue;
   results.ratios[codec] = {
     speedupVsNixCopy: ratio(nix.wallSeconds.median, ours.wallSeconds.median),
-    speedupVsNixCopyWorstBest: [ratio(nix.wallSeconds.min, ours.wallSeconds.max), ratio(nix.wallSeconds.max, ours.wallSeconds.min)],
+    speedupVsNixCopyWorstBest: [
+      ratio(nix.wallSeconds.min, ours.wallSeconds.max),
+      ratio(nix.wallSeconds.max, ours.wallSeconds.min),
+    ],
     wallVsLimit: ratio(ours.wallSeconds.median, lim.wallSeconds.median),
     wallVsNativePipeline: ratio(ours.wallSeconds.median, nat.wallSeconds.median),
     cpuPerGiBVsNativePipeline: ratio(ours.cpuSecondsPerGiB.median, nat.cpuSecondsPerGiB.median),
     peakRssMiB: ours.peakRssMiB.max,
   };
 }
-const rgwOurs = find("closure-rgw", "narwhal"), rgwCeil = find("closure-rgw", "RGW ceiling");
-if (rgwOurs) results.ratios.rgw = { wallVsCeiling: ratio(rgwOurs.wallSeconds.median, rgwCeil.wallSeconds.median), peakRssMiB: rgwOurs.peakRssMiB.max };
-const sOurs = find("single", "narwhal"), sNat = find("single", "native"), sNix = find("single", "nix copy");
-if (sOurs) results.ratios.single = { throughputVsNativePipeline: ratio(sNat.wallSeconds.median, sOurs.wallSeconds.median), speedupVsNixCopy: ratio(sNix.wallSeconds.median, sOurs.wallSeconds.median), peakRssMiB: sOurs.peakRssMiB.max };
-const ver = find("startup", "narwhal --version"), cp = find("startup", "narwhal copy");
-if (ver) results.ratios.startup = { versionMs: Math.round(ver.wallSeconds.median * 1000), versionMaxMs: Math.round(ver.wallSeconds.max * 1000), copyPresentMs: Math.round(cp.wallSeconds.median * 1000), copyPresentMaxMs: Math.round(cp.wallSeconds.max * 1000) };
+const rgwOurs = find("closure-rgw", "narwhal"),
+  rgwCeil = find("closure-rgw", "RGW ceiling");
+if (rgwOurs)
+  results.ratios.rgw = {
+    wallVsCeiling: ratio(rgwOurs.wallSeconds.median, rgwCeil.wallSeconds.median),
+    peakRssMiB: rgwOurs.peakRssMiB.max,
+  };
+const sOurs = find("single", "narwhal"),
+  sNat = find("single", "native"),
+  sNix = find("single", "nix copy");
+if (sOurs)
+  results.ratios.single = {
+    throughputVsNativePipeline: ratio(sNat.wallSeconds.median, sOurs.wallSeconds.median),
+    speedupVsNixCopy: ratio(sNix.wallSeconds.median, sOurs.wallSeconds.median),
+    peakRssMiB: sOurs.peakRssMiB.max,
+  };
+const ver = find("startup", "narwhal --version"),
+  cp = find("startup", "narwhal copy");
+if (ver)
+  results.ratios.startup = {
+    versionMs: Math.round(ver.wallSeconds.median * 1000),
+    versionMaxMs: Math.round(ver.wallSeconds.max * 1000),
+    copyPresentMs: Math.round(cp.wallSeconds.median * 1000),
+    copyPresentMaxMs: Math.round(cp.wallSeconds.max * 1000),
+  };
 
 mkdirSync(outDir, { recursive: true });
 const base = quick ? "upload-closure-quick" : "upload-closure";
 writeFileSync(join(outDir, `${base}.json`), `${JSON.stringify(results, null, 2)}\n`);
 const sp = (s, d = 2) => (s ? `${s.median.toFixed(d)} (${s.min.toFixed(d)}–${s.max.toFixed(d)})` : "");
-const titles = { "closure-zstd": "(a) closure, zstd, file://", "closure-xz": "(b) closure, xz, file://", "closure-rgw": "(c) closure, zstd, RGW", single: `(d) one ${singleMiB} MiB path, zstd, file://`, startup: "(e) start-up" };
+const titles = {
+  "closure-zstd": "(a) closure, zstd, file://",
+  "closure-xz": "(b) closure, xz, file://",
+  "closure-rgw": "(c) closure, zstd, RGW",
+  single: `(d) one ${singleMiB} MiB path, zstd, file://`,
+  startup: "(e) start-up",
+};
 const r = results.ratios;
 const md = [
   `# Upload of a real closure (${results.date}${quick ? ", quick mode" : ""})`,
@@ -244,25 +408,40 @@ const md = [
   ...Object.keys(titles).flatMap((g) => {
     const rows = results.rows.filter((x) => x.group === g);
     if (rows.length === 0) return [];
-    return [`| **${titles[g]}** | | | | | | |`, ...rows.map((x) => `| ${x.name} | ${sp(x.wallSeconds, g === "startup" ? 3 : 2)} | ${sp(x.cpuSeconds)} | ${sp(x.cpuSecondsPerGiB)} | ${x.peakRssMiB ? sp(x.peakRssMiB, 0) : ""} | ${x.mibPerSecond ?? ""} | ${x.outMiB ?? ""} |`)];
+    return [
+      `| **${titles[g]}** | | | | | | |`,
+      ...rows.map(
+        (x) =>
+          `| ${x.name} | ${sp(x.wallSeconds, g === "startup" ? 3 : 2)} | ${sp(x.cpuSeconds)} | ${sp(x.cpuSecondsPerGiB)} | ${x.peakRssMiB ? sp(x.peakRssMiB, 0) : ""} | ${x.mibPerSecond ?? ""} | ${x.outMiB ?? ""} |`,
+      ),
+    ];
   }),
   "",
   "## Against issue 14's goals (medians; worst–best pairing in brackets)",
   "",
   "| goal | target | measured |",
   "|---|---|---|",
-  r.zstd && `| zstd: narwhal vs nix copy | ≥ 1.4× faster | ${r.zstd.speedupVsNixCopy}× [${r.zstd.speedupVsNixCopyWorstBest.join("–")}] |`,
-  r.zstd && `| zstd: narwhal wall / concatenated \`zstd -T2 -3\` limit | ≤ 1.15× | ${r.zstd.wallVsLimit}× (vs per-path native pipeline: ${r.zstd.wallVsNativePipeline}×) |`,
+  r.zstd &&
+    `| zstd: narwhal vs nix copy | ≥ 1.4× faster | ${r.zstd.speedupVsNixCopy}× [${r.zstd.speedupVsNixCopyWorstBest.join("–")}] |`,
+  r.zstd &&
+    `| zstd: narwhal wall / concatenated \`zstd -T2 -3\` limit | ≤ 1.15× | ${r.zstd.wallVsLimit}× (vs per-path native pipeline: ${r.zstd.wallVsNativePipeline}×) |`,
   r.zstd && `| zstd: CPU/GiB narwhal / native pipeline | ≤ 1.3× | ${r.zstd.cpuPerGiBVsNativePipeline}× |`,
   r.zstd && `| zstd: peak RSS | ≤ 200 MiB | ${r.zstd.peakRssMiB} MiB (RGW: ${r.rgw?.peakRssMiB ?? "–"} MiB) |`,
-  r.xz && `| xz: narwhal vs nix copy | ≥ 1.8× faster | ${r.xz.speedupVsNixCopy}× [${r.xz.speedupVsNixCopyWorstBest.join("–")}] |`,
-  r.xz && `| xz: CPU/GiB narwhal / native pipeline | ≤ 1.3× | ${r.xz.cpuPerGiBVsNativePipeline}× (wall vs limit ${r.xz.wallVsLimit}×) |`,
+  r.xz &&
+    `| xz: narwhal vs nix copy | ≥ 1.8× faster | ${r.xz.speedupVsNixCopy}× [${r.xz.speedupVsNixCopyWorstBest.join("–")}] |`,
+  r.xz &&
+    `| xz: CPU/GiB narwhal / native pipeline | ≤ 1.3× | ${r.xz.cpuPerGiBVsNativePipeline}× (wall vs limit ${r.xz.wallVsLimit}×) |`,
   r.xz && `| xz: peak RSS | ≤ 300 MiB | ${r.xz.peakRssMiB} MiB |`,
   r.rgw && `| RGW: narwhal wall / ingest ceiling | (context) | ${r.rgw.wallVsCeiling}× |`,
-  r.single && `| ${singleMiB} MiB path: narwhal throughput / native pipeline (start-up included) | ≥ 0.8× | ${r.single.throughputVsNativePipeline}× (vs nix copy: ${r.single.speedupVsNixCopy}× faster) |`,
-  r.startup && `| start-up: \`narwhal --version\` | < 150 ms | ${r.startup.versionMs} ms (max ${r.startup.versionMaxMs}) |`,
-  r.startup && `| start-up: \`narwhal copy\` of an already-present path | < 150 ms | ${r.startup.copyPresentMs} ms (max ${r.startup.copyPresentMaxMs}) |`,
+  r.single &&
+    `| ${singleMiB} MiB path: narwhal throughput / native pipeline (start-up included) | ≥ 0.8× | ${r.single.throughputVsNativePipeline}× (vs nix copy: ${r.single.speedupVsNixCopy}× faster) |`,
+  r.startup &&
+    `| start-up: \`narwhal --version\` | < 150 ms | ${r.startup.versionMs} ms (max ${r.startup.versionMaxMs}) |`,
+  r.startup &&
+    `| start-up: \`narwhal copy\` of an already-present path | < 150 ms | ${r.startup.copyPresentMs} ms (max ${r.startup.copyPresentMaxMs}) |`,
   "",
-].filter((line) => line !== undefined && line !== false).join("\n");
+]
+  .filter((line) => line !== undefined && line !== false)
+  .join("\n");
 writeFileSync(join(outDir, `${base}.md`), md);
 console.log(md);

@@ -6,7 +6,17 @@
 // >= 1 GiB over 300 paths + 5,000 tiny paths; 0.05 for a quick run), BENCH_UPLOAD_BIG_MIB (default 4096 x scale).
 import { spawnSync } from "node:child_process";
 import { randomBytes, randomUUID } from "node:crypto";
-import { closeSync, createReadStream, mkdirSync, mkdtempSync, openSync, rmSync, statSync, writeFileSync, writeSync, ftruncateSync } from "node:fs";
+import {
+  closeSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+  writeSync,
+  ftruncateSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -20,7 +30,9 @@ const outDir = join(root, "bench-results");
 const endpoint = process.env.S3_ENDPOINT ?? "";
 if (endpoint === "") {
   console.error("upload bench: S3_ENDPOINT is not set. Start Ceph RGW (as .ci/run does) and export S3_ENDPOINT,");
-  console.error("AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY (e.g. `set -a; . rgw.env; set +a`), then run `node tooling/bench/upload.mjs`.");
+  console.error(
+    "AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY (e.g. `set -a; . rgw.env; set +a`), then run `node tooling/bench/upload.mjs`.",
+  );
   process.exit(0);
 }
 const hasNix = spawnSync("nix-store", ["--version"], { stdio: "ignore" }).status === 0;
@@ -39,9 +51,15 @@ const env = { ...process.env, NIX_CONFIG: "experimental-features = nix-command" 
 
 function run(cmd, args, options = {}) {
   const started = performance.now();
-  const r = spawnSync("/usr/bin/time", ["-f", "%M", cmd, ...args], { env, maxBuffer: 1 << 30, encoding: "utf8", ...options });
+  const r = spawnSync("/usr/bin/time", ["-f", "%M", cmd, ...args], {
+    env,
+    maxBuffer: 1 << 30,
+    encoding: "utf8",
+    ...options,
+  });
   const seconds = (performance.now() - started) / 1000;
-  if (r.status !== 0) throw new Error(`${cmd} ${args.slice(0, 6).join(" ")} failed (${r.status}): ${r.stderr.slice(-2000)}`);
+  if (r.status !== 0)
+    throw new Error(`${cmd} ${args.slice(0, 6).join(" ")} failed (${r.status}): ${r.stderr.slice(-2000)}`);
   const lines = r.stderr.trim().split("\n");
   return { seconds, peakRssMiB: Number(lines[lines.length - 1]) / 1024, stdout: r.stdout };
 }
@@ -52,7 +70,7 @@ const mib = (bytes) => bytes / 1024 ** 2;
 
 /** Mixed sizes: a few large, many medium, many small; half compressible text, half random. Deterministic. */
 function mixedSizes() {
-  const weights = Array.from({ length: mixedCount }, (_, i) => Math.exp(((i * 7919) % mixedCount) / mixedCount * 7));
+  const weights = Array.from({ length: mixedCount }, (_, i) => Math.exp((((i * 7919) % mixedCount) / mixedCount) * 7));
   const total = weights.reduce((a, b) => a + b, 0);
   return weights.map((w) => Math.max(1024, Math.round((w / total) * mixedBytes)));
 }
@@ -61,15 +79,22 @@ function writeMixedDir(dir, size, index) {
   const text = Buffer.from(`line ${index} of a generated store path for the narwhal upload benchmark; `.repeat(64));
   const half = Math.floor(size / 2);
   const fd = openSync(join(dir, "share", "data.txt"), "w");
-  for (let written = 0; written < half; written += text.length) writeSync(fd, text, 0, Math.min(text.length, half - written));
+  for (let written = 0; written < half; written += text.length)
+    writeSync(fd, text, 0, Math.min(text.length, half - written));
   closeSync(fd);
   const rfd = openSync(join(dir, "share", "data.bin"), "w");
-  for (let written = 0; written < size - half; written += 1 << 20) writeSync(rfd, randomBytes(Math.min(1 << 20, size - half - written)));
+  for (let written = 0; written < size - half; written += 1 << 20)
+    writeSync(rfd, randomBytes(Math.min(1 << 20, size - half - written)));
   closeSync(rfd);
 }
 function addToNix(dirs) {
   const paths = [];
-  for (let i = 0; i < dirs.length; i += 500) paths.push(...run("nix-store", ["--add", ...dirs.slice(i, i + 500)]).stdout.trim().split("\n"));
+  for (let i = 0; i < dirs.length; i += 500)
+    paths.push(
+      ...run("nix-store", ["--add", ...dirs.slice(i, i + 500)])
+        .stdout.trim()
+        .split("\n"),
+    );
   return paths;
 }
 const s3 = (action, bucket) => bucketAdmin(endpoint, action, bucket);
@@ -86,7 +111,9 @@ async function bucket(label) {
   return name;
 }
 try {
-  console.error(`upload bench: generating ${mixedCount} mixed paths (~${mib(mixedBytes).toFixed(0)} MiB) and ${tinyCount} tiny paths in ${work}`);
+  console.error(
+    `upload bench: generating ${mixedCount} mixed paths (~${mib(mixedBytes).toFixed(0)} MiB) and ${tinyCount} tiny paths in ${work}`,
+  );
   const mixedDirs = mixedSizes().map((size, i) => {
     const dir = join(work, "mixed", `bench-${runId}-m${i}`);
     writeMixedDir(dir, size, i);
@@ -108,12 +135,22 @@ try {
   const listFile = join(work, "mixed.txt");
   writeFileSync(listFile, `${mixed.join("\n")}\n`);
   const row = (name, seconds, bytes, extra = {}) => {
-    const entry = { name, seconds: Number(seconds.toFixed(2)), mibPerSecond: Number((mib(bytes) / seconds).toFixed(1)), ...extra };
+    const entry = {
+      name,
+      seconds: Number(seconds.toFixed(2)),
+      mibPerSecond: Number((mib(bytes) / seconds).toFixed(1)),
+      ...extra,
+    };
     results.rows.push(entry);
-    console.error(`  ${name}: ${entry.seconds} s, ${entry.mibPerSecond} MiB/s${extra.peakRssMiB ? `, peak RSS ${extra.peakRssMiB.toFixed(0)} MiB` : ""}`);
+    console.error(
+      `  ${name}: ${entry.seconds} s, ${entry.mibPerSecond} MiB/s${extra.peakRssMiB ? `, peak RSS ${extra.peakRssMiB.toFixed(0)} MiB` : ""}`,
+    );
   };
 
-  for (const [codec, nativeArgs] of [["zstd", "zstd -T2 -3 -c"], ["xz", "xz -T2 -6 -c"]]) {
+  for (const [codec, nativeArgs] of [
+    ["zstd", "zstd -T2 -3 -c"],
+    ["xz", "xz -T2 -6 -c"],
+  ]) {
     const native = sh(`${nativeArgs} < ${narFile} > /dev/null`);
     row(`native ${nativeArgs.replace(" -c", "")} (same NARs, no upload)`, native.seconds, narBytes);
     if (codec === "zstd") {
@@ -121,12 +158,24 @@ try {
       sh(`${nativeArgs} < ${narFile} > ${compressedFile}`);
       // What RGW on these cores can take at all: the natively compressed bytes, PUT with no compression work.
       const seconds = await putFileRawSeconds(compressedFile, await bucket("ceiling"));
-      row("RGW ingest ceiling: PUT of those zstd bytes, 4 objects x 4 parts in flight, no compression", seconds, narBytes, { compressedMiB: Number(mib(statSync(compressedFile).size).toFixed(0)) });
+      row(
+        "RGW ingest ceiling: PUT of those zstd bytes, 4 objects x 4 parts in flight, no compression",
+        seconds,
+        narBytes,
+        { compressedMiB: Number(mib(statSync(compressedFile).size).toFixed(0)) },
+      );
       rmSync(compressedFile, { force: true });
     }
     const b = await bucket(codec);
-    const ours = run("node", [cli, "copy", "--to", s3Url(b, `compression=${codec}`, "parallel-compression=true"), "--stdin", "--json"], { input: `${mixed.join("\n")}\n` });
-    row(`narwhal copy -> RGW, ${codec}, parallel-compression`, ours.seconds, narBytes, { peakRssMiB: ours.peakRssMiB, vsNative: Number((native.seconds / ours.seconds).toFixed(2)) });
+    const ours = run(
+      "node",
+      [cli, "copy", "--to", s3Url(b, `compression=${codec}`, "parallel-compression=true"), "--stdin", "--json"],
+      { input: `${mixed.join("\n")}\n` },
+    );
+    row(`narwhal copy -> RGW, ${codec}, parallel-compression`, ours.seconds, narBytes, {
+      peakRssMiB: ours.peakRssMiB,
+      vsNative: Number((native.seconds / ours.seconds).toFixed(2)),
+    });
   }
   const ceilingRow = results.rows.find((r) => r.name.startsWith("RGW ingest ceiling"));
   const oursZstd = results.rows.find((r) => r.name.startsWith("narwhal copy -> RGW, zstd"));
@@ -134,29 +183,51 @@ try {
   const nixDir = join(work, "nix-cache");
   const nixCopy = run("nix", ["copy", "--to", `file://${nixDir}?compression=xz&parallel-compression=true`, ...mixed]);
   const oursXz = results.rows.find((r) => r.name.startsWith("narwhal copy -> RGW, xz"));
-  row("nix copy (2.8) -> file://, xz, parallel-compression", nixCopy.seconds, narBytes, { peakRssMiB: nixCopy.peakRssMiB, narwhalSpeedup: Number((nixCopy.seconds / oursXz.seconds).toFixed(2)) });
+  row("nix copy (2.8) -> file://, xz, parallel-compression", nixCopy.seconds, narBytes, {
+    peakRssMiB: nixCopy.peakRssMiB,
+    narwhalSpeedup: Number((nixCopy.seconds / oursXz.seconds).toFixed(2)),
+  });
   const nativeXz = results.rows.find((r) => r.name.startsWith("native xz"));
   // The most any tool doing the same xz -6 work on these cores could gain over Nix.
   results.xzBoundVsNix = Number((nixCopy.seconds / nativeXz.seconds).toFixed(2));
   rmSync(nixDir, { recursive: true, force: true });
 
   const tb = await bucket("tiny");
-  const tinyRun = run("node", [cli, "copy", "--to", s3Url(tb, "compression=zstd"), "--jobs", "16", "--stdin", "--json"], { input: `${tiny.join("\n")}\n` });
-  results.rows.push({ name: `narwhal copy ${tinyCount} tiny paths -> RGW, zstd, --jobs 16`, seconds: Number(tinyRun.seconds.toFixed(2)), pathsPerSecond: Number((tinyCount / tinyRun.seconds).toFixed(0)), peakRssMiB: tinyRun.peakRssMiB });
+  const tinyRun = run(
+    "node",
+    [cli, "copy", "--to", s3Url(tb, "compression=zstd"), "--jobs", "16", "--stdin", "--json"],
+    { input: `${tiny.join("\n")}\n` },
+  );
+  results.rows.push({
+    name: `narwhal copy ${tinyCount} tiny paths -> RGW, zstd, --jobs 16`,
+    seconds: Number(tinyRun.seconds.toFixed(2)),
+    pathsPerSecond: Number((tinyCount / tinyRun.seconds).toFixed(0)),
+    peakRssMiB: tinyRun.peakRssMiB,
+  });
   console.error(`  tiny: ${(tinyCount / tinyRun.seconds).toFixed(0)} paths/s`);
 
   const bigFile = join(work, `big-${runId}.bin`);
   const fd = openSync(bigFile, "w");
   ftruncateSync(fd, bigMiB * 1024 * 1024);
-  for (let offset = 0; offset < bigMiB * 1024 * 1024; offset += 64 << 20) writeSync(fd, randomBytes(1 << 20), 0, 1 << 20, offset);
+  for (let offset = 0; offset < bigMiB * 1024 * 1024; offset += 64 << 20)
+    writeSync(fd, randomBytes(1 << 20), 0, 1 << 20, offset);
   closeSync(fd);
   const bb = await bucket("big");
   const big = run("node", [cli, "store", "add", bigFile, "--to", s3Url(bb, "compression=zstd"), "--json"]);
-  results.rows.push({ name: `narwhal store add one ${bigMiB} MiB NAR (sparse + random blocks) -> RGW, zstd, default buffer-size`, seconds: Number(big.seconds.toFixed(2)), mibPerSecond: Number((bigMiB * 2 / big.seconds).toFixed(1)), peakRssMiB: Number(big.peakRssMiB.toFixed(0)), note: "NAR read twice (hash, then upload); MiB/s counts both reads" });
+  results.rows.push({
+    name: `narwhal store add one ${bigMiB} MiB NAR (sparse + random blocks) -> RGW, zstd, default buffer-size`,
+    seconds: Number(big.seconds.toFixed(2)),
+    mibPerSecond: Number(((bigMiB * 2) / big.seconds).toFixed(1)),
+    peakRssMiB: Number(big.peakRssMiB.toFixed(0)),
+    note: "NAR read twice (hash, then upload); MiB/s counts both reads",
+  });
   console.error(`  big NAR: peak RSS ${big.peakRssMiB.toFixed(0)} MiB`);
   results.narBytes = narBytes;
 } finally {
-  for (const b of buckets) await s3("delete", b).catch((error) => console.error(`upload bench: could not delete bucket ${b}: ${error.message}`));
+  for (const b of buckets)
+    await s3("delete", b).catch((error) =>
+      console.error(`upload bench: could not delete bucket ${b}: ${error.message}`),
+    );
   rmSync(work, { recursive: true, force: true });
 }
 
@@ -171,7 +242,10 @@ const md = [
   "",
   "| run | seconds | MiB/s | paths/s | peak RSS MiB | ratio |",
   "|---|---|---|---|---|---|",
-  ...results.rows.map((r) => `| ${r.name} | ${r.seconds} | ${r.mibPerSecond ?? ""} | ${r.pathsPerSecond ?? ""} | ${r.peakRssMiB === undefined ? "" : Math.round(r.peakRssMiB)} | ${[r.vsNative !== undefined ? `${r.vsNative}x native` : "", r.vsCeiling !== undefined ? `${r.vsCeiling}x RGW ceiling` : "", r.narwhalSpeedup !== undefined ? `narwhal ${r.narwhalSpeedup}x faster` : ""].filter(Boolean).join(", ")} |`),
+  ...results.rows.map(
+    (r) =>
+      `| ${r.name} | ${r.seconds} | ${r.mibPerSecond ?? ""} | ${r.pathsPerSecond ?? ""} | ${r.peakRssMiB === undefined ? "" : Math.round(r.peakRssMiB)} | ${[r.vsNative !== undefined ? `${r.vsNative}x native` : "", r.vsCeiling !== undefined ? `${r.vsCeiling}x RGW ceiling` : "", r.narwhalSpeedup !== undefined ? `narwhal ${r.narwhalSpeedup}x faster` : ""].filter(Boolean).join(", ")} |`,
+  ),
   "",
 ].join("\n");
 writeFileSync(join(outDir, "upload.md"), md);

@@ -33,7 +33,9 @@ export function chunkWriter(out: NodeJS.WritableStream): ChunkSink {
         if (code !== "EAGAIN") throw error;
         // The descriptor is non-blocking and full: let the stream wait for it, then go on synchronously.
         const rest = Buffer.from(chunk.subarray(offset));
-        return new Promise<void>((resolve, reject) => out.write(rest, (failure) => (failure ? reject(failure) : resolve())));
+        return new Promise<void>((resolve, reject) =>
+          out.write(rest, (failure) => (failure ? reject(failure) : resolve())),
+        );
       }
     }
     return undefined;

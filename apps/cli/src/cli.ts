@@ -83,7 +83,9 @@ async function dispatch(argv: string[], io: CliIo): Promise<number> {
   }
   const [min, max] = command.arity;
   if (parsed.positionals.length < min || parsed.positionals.length > max) {
-    throw new UsageError(`${command.words.join(" ")}: expected ${arityText(min, max)}, got ${parsed.positionals.length}; usage: narwhal ${command.usage}`);
+    throw new UsageError(
+      `${command.words.join(" ")}: expected ${arityText(min, max)}, got ${parsed.positionals.length}; usage: narwhal ${command.usage}`,
+    );
   }
   const owned: Array<{ close(): Promise<void> }> = [];
   try {
@@ -132,7 +134,11 @@ function arityText(min: number, max: number): string {
 }
 
 function oneLine(error: Error): string {
-  return String(error.message).split("\n").map((l) => l.trim()).filter(Boolean).join("; ");
+  return String(error.message)
+    .split("\n")
+    .map((l) => l.trim())
+    .filter(Boolean)
+    .join("; ");
 }
 
 /** Error text can hold cache data (narinfo fields, `Sig:` key names, NAR entry names) and store URLs. */
@@ -172,7 +178,11 @@ function groupHelp(group: string, members: Command[]): string {
 }
 
 export function commandHelp(command: Command): string {
-  const opts = [...(command.optionHelp ?? []), ["-h, --help", "show this help"] as const, ["--debug", "print stack traces with errors"] as const];
+  const opts = [
+    ...(command.optionHelp ?? []),
+    ["-h, --help", "show this help"] as const,
+    ["--debug", "print stack traces with errors"] as const,
+  ];
   const width = Math.max(...opts.map(([f]) => f.length));
   return [
     `Usage: narwhal ${command.usage}`,

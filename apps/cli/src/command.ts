@@ -30,5 +30,6 @@ export interface Command {
   readonly optionHelp?: ReadonlyArray<readonly [string, string]>;
   /** Minimum and maximum number of positional arguments. */
   readonly arity: readonly [number, number];
+  // biome-ignore lint/suspicious/noConfusingVoidType: a command that returns nothing exits 0
   run(ctx: CommandContext): Promise<number | void>;
 }

@@ -10,9 +10,13 @@ export function nodeAt(root: NarListingNode, subpath: string): NarListingNode {
   const parts = subpath.split("/").filter((p) => p !== "" && p !== ".");
   for (let i = 0; i < parts.length; i++) {
     if (node.type !== "directory") {
-      throw new Error(`path '${subpath}' does not exist in the NAR ('/${parts.slice(0, i).join("/")}' is a ${node.type}, not a directory)`);
+      throw new Error(
+        `path '${subpath}' does not exist in the NAR ('/${parts.slice(0, i).join("/")}' is a ${node.type}, not a directory)`,
+      );
     }
-    const next: NarListingNode | undefined = Object.prototype.hasOwnProperty.call(node.entries, parts[i]!) ? node.entries[parts[i]!] : undefined;
+    const next: NarListingNode | undefined = Object.hasOwn(node.entries, parts[i]!)
+      ? node.entries[parts[i]!]
+      : undefined;
     if (!next) throw new Error(`path '${subpath}' does not exist in the NAR`);
     node = next;
   }
@@ -91,7 +95,10 @@ export function printListing(
     out.write(`${lsJson(node, Boolean(options.recursive))}\n`);
     return;
   }
-  const entries = lsEntries(node, subpath, { recursive: Boolean(options.recursive), directory: Boolean(options.directory) });
+  const entries = lsEntries(node, subpath, {
+    recursive: Boolean(options.recursive),
+    directory: Boolean(options.directory),
+  });
   const shown = entries.map((entry) => ({
     ...entry,
     path: escapeForTerminal(entry.path),

@@ -2,7 +2,7 @@
 // and open a file as an async iterable of Buffers.
 import { createReadStream } from "node:fs";
 import { stat } from "node:fs/promises";
-import { EventEmitter, once } from "node:events";
+import { type EventEmitter, once } from "node:events";
 
 /** Writes every chunk of `source` to `out`, waiting for 'drain' when its buffer is full (back-pressure). */
 export async function writeAll(source: AsyncIterable<Uint8Array>, out: NodeJS.WritableStream): Promise<void> {
@@ -17,7 +17,9 @@ export async function openFile(path: string): Promise<AsyncIterable<Buffer>> {
   try {
     info = await stat(path);
   } catch (err) {
-    throw new Error(`cannot read '${path}': ${(err as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : (err as Error).message}`);
+    throw new Error(
+      `cannot read '${path}': ${(err as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : (err as Error).message}`,
+    );
   }
   if (info.isDirectory()) throw new Error(`cannot read '${path}': it is a directory, expected a NAR file`);
   return createReadStream(path, { highWaterMark: 1 << 20 });

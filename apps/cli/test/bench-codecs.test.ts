@@ -10,10 +10,27 @@ describe("narwhal bench codecs", () => {
   it("measures the requested configurations on a directory's NAR and writes JSON, Markdown and a chart", async () => {
     const tree = await makeFixtureTree();
     const out = await mkdtemp(join(tmpdir(), "narwhal-bench-"));
-    const r = await narwhal(["bench", "codecs", "--input", tree, "--codecs", "zstd,gzip", "--levels", "3", "--threads", "1,2", "--out", out, "--json"]);
+    const r = await narwhal([
+      "bench",
+      "codecs",
+      "--input",
+      tree,
+      "--codecs",
+      "zstd,gzip",
+      "--levels",
+      "3",
+      "--threads",
+      "1,2",
+      "--out",
+      out,
+      "--json",
+    ]);
     expect(r.stderr).toBe("");
     expect(r.status).toBe(0);
-    const result = JSON.parse(r.stdout.toString()) as { rows: { codec: string; threads: number; ratio: number; verified: boolean }[]; input: { bytes: number } };
+    const result = JSON.parse(r.stdout.toString()) as {
+      rows: { codec: string; threads: number; ratio: number; verified: boolean }[];
+      input: { bytes: number };
+    };
     const ours = result.rows.filter((row) => !String((row as { backend?: string }).backend).startsWith("native:"));
     expect(new Set(ours.map((row) => row.codec))).toEqual(new Set(["zstd", "gzip"]));
     expect(new Set(ours.map((row) => row.threads))).toEqual(new Set([1, 2]));

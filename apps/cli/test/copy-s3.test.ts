@@ -9,7 +9,15 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { narwhal } from "./run-narwhal.js";
-import { buildClosure, copyKilledThenAgain, hasNixStore, nixOut, rgwEndpoint, rgwUrl, s3Admin } from "./copy-support.js";
+import {
+  buildClosure,
+  copyKilledThenAgain,
+  hasNixStore,
+  nixOut,
+  rgwEndpoint,
+  rgwUrl,
+  s3Admin,
+} from "./copy-support.js";
 
 const COMPRESSIONS = ["xz", "zstd", "bzip2", "gzip", "br", "none"] as const;
 
@@ -43,23 +51,48 @@ describe.skipIf(!hasNixStore || rgwEndpoint === "")("narwhal copy into RGW", () 
     rmSync(work, { recursive: true, force: true });
   });
 
-  it.each(COMPRESSIONS)("real Nix restores every copied path byte-identical (compression=%s, signatures required)", async (compression) => {
-    const bucket = await freshBucket(compression.replace(/[^a-z0-9]/g, ""), true);
-    const result = await narwhal(["copy", "--to", rgwUrl(bucket, `compression=${compression}`, `secret-key=${secretKey}`), "--json", ...roots]);
-    expect(result.stderr).not.toContain("narwhal:");
-    expect(result.stderr).not.toContain("NodeVersionSupportWarning");
-    expect(result.status).toBe(0);
-    expect(JSON.parse(result.stdout.toString())).toMatchObject({ copied: closure.length, failed: [] });
-    const root = mkdtempSync(join(work, "nix-root-"));
-    nixOut("nix", [
-      "copy", "--from", `${rgwEndpoint.replace(/\/$/, "")}/${bucket}`, "--to", `local?root=${root}`,
-      "--option", "require-sigs", "true", "--option", "trusted-public-keys", publicKey, "--option", "substituters", "",
-      ...roots,
-    ]);
-    for (const path of closure) {
-      expect(execFileSync("nix-store", ["--dump", join(root, path)], { maxBuffer: 1 << 30 }).equals(execFileSync("nix-store", ["--dump", path], { maxBuffer: 1 << 30 }))).toBe(true);
-    }
-  });
+  it.each(COMPRESSIONS)(
+    "real Nix restores every copied path byte-identical (compression=%s, signatures required)",
+    async (compression) => {
+      const bucket = await freshBucket(compression.replace(/[^a-z0-9]/g, ""), true);
+      const result = await narwhal([
+        "copy",
+        "--to",
+        rgwUrl(bucket, `compression=${compression}`, `secret-key=${secretKey}`),
+        "--json",
+        ...roots,
+      ]);
+      expect(result.stderr).not.toContain("narwhal:");
+      expect(result.stderr).not.toContain("NodeVersionSupportWarning");
+      expect(result.status).toBe(0);
+      expect(JSON.parse(result.stdout.toString())).toMatchObject({ copied: closure.length, failed: [] });
+      const root = mkdtempSync(join(work, "nix-root-"));
+      nixOut("nix", [
+        "copy",
+        "--from",
+        `${rgwEndpoint.replace(/\/$/, "")}/${bucket}`,
+        "--to",
+        `local?root=${root}`,
+        "--option",
+        "require-sigs",
+        "true",
+        "--option",
+        "trusted-public-keys",
+        publicKey,
+        "--option",
+        "substituters",
+        "",
+        ...roots,
+      ]);
+      for (const path of closure) {
+        expect(
+          execFileSync("nix-store", ["--dump", join(root, path)], { maxBuffer: 1 << 30 }).equals(
+            execFileSync("nix-store", ["--dump", path], { maxBuffer: 1 << 30 }),
+          ),
+        ).toBe(true);
+      }
+    },
+  );
 
   it("after SIGKILL at a random moment the cache is consistent and the next run completes it", async () => {
     const big = buildClosure(`kill-${process.pid}-${randomInt(1e9)}`, 40 * 1024 * 1024);

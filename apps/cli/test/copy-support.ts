@@ -12,14 +12,16 @@ import { BinaryCacheStore } from "@narwhal/store";
 import { NARWHAL, narwhal } from "./run-narwhal.js";
 
 export const hasNixStore = spawnSync("nix-store", ["--version"], { stdio: "ignore" }).status === 0;
-if (!hasNixStore && process.env.CI) throw new Error("nix-store is not on PATH but CI is set: the copy tests need real Nix");
+if (!hasNixStore && process.env.CI)
+  throw new Error("nix-store is not on PATH but CI is set: the copy tests need real Nix");
 export const rgwEndpoint = process.env.S3_ENDPOINT ?? "";
 if (rgwEndpoint === "" && process.env.CI) throw new Error("S3_ENDPOINT is not set but CI is: the copy tests need RGW");
 
 export function nixOut(command: string, args: readonly string[]): string {
   const extra = command === "nix" ? ["--extra-experimental-features", "nix-command"] : [];
   const result = spawnSync(command, [...extra, ...args], {
-    encoding: "utf8", maxBuffer: 1 << 30,
+    encoding: "utf8",
+    maxBuffer: 1 << 30,
     env: { ...process.env, XDG_CACHE_HOME: mkdtempSync(join(tmpdir(), "narwhal-copy-xdg-")) },
   });
   if (result.status !== 0) throw new Error(`${command} ${args.join(" ")} exited ${result.status}:\n${result.stderr}`);
@@ -33,7 +35,9 @@ export function nixOut(command: string, args: readonly string[]): string {
 export function buildClosure(label: string, payloadBytes = 4096): { roots: string[]; closure: string[] } {
   const dir = mkdtempSync(join(tmpdir(), "narwhal-copy-nix-"));
   const file = join(dir, "closure.nix");
-  writeFileSync(file, `
+  writeFileSync(
+    file,
+    `
 let
   sh = "/bin/sh";
   mk = name: script: derivation { inherit name; system = builtins.currentSystem; builder = sh; args = [ "-c" script ]; PATH = "/usr/bin:/bin"; };
@@ -43,9 +47,12 @@ let
   app1 = mk "narwhal-copy-app1-${label}" "mkdir -p $out/bin; echo \${lib} \${base} $out > $out/bin/app1; ln -s \${lib}/lib $out/lib";
   app2 = mk "narwhal-copy-app2-${label}" "mkdir -p $out; echo \${lib} \${payload} > $out/refs";
 in [ app1 app2 ]
-`);
+`,
+  );
   const roots = nixOut("nix-build", ["--no-out-link", file]).split("\n").filter(Boolean);
-  const closure = nixOut("nix-store", ["-qR", ...roots]).split("\n").filter(Boolean);
+  const closure = nixOut("nix-store", ["-qR", ...roots])
+    .split("\n")
+    .filter(Boolean);
   return { roots, closure };
 }
 
@@ -67,7 +74,9 @@ export async function cacheProblems(url: string): Promise<string[]> {
         continue;
       }
       if (!keys.has(scanned.info.url)) problems.push(`${hashPart}.narinfo: NAR ${scanned.info.url} missing`);
-      for (const reference of scanned.info.references) if (!hashParts.has(reference.hashPart)) problems.push(`${hashPart}.narinfo: reference ${reference.path} has no narinfo`);
+      for (const reference of scanned.info.references)
+        if (!hashParts.has(reference.hashPart))
+          problems.push(`${hashPart}.narinfo: reference ${reference.path} has no narinfo`);
     }
     return problems;
   } finally {
@@ -104,7 +113,14 @@ interface S3Admin {
   ensureBucket(url: string): Promise<unknown>;
   setPublicReadPolicy(url: string): Promise<unknown>;
   deleteBucket(url: string): Promise<unknown>;
-  S3BlobStore: { fromUrl(url: string): { multipart: { list(prefix?: string): AsyncIterable<{ key: string }> }; list(prefix?: string): AsyncIterable<{ key: string }>; delete(key: string): Promise<void>; close(): void } };
+  S3BlobStore: {
+    fromUrl(url: string): {
+      multipart: { list(prefix?: string): AsyncIterable<{ key: string }> };
+      list(prefix?: string): AsyncIterable<{ key: string }>;
+      delete(key: string): Promise<void>;
+      close(): void;
+    };
+  };
 }
 
 /** @narwhal/s3, loaded only by the tests that talk to S3. */

@@ -39,11 +39,19 @@ describe.skipIf(!hasNixStore)("narwhal copy from the local Nix store to file://"
     expect(summary.bytes).toBeGreaterThan(0);
     expect(await cacheProblems(url)).toEqual([]);
     const store = await BinaryCacheStore.open(url, { requireSigs: false });
-    for (const path of closure) expect((await narOf(store, path)).equals(execFileSync("nix-store", ["--dump", path], { maxBuffer: 1 << 30 }))).toBe(true);
+    for (const path of closure)
+      expect(
+        (await narOf(store, path)).equals(execFileSync("nix-store", ["--dump", path], { maxBuffer: 1 << 30 })),
+      ).toBe(true);
 
     const second = await narwhal(["copy", "--to", url, "--json", ...roots]);
     expect(second.status).toBe(0);
-    expect(JSON.parse(second.stdout.toString())).toMatchObject({ copied: 0, skipped: closure.length, failed: [], bytes: 0 });
+    expect(JSON.parse(second.stdout.toString())).toMatchObject({
+      copied: 0,
+      skipped: closure.length,
+      failed: [],
+      bytes: 0,
+    });
   });
 
   it("copies a .drv path as the derivation file itself, read from --stdin", async () => {
@@ -79,7 +87,9 @@ describe.skipIf(!hasNixStore)("narwhal copy from the local Nix store to file://"
     const cache = join(work, `killed-${randomInt(1e9)}`);
     const url = `file://${cache}?compression=xz&compression-level=0`;
     await copyKilledThenAgain(url, big.roots, big.closure.length);
-    const leftovers = readdirSync(cache, { recursive: true }).map(String).filter((name) => name.includes(".narwhal-tmp-"));
+    const leftovers = readdirSync(cache, { recursive: true })
+      .map(String)
+      .filter((name) => name.includes(".narwhal-tmp-"));
     expect(leftovers).toEqual([]);
   });
 

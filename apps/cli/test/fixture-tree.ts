@@ -19,7 +19,10 @@ export async function makeFixtureTree(): Promise<string> {
   await writeFile(join(root, "é"), "e acute");
   await writeFile(join(root, "z"), "zed");
   await writeFile(join(root, "share", "doc", "README"), "docs\n".repeat(1000));
-  await writeFile(Buffer.concat([Buffer.from(root + "/"), Buffer.from([0x6c, 0x61, 0x74, 0x69, 0x6e, 0xe9])]), "latin-1 name");
+  await writeFile(
+    Buffer.concat([Buffer.from(`${root}/`), Buffer.from([0x6c, 0x61, 0x74, 0x69, 0x6e, 0xe9])]),
+    "latin-1 name",
+  );
   await symlink("../bin/hello", join(root, "share", "link-to-hello"));
   await symlink("/nonexistent/absolute", join(root, "dangling"));
   return root;

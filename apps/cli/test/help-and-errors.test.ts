@@ -6,19 +6,32 @@ describe("narwhal help", () => {
     const r = await narwhal(["--help"]);
     expect(r.status).toBe(0);
     const text = r.stdout.toString();
-    for (const c of ["nar dump-path", "nar restore", "nar ls", "nar cat", "hash path", "key generate-secret", "key convert-secret-to-public"]) {
+    for (const c of [
+      "nar dump-path",
+      "nar restore",
+      "nar ls",
+      "nar cat",
+      "hash path",
+      "key generate-secret",
+      "key convert-secret-to-public",
+    ]) {
       expect(text).toContain(c);
     }
   });
 
-  it.each([["nar", "dump-path"], ["nar", "restore"], ["nar", "ls"], ["nar", "cat"], ["hash", "path"], ["key", "generate-secret"], ["key", "convert-secret-to-public"]])(
-    "shows usage for '%s %s --help'",
-    async (a, b) => {
-      const r = await narwhal([a, b, "--help"]);
-      expect(r.status).toBe(0);
-      expect(r.stdout.toString()).toMatch(new RegExp(`^Usage: narwhal ${a} ${b}`));
-    },
-  );
+  it.each([
+    ["nar", "dump-path"],
+    ["nar", "restore"],
+    ["nar", "ls"],
+    ["nar", "cat"],
+    ["hash", "path"],
+    ["key", "generate-secret"],
+    ["key", "convert-secret-to-public"],
+  ])("shows usage for '%s %s --help'", async (a, b) => {
+    const r = await narwhal([a, b, "--help"]);
+    expect(r.status).toBe(0);
+    expect(r.stdout.toString()).toMatch(new RegExp(`^Usage: narwhal ${a} ${b}`));
+  });
 
   it("prints the version", async () => {
     const r = await narwhal(["--version"]);
@@ -60,7 +73,7 @@ describe("narwhal errors", () => {
   });
 
   it("reports a corrupt NAR on stdin with exit 1", async () => {
-    const r = await narwhal(["nar", "restore", "/tmp/narwhal-should-not-exist-" + process.pid], "this is not a nar");
+    const r = await narwhal(["nar", "restore", `/tmp/narwhal-should-not-exist-${process.pid}`], "this is not a nar");
     expect(r.status).toBe(1);
     expect(r.stderr).toMatch(/narwhal: error: .*(magic|Nix archive|NAR)/i);
   });

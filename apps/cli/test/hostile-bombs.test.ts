@@ -10,9 +10,25 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { narExtension } from "@narwhal/codecs";
 import type { StorePath } from "@narwhal/store-path";
 import {
-  anyNarHash, cycledFileBytes, endlessNarInfo, GiB, hostilePath, makeFileCache, MiB, narKeyFor, narPrefixOfDirectoryWithFile,
-  narSuffixOfDirectoryWithFile, narwhalMeasured, realFiles, removeTree, serveHostile, writeNarInfoFile, writeZeroBomb, writeZstdNarObject,
-  type HostileServer, type MeasuredRun,
+  anyNarHash,
+  cycledFileBytes,
+  endlessNarInfo,
+  GiB,
+  hostilePath,
+  makeFileCache,
+  MiB,
+  narKeyFor,
+  narPrefixOfDirectoryWithFile,
+  narSuffixOfDirectoryWithFile,
+  narwhalMeasured,
+  realFiles,
+  removeTree,
+  serveHostile,
+  writeNarInfoFile,
+  writeZeroBomb,
+  writeZstdNarObject,
+  type HostileServer,
+  type MeasuredRun,
 } from "./hostile-cache-kit.js";
 
 const RSS_BOUND_MIB = 250;
@@ -66,14 +82,24 @@ beforeAll(async () => {
     jobs.push(async () => {
       const key = narKeyFor(anyNarHash(`bomb ${codec}`), narExtension(codec));
       const zeros = codec === "zstd" ? GiB : BOMB_ZEROS;
-      const bytes = await writeZeroBomb(codec, join(cacheDir, key), narPrefixOfDirectoryWithFile("file", 2 * GiB), zeros);
+      const bytes = await writeZeroBomb(
+        codec,
+        join(cacheDir, key),
+        narPrefixOfDirectoryWithFile("file", 2 * GiB),
+        zeros,
+      );
       narBombKeys[codec] = key;
       bombSizes[`nar ${codec}`] = bytes.length;
     });
   }
   for (const encoding of ENCODINGS) {
     jobs.push(async () => {
-      const bytes = await writeZeroBomb(encoding, join(scratch, `narinfo-bomb.${encoding}`), Buffer.from(`StorePath: ${encodedPath.path}\n`), BOMB_ZEROS);
+      const bytes = await writeZeroBomb(
+        encoding,
+        join(scratch, `narinfo-bomb.${encoding}`),
+        Buffer.from(`StorePath: ${encodedPath.path}\n`),
+        BOMB_ZEROS,
+      );
       narinfoBombs[encoding] = bytes;
       bombSizes[`narinfo ${encoding}`] = bytes.length;
     });
@@ -98,9 +124,21 @@ describe("NAR bombs: narwhal fetch refuses a NAR that decodes past NarSize, in b
     it(`${name}: a few KB that expand to >= 256 MiB under NarSize 1 MiB`, async () => {
       const path = hostilePath(`nar-bomb-${compressionLine ?? "default"}`);
       const key = narBombKeys[codec]!;
-      await writeNarInfoFile(cacheDir, { storePath: path, url: key, compression: compressionLine, narHash: anyNarHash(`bomb ${codec}`), narSize: NAR_SIZE_CLAIM });
+      await writeNarInfoFile(cacheDir, {
+        storePath: path,
+        url: key,
+        compression: compressionLine,
+        narHash: anyNarHash(`bomb ${codec}`),
+        narSize: NAR_SIZE_CLAIM,
+      });
       const target = await fetchTarget(`nar-${compressionLine ?? "default"}`);
-      const run = record(`fetch ${name}`, await narwhalMeasured(["fetch", "--from", cacheUrl, "--no-require-sigs", path.path, "--out", target.out], scratch));
+      const run = record(
+        `fetch ${name}`,
+        await narwhalMeasured(
+          ["fetch", "--from", cacheUrl, "--no-require-sigs", path.path, "--out", target.out],
+          scratch,
+        ),
+      );
       expectRefused(run, [key, "NarSize"]);
       expect(run.stdoutBytes).toBe(0);
       expect(await readdir(target.parent)).toEqual([]);
@@ -112,8 +150,17 @@ describe("narwhal store cat of a zstd bomb", () => {
   it("refuses a 1 GiB-of-zeros zstd NAR under NarSize 1 MiB and prints nothing", async () => {
     const path = hostilePath("store-cat-zstd-bomb");
     const key = narBombKeys["zstd"]!;
-    await writeNarInfoFile(cacheDir, { storePath: path, url: key, compression: "zstd", narHash: anyNarHash("bomb zstd"), narSize: NAR_SIZE_CLAIM });
-    const run = record("store cat zstd", await narwhalMeasured(["store", "cat", "--store", cacheUrl, "--no-require-sigs", `${path.path}/file`], scratch));
+    await writeNarInfoFile(cacheDir, {
+      storePath: path,
+      url: key,
+      compression: "zstd",
+      narHash: anyNarHash("bomb zstd"),
+      narSize: NAR_SIZE_CLAIM,
+    });
+    const run = record(
+      "store cat zstd",
+      await narwhalMeasured(["store", "cat", "--store", cacheUrl, "--no-require-sigs", `${path.path}/file`], scratch),
+    );
     expectRefused(run, [key, "NarSize"]);
     expect(run.stdoutBytes).toBe(0);
   });
@@ -125,11 +172,29 @@ describe("an uncompressed NAR longer than NarSize", () => {
     const narHash = anyNarHash("none too long");
     const key = narKeyFor(narHash, narExtension("none"));
     // a complete, valid NAR of a 256 MiB file, far longer than the claimed NarSize of 1 MiB
-    await writeZeroBomb("none", join(cacheDir, key), narPrefixOfDirectoryWithFile("file", BOMB_ZEROS), BOMB_ZEROS, narSuffixOfDirectoryWithFile("file", BOMB_ZEROS));
+    await writeZeroBomb(
+      "none",
+      join(cacheDir, key),
+      narPrefixOfDirectoryWithFile("file", BOMB_ZEROS),
+      BOMB_ZEROS,
+      narSuffixOfDirectoryWithFile("file", BOMB_ZEROS),
+    );
     expect((await stat(join(cacheDir, key))).size).toBeGreaterThan(BOMB_ZEROS);
-    await writeNarInfoFile(cacheDir, { storePath: path, url: key, compression: "none", narHash, narSize: NAR_SIZE_CLAIM });
+    await writeNarInfoFile(cacheDir, {
+      storePath: path,
+      url: key,
+      compression: "none",
+      narHash,
+      narSize: NAR_SIZE_CLAIM,
+    });
     const target = await fetchTarget("none-too-long");
-    const run = record("fetch none", await narwhalMeasured(["fetch", "--from", cacheUrl, "--no-require-sigs", path.path, "--out", target.out], scratch));
+    const run = record(
+      "fetch none",
+      await narwhalMeasured(
+        ["fetch", "--from", cacheUrl, "--no-require-sigs", path.path, "--out", target.out],
+        scratch,
+      ),
+    );
     expectRefused(run, [key, "NarSize"]);
     expect(run.stdoutBytes).toBe(0);
     expect(await readdir(target.parent)).toEqual([]);
@@ -147,9 +212,15 @@ describe("narinfo bombs over http", () => {
     it(`path-info refuses a narinfo served with Content-Encoding: ${encoding} that decodes to >= 256 MiB`, async () => {
       await server?.close();
       server = await serveHostile({
-        [`${encodedPath.hashPart}.narinfo`]: { headers: { "content-type": "text/x-nix-narinfo", "content-encoding": encoding }, body: narinfoBombs[encoding]! },
+        [`${encodedPath.hashPart}.narinfo`]: {
+          headers: { "content-type": "text/x-nix-narinfo", "content-encoding": encoding },
+          body: narinfoBombs[encoding]!,
+        },
       });
-      const run = record(`path-info Content-Encoding ${encoding}`, await narwhalMeasured(["path-info", "--store", server.url, "--no-require-sigs", encodedPath.path], scratch));
+      const run = record(
+        `path-info Content-Encoding ${encoding}`,
+        await narwhalMeasured(["path-info", "--store", server.url, "--no-require-sigs", encodedPath.path], scratch),
+      );
       expectRefused(run, [`${encodedPath.hashPart}.narinfo`, `larger than ${NARINFO_LIMIT} bytes`]);
       expect(run.stdoutBytes).toBe(0);
     });
@@ -165,7 +236,10 @@ describe("narinfo bombs over http", () => {
     it(`${command.name} refuses a 200 MB narinfo streamed chunked, without reading it all`, async () => {
       await server?.close();
       server = await serveHostile({
-        [`${endless.hashPart}.narinfo`]: { headers: { "content-type": "text/x-nix-narinfo" }, body: endlessNarInfo(endless, ENDLESS_BYTES) },
+        [`${endless.hashPart}.narinfo`]: {
+          headers: { "content-type": "text/x-nix-narinfo" },
+          body: endlessNarInfo(endless, ENDLESS_BYTES),
+        },
       });
       const run = record(`${command.name} chunked 200 MB`, await narwhalMeasured(command.args(server.url), scratch));
       expect(run.status, run.stderr).not.toBe(0);
@@ -195,22 +269,51 @@ describe("a legitimate large zstd NAR", () => {
     const path: StorePath = hostilePath("large-legit-nar");
     const half = LEGIT_NAR_FILE_BYTES / 2;
     const writeStarted = Date.now();
-    const written = await writeZstdNarObject(bigCache, [
-      { type: "directory", segments: [] },
-      { type: "file", segments: [Buffer.from("first")], executable: false, size: half, contents: cycledFileBytes(files, half) },
-      { type: "file", segments: [Buffer.from("second")], executable: true, size: half, contents: cycledFileBytes([...files].reverse(), half) },
-    ], ["-T2", "-3", "-q"]);
+    const written = await writeZstdNarObject(
+      bigCache,
+      [
+        { type: "directory", segments: [] },
+        {
+          type: "file",
+          segments: [Buffer.from("first")],
+          executable: false,
+          size: half,
+          contents: cycledFileBytes(files, half),
+        },
+        {
+          type: "file",
+          segments: [Buffer.from("second")],
+          executable: true,
+          size: half,
+          contents: cycledFileBytes([...files].reverse(), half),
+        },
+      ],
+      ["-T2", "-3", "-q"],
+    );
     expect(written.narSize).toBeGreaterThan(LEGIT_NAR_FILE_BYTES);
     await writeNarInfoFile(bigCache, {
-      storePath: path, url: written.key, compression: "zstd", narHash: written.narHash, narSize: written.narSize,
-      fileHash: written.fileHash, fileSize: written.fileSize,
+      storePath: path,
+      url: written.key,
+      compression: "zstd",
+      narHash: written.narHash,
+      narSize: written.narSize,
+      fileHash: written.fileHash,
+      fileSize: written.fileSize,
     });
     bombSizes[`legit zstd NAR (NAR ${written.narSize})`] = written.fileSize;
     const fetchStarted = Date.now();
     const target = await fetchTarget("large-legit");
     try {
-      const run = record(`fetch legit ${LEGIT_NAR_FILE_BYTES / GiB} GiB zstd`, await narwhalMeasured(["fetch", "--from", bigUrl, "--no-require-sigs", path.path, "--out", target.out], scratch));
-      console.log(`legit NAR: written in ${(fetchStarted - writeStarted) / 1000} s, fetched in ${(Date.now() - fetchStarted) / 1000} s`);
+      const run = record(
+        `fetch legit ${LEGIT_NAR_FILE_BYTES / GiB} GiB zstd`,
+        await narwhalMeasured(
+          ["fetch", "--from", bigUrl, "--no-require-sigs", path.path, "--out", target.out],
+          scratch,
+        ),
+      );
+      console.log(
+        `legit NAR: written in ${(fetchStarted - writeStarted) / 1000} s, fetched in ${(Date.now() - fetchStarted) / 1000} s`,
+      );
       expect(run.status, run.stderr).toBe(0);
       expect(run.stdoutBytes).toBe(0);
       expect((await stat(join(target.out, "first"))).size).toBe(half);

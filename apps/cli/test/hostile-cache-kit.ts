@@ -10,7 +10,15 @@ import { join } from "node:path";
 import { Readable, Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { NarWriter, writeNar, type NarWriteEvent } from "@narwhal/nar";
-import { formatHash, formatNarInfo, hashBytes, HashSink, makeStorePath, type Hash, type StorePath } from "@narwhal/store-path";
+import {
+  formatHash,
+  formatNarInfo,
+  hashBytes,
+  HashSink,
+  makeStorePath,
+  type Hash,
+  type StorePath,
+} from "@narwhal/store-path";
 import { NARWHAL } from "./run-narwhal.js";
 
 export const MiB = 1024 * 1024;
@@ -47,7 +55,9 @@ export function sh(script: string, args: string[] = []): Promise<void> {
     let err = "";
     child.stderr.on("data", (piece: Buffer) => (err += piece.toString()));
     child.on("error", reject);
-    child.on("close", (status) => (status === 0 ? resolve() : reject(new Error(`sh -c ${script} ${args.join(" ")} exited ${status}: ${err}`))));
+    child.on("close", (status) =>
+      status === 0 ? resolve() : reject(new Error(`sh -c ${script} ${args.join(" ")} exited ${status}: ${err}`)),
+    );
   });
 }
 
@@ -65,12 +75,23 @@ export const NATIVE_COMPRESSOR: Readonly<Record<string, string>> = {
  * Writes to `outFile` the native compression of `prefix` followed by `zeros` zero bytes (and `suffix`), streamed
  * from /dev/zero through the compressor: the expanded bytes never exist in this process. Returns the object's bytes.
  */
-export async function writeZeroBomb(codec: string, outFile: string, prefix: Buffer, zeros: number, suffix: Buffer = Buffer.alloc(0)): Promise<Buffer> {
+export async function writeZeroBomb(
+  codec: string,
+  outFile: string,
+  prefix: Buffer,
+  zeros: number,
+  suffix: Buffer = Buffer.alloc(0),
+): Promise<Buffer> {
   const command = NATIVE_COMPRESSOR[codec];
   if (command === undefined) throw new Error(`no native compressor for ${codec}`);
   await writeFile(`${outFile}.prefix`, prefix);
   await writeFile(`${outFile}.suffix`, suffix);
-  await sh(`{ cat "$1"; head -c "$2" /dev/zero; cat "$3"; } | ${command} > "$4"`, [`${outFile}.prefix`, String(zeros), `${outFile}.suffix`, outFile]);
+  await sh(`{ cat "$1"; head -c "$2" /dev/zero; cat "$3"; } | ${command} > "$4"`, [
+    `${outFile}.prefix`,
+    String(zeros),
+    `${outFile}.suffix`,
+    outFile,
+  ]);
   await rm(`${outFile}.prefix`);
   await rm(`${outFile}.suffix`);
   return readFile(outFile);
@@ -90,12 +111,22 @@ export interface HostileNarInfo {
 /** Unsigned narinfo text as Nix writes it (formatNarInfo), without the Compression line when `compression` is undefined. */
 export function hostileNarInfoText(info: HostileNarInfo): string {
   const text = formatNarInfo({
-    storePath: info.storePath, url: info.url, compression: info.compression ?? "bzip2", narHash: info.narHash, narSize: info.narSize,
-    references: [], sigs: [],
+    storePath: info.storePath,
+    url: info.url,
+    compression: info.compression ?? "bzip2",
+    narHash: info.narHash,
+    narSize: info.narSize,
+    references: [],
+    sigs: [],
     ...(info.fileHash === undefined ? {} : { fileHash: info.fileHash }),
     ...(info.fileSize === undefined ? {} : { fileSize: info.fileSize }),
   });
-  return info.compression === undefined ? text.split("\n").filter((line) => !line.startsWith("Compression:")).join("\n") : text;
+  return info.compression === undefined
+    ? text
+        .split("\n")
+        .filter((line) => !line.startsWith("Compression:"))
+        .join("\n")
+    : text;
 }
 
 /** Creates a file:// cache at `cacheDir` (nix-cache-info for /nix/store and nar/) and returns its URL. */
@@ -226,7 +257,9 @@ const STDOUT_KEPT = 64 * 1024;
 export function narwhalMeasured(args: string[], scratchDir: string): Promise<MeasuredRun> {
   const timeFile = join(scratchDir, `time-${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2)}.txt`);
   return new Promise((resolve, reject) => {
-    const child = spawn("/usr/bin/time", ["-f", "%M", "-o", timeFile, process.execPath, NARWHAL, ...args], { stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn("/usr/bin/time", ["-f", "%M", "-o", timeFile, process.execPath, NARWHAL, ...args], {
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     const kept: Buffer[] = [];
     let keptBytes = 0;
     let stdoutBytes = 0;
@@ -248,7 +281,13 @@ export function narwhalMeasured(args: string[], scratchDir: string): Promise<Mea
         // GNU time adds "Command exited with non-zero status N" (or "terminated by signal") before the format line
         const kib = Number(text.trim().split("\n").pop());
         if (!Number.isFinite(kib)) throw new Error(`cannot read peak RSS from ${JSON.stringify(text)}`);
-        resolve({ status: code ?? -1, stdout: Buffer.concat(kept), stdoutBytes, stderr, peakRssMiB: Math.round((kib / 1024) * 10) / 10 });
+        resolve({
+          status: code ?? -1,
+          stdout: Buffer.concat(kept),
+          stdoutBytes,
+          stderr,
+          peakRssMiB: Math.round((kib / 1024) * 10) / 10,
+        });
       }, reject);
     });
   });
@@ -302,7 +341,11 @@ export interface WrittenNar {
  * Streams the NAR of `events` (@narwhal/nar's writeNar) through `zstd ARGS` into a new object of the file:// cache
  * at `cacheDir`, hashing the NAR and the compressed file on the way; nothing is held whole in memory.
  */
-export async function writeZstdNarObject(cacheDir: string, events: AsyncIterable<NarWriteEvent> | Iterable<NarWriteEvent>, zstdArgs: readonly string[]): Promise<WrittenNar> {
+export async function writeZstdNarObject(
+  cacheDir: string,
+  events: AsyncIterable<NarWriteEvent> | Iterable<NarWriteEvent>,
+  zstdArgs: readonly string[],
+): Promise<WrittenNar> {
   const narSink = new HashSink("sha256");
   const fileSink = new HashSink("sha256");
   const partial = join(cacheDir, "nar", `writing-${process.pid}.partial`);

@@ -11,7 +11,14 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { writeNar, type NarWriteEvent } from "@narwhal/nar";
 import { formatPublicKey, formatSecretKey, generateSecretKey, toPublicKey } from "@narwhal/signing";
 import {
-  formatHash, formatNarInfo, hashBytes, makeContentAddressedPath, makeStorePath, type ContentAddress, type NarInfo, type StorePath,
+  formatHash,
+  formatNarInfo,
+  hashBytes,
+  makeContentAddressedPath,
+  makeStorePath,
+  type ContentAddress,
+  type NarInfo,
+  type StorePath,
 } from "@narwhal/store-path";
 import { narwhal } from "./run-narwhal.js";
 
@@ -39,13 +46,21 @@ async function narOf(events: NarWriteEvent[]): Promise<Buffer> {
 function directoryNar(files: Record<string, string>): Promise<Buffer> {
   const events: NarWriteEvent[] = [{ type: "directory", segments: [] }];
   for (const [name, text] of Object.entries(files).sort(([a], [b]) => (a < b ? -1 : 1))) {
-    events.push({ type: "file", segments: [Buffer.from(name)], executable: false, size: Buffer.byteLength(text), contents: [Buffer.from(text)] });
+    events.push({
+      type: "file",
+      segments: [Buffer.from(name)],
+      executable: false,
+      size: Buffer.byteLength(text),
+      contents: [Buffer.from(text)],
+    });
   }
   return narOf(events);
 }
 
 function fileNar(text: string): Promise<Buffer> {
-  return narOf([{ type: "file", segments: [], executable: false, size: Buffer.byteLength(text), contents: [Buffer.from(text)] }]);
+  return narOf([
+    { type: "file", segments: [], executable: false, size: Buffer.byteLength(text), contents: [Buffer.from(text)] },
+  ]);
 }
 
 /** Writes `nar` uncompressed and a narinfo for it (no signature unless `sigs`) into the file:// cache `dir`. */
@@ -55,7 +70,16 @@ async function publish(dir: string, storePath: StorePath, nar: Buffer, extra: Pa
   await mkdir(join(dir, "nar"), { recursive: true });
   await writeFile(join(dir, url), nar);
   await writeFile(join(dir, "nix-cache-info"), "StoreDir: /nix/store\n");
-  const info: NarInfo = { storePath, url, compression: "none", narHash, narSize: nar.length, references: [], sigs: [], ...extra };
+  const info: NarInfo = {
+    storePath,
+    url,
+    compression: "none",
+    narHash,
+    narSize: nar.length,
+    references: [],
+    sigs: [],
+    ...extra,
+  };
   await writeFile(join(dir, `${storePath.hashPart}.narinfo`), formatNarInfo(info));
   return info;
 }
@@ -65,7 +89,12 @@ async function mismatchedRecursiveCa(dir: string): Promise<StorePath> {
   const served = await directoryNar({ "payload.sh": "echo evil\n" });
   const claimed = await directoryNar({ "payload.sh": "echo good\n" });
   const ca: ContentAddress = { method: "recursive", hash: hashBytes("sha256", claimed) };
-  const storePath = makeContentAddressedPath(ca, { name: "ca-victim", references: [], hasSelfReference: false, storeDir: "/nix/store" });
+  const storePath = makeContentAddressedPath(ca, {
+    name: "ca-victim",
+    references: [],
+    hasSelfReference: false,
+    storeDir: "/nix/store",
+  });
   await publish(dir, storePath, served, { ca });
   return storePath;
 }
@@ -91,7 +120,12 @@ describe("unsigned content-addressed paths must prove their address", () => {
   it("refuses a flat CA whose single file hashes to something else", async () => {
     const dir = await freshDir("flat");
     const ca: ContentAddress = { method: "flat", hash: hashBytes("sha256", "the promised contents\n") };
-    const path = makeContentAddressedPath(ca, { name: "flat-victim", references: [], hasSelfReference: false, storeDir: "/nix/store" });
+    const path = makeContentAddressedPath(ca, {
+      name: "flat-victim",
+      references: [],
+      hasSelfReference: false,
+      storeDir: "/nix/store",
+    });
     await publish(dir, path, await fileNar("something else entirely\n"), { ca });
     const cat = await narwhal(["store", "cat", "--store", `file://${dir}`, path.path]);
     expect(cat.status).toBe(1);
@@ -103,9 +137,22 @@ describe("unsigned content-addressed paths must prove their address", () => {
     const dir = await freshDir("ca-good");
     const nar = await directoryNar({ "payload.sh": "echo good\n" });
     const ca: ContentAddress = { method: "recursive", hash: hashBytes("sha256", nar) };
-    const path = makeContentAddressedPath(ca, { name: "ca-honest", references: [], hasSelfReference: false, storeDir: "/nix/store" });
+    const path = makeContentAddressedPath(ca, {
+      name: "ca-honest",
+      references: [],
+      hasSelfReference: false,
+      storeDir: "/nix/store",
+    });
     await publish(dir, path, nar, { ca });
-    const cat = await narwhal(["store", "cat", "--store", `file://${dir}`, "--trusted-public-keys", "", `${path.path}/payload.sh`]);
+    const cat = await narwhal([
+      "store",
+      "cat",
+      "--store",
+      `file://${dir}`,
+      "--trusted-public-keys",
+      "",
+      `${path.path}/payload.sh`,
+    ]);
     expect(cat.stderr).toBe("");
     expect(cat.stdout.toString()).toBe("echo good\n");
   });
@@ -117,7 +164,14 @@ describe("unsigned content-addressed paths must prove their address", () => {
     const secret = generateSecretKey("dest-1");
     const keyFile = join(await freshDir("keys"), "dest.sec");
     await writeFile(keyFile, formatSecretKey(secret), { mode: 0o600 });
-    const copied = await narwhal(["copy", "--from", `file://${source}`, "--to", `file://${destination}?secret-key=${keyFile}`, path.path]);
+    const copied = await narwhal([
+      "copy",
+      "--from",
+      `file://${source}`,
+      "--to",
+      `file://${destination}?secret-key=${keyFile}`,
+      path.path,
+    ]);
     expect(copied.status).toBe(1);
     expect(copied.stderr).toContain("claims content address");
     const written = await readdir(destination, { recursive: true });
@@ -135,7 +189,15 @@ describe("listings are computed from the verified NAR", () => {
     await writeFile(keyFile, formatSecretKey(secret), { mode: 0o600 });
     const source = await freshDir("tree");
     for (const [name, text] of Object.entries(files)) await writeFile(join(source, name), text);
-    const added = await narwhal(["store", "add", source, "--to", `file://${dir}?compression=xz&write-nar-listing=true&secret-key=${keyFile}`, "--name", "listed"]);
+    const added = await narwhal([
+      "store",
+      "add",
+      source,
+      "--to",
+      `file://${dir}?compression=xz&write-nar-listing=true&secret-key=${keyFile}`,
+      "--name",
+      "listed",
+    ]);
     expect(added.stderr).toBe("");
     return { dir, publicKey, path: added.stdout.toString().trim() };
   }
@@ -143,9 +205,16 @@ describe("listings are computed from the verified NAR", () => {
   it("store ls shows what the signed NAR holds, not what a forged .ls adds", async () => {
     const { dir, publicKey, path } = await signedCache({ real: "real file\n" });
     const hashPart = path.slice("/nix/store/".length, "/nix/store/".length + 32);
-    await writeFile(join(dir, `${hashPart}.ls`), JSON.stringify({
-      version: 1, root: { type: "directory", entries: { real: { type: "regular", size: 10 }, "forged-entry": { type: "regular", size: 3, narOffset: 96 } } },
-    }));
+    await writeFile(
+      join(dir, `${hashPart}.ls`),
+      JSON.stringify({
+        version: 1,
+        root: {
+          type: "directory",
+          entries: { real: { type: "regular", size: 10 }, "forged-entry": { type: "regular", size: 3, narOffset: 96 } },
+        },
+      }),
+    );
     const ls = await narwhal(["store", "ls", "--store", `file://${dir}`, "--trusted-public-keys", publicKey, path]);
     expect(ls.stderr).toBe("");
     expect(ls.stdout.toString()).toContain("real");
@@ -156,8 +225,19 @@ describe("listings are computed from the verified NAR", () => {
     const { dir, publicKey, path } = await signedCache({ a: "aaaa\n", b: "bbbb\n" });
     const narFile = (await readdir(join(dir, "nar")))[0]!;
     const other = await signedCache({ a: "evil\n", b: "bbbb\n" });
-    await writeFile(join(dir, "nar", narFile), await readFile(join(other.dir, "nar", (await readdir(join(other.dir, "nar")))[0]!)));
-    const cat = await narwhal(["store", "cat", "--store", `file://${dir}`, "--trusted-public-keys", publicKey, `${path}/a`]);
+    await writeFile(
+      join(dir, "nar", narFile),
+      await readFile(join(other.dir, "nar", (await readdir(join(other.dir, "nar")))[0]!)),
+    );
+    const cat = await narwhal([
+      "store",
+      "cat",
+      "--store",
+      `file://${dir}`,
+      "--trusted-public-keys",
+      publicKey,
+      `${path}/a`,
+    ]);
     expect(cat.status).toBe(1);
     expect(cat.stdout.length).toBe(0);
     expect(cat.stderr).toMatch(/does not match|FileHash|NarHash/);
@@ -208,7 +288,9 @@ describe("transports do not step outside the cache or wait forever", () => {
     try {
       const base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
       const path = makeStorePath("output:out", hashBytes("sha256", "slow"), "slow");
-      const run = await narwhalWithEnv(["path-info", "--store", base, "--no-require-sigs", path.path], { NIX_CONFIG: "stalled-download-timeout = 1" });
+      const run = await narwhalWithEnv(["path-info", "--store", base, "--no-require-sigs", path.path], {
+        NIX_CONFIG: "stalled-download-timeout = 1",
+      });
       expect(run.status).toBe(1);
       expect(run.stderr).toContain("stalled");
       expect(run.stderr).toContain(`${path.hashPart}.narinfo`);
@@ -224,7 +306,16 @@ describe("objects reused only when they verify", () => {
     const dir = await freshDir("squat");
     const tree = await freshDir("squat-tree");
     await writeFile(join(tree, "hello"), "hello from the real tree\n");
-    const first = await narwhal(["store", "add", tree, "--to", `file://${join(await freshDir("probe"), "c")}?compression=xz`, "--name", "squatted", "--json"]);
+    const first = await narwhal([
+      "store",
+      "add",
+      tree,
+      "--to",
+      `file://${join(await freshDir("probe"), "c")}?compression=xz`,
+      "--name",
+      "squatted",
+      "--json",
+    ]);
     const { narHash } = JSON.parse(first.stdout.toString()) as { narHash: string };
     const narKey = `nar/${narHash.replace(/^sha256:/, "")}.nar.xz`;
     await mkdir(join(dir, "nar"), { recursive: true });
@@ -238,7 +329,10 @@ describe("objects reused only when they verify", () => {
   });
 });
 
-async function narwhalWithEnv(args: string[], env: Record<string, string>): Promise<Awaited<ReturnType<typeof narwhal>>> {
+async function narwhalWithEnv(
+  args: string[],
+  env: Record<string, string>,
+): Promise<Awaited<ReturnType<typeof narwhal>>> {
   const saved: Record<string, string | undefined> = {};
   for (const [name, value] of Object.entries(env)) {
     saved[name] = process.env[name];

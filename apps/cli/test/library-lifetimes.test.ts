@@ -41,10 +41,16 @@ describe("library calls leave nothing running", () => {
     tree = join(root, "tree");
     await mkdir(join(tree, "bin"), { recursive: true });
     await writeFile(join(tree, "bin", "tool"), (await readFile(process.execPath)).subarray(0, 40 * 1024 * 1024));
-    await writeFile(join(tree, "README"), "a tree with one 40 MiB binary: past 32 MiB a parallel-compression NAR is cut into chunks for the worker pool\n");
+    await writeFile(
+      join(tree, "README"),
+      "a tree with one 40 MiB binary: past 32 MiB a parallel-compression NAR is cut into chunks for the worker pool\n",
+    );
     server = createServer((request, response) => {
       readFile(join(root, "source", decodeURIComponent((request.url ?? "/").slice(1)))).then(
-        (bytes) => void response.writeHead(200, { "content-length": bytes.length }).end(request.method === "HEAD" ? undefined : bytes),
+        (bytes) =>
+          void response
+            .writeHead(200, { "content-length": bytes.length })
+            .end(request.method === "HEAD" ? undefined : bytes),
         () => void response.writeHead(404).end(),
       );
     });
@@ -83,9 +89,18 @@ describe("library calls leave nothing running", () => {
           await deleteBucket(url);
         }
       }
-      await copy({ from: httpBase, to: `file://${join(root, `copied-${round}`)}?compression=zstd&parallel-compression=true`, paths: [added.storePath], sourceOptions: { requireSigs: false } });
+      await copy({
+        from: httpBase,
+        to: `file://${join(root, `copied-${round}`)}?compression=zstd&parallel-compression=true`,
+        paths: [added.storePath],
+        sourceOptions: { requireSigs: false },
+      });
       // last, right before the check: worker threads that merely idled would still be there
-      await storeAdd({ path: tree, to: `file://${join(root, `added-${round}`)}?compression=zstd&parallel-compression=true`, name: "lifetimes" });
+      await storeAdd({
+        path: tree,
+        to: `file://${join(root, `added-${round}`)}?compression=zstd&parallel-compression=true`,
+        name: "lifetimes",
+      });
     }
     const after = await settled();
     const more = Object.entries(after.handles).filter(([type, count]) => count > (baseline.handles[type] ?? 0));

@@ -22,7 +22,10 @@ describe("narinfo fields narwhal does not know", () => {
     const source = join(root, "source");
     const text = "a file\n";
     const parts: Buffer[] = [];
-    for await (const chunk of writeNar([{ type: "file", segments: [], executable: false, size: text.length, contents: [Buffer.from(text)] }])) parts.push(Buffer.from(chunk));
+    for await (const chunk of writeNar([
+      { type: "file", segments: [], executable: false, size: text.length, contents: [Buffer.from(text)] },
+    ]))
+      parts.push(Buffer.from(chunk));
     const nar = Buffer.concat(parts);
     const narHash = hashBytes("sha256", nar);
     const storePath = makeStorePath("output:out", hashBytes("sha256", "narinfo fields"), "with-system");
@@ -30,12 +33,32 @@ describe("narinfo fields narwhal does not know", () => {
     await mkdir(join(source, "nar"), { recursive: true });
     await writeFile(join(source, url), nar);
     await writeFile(join(source, "nix-cache-info"), "StoreDir: /nix/store\n");
-    await writeFile(join(source, `${storePath.hashPart}.narinfo`), formatNarInfo({
-      storePath, url, compression: "none", narHash, narSize: nar.length, references: [], sigs: [],
-      extraFields: [["System", "x86_64-linux"], ["X-Narwhal-Test", "kept as written"]],
-    }));
+    await writeFile(
+      join(source, `${storePath.hashPart}.narinfo`),
+      formatNarInfo({
+        storePath,
+        url,
+        compression: "none",
+        narHash,
+        narSize: nar.length,
+        references: [],
+        sigs: [],
+        extraFields: [
+          ["System", "x86_64-linux"],
+          ["X-Narwhal-Test", "kept as written"],
+        ],
+      }),
+    );
     const destination = join(root, "destination");
-    const copied = await narwhal(["copy", "--from", `file://${source}`, "--to", `file://${destination}?compression=xz`, "--no-require-sigs", storePath.path]);
+    const copied = await narwhal([
+      "copy",
+      "--from",
+      `file://${source}`,
+      "--to",
+      `file://${destination}?compression=xz`,
+      "--no-require-sigs",
+      storePath.path,
+    ]);
     expect(copied.stderr).toBe("");
     const written = await readFile(join(destination, `${storePath.hashPart}.narinfo`), "utf8");
     expect(written).toContain("\nSystem: x86_64-linux\n");

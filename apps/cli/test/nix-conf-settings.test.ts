@@ -15,7 +15,9 @@ describe("nix.conf settings for transports", () => {
     server = createServer((request, response) => {
       requests++;
       request.resume();
-      response.writeHead(500, { "content-type": "application/xml" }).end("<Error><Code>InternalError</Code><Message>always</Message></Error>");
+      response
+        .writeHead(500, { "content-type": "application/xml" })
+        .end("<Error><Code>InternalError</Code><Message>always</Message></Error>");
     });
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
     endpoint = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
@@ -28,10 +30,19 @@ describe("nix.conf settings for transports", () => {
 
   async function infoWith(nixConfig: string): Promise<{ status: number; stderr: string; requests: number }> {
     const saved = { ...process.env };
-    Object.assign(process.env, { NIX_CONFIG: nixConfig, AWS_ACCESS_KEY_ID: "narwhal-test", AWS_SECRET_ACCESS_KEY: "narwhal-test-secret" });
+    Object.assign(process.env, {
+      NIX_CONFIG: nixConfig,
+      AWS_ACCESS_KEY_ID: "narwhal-test",
+      AWS_SECRET_ACCESS_KEY: "narwhal-test-secret",
+    });
     requests = 0;
     try {
-      const run = await narwhal(["store", "info", "--store", `s3://retry-bucket?endpoint=${encodeURIComponent(endpoint)}`]);
+      const run = await narwhal([
+        "store",
+        "info",
+        "--store",
+        `s3://retry-bucket?endpoint=${encodeURIComponent(endpoint)}`,
+      ]);
       return { status: run.status, stderr: run.stderr, requests };
     } finally {
       process.env = saved;

@@ -7,7 +7,8 @@ import { hasNix, narwhal, nix } from "./run-narwhal.js";
 import { makeFixtureTree } from "./fixture-tree.js";
 
 const nixAvailable = hasNix();
-if (!nixAvailable && process.env.CI) throw new Error("real Nix (nix-store) is required in CI but was not found on PATH");
+if (!nixAvailable && process.env.CI)
+  throw new Error("real Nix (nix-store) is required in CI but was not found on PATH");
 
 describe.skipIf(!nixAvailable)("narwhal CLI vs real Nix", () => {
   let tree: string;
@@ -31,12 +32,17 @@ describe.skipIf(!nixAvailable)("narwhal CLI vs real Nix", () => {
     const big = join(work, "big");
     for (let index = 0; index < 400; index++) {
       await mkdir(join(big, `d${index % 9}`), { recursive: true });
-      await writeFile(join(big, `d${index % 9}`, `f${index}`), Buffer.alloc(index % 10 === 0 ? 700_000 : index * 37, index % 256));
+      await writeFile(
+        join(big, `d${index % 9}`, `f${index}`),
+        Buffer.alloc(index % 10 === 0 ? 700_000 : index * 37, index % 256),
+      );
     }
     const r = await narwhal(["nar", "dump-path", big]);
     expect(r.status).toBe(0);
     expect(r.stdout.equals(nix("nix-store", ["--dump", big]))).toBe(true);
-    expect((await narwhal(["hash", "path", "--base32", big])).stdout.toString()).toBe(nix("nix", ["hash", "path", "--base32", big]).toString());
+    expect((await narwhal(["hash", "path", "--base32", big])).stdout.toString()).toBe(
+      nix("nix", ["hash", "path", "--base32", big]).toString(),
+    );
   });
 
   it.each(["--base32", "--base16", "--base64", "--sri"])("hash path %s matches nix hash path", async (flag) => {
@@ -95,8 +101,11 @@ describe.skipIf(!nixAvailable)("narwhal CLI vs real Nix", () => {
     const expected = nix("nix", ["nar", "ls", ...flags, narFile, path]).toString();
     // current Nix (2.35+) adds "executable": false to every non-executable regular file; Nix 2.8 omits it
     const executableFalse = (_key: string, value: unknown): unknown =>
-      typeof value === "object" && value !== null && (value as { type?: unknown }).type === "regular" ? { executable: false, ...value } : value;
-    if (flags.includes("--json")) expect(JSON.parse(r.stdout.toString())).toEqual(JSON.parse(expected, executableFalse));
+      typeof value === "object" && value !== null && (value as { type?: unknown }).type === "regular"
+        ? { executable: false, ...value }
+        : value;
+    if (flags.includes("--json"))
+      expect(JSON.parse(r.stdout.toString())).toEqual(JSON.parse(expected, executableFalse));
     else expect(r.stdout.toString()).toBe(expected);
   });
 

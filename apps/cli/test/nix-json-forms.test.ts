@@ -14,19 +14,48 @@ const DATA = '        lasjdöaxnasd\nasdom 12398\nä"§Æẞ¢«»”alsd\n';
 const file = (contents: string): string[] => ["(", "type", "regular", "contents", contents, ")"];
 const named = (name: string, node: string[]): string[] => ["entry", "(", "name", name, "node", ...node, ")"];
 const narAccessNar = narTokens(
-  "nix-archive-1", "(", "type", "directory",
-  ...named("foo", ["(", "type", "directory", ...named("bar", file("")), ...named("baz", file("")), ...named("data", file(DATA)), ")"]),
-  ...named("foo-x", file("")), ...named("qux", file("")), ...named("zyx", ["(", "type", "directory", ")"]),
+  "nix-archive-1",
+  "(",
+  "type",
+  "directory",
+  ...named("foo", [
+    "(",
+    "type",
+    "directory",
+    ...named("bar", file("")),
+    ...named("baz", file("")),
+    ...named("data", file(DATA)),
+    ")",
+  ]),
+  ...named("foo-x", file("")),
+  ...named("qux", file("")),
+  ...named("zyx", ["(", "type", "directory", ")"]),
   ")",
 );
 
 /** Nix 2.8's listing JSON with `"executable": false` added to every regular file that lacks it: current Nix's value. */
 const withExecutableFalse = (text: string): unknown =>
   JSON.parse(text, (_key, value: unknown) =>
-    typeof value === "object" && value !== null && (value as { type?: unknown }).type === "regular" ? { executable: false, ...value } : value);
+    typeof value === "object" && value !== null && (value as { type?: unknown }).type === "regular"
+      ? { executable: false, ...value }
+      : value,
+  );
 
 /** libstore-tests/data/nar-info/impure.json (Nix 2.32): the key set and order of a binary-cache path's object. */
-const NARINFO_JSON_KEYS = ["ca", "compression", "deriver", "downloadHash", "downloadSize", "narHash", "narSize", "references", "registrationTime", "signatures", "ultimate", "url"];
+const NARINFO_JSON_KEYS = [
+  "ca",
+  "compression",
+  "deriver",
+  "downloadHash",
+  "downloadSize",
+  "narHash",
+  "narSize",
+  "references",
+  "registrationTime",
+  "signatures",
+  "ultimate",
+  "url",
+];
 
 let work: string;
 beforeAll(async () => {
@@ -43,7 +72,10 @@ describe("nar ls --json and nar cat print what current Nix prints", () => {
 
   it.each([
     [["--json", "/"], '{"entries":{"foo":{},"foo-x":{},"qux":{},"zyx":{}},"type":"directory"}'],
-    [["--json", "-R", "/foo"], '{"entries":{"bar":{"executable":false,"narOffset":368,"size":0,"type":"regular"},"baz":{"executable":false,"narOffset":552,"size":0,"type":"regular"},"data":{"executable":false,"narOffset":736,"size":58,"type":"regular"}},"type":"directory"}'],
+    [
+      ["--json", "-R", "/foo"],
+      '{"entries":{"bar":{"executable":false,"narOffset":368,"size":0,"type":"regular"},"baz":{"executable":false,"narOffset":552,"size":0,"type":"regular"},"data":{"executable":false,"narOffset":736,"size":58,"type":"regular"}},"type":"directory"}',
+    ],
     [["--json", "-R", "/foo/bar"], '{"executable":false,"narOffset":368,"size":0,"type":"regular"}'],
   ])("nar ls %j is nar-access.sh's expected JSON, keys in byte order", async (args, expected) => {
     const r = await narwhal(["nar", "ls", ...args.slice(0, -1), narFile, args[args.length - 1]!]);
@@ -61,13 +93,26 @@ describe("nar ls --json and nar cat print what current Nix prints", () => {
     const r = await narwhal(["nar", "cat", narFile, "/foo/baz/doesntexist"]);
     expect(r.status).toBe(1);
     expect(r.stderr).toContain("NAR does not contain regular file '/foo/baz/doesntexist'");
-    for (const path of ["/foo", "/nothing"]) expect((await narwhal(["nar", "cat", narFile, path])).stderr).toContain(`NAR does not contain regular file '${path}'`);
+    for (const path of ["/foo", "/nothing"])
+      expect((await narwhal(["nar", "cat", narFile, path])).stderr).toContain(
+        `NAR does not contain regular file '${path}'`,
+      );
   });
 
   it.runIf(hasNix())("nar ls --json holds Nix 2.8's value plus executable: false", async () => {
-    for (const args of [["--json", "/"], ["--json", "-R", "/"], ["--json", "/foo/data"]]) {
-      const ours = (await narwhal(["nar", "ls", ...args.slice(0, -1), narFile, args[args.length - 1]!])).stdout.toString();
-      expect(JSON.parse(ours)).toEqual(withExecutableFalse(nix("nix", ["nar", "ls", ...args.slice(0, -1), narFile, args[args.length - 1]!]).toString()));
+    for (const args of [
+      ["--json", "/"],
+      ["--json", "-R", "/"],
+      ["--json", "/foo/data"],
+    ]) {
+      const ours = (
+        await narwhal(["nar", "ls", ...args.slice(0, -1), narFile, args[args.length - 1]!])
+      ).stdout.toString();
+      expect(JSON.parse(ours)).toEqual(
+        withExecutableFalse(
+          nix("nix", ["nar", "ls", ...args.slice(0, -1), narFile, args[args.length - 1]!]).toString(),
+        ),
+      );
     }
   });
 });
@@ -76,24 +121,46 @@ describe("path-info --json objects (Nix 2.32's NarInfo::toJSON)", () => {
   const path = makeStorePath("output:out", hashBytes("sha256", "json forms"), "forms-1.0");
   const other = makeStorePath("output:out", hashBytes("sha256", "json forms dep"), "dep-1.0");
   const info = {
-    storePath: path, url: "nar/x.nar", compression: "", narHash: hashBytes("sha256", "nar"), narSize: 8, fileSize: 0,
-    references: [path, other, path], sigs: ["z:AA==", "a:AA==", "z:AA=="],
+    storePath: path,
+    url: "nar/x.nar",
+    compression: "",
+    narHash: hashBytes("sha256", "nar"),
+    narSize: 8,
+    fileSize: 0,
+    references: [path, other, path],
+    sigs: ["z:AA==", "a:AA==", "z:AA=="],
   };
 
   it("sorts and dedupes references and signatures, reads no Compression as bzip2, drops a zero download size", () => {
     const json = pathInfoJson(info);
-    expect(Object.keys(json)).toEqual(NARINFO_JSON_KEYS.filter((key) => key !== "downloadHash" && key !== "downloadSize"));
+    expect(Object.keys(json)).toEqual(
+      NARINFO_JSON_KEYS.filter((key) => key !== "downloadHash" && key !== "downloadSize"),
+    );
     expect(json).toEqual({
-      ca: null, compression: "bzip2", deriver: null, narHash: `sha256-${hashBytes("sha256", "nar").digest.toString("base64")}`, narSize: 8,
-      references: [other.path, path.path].sort(), registrationTime: null, signatures: ["a:AA==", "z:AA=="], ultimate: false, url: "nar/x.nar",
+      ca: null,
+      compression: "bzip2",
+      deriver: null,
+      narHash: `sha256-${hashBytes("sha256", "nar").digest.toString("base64")}`,
+      narSize: 8,
+      references: [other.path, path.path].sort(),
+      registrationTime: null,
+      signatures: ["a:AA==", "z:AA=="],
+      ultimate: false,
+      url: "nar/x.nar",
     });
   });
 
   it("keys the document by full store path, in byte order, each once, null when absent", () => {
-    const document = pathInfosJson([[path.path, info], [other.path, undefined], [path.path, info]]);
+    const document = pathInfosJson([
+      [path.path, info],
+      [other.path, undefined],
+      [path.path, info],
+    ]);
     expect(Object.keys(document)).toEqual([path.path, other.path].sort());
     expect(document[other.path]).toBeNull();
-    expect(Object.keys(pathInfoJson({ ...info, fileHash: parseHash(`sha256:${"0".repeat(52)}`), fileSize: 3 }))).toEqual(NARINFO_JSON_KEYS);
+    expect(
+      Object.keys(pathInfoJson({ ...info, fileHash: parseHash(`sha256:${"0".repeat(52)}`), fileSize: 3 })),
+    ).toEqual(NARINFO_JSON_KEYS);
   });
 });
 
@@ -105,7 +172,13 @@ describe.skipIf(!hasNix())("store ls, store cat and path-info on caches written 
   beforeAll(async () => {
     const tree = join(work, "t");
     await mkdir(join(tree, "sub"), { recursive: true });
-    for (const [name, text] of [["10", "ten\n"], ["2", "two\n"], ["B", "b\n"], ["a", "a\n"]] as const) await writeFile(join(tree, name), text);
+    for (const [name, text] of [
+      ["10", "ten\n"],
+      ["2", "two\n"],
+      ["B", "b\n"],
+      ["a", "a\n"],
+    ] as const)
+      await writeFile(join(tree, name), text);
     await writeFile(join(tree, "sub/tool"), "#!/bin/sh\n");
     await chmod(join(tree, "sub/tool"), 0o755);
     await symlink("10", join(tree, "link"));
@@ -114,8 +187,18 @@ describe.skipIf(!hasNix())("store ls, store cat and path-info on caches written 
     caches.nix = `file://${join(work, "by-nix")}`;
     caches.narwhal = `file://${join(work, "by-narwhal")}`;
     process.env.XDG_CACHE_HOME = join(work, "xdg"); // Nix's narinfo cache, fresh for this test (read by nix())
-    nix("nix", ["copy", "--to", `${caches.nix}?write-nar-listing=true&compression=xz&secret-key=${join(work, "sk")}`, storePath]);
-    const copied = await narwhal(["copy", "--to", `${caches.narwhal}?write-nar-listing=true&compression=xz&secret-key=${join(work, "sk")}`, storePath]);
+    nix("nix", [
+      "copy",
+      "--to",
+      `${caches.nix}?write-nar-listing=true&compression=xz&secret-key=${join(work, "sk")}`,
+      storePath,
+    ]);
+    const copied = await narwhal([
+      "copy",
+      "--to",
+      `${caches.narwhal}?write-nar-listing=true&compression=xz&secret-key=${join(work, "sk")}`,
+      storePath,
+    ]);
     expect(copied.status, copied.stderr).toBe(0);
   });
   afterAll(() => {
@@ -124,7 +207,11 @@ describe.skipIf(!hasNix())("store ls, store cat and path-info on caches written 
 
   it("store ls --json prints the same bytes whoever wrote the cache: current Nix's form of Nix 2.8's listing", async () => {
     for (const args of [["--json"], ["--json", "-R"]]) {
-      const [byNix, byNarwhal] = await Promise.all([caches.nix, caches.narwhal].map((cache) => narwhal(["store", "ls", "--store", cache, "--no-require-sigs", ...args, storePath])));
+      const [byNix, byNarwhal] = await Promise.all(
+        [caches.nix, caches.narwhal].map((cache) =>
+          narwhal(["store", "ls", "--store", cache, "--no-require-sigs", ...args, storePath]),
+        ),
+      );
       expect(byNix!.stderr).toBe("");
       expect(byNarwhal!.stdout.toString()).toBe(byNix!.stdout.toString());
       const text = byNix!.stdout.toString();
@@ -132,7 +219,9 @@ describe.skipIf(!hasNix())("store ls, store cat and path-info on caches written 
       expect(text.indexOf('"10"')).toBeLessThan(text.indexOf('"2"'));
       expect(text.indexOf('"entries"')).toBeLessThan(text.indexOf('"type"'));
     }
-    const file = (await narwhal(["store", "ls", "--store", caches.nix, "--no-require-sigs", "--json", `${storePath}/sub/tool`])).stdout.toString();
+    const file = (
+      await narwhal(["store", "ls", "--store", caches.nix, "--no-require-sigs", "--json", `${storePath}/sub/tool`])
+    ).stdout.toString();
     expect(file).toMatch(/^\{"executable":true,"narOffset":\d+,"size":10,"type":"regular"\}\n$/);
   });
 

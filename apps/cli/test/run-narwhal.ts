@@ -19,7 +19,9 @@ export function narwhal(args: string[], input?: Buffer | string): Promise<RunRes
     child.stdout.on("data", (d: Buffer) => out.push(d));
     child.stderr.on("data", (d: Buffer) => err.push(d));
     child.on("error", reject);
-    child.on("close", (code) => resolve({ status: code ?? -1, stdout: Buffer.concat(out), stderr: Buffer.concat(err).toString() }));
+    child.on("close", (code) =>
+      resolve({ status: code ?? -1, stdout: Buffer.concat(out), stderr: Buffer.concat(err).toString() }),
+    );
     child.stdin.on("error", () => {});
     child.stdin.end(input ?? "");
   });
@@ -31,7 +33,11 @@ export function hasNix(): boolean {
 
 /** Runs a real-Nix command and returns stdout; throws with stderr on failure. */
 export function nix(cmd: string, args: string[], input?: Buffer): Buffer {
-  const r = spawnSync(cmd, args, { input, maxBuffer: 1 << 30, env: { ...process.env, NIX_CONFIG: "experimental-features = nix-command" } });
+  const r = spawnSync(cmd, args, {
+    input,
+    maxBuffer: 1 << 30,
+    env: { ...process.env, NIX_CONFIG: "experimental-features = nix-command" },
+  });
   if (r.status !== 0) throw new Error(`${cmd} ${args.join(" ")} failed: ${r.stderr}`);
   return r.stdout;
 }

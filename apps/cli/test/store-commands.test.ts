@@ -30,15 +30,31 @@ describe("store commands on a file:// cache", () => {
     await writeFile(join(dir, "secret.key"), formatSecretKey(secret));
     publicKey = formatPublicKey(toPublicKey(secret));
     url = `file://${join(dir, "cache")}`;
-    const store = await BinaryCacheStore.open(`${url}?compression=xz&write-nar-listing=true&secret-key=${join(dir, "secret.key")}`, { requireSigs: false });
+    const store = await BinaryCacheStore.open(
+      `${url}?compression=xz&write-nar-listing=true&secret-key=${join(dir, "secret.key")}`,
+      { requireSigs: false },
+    );
     const contents = Buffer.from("#!/bin/sh\necho tool\n");
-    const nar = await collect(writeNar([
-      { type: "directory", segments: [] },
-      { type: "directory", segments: [Buffer.from("bin")] },
-      { type: "file", segments: [Buffer.from("bin"), Buffer.from("tool")], executable: true, size: contents.length, contents: [contents] },
-      { type: "symlink", segments: [Buffer.from("link")], target: "bin/tool" },
-    ]));
-    await store.addToStore({ info: { storePath: path, narHash: hashBytes("sha256", nar), narSize: nar.length, references: [] }, nar: (async function* () { yield nar; })() });
+    const nar = await collect(
+      writeNar([
+        { type: "directory", segments: [] },
+        { type: "directory", segments: [Buffer.from("bin")] },
+        {
+          type: "file",
+          segments: [Buffer.from("bin"), Buffer.from("tool")],
+          executable: true,
+          size: contents.length,
+          contents: [contents],
+        },
+        { type: "symlink", segments: [Buffer.from("link")], target: "bin/tool" },
+      ]),
+    );
+    await store.addToStore({
+      info: { storePath: path, narHash: hashBytes("sha256", nar), narSize: nar.length, references: [] },
+      nar: (async function* () {
+        yield nar;
+      })(),
+    });
   });
 
   afterAll(async () => {
@@ -49,7 +65,9 @@ describe("store commands on a file:// cache", () => {
     const text = await narwhal(["store", "info", "--store", url]);
     expect(text.status).toBe(0);
     expect(text.stdout.toString()).toContain("Store directory: /nix/store");
-    const json = JSON.parse((await narwhal(["store", "info", "--store", `${url}?priority=7`, "--json"])).stdout.toString());
+    const json = JSON.parse(
+      (await narwhal(["store", "info", "--store", `${url}?priority=7`, "--json"])).stdout.toString(),
+    );
     expect(json).toMatchObject({ storeDir: "/nix/store", priority: 7, cacheInfo: { storeDir: "/nix/store" } });
   });
 
@@ -87,7 +105,12 @@ describe("store commands on a file:// cache", () => {
     expect(copied.stdout.toString()).toBe(`log/${drv.baseName}\n`);
     const shown = await narwhal(["log", "--store", url, drv.path]);
     expect(shown.stdout.toString()).toBe("line 1\nline 2\n");
-    const none = await narwhal(["log", "--store", url, makeStorePath("text", hashBytes("sha256", "x"), "other.drv").path]);
+    const none = await narwhal([
+      "log",
+      "--store",
+      url,
+      makeStorePath("text", hashBytes("sha256", "x"), "other.drv").path,
+    ]);
     expect(none.status).toBe(1);
     expect(none.stderr).toContain("has no build log");
   });

@@ -9,7 +9,9 @@ import { narwhal } from "./run-narwhal.js";
 
 /** Raw control characters a terminal acts on (C0 except the '\n' ending each line, DEL, C1), as code points. */
 function rawControls(text: string): string[] {
-  return [...text.matchAll(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/g)].map((match) => `U+${match[0].charCodeAt(0).toString(16).padStart(4, "0")}`);
+  return [...text.matchAll(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/g)].map(
+    (match) => `U+${match[0].charCodeAt(0).toString(16).padStart(4, "0")}`,
+  );
 }
 
 // Linux file names may hold any byte but '/' and NUL: colour, clear-screen, title (OSC … BEL), a C1 CSI, a newline.
@@ -97,7 +99,15 @@ describe("NAR entry names with control characters (store add, store ls)", () => 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), "narwhal-terminal-store-ls-"));
     cacheUrl = `file://${join(dir, "cache")}`;
-    const added = await narwhal(["store", "add", await hostileTree(dir), "--to", `${cacheUrl}?write-nar-listing=true`, "--name", "hostile-names"]);
+    const added = await narwhal([
+      "store",
+      "add",
+      await hostileTree(dir),
+      "--to",
+      `${cacheUrl}?write-nar-listing=true`,
+      "--name",
+      "hostile-names",
+    ]);
     expect(added.stderr).toBe("");
     storePath = added.stdout.toString().trim();
   });
@@ -111,7 +121,9 @@ describe("NAR entry names with control characters (store add, store ls)", () => 
     expect(text.stderr).toBe("");
     expectEscapedListing(text.stdout.toString());
     expect(text.stdout.toString()).toContain("./link -> \\x1b]0;pwned\\x07target");
-    const json = (await narwhal(["store", "ls", "--store", cacheUrl, "--no-require-sigs", "--json", "-R", storePath])).stdout.toString();
+    const json = (
+      await narwhal(["store", "ls", "--store", cacheUrl, "--no-require-sigs", "--json", "-R", storePath])
+    ).stdout.toString();
     expect(rawControls(json)).toEqual([]);
     expect(JSON.parse(json).entries).toHaveProperty([CSI]);
   });

@@ -13,7 +13,9 @@ import { BinaryCacheStore } from "@narwhal/store";
 import { narwhal } from "./run-narwhal.js";
 
 function rawControls(text: string): string[] {
-  return [...text.matchAll(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/g)].map((match) => `U+${match[0].charCodeAt(0).toString(16).padStart(4, "0")}`);
+  return [...text.matchAll(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/g)].map(
+    (match) => `U+${match[0].charCodeAt(0).toString(16).padStart(4, "0")}`,
+  );
 }
 
 async function collect(source: AsyncIterable<Uint8Array>): Promise<Buffer> {
@@ -39,10 +41,19 @@ describe("a cache whose narinfo Sig: key name holds control characters", () => {
     trusted = formatPublicKey(toPublicKey(generateSecretKey("trusted-1")));
     const signer = generateSecretKey("signer-1");
     await writeFile(join(dir, "signer.key"), formatSecretKey(signer));
-    const store = await BinaryCacheStore.open(`${url}?compression=none&secret-key=${join(dir, "signer.key")}`, { requireSigs: false });
+    const store = await BinaryCacheStore.open(`${url}?compression=none&secret-key=${join(dir, "signer.key")}`, {
+      requireSigs: false,
+    });
     const contents = Buffer.from("hello\n");
-    const nar = await collect(writeNar([{ type: "file", segments: [], executable: false, size: contents.length, contents: [contents] }]));
-    await store.addToStore({ info: { storePath: path, narHash: hashBytes("sha256", nar), narSize: nar.length, references: [] }, nar: (async function* () { yield nar; })() });
+    const nar = await collect(
+      writeNar([{ type: "file", segments: [], executable: false, size: contents.length, contents: [contents] }]),
+    );
+    await store.addToStore({
+      info: { storePath: path, narHash: hashBytes("sha256", nar), narSize: nar.length, references: [] },
+      nar: (async function* () {
+        yield nar;
+      })(),
+    });
     const narInfoFile = join(dir, "cache", narInfoFileFor(path));
     const narInfo = await readFile(narInfoFile, "utf8");
     await writeFile(narInfoFile, `${narInfo}Sig: ${EVIL_SIG}\n`);
@@ -80,7 +91,9 @@ describe("a cache whose narinfo Sig: key name holds control characters", () => {
     expect(stdout).toContain("orphan NAR: nar/orphan\\x1b[2J\\u009b31m.nar");
     expect(rawControls(stdout)).toEqual([]);
     expect(rawControls(text.stderr)).toEqual([]);
-    const json = (await narwhal(["store", "verify", "--store", url, "--trusted-public-keys", trusted, "--all", "--json"])).stdout.toString();
+    const json = (
+      await narwhal(["store", "verify", "--store", url, "--trusted-public-keys", trusted, "--all", "--json"])
+    ).stdout.toString();
     expect(rawControls(json)).toEqual([]);
     expect(JSON.parse(json).orphanNars[0].key).toBe("nar/orphan\u001b[2J\u009b31m.nar");
   });

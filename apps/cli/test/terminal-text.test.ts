@@ -6,11 +6,15 @@ import { escapeForTerminal, jsonForTerminal } from "../src/terminal-text.js";
 
 describe("escapeForTerminal", () => {
   it("escapes C0 (ESC, BEL, newline, tab, NUL) and DEL as \\xNN", () => {
-    expect(escapeForTerminal("a\u001b[31mb\u0007c\nd\te\u0000f\u007f")).toBe("a\\x1b[31mb\\x07c\\x0ad\\x09e\\x00f\\x7f");
+    expect(escapeForTerminal("a\u001b[31mb\u0007c\nd\te\u0000f\u007f")).toBe(
+      "a\\x1b[31mb\\x07c\\x0ad\\x09e\\x00f\\x7f",
+    );
   });
 
   it("escapes C1, line separators and bidi controls as \\uNNNN", () => {
-    expect(escapeForTerminal("\u0080\u009b2J\u009f\u2028\u2029\u202e\u2066")).toBe("\\u0080\\u009b2J\\u009f\\u2028\\u2029\\u202e\\u2066");
+    expect(escapeForTerminal("\u0080\u009b2J\u009f\u2028\u2029\u202e\u2066")).toBe(
+      "\\u0080\\u009b2J\\u009f\\u2028\\u2029\\u202e\\u2066",
+    );
   });
 
   it("keeps ordinary text and Unicode as it is", () => {

@@ -9,7 +9,10 @@ export const MAX_BLOB_KEY_BYTES = 1024;
 
 export function validateBlobKey(key: string, storeUrl: string): string {
   const refuse = (rule: string): never => {
-    throw new BlobStoreError("INVALID_KEY", `invalid object key ${JSON.stringify(key)} for ${storeUrl}: ${rule}`, { key, storeUrl });
+    throw new BlobStoreError("INVALID_KEY", `invalid object key ${JSON.stringify(key)} for ${storeUrl}: ${rule}`, {
+      key,
+      storeUrl,
+    });
   };
   if (typeof key !== "string" || key === "") refuse("it must not be empty");
   if (Buffer.byteLength(key) > MAX_BLOB_KEY_BYTES) refuse(`it must be at most ${MAX_BLOB_KEY_BYTES} bytes`);

@@ -56,7 +56,9 @@ export class FileBlobStore implements BlobStore {
 
   #failure(key: string, what: string, error: unknown): BlobStoreError {
     return new BlobStoreError("TRANSPORT", `cannot ${what} ${objectName(key, this.#url)}: ${messageOf(error)}`, {
-      key, storeUrl: this.#url, cause: error,
+      key,
+      storeUrl: this.#url,
+      cause: error,
     });
   }
 
@@ -144,8 +146,10 @@ export class FileBlobStore implements BlobStore {
     const temp = join(directory, `${TEMP_PREFIX}${randomBytes(8).toString("hex")}-${basename(path)}`);
     try {
       await mkdir(directory, { recursive: true });
-      if ((await this.#safePath(key)) === undefined) throw this.#failure(key, "write", new Error("its directory vanished"));
-      const source = body instanceof Uint8Array ? Readable.from([Buffer.from(body)]) : Readable.from(body, { objectMode: false });
+      if ((await this.#safePath(key)) === undefined)
+        throw this.#failure(key, "write", new Error("its directory vanished"));
+      const source =
+        body instanceof Uint8Array ? Readable.from([Buffer.from(body)]) : Readable.from(body, { objectMode: false });
       await pipeline(source, createWriteStream(temp, { flags: "wx", mode: 0o644 }));
       await rename(temp, path);
     } catch (error) {
@@ -177,7 +181,11 @@ export class FileBlobStore implements BlobStore {
   /** Deletes the temp file `uploadId` next to `key` (a writer still using it then fails instead of publishing). */
   async #deleteTempFile(key: string, uploadId: string): Promise<void> {
     if (!uploadId.startsWith(TEMP_PREFIX) || uploadId.includes("/")) {
-      throw new BlobStoreError("INVALID_KEY", `cannot abort upload ${JSON.stringify(uploadId)} of ${objectName(key, this.#url)}: not a temp file name of this store`, { key, storeUrl: this.#url });
+      throw new BlobStoreError(
+        "INVALID_KEY",
+        `cannot abort upload ${JSON.stringify(uploadId)} of ${objectName(key, this.#url)}: not a temp file name of this store`,
+        { key, storeUrl: this.#url },
+      );
     }
     const path = await this.#safePath(key);
     if (path === undefined) return;
@@ -207,7 +215,9 @@ export class FileBlobStore implements BlobStore {
     for (const entry of entries) {
       const temp = entry.name.startsWith(TEMP_PREFIX);
       // A temp file stands for the object it would have become (older temp names carry no object name).
-      const objectNameOf = temp ? (AFTER_TEMP_PREFIX.exec(entry.name.slice(TEMP_PREFIX.length))?.[1] ?? entry.name) : entry.name;
+      const objectNameOf = temp
+        ? (AFTER_TEMP_PREFIX.exec(entry.name.slice(TEMP_PREFIX.length))?.[1] ?? entry.name)
+        : entry.name;
       const key = relative === "" ? objectNameOf : `${relative}/${objectNameOf}`;
       if (entry.isDirectory() && !temp) {
         if (`${key}/`.startsWith(prefix) || prefix.startsWith(`${key}/`)) yield* this.#walkDirectory(key, prefix);

@@ -27,7 +27,14 @@ export const HTTP_TIMEOUT_DEFAULTS = { connectTimeoutMs: 300_000, stalledTimeout
 
 /** Content-Encodings read as the codec of the same name (`x-gzip` is gzip, `identity` is none). */
 const ENCODING_CODECS: Readonly<Record<string, string>> = {
-  "": "none", identity: "none", gzip: "gzip", "x-gzip": "gzip", br: "br", zstd: "zstd", xz: "xz", bzip2: "bzip2",
+  "": "none",
+  identity: "none",
+  gzip: "gzip",
+  "x-gzip": "gzip",
+  br: "br",
+  zstd: "zstd",
+  xz: "xz",
+  bzip2: "bzip2",
 };
 
 export class HttpBlobStore implements BlobStore {
@@ -44,8 +51,16 @@ export class HttpBlobStore implements BlobStore {
     this.#url = displayUrl(this.#base);
     const https = this.#base.protocol === "https:";
     this.#agent = https ? new HttpsAgent({ keepAlive: true }) : new HttpAgent({ keepAlive: true });
-    this.#connectTimeoutMs = positive(options.connectTimeoutMs ?? HTTP_TIMEOUT_DEFAULTS.connectTimeoutMs, "connectTimeoutMs", this.#url);
-    this.#stalledTimeoutMs = positive(options.stalledTimeoutMs ?? HTTP_TIMEOUT_DEFAULTS.stalledTimeoutMs, "stalledTimeoutMs", this.#url);
+    this.#connectTimeoutMs = positive(
+      options.connectTimeoutMs ?? HTTP_TIMEOUT_DEFAULTS.connectTimeoutMs,
+      "connectTimeoutMs",
+      this.#url,
+    );
+    this.#stalledTimeoutMs = positive(
+      options.stalledTimeoutMs ?? HTTP_TIMEOUT_DEFAULTS.stalledTimeoutMs,
+      "stalledTimeoutMs",
+      this.#url,
+    );
     this.#maxDecodedBytes = options.maxDecodedBytes ?? DEFAULT_CONTENT_ENCODING_LIMIT;
   }
 
@@ -66,7 +81,11 @@ export class HttpBlobStore implements BlobStore {
   }
 
   /** Sends one request; resolves with the response once its headers arrived, or undefined for 404/403. */
-  #send(key: string, method: "GET" | "HEAD", headers: Record<string, string>): Promise<{ response: IncomingMessage; watch: StallWatch } | undefined> {
+  #send(
+    key: string,
+    method: "GET" | "HEAD",
+    headers: Record<string, string>,
+  ): Promise<{ response: IncomingMessage; watch: StallWatch } | undefined> {
     const target = this.#target(key);
     const send = target.protocol === "https:" ? httpsRequest : httpRequest;
     return new Promise((resolve, reject) => {
@@ -78,20 +97,36 @@ export class HttpBlobStore implements BlobStore {
         reject(error);
       };
       const watch = new StallWatch(this.#stalledTimeoutMs, () => {
-        fail(new BlobStoreError("TIMEOUT", `${method} ${objectName(key, this.#url)} stalled: less than 1 byte/s for ${this.#stalledTimeoutMs / 1000} s`, {
-          key, storeUrl: this.#url,
-        }));
+        fail(
+          new BlobStoreError(
+            "TIMEOUT",
+            `${method} ${objectName(key, this.#url)} stalled: less than 1 byte/s for ${this.#stalledTimeoutMs / 1000} s`,
+            {
+              key,
+              storeUrl: this.#url,
+            },
+          ),
+        );
       });
       const request = send(target, {
         method,
         agent: this.#agent,
         headers: { ...headers, "accept-encoding": "gzip, br, zstd, xz, bzip2", "user-agent": "narwhal" },
-        ...(target.username === "" ? {} : { auth: `${decodeURIComponent(target.username)}:${decodeURIComponent(target.password)}` }),
+        ...(target.username === ""
+          ? {}
+          : { auth: `${decodeURIComponent(target.username)}:${decodeURIComponent(target.password)}` }),
       });
       const connectTimer = setTimeout(() => {
-        fail(new BlobStoreError("TIMEOUT", `cannot ${method} ${objectName(key, this.#url)}: no connection after ${this.#connectTimeoutMs / 1000} s`, {
-          key, storeUrl: this.#url,
-        }));
+        fail(
+          new BlobStoreError(
+            "TIMEOUT",
+            `cannot ${method} ${objectName(key, this.#url)}: no connection after ${this.#connectTimeoutMs / 1000} s`,
+            {
+              key,
+              storeUrl: this.#url,
+            },
+          ),
+        );
       }, this.#connectTimeoutMs);
       request.on("socket", (socket) => {
         if (!socket.connecting) clearTimeout(connectTimer);
@@ -102,9 +137,17 @@ export class HttpBlobStore implements BlobStore {
         watch.stop();
         if (error instanceof BlobStoreError) return reject(error);
         const code = (error as NodeJS.ErrnoException).code;
-        reject(new BlobStoreError("TRANSPORT", `cannot ${method} ${objectName(key, this.#url)}: ${code === undefined ? "" : `${code} `}${messageOf(error)}`.trimEnd(), {
-          key, storeUrl: this.#url, cause: error,
-        }));
+        reject(
+          new BlobStoreError(
+            "TRANSPORT",
+            `cannot ${method} ${objectName(key, this.#url)}: ${code === undefined ? "" : `${code} `}${messageOf(error)}`.trimEnd(),
+            {
+              key,
+              storeUrl: this.#url,
+              cause: error,
+            },
+          ),
+        );
       });
       request.on("response", (response) => {
         received = response;
@@ -118,9 +161,16 @@ export class HttpBlobStore implements BlobStore {
         if (status < 200 || status > 299) {
           watch.stop();
           response.resume();
-          return reject(new BlobStoreError("TRANSPORT", `${method} ${objectName(key, this.#url)} failed: HTTP ${status} ${response.statusMessage ?? ""}`.trimEnd(), {
-            key, storeUrl: this.#url,
-          }));
+          return reject(
+            new BlobStoreError(
+              "TRANSPORT",
+              `${method} ${objectName(key, this.#url)} failed: HTTP ${status} ${response.statusMessage ?? ""}`.trimEnd(),
+              {
+                key,
+                storeUrl: this.#url,
+              },
+            ),
+          );
         }
         resolve({ response, watch });
       });
@@ -152,17 +202,27 @@ export class HttpBlobStore implements BlobStore {
     const sent = await this.#send(key, "GET", headers);
     if (sent === undefined) return undefined;
     const { response, watch } = sent;
-    const encoding = String(response.headers["content-encoding"] ?? "").trim().toLowerCase();
+    const encoding = String(response.headers["content-encoding"] ?? "")
+      .trim()
+      .toLowerCase();
     const codec = ENCODING_CODECS[encoding];
     if (codec === undefined) {
       watch.stop();
       response.destroy();
-      throw new BlobStoreError("UNSUPPORTED", `${objectName(key, this.#url)} is served with Content-Encoding ${JSON.stringify(encoding)}, which narwhal cannot decode`, {
-        key, storeUrl: this.#url,
-      });
+      throw new BlobStoreError(
+        "UNSUPPORTED",
+        `${objectName(key, this.#url)} is served with Content-Encoding ${JSON.stringify(encoding)}, which narwhal cannot decode`,
+        {
+          key,
+          storeUrl: this.#url,
+        },
+      );
     }
     const raw = watched(response, watch, key, this.#url);
-    const body = codec === "none" ? raw : decoded(decompressStream(codec, raw, { maxOutputBytes: this.#maxDecodedBytes }), key, this.#url, encoding);
+    const body =
+      codec === "none"
+        ? raw
+        : decoded(decompressStream(codec, raw, { maxOutputBytes: this.#maxDecodedBytes }), key, this.#url, encoding);
     const length = Number(response.headers["content-length"] ?? Number.NaN);
     const contentType = response.headers["content-type"];
     return {
@@ -181,20 +241,32 @@ export class HttpBlobStore implements BlobStore {
     return Promise.reject(this.#readOnly(key, "delete"));
   }
 
-  // eslint-disable-next-line require-yield
+  // biome-ignore lint/correctness/useYield: an HTTP cache has nothing to list; the generator only throws
   async *list(): AsyncIterable<BlobListEntry> {
-    throw new BlobStoreError("UNSUPPORTED", `cannot list ${this.#url}: HTTP binary caches offer no listing`, { storeUrl: this.#url });
+    throw new BlobStoreError("UNSUPPORTED", `cannot list ${this.#url}: HTTP binary caches offer no listing`, {
+      storeUrl: this.#url,
+    });
   }
 
   #readOnly(key: string, what: string): BlobStoreError {
-    return new BlobStoreError("READ_ONLY", `cannot ${what} ${objectName(key, this.#url)}: http(s) binary caches are read-only`, {
-      key, storeUrl: this.#url,
-    });
+    return new BlobStoreError(
+      "READ_ONLY",
+      `cannot ${what} ${objectName(key, this.#url)}: http(s) binary caches are read-only`,
+      {
+        key,
+        storeUrl: this.#url,
+      },
+    );
   }
 }
 
 /** The response body as Buffers, fed to the stall watch; a stall or a dropped connection fails the iteration. */
-async function* watched(response: IncomingMessage, watch: StallWatch, key: string, storeUrl: string): AsyncGenerator<Buffer> {
+async function* watched(
+  response: IncomingMessage,
+  watch: StallWatch,
+  key: string,
+  storeUrl: string,
+): AsyncGenerator<Buffer> {
   let finished = false;
   try {
     for await (const chunk of response) {
@@ -203,30 +275,55 @@ async function* watched(response: IncomingMessage, watch: StallWatch, key: strin
     }
     finished = true;
     if (!response.complete) {
-      throw new BlobStoreError("TRANSPORT", `cannot read ${objectName(key, storeUrl)}: the connection closed before the body ended`, { key, storeUrl });
+      throw new BlobStoreError(
+        "TRANSPORT",
+        `cannot read ${objectName(key, storeUrl)}: the connection closed before the body ended`,
+        { key, storeUrl },
+      );
     }
   } catch (error) {
     if (error instanceof BlobStoreError) throw error;
-    throw new BlobStoreError("TRANSPORT", `cannot read ${objectName(key, storeUrl)}: ${messageOf(error)}`, { key, storeUrl, cause: error });
+    throw new BlobStoreError("TRANSPORT", `cannot read ${objectName(key, storeUrl)}: ${messageOf(error)}`, {
+      key,
+      storeUrl,
+      cause: error,
+    });
   } finally {
     watch.stop();
     if (!finished) response.destroy();
   }
 }
 
-async function* decoded(body: AsyncIterable<Buffer>, key: string, storeUrl: string, encoding: string): AsyncGenerator<Buffer> {
+async function* decoded(
+  body: AsyncIterable<Buffer>,
+  key: string,
+  storeUrl: string,
+  encoding: string,
+): AsyncGenerator<Buffer> {
   try {
     yield* body;
   } catch (error) {
     if (error instanceof BlobStoreError) throw error;
     if ((error as { code?: unknown }).code === "OUTPUT_LIMIT_EXCEEDED") {
-      throw new BlobStoreError("OBJECT_TOO_LARGE", `${objectName(key, storeUrl)} decodes (Content-Encoding ${encoding}) to more than its bound: ${messageOf(error)}`, {
-        key, storeUrl, cause: error,
-      });
+      throw new BlobStoreError(
+        "OBJECT_TOO_LARGE",
+        `${objectName(key, storeUrl)} decodes (Content-Encoding ${encoding}) to more than its bound: ${messageOf(error)}`,
+        {
+          key,
+          storeUrl,
+          cause: error,
+        },
+      );
     }
-    throw new BlobStoreError("TRANSPORT", `cannot decode ${objectName(key, storeUrl)} (Content-Encoding ${encoding}): ${messageOf(error)}`, {
-      key, storeUrl, cause: error,
-    });
+    throw new BlobStoreError(
+      "TRANSPORT",
+      `cannot decode ${objectName(key, storeUrl)} (Content-Encoding ${encoding}): ${messageOf(error)}`,
+      {
+        key,
+        storeUrl,
+        cause: error,
+      },
+    );
   }
 }
 
@@ -237,7 +334,11 @@ function displayUrl(url: URL): string {
 
 function positive(value: number, name: string, storeUrl: string): number {
   if (!(Number.isFinite(value) && value > 0)) {
-    throw new BlobStoreError("UNSUPPORTED", `${name}=${value} for ${storeUrl} is not valid: it must be a positive number of milliseconds`, { storeUrl });
+    throw new BlobStoreError(
+      "UNSUPPORTED",
+      `${name}=${value} for ${storeUrl} is not valid: it must be a positive number of milliseconds`,
+      { storeUrl },
+    );
   }
   return value;
 }

@@ -7,7 +7,11 @@ import { BlobStoreError, objectName } from "./errors.js";
 /** The largest small object read when the caller names no limit. */
 export const SMALL_OBJECT_LIMIT = 64 * 1024 * 1024;
 
-export async function readSmallObject(blobs: BlobStore, key: string, limit = SMALL_OBJECT_LIMIT): Promise<Buffer | undefined> {
+export async function readSmallObject(
+  blobs: BlobStore,
+  key: string,
+  limit = SMALL_OBJECT_LIMIT,
+): Promise<Buffer | undefined> {
   const object = await blobs.get(key);
   if (object === undefined) return undefined;
   if (object.size !== undefined && object.size > limit) {
@@ -30,9 +34,14 @@ export async function readSmallObject(blobs: BlobStore, key: string, limit = SMA
 }
 
 function tooLarge(key: string, storeUrl: string, limit: number): BlobStoreError {
-  return new BlobStoreError("OBJECT_TOO_LARGE", `${objectName(key, storeUrl)} is larger than ${limit} bytes; refusing to buffer it`, {
-    key, storeUrl,
-  });
+  return new BlobStoreError(
+    "OBJECT_TOO_LARGE",
+    `${objectName(key, storeUrl)} is larger than ${limit} bytes; refusing to buffer it`,
+    {
+      key,
+      storeUrl,
+    },
+  );
 }
 
 async function closeBody(body: AsyncIterable<Buffer>): Promise<void> {

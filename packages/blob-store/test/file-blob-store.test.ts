@@ -64,7 +64,10 @@ describe("FileBlobStore", () => {
       for await (const upload of blobs.multipart.list("nar/")) pending.push(upload);
     }
     expect(pending).toHaveLength(1);
-    expect(pending[0]).toMatchObject({ key: "nar/busy.nar.xz", uploadId: expect.stringMatching(/^\.narwhal-tmp-[0-9a-f]{16}-busy\.nar\.xz$/) });
+    expect(pending[0]).toMatchObject({
+      key: "nar/busy.nar.xz",
+      uploadId: expect.stringMatching(/^\.narwhal-tmp-[0-9a-f]{16}-busy\.nar\.xz$/),
+    });
     expect(Date.now() - pending[0]!.initiated!.getTime()).toBeLessThan(60_000);
     const listed: string[] = [];
     for await (const entry of blobs.list("nar/")) listed.push(entry.key);
@@ -85,7 +88,9 @@ describe("FileBlobStore", () => {
     const blobs = new FileBlobStore(root);
     const pending = [];
     for await (const upload of blobs.multipart.list()) pending.push(upload);
-    expect(pending).toMatchObject([{ key: "nar/.narwhal-tmp-0123456789abcdef", uploadId: ".narwhal-tmp-0123456789abcdef" }]);
+    expect(pending).toMatchObject([
+      { key: "nar/.narwhal-tmp-0123456789abcdef", uploadId: ".narwhal-tmp-0123456789abcdef" },
+    ]);
     await blobs.put("nar/keep.nar", Buffer.from("keep"), { contentType: "x" });
     for (const uploadId of ["keep.nar", "../nar/keep.nar", ".narwhal-tmp-x/../../keep.nar"]) {
       await expect(blobs.multipart.abort("nar/keep.nar", uploadId)).rejects.toMatchObject({ code: "INVALID_KEY" });
@@ -103,13 +108,16 @@ describe("FileBlobStore", () => {
     expect(await readFile(join(root, "k"), "utf8")).toBe("two");
   });
 
-  it.each([["../escape"], ["/etc/passwd"], ["a/../../b"], ["a\0b"], [""], ["a//b"]])("refuses the key %j, naming it", async (key) => {
-    const blobs = new FileBlobStore(await tempDir("keys"));
-    const error = await blobs.get(key).catch((caught: unknown) => caught);
-    expect(error).toBeInstanceOf(BlobStoreError);
-    expect((error as BlobStoreError).code).toBe("INVALID_KEY");
-    expect((error as BlobStoreError).message).toContain(JSON.stringify(key));
-  });
+  it.each([["../escape"], ["/etc/passwd"], ["a/../../b"], ["a\0b"], [""], ["a//b"]])(
+    "refuses the key %j, naming it",
+    async (key) => {
+      const blobs = new FileBlobStore(await tempDir("keys"));
+      const error = await blobs.get(key).catch((caught: unknown) => caught);
+      expect(error).toBeInstanceOf(BlobStoreError);
+      expect((error as BlobStoreError).code).toBe("INVALID_KEY");
+      expect((error as BlobStoreError).message).toContain(JSON.stringify(key));
+    },
+  );
 
   it("treats a directory as an absent object and skips it in listings of files", async () => {
     const root = await tempDir("dirs");

@@ -26,8 +26,15 @@ describe("FileBlobStore and symlinks", () => {
   it("refuses an object that is a symlink out of the cache, without reading its target", async () => {
     const { cache, outside, blobs } = await cacheBesideSecret();
     await symlink(join(outside, "secret"), join(cache, "abc.narinfo"));
-    for (const call of [() => blobs.get("abc.narinfo"), () => blobs.exists("abc.narinfo"), () => blobs.head("abc.narinfo")]) {
-      const error = await call().then(() => undefined, (caught: unknown) => caught);
+    for (const call of [
+      () => blobs.get("abc.narinfo"),
+      () => blobs.exists("abc.narinfo"),
+      () => blobs.head("abc.narinfo"),
+    ]) {
+      const error = await call().then(
+        () => undefined,
+        (caught: unknown) => caught,
+      );
       expect(error).toMatchObject({ code: "OUTSIDE_CACHE", key: "abc.narinfo" });
       expect(String((error as Error).message)).not.toContain(SECRET);
       expect(String((error as Error).message)).toContain("symlink");
@@ -38,7 +45,9 @@ describe("FileBlobStore and symlinks", () => {
     const { cache, outside, blobs } = await cacheBesideSecret();
     await symlink(join(outside, "nar"), join(cache, "nar"));
     await expect(blobs.get("nar/x.nar")).rejects.toMatchObject({ code: "OUTSIDE_CACHE" });
-    await expect(blobs.put("nar/y.nar", Buffer.from("escaped"), { contentType: "x" })).rejects.toMatchObject({ code: "OUTSIDE_CACHE" });
+    await expect(blobs.put("nar/y.nar", Buffer.from("escaped"), { contentType: "x" })).rejects.toMatchObject({
+      code: "OUTSIDE_CACHE",
+    });
     await expect(blobs.delete("nar/x.nar")).rejects.toMatchObject({ code: "OUTSIDE_CACHE" });
     expect(await readFile(join(outside, "nar", "x.nar"), "utf8")).toBe(SECRET);
     await expect(readFile(join(outside, "nar", "y.nar"))).rejects.toMatchObject({ code: "ENOENT" });

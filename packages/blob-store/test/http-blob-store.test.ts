@@ -23,7 +23,11 @@ describe("HttpBlobStore", () => {
       if (path === "broken") return void response.writeHead(500).end();
       if (path === "zstd-encoded") {
         response.writeHead(200, { "content-encoding": "zstd" });
-        return void response.end(request.method === "HEAD" ? undefined : execFileSync("zstd", ["-q", "-c"], { input: Buffer.from("decoded text") }));
+        return void response.end(
+          request.method === "HEAD"
+            ? undefined
+            : execFileSync("zstd", ["-q", "-c"], { input: Buffer.from("decoded text") }),
+        );
       }
       readFile(join(dir, path)).then(
         (bytes) => {
@@ -54,7 +58,9 @@ describe("HttpBlobStore", () => {
     expect(await blobs.exists("nix-cache-info")).toBe(true);
     expect(await blobs.exists("nope")).toBe(false);
     expect(await blobs.get("forbidden")).toBeUndefined();
-    expect((await collect((await blobs.get("nix-cache-info", { range: { start: 0, end: 7 } }))!.body)).toString()).toBe("StoreDir");
+    expect((await collect((await blobs.get("nix-cache-info", { range: { start: 0, end: 7 } }))!.body)).toString()).toBe(
+      "StoreDir",
+    );
     expect((await collect((await blobs.get("zstd-encoded"))!.body)).toString()).toBe("decoded text");
   });
 
@@ -66,7 +72,9 @@ describe("HttpBlobStore", () => {
     await new Promise<void>((resolve) => closed.listen(0, "127.0.0.1", resolve));
     const port = (closed.address() as { port: number }).port;
     await new Promise((resolve) => closed.close(resolve));
-    const error = await new HttpBlobStore(`http://127.0.0.1:${port}`).get("nix-cache-info").catch((caught: unknown) => caught);
+    const error = await new HttpBlobStore(`http://127.0.0.1:${port}`)
+      .get("nix-cache-info")
+      .catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(BlobStoreError);
     expect((error as BlobStoreError).message).toContain("nix-cache-info");
     expect((error as BlobStoreError).message).toContain("ECONNREFUSED");

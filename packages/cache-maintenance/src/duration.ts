@@ -15,7 +15,11 @@ export function parseDuration(text: string): number {
     matched = pattern.lastIndex;
   }
   if (trimmed === "" || matched !== trimmed.length) {
-    throw new MaintenanceError("BAD_DURATION", text, `invalid duration ${JSON.stringify(text)}: use a number followed by ms, s, m, h, d or w (e.g. 1h, 30m, 7d, 1h30m)`);
+    throw new MaintenanceError(
+      "BAD_DURATION",
+      text,
+      `invalid duration ${JSON.stringify(text)}: use a number followed by ms, s, m, h, d or w (e.g. 1h, 30m, 7d, 1h30m)`,
+    );
   }
   return total;
 }

@@ -48,15 +48,23 @@ export interface GcReport {
 
 export async function gcCache(store: BinaryCacheStore, options: GcOptions): Promise<GcReport> {
   const graceMs = options.graceMs ?? DEFAULT_GRACE_MS;
-  if (!(graceMs >= 0)) throw new MaintenanceError("BAD_OPTIONS", String(graceMs), `the grace period must be a non-negative duration, got ${graceMs} ms`);
+  if (!(graceMs >= 0))
+    throw new MaintenanceError(
+      "BAD_OPTIONS",
+      String(graceMs),
+      `the grace period must be a non-negative duration, got ${graceMs} ms`,
+    );
   const now = (options.now ?? new Date()).getTime();
-  const isYoung = (entry: CacheObject, limit: number): boolean => entry.lastModified === undefined || now - entry.lastModified.getTime() < limit;
+  const isYoung = (entry: CacheObject, limit: number): boolean =>
+    entry.lastModified === undefined || now - entry.lastModified.getTime() < limit;
   const rootPaths = options.keep.map((path) => store.parsePath(path));
 
   const objects: CacheObject[] = [];
   for await (const entry of store.listObjects()) objects.push(entry);
   const narInfoEntries = objects.filter((entry) => entry.kind === "narinfo");
-  const scanned = await mapConcurrent(narInfoEntries, options.jobs ?? 16, (entry) => store.scanNarInfo(entry.hashPart!));
+  const scanned = await mapConcurrent(narInfoEntries, options.jobs ?? 16, (entry) =>
+    store.scanNarInfo(entry.hashPart!),
+  );
   const byHash = new Map<string, ScannedNarInfo>(scanned.map((item) => [item.hashPart, item]));
   const entryOf = new Map(objects.map((entry) => [entry.key, entry]));
 
@@ -73,13 +81,20 @@ export async function gcCache(store: BinaryCacheStore, options: GcOptions): Prom
     const info = byHash.get(hash)?.info;
     for (const reference of info?.references ?? []) if (!live.has(reference.hashPart)) pending.push(reference.hashPart);
   }
-  const missingRoots = rootPaths.filter((path) => byHash.get(path.hashPart)?.info === undefined).map((path) => path.path);
+  const missingRoots = rootPaths
+    .filter((path) => byHash.get(path.hashPart)?.info === undefined)
+    .map((path) => path.path);
 
   const deleted: GcDeletion[] = [];
   // Narinfos, referrers first (reverse topological order), so no surviving narinfo ever lacks a reference.
   const doomed = scanned.filter((item) => item.info !== undefined && !live.has(item.hashPart));
   for (const item of reverseTopological(doomed)) {
-    deleted.push({ key: item.key, kind: "narinfo", size: entryOf.get(item.key)?.size ?? 0, storePath: item.info!.storePath.path });
+    deleted.push({
+      key: item.key,
+      kind: "narinfo",
+      size: entryOf.get(item.key)?.size ?? 0,
+      storePath: item.info!.storePath.path,
+    });
   }
   const liveNars = new Set<string>();
   for (const hash of live) {
@@ -91,14 +106,18 @@ export async function gcCache(store: BinaryCacheStore, options: GcOptions): Prom
     if (entry.kind === "nar" && !liveNars.has(entry.key) && oldEnough(entry)) {
       deleted.push({ key: entry.key, kind: "nar", size: entry.size });
     }
-    if (entry.kind === "listing" && !live.has(entry.hashPart!) && oldEnough(entry)) deleted.push({ key: entry.key, kind: "listing", size: entry.size });
+    if (entry.kind === "listing" && !live.has(entry.hashPart!) && oldEnough(entry))
+      deleted.push({ key: entry.key, kind: "listing", size: entry.size });
   }
   for (const entry of objects.filter((item) => item.kind === "debuginfo" && oldEnough(item))) {
     const archive = await store.readDebugInfoArchive(entry.key);
-    if (archive !== undefined && !liveNars.has(archive)) deleted.push({ key: entry.key, kind: "debuginfo", size: entry.size });
+    if (archive !== undefined && !liveNars.has(archive))
+      deleted.push({ key: entry.key, kind: "debuginfo", size: entry.size });
   }
 
-  const abortedUploads = (await store.pendingUploads()).filter((upload) => upload.initiated !== undefined && now - upload.initiated.getTime() >= graceMs);
+  const abortedUploads = (await store.pendingUploads()).filter(
+    (upload) => upload.initiated !== undefined && now - upload.initiated.getTime() >= graceMs,
+  );
   if (options.dryRun !== true) {
     for (const deletion of deleted) await store.deleteObject(deletion.key);
     for (const upload of abortedUploads) await store.abortUpload(upload);

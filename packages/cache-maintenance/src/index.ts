@@ -5,5 +5,12 @@ export { MaintenanceError, type MaintenanceErrorCode } from "./errors.js";
 export { parseDuration } from "./duration.js";
 export { verifyCache, type VerifyCacheOptions, type VerifyProblem, type VerifyReport } from "./verify-cache.js";
 export { signCache, type SignCacheOptions, type SignReport } from "./sign-cache.js";
-export { gcCache, DEFAULT_GRACE_MS, type GcOptions, type GcReport, type GcDeletion, type GcObjectKind } from "./gc-cache.js";
+export {
+  gcCache,
+  DEFAULT_GRACE_MS,
+  type GcOptions,
+  type GcReport,
+  type GcDeletion,
+  type GcObjectKind,
+} from "./gc-cache.js";
 export type { PendingMultipartUpload as IncompleteUpload } from "@narwhal/store";

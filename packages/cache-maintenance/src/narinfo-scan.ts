@@ -6,7 +6,10 @@ import type { BinaryCacheStore, ScannedNarInfo } from "@narwhal/store";
 export type { ScannedNarInfo };
 
 /** Hash parts of the narinfos of `paths`, or of every narinfo in the cache when `paths` is undefined, sorted. */
-export async function narInfoHashParts(store: BinaryCacheStore, paths: readonly string[] | undefined): Promise<string[]> {
+export async function narInfoHashParts(
+  store: BinaryCacheStore,
+  paths: readonly string[] | undefined,
+): Promise<string[]> {
   if (paths !== undefined) return paths.map((path) => store.parsePath(path).hashPart);
   const hashParts: string[] = [];
   for await (const hashPart of store.listNarInfos()) hashParts.push(hashPart);
@@ -14,7 +17,11 @@ export async function narInfoHashParts(store: BinaryCacheStore, paths: readonly 
 }
 
 /** Runs `work` over `items` with at most `jobs` in flight, keeping results in input order. */
-export async function mapConcurrent<T, R>(items: readonly T[], jobs: number, work: (item: T) => Promise<R>): Promise<R[]> {
+export async function mapConcurrent<T, R>(
+  items: readonly T[],
+  jobs: number,
+  work: (item: T) => Promise<R>,
+): Promise<R[]> {
   const results: R[] = new Array(items.length);
   let next = 0;
   const worker = async (): Promise<void> => {

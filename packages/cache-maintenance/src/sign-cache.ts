@@ -23,8 +23,15 @@ export interface SignReport {
   readonly problems: Array<{ key: string; message: string }>;
 }
 
-export async function signCache(store: BinaryCacheStore, secretKeys: readonly SecretKey[], options: SignCacheOptions = {}): Promise<SignReport> {
-  const verifiers = secretKeys.map((key) => ({ key, own: TrustedKeys.from([formatPublicKey(toPublicKey(key))], `public key of ${key.name}`) }));
+export async function signCache(
+  store: BinaryCacheStore,
+  secretKeys: readonly SecretKey[],
+  options: SignCacheOptions = {},
+): Promise<SignReport> {
+  const verifiers = secretKeys.map((key) => ({
+    key,
+    own: TrustedKeys.from([formatPublicKey(toPublicKey(key))], `public key of ${key.name}`),
+  }));
   const hashParts = await narInfoHashParts(store, options.paths);
   const report: SignReport = { storeUrl: store.url, signed: [], alreadySigned: [], problems: [] };
   await mapConcurrent(hashParts, options.jobs ?? 8, async (hashPart) => {

@@ -81,7 +81,10 @@ async function checkPath(store: BinaryCacheStore, raw: NarInfo, key: string): Pr
   } catch (error) {
     return [problem(error)];
   }
-  if (info === undefined) return [{ key, storePath, code: "NARINFO_MISSING", message: `'${key}' vanished from ${store.url} while it was checked` }];
+  if (info === undefined)
+    return [
+      { key, storePath, code: "NARINFO_MISSING", message: `'${key}' vanished from ${store.url} while it was checked` },
+    ];
   const problems: VerifyProblem[] = [];
   try {
     await readWholeNar(store, info);
@@ -92,7 +95,9 @@ async function checkPath(store: BinaryCacheStore, raw: NarInfo, key: string): Pr
     if (reference.equals(info.storePath)) continue;
     if (!(await store.isValidPath(reference))) {
       problems.push({
-        key, storePath, code: "REFERENCE_MISSING",
+        key,
+        storePath,
+        code: "REFERENCE_MISSING",
         message: `${storePath} refers to ${reference.path}, which has no narinfo in ${store.url} (no ${narInfoFileFor(reference)})`,
       });
     }

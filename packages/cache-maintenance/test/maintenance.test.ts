@@ -8,7 +8,16 @@ import { parseSecretKey, TrustedKeys } from "@narwhal/signing";
 import { BinaryCacheStore } from "@narwhal/store";
 import { readFileSync } from "node:fs";
 import { gcCache, parseDuration, signCache, verifyCache } from "../src/index.js";
-import { buildClosure, hasNix, narOf, nix, nixCache, removeTempDirs, tempDir, type NixClosure } from "@narwhal/cache-fixtures";
+import {
+  buildClosure,
+  hasNix,
+  narOf,
+  nix,
+  nixCache,
+  removeTempDirs,
+  tempDir,
+  type NixClosure,
+} from "@narwhal/cache-fixtures";
 import { copyCache, flipByte } from "@narwhal/cache-fixtures";
 
 const open = (url: string, keys: string, requireSigs = true) =>
@@ -43,12 +52,37 @@ describe.skipIf(!hasNix)("cache maintenance on caches real Nix wrote", () => {
   });
 
   const damage: Array<[string, (cache: ReturnType<typeof copyCache>) => void, string[]]> = [
-    ["a wrong NarHash", (c) => c.setField(closure.output, "NarHash", c.field(closure.tree, "NarHash")), ["UNTRUSTED_SIGNATURES"]],
-    ["a wrong FileHash", (c) => c.setField(closure.output, "FileHash", c.field(closure.tree, "FileHash")), ["FILE_HASH_MISMATCH"]],
+    [
+      "a wrong NarHash",
+      (c) => c.setField(closure.output, "NarHash", c.field(closure.tree, "NarHash")),
+      ["UNTRUSTED_SIGNATURES"],
+    ],
+    [
+      "a wrong FileHash",
+      (c) => c.setField(closure.output, "FileHash", c.field(closure.tree, "FileHash")),
+      ["FILE_HASH_MISMATCH"],
+    ],
     ["a wrong FileSize", (c) => c.setField(closure.output, "FileSize", "3"), ["FILE_SIZE_MISMATCH"]],
-    ["a removed reference", (c) => c.setField(closure.output, "References", c.field(closure.output, "References").split(" ").filter((r) => !closure.dependency.endsWith(r)).join(" ")), ["UNTRUSTED_SIGNATURES"]],
+    [
+      "a removed reference",
+      (c) =>
+        c.setField(
+          closure.output,
+          "References",
+          c
+            .field(closure.output, "References")
+            .split(" ")
+            .filter((r) => !closure.dependency.endsWith(r))
+            .join(" "),
+        ),
+      ["UNTRUSTED_SIGNATURES"],
+    ],
     ["a flipped NAR byte", (c) => flipByte(c.narFile(closure.output)), ["FILE_HASH_MISMATCH", "NAR_CORRUPT"]],
-    ["a swapped NAR", (c) => writeFileSync(c.narFile(closure.output), readFileSync(c.narFile(closure.dependency))), ["FILE_SIZE_MISMATCH", "NAR_SIZE_MISMATCH"]],
+    [
+      "a swapped NAR",
+      (c) => writeFileSync(c.narFile(closure.output), readFileSync(c.narFile(closure.dependency))),
+      ["FILE_SIZE_MISMATCH", "NAR_SIZE_MISMATCH"],
+    ],
     ["a corrupt narinfo", (c) => c.setField(closure.output, "NarSize", "0"), ["NARINFO_CORRUPT"]],
     ["a missing NAR", (c) => rmSync(c.narFile(closure.output)), ["NAR_MISSING"]],
     ["a missing reference narinfo", (c) => rmSync(c.narinfoFile(closure.dependency)), ["REFERENCE_MISSING"]],
@@ -69,7 +103,9 @@ describe.skipIf(!hasNix)("cache maintenance on caches real Nix wrote", () => {
     writeFileSync(join(cache.dir, "nar", "0000000000000000000000000000000000000000000000000000.nar.zst"), "orphan");
     const report = await verifyCache(await open(cache.url, closure.publicKey));
     expect(report.problems).toEqual([]);
-    expect(report.orphanNars.map((orphan) => orphan.key)).toEqual(["nar/0000000000000000000000000000000000000000000000000000.nar.zst"]);
+    expect(report.orphanNars.map((orphan) => orphan.key)).toEqual([
+      "nar/0000000000000000000000000000000000000000000000000000.nar.zst",
+    ]);
   });
 
   it("signs with a new key so real Nix accepts the paths trusting only that key", async () => {
@@ -84,8 +120,21 @@ describe.skipIf(!hasNix)("cache maintenance on caches real Nix wrote", () => {
     expect((await verifyCache(await open(cache.url, closure.otherPublicKey))).problems).toEqual([]);
     const root = tempDir("signed-root");
     nix("nix", [
-      "copy", "--from", cache.url, "--to", `local?root=${root}`, "--option", "require-sigs", "true",
-      "--option", "trusted-public-keys", closure.otherPublicKey, "--option", "substituters", "", closure.output,
+      "copy",
+      "--from",
+      cache.url,
+      "--to",
+      `local?root=${root}`,
+      "--option",
+      "require-sigs",
+      "true",
+      "--option",
+      "trusted-public-keys",
+      closure.otherPublicKey,
+      "--option",
+      "substituters",
+      "",
+      closure.output,
     ]);
     expect(narOf(join(root, closure.output)).equals(narOf(closure.output))).toBe(true);
   });
@@ -93,7 +142,9 @@ describe.skipIf(!hasNix)("cache maintenance on caches real Nix wrote", () => {
   it("refuses to sign a narinfo whose signature is not trusted", async () => {
     const cache = copyCache(pristine);
     const newKey = parseSecretKey(readFileSync(closure.otherSecretKeyFile, "utf8"));
-    const report = await signCache(await open(cache.url, closure.otherPublicKey), [newKey], { paths: [closure.output] });
+    const report = await signCache(await open(cache.url, closure.otherPublicKey), [newKey], {
+      paths: [closure.output],
+    });
     expect(report.signed).toEqual([]);
     expect(report.problems[0]!.message).toMatch(/not signing/);
   });
@@ -114,7 +165,11 @@ describe.skipIf(!hasNix)("cache maintenance on caches real Nix wrote", () => {
     const cache = copyCache(pristine);
     age(cache, 2);
     const dry = await gcCache(await open(cache.url, closure.publicKey), { keep: [closure.output], dryRun: true });
-    expect(dry.deleted.map((item) => item.kind).sort()).toEqual(["listing", "nar", "narinfo"].filter((kind) => kind !== "listing" || dry.deleted.some((item) => item.kind === "listing")).sort());
+    expect(dry.deleted.map((item) => item.kind).sort()).toEqual(
+      ["listing", "nar", "narinfo"]
+        .filter((kind) => kind !== "listing" || dry.deleted.some((item) => item.kind === "listing"))
+        .sort(),
+    );
     expect(dry.deleted.find((item) => item.kind === "narinfo")!.storePath).toBe(closure.tree);
     expect(dry.bytes).toBe(dry.deleted.reduce((sum, item) => sum + item.size, 0));
     expect((await verifyCache(await open(cache.url, closure.publicKey))).checked).toBe(3); // dry run deleted nothing
@@ -126,8 +181,21 @@ describe.skipIf(!hasNix)("cache maintenance on caches real Nix wrote", () => {
     expect(after.checked).toBe(2);
     const root = tempDir("gc-root");
     nix("nix", [
-      "copy", "--from", cache.url, "--to", `local?root=${root}`, "--option", "require-sigs", "true",
-      "--option", "trusted-public-keys", closure.publicKey, "--option", "substituters", "", closure.output,
+      "copy",
+      "--from",
+      cache.url,
+      "--to",
+      `local?root=${root}`,
+      "--option",
+      "require-sigs",
+      "true",
+      "--option",
+      "trusted-public-keys",
+      closure.publicKey,
+      "--option",
+      "substituters",
+      "",
+      closure.output,
     ]);
     expect(narOf(join(root, closure.output)).equals(narOf(closure.output))).toBe(true);
     expect(narOf(join(root, closure.dependency)).equals(narOf(closure.dependency))).toBe(true);
@@ -138,9 +206,20 @@ describe.skipIf(!hasNix)("cache maintenance on caches real Nix wrote", () => {
     const young = await gcCache(await open(cache.url, closure.publicKey), { keep: [closure.tree] });
     expect(young.deleted).toEqual([]);
     age(cache, 2);
-    const recent = await gcCache(await open(cache.url, closure.publicKey), { keep: [closure.tree], olderThanMs: parseDuration("3h"), dryRun: true });
+    const recent = await gcCache(await open(cache.url, closure.publicKey), {
+      keep: [closure.tree],
+      olderThanMs: parseDuration("3h"),
+      dryRun: true,
+    });
     expect(recent.deleted).toEqual([]);
-    const old = await gcCache(await open(cache.url, closure.publicKey), { keep: [closure.tree], olderThanMs: parseDuration("1h"), dryRun: true });
-    expect(old.deleted.filter((item) => item.kind === "narinfo").map((item) => item.storePath)).toEqual([closure.output, closure.dependency]);
+    const old = await gcCache(await open(cache.url, closure.publicKey), {
+      keep: [closure.tree],
+      olderThanMs: parseDuration("1h"),
+      dryRun: true,
+    });
+    expect(old.deleted.filter((item) => item.kind === "narinfo").map((item) => item.storePath)).toEqual([
+      closure.output,
+      closure.dependency,
+    ]);
   });
 });

@@ -21,7 +21,10 @@ async function* walk(path: string, budget: { left: number }): AsyncGenerator<Uin
 }
 
 /** Reads files and directories as one byte stream, stopping after `maxBytes`. */
-export function readFilesAndDirectories(inputs: readonly string[], maxBytes = Number.MAX_SAFE_INTEGER): AsyncIterable<Uint8Array> {
+export function readFilesAndDirectories(
+  inputs: readonly string[],
+  maxBytes = Number.MAX_SAFE_INTEGER,
+): AsyncIterable<Uint8Array> {
   const budget = { left: maxBytes };
   return (async function* () {
     for (const input of inputs) yield* walk(input, budget);
@@ -33,7 +36,18 @@ export function generateSampleInput(size = 24 * 1024 * 1024): Buffer {
   const out = Buffer.alloc(size);
   let state = 0x9e3779b9;
   const next = () => (state = (Math.imul(state ^ (state >>> 15), 0x2c1b3c6d) + 0x6d2b79f5) >>> 0);
-  const words = ["/nix/store/", "lib", "share/man/", "ELF", "GLIBC_2.34", "narinfo", "Compression: zstd", "0x7f", "error", "return"];
+  const words = [
+    "/nix/store/",
+    "lib",
+    "share/man/",
+    "ELF",
+    "GLIBC_2.34",
+    "narinfo",
+    "Compression: zstd",
+    "0x7f",
+    "error",
+    "return",
+  ];
   let i = 0;
   while (i < size) {
     const kind = next() % 10;
@@ -42,7 +56,7 @@ export function generateSampleInput(size = 24 * 1024 * 1024): Buffer {
       i += out.write(line, i, "latin1");
     } else if (kind < 8) {
       const record = next();
-      for (let k = 0; k < 64 && i < size; k++) out[i++] = (record >>> (k % 4) * 8) & (k % 3 === 0 ? 0xff : 0x0f);
+      for (let k = 0; k < 64 && i < size; k++) out[i++] = (record >>> ((k % 4) * 8)) & (k % 3 === 0 ? 0xff : 0x0f);
     } else {
       for (let k = 0; k < 48 && i < size; k++) out[i++] = next() & 0xff;
     }
@@ -56,7 +70,10 @@ export async function collectInput(
   maxBytes: number,
 ): Promise<{ bytes: Buffer; description: string }> {
   if (inputs.length === 0) {
-    return { bytes: generateSampleInput(Math.min(maxBytes, 24 * 1024 * 1024)), description: "built-in deterministic sample" };
+    return {
+      bytes: generateSampleInput(Math.min(maxBytes, 24 * 1024 * 1024)),
+      description: "built-in deterministic sample",
+    };
   }
   const parts: Buffer[] = [];
   let total = 0;

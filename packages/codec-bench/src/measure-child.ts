@@ -30,7 +30,8 @@ async function measure(task: ChildTask): Promise<ChildResult> {
   const baselineRssBytes = process.memoryUsage().rss;
   const compressStart = process.hrtime.bigint();
   const compressed: Buffer[] = [];
-  for await (const part of compressStream(task.codec, pieces(input), { ...task.options, backend: task.backend })) compressed.push(part);
+  for await (const part of compressStream(task.codec, pieces(input), { ...task.options, backend: task.backend }))
+    compressed.push(part);
   const compressSeconds = Number(process.hrtime.bigint() - compressStart) / 1e9;
   const body = Buffer.concat(compressed);
   const decompressStart = process.hrtime.bigint();

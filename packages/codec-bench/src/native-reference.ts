@@ -19,16 +19,28 @@ export function nativeCommandFor(codec: string, level: number, threads: number):
   const pick = (): NativeCommand | undefined => {
     switch (codec) {
       case "zstd":
-        return { tool: "zstd", compress: ["zstd", "-q", "-c", ...(level > 19 ? ["--ultra"] : []), `-${level}`, `-T${threads}`], decompress: ["zstd", "-d", "-q", "-c"] };
+        return {
+          tool: "zstd",
+          compress: ["zstd", "-q", "-c", ...(level > 19 ? ["--ultra"] : []), `-${level}`, `-T${threads}`],
+          decompress: ["zstd", "-d", "-q", "-c"],
+        };
       case "xz":
         return { tool: "xz", compress: ["xz", "-c", `-${level}`, `-T${threads}`], decompress: ["xz", "-d", "-c"] };
       case "gzip":
         return threads > 1 && hasTool("pigz")
-          ? { tool: "pigz", compress: ["pigz", "-c", `-${level}`, "-p", String(threads)], decompress: ["pigz", "-d", "-c"] }
+          ? {
+              tool: "pigz",
+              compress: ["pigz", "-c", `-${level}`, "-p", String(threads)],
+              decompress: ["pigz", "-d", "-c"],
+            }
           : { tool: "gzip", compress: ["gzip", "-c", `-${level}`], decompress: ["gzip", "-d", "-c"] };
       case "bzip2":
         return threads > 1 && hasTool("pbzip2")
-          ? { tool: "pbzip2", compress: ["pbzip2", "-c", `-${level}`, `-p${threads}`], decompress: ["pbzip2", "-d", "-c"] }
+          ? {
+              tool: "pbzip2",
+              compress: ["pbzip2", "-c", `-${level}`, `-p${threads}`],
+              decompress: ["pbzip2", "-d", "-c"],
+            }
           : { tool: "bzip2", compress: ["bzip2", "-c", `-${level}`], decompress: ["bzip2", "-d", "-c"] };
       case "br":
         return { tool: "brotli", compress: ["brotli", "-c", "-q", String(level)], decompress: ["brotli", "-d", "-c"] };
@@ -48,10 +60,16 @@ export interface NativeMeasurement {
   readonly peakRssBytes: number | null;
 }
 
-function timed(argv: string[], stdinFile: string, stdoutFile: string): { seconds: number; peakRssBytes: number | null } {
+function timed(
+  argv: string[],
+  stdinFile: string,
+  stdoutFile: string,
+): { seconds: number; peakRssBytes: number | null } {
   const useTime = existsSync("/usr/bin/time");
   const quoted = argv.map((arg) => `'${arg.replace(/'/g, "'\\''")}'`).join(" ");
-  const script = useTime ? `/usr/bin/time -f '%M' ${quoted} < '${stdinFile}' > '${stdoutFile}'` : `${quoted} < '${stdinFile}' > '${stdoutFile}'`;
+  const script = useTime
+    ? `/usr/bin/time -f '%M' ${quoted} < '${stdinFile}' > '${stdoutFile}'`
+    : `${quoted} < '${stdinFile}' > '${stdoutFile}'`;
   const start = process.hrtime.bigint();
   const result = spawnSync("sh", ["-c", script], { encoding: "utf8" });
   const seconds = Number(process.hrtime.bigint() - start) / 1e9;

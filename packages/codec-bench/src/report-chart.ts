@@ -3,7 +3,14 @@
 
 import type { BenchRow } from "./bench-result.js";
 
-const COLOURS: Record<string, string> = { zstd: "#1f77b4", xz: "#d62728", gzip: "#2ca02c", bzip2: "#9467bd", br: "#ff7f0e", none: "#7f7f7f" };
+const COLOURS: Record<string, string> = {
+  zstd: "#1f77b4",
+  xz: "#d62728",
+  gzip: "#2ca02c",
+  bzip2: "#9467bd",
+  br: "#ff7f0e",
+  none: "#7f7f7f",
+};
 const escapeXml = (text: string) => text.replace(/[<>&"]/g, (c) => `&#${c.charCodeAt(0)};`);
 
 export function renderChartSvg(rows: readonly BenchRow[], title = "narwhal codecs: ratio vs compress speed"): string {
@@ -15,8 +22,10 @@ export function renderChartSvg(rows: readonly BenchRow[], title = "narwhal codec
   const ratios = points.map((p) => p.ratio);
   const [xMin, xMax] = [Math.floor(Math.min(0, ...speeds)), Math.ceil(Math.max(1, ...speeds))];
   const [yMin, yMax] = [Math.min(1, ...ratios), Math.max(1.5, ...ratios) * 1.05];
-  const x = (mbps: number) => pad.left + ((Math.log10(mbps) - xMin) / (xMax - xMin || 1)) * (width - pad.left - pad.right);
-  const y = (ratio: number) => height - pad.bottom - ((ratio - yMin) / (yMax - yMin || 1)) * (height - pad.top - pad.bottom);
+  const x = (mbps: number) =>
+    pad.left + ((Math.log10(mbps) - xMin) / (xMax - xMin || 1)) * (width - pad.left - pad.right);
+  const y = (ratio: number) =>
+    height - pad.bottom - ((ratio - yMin) / (yMax - yMin || 1)) * (height - pad.top - pad.bottom);
   const parts: string[] = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif" font-size="11">`,
     `<rect width="100%" height="100%" fill="white"/>`,
@@ -28,7 +37,9 @@ export function renderChartSvg(rows: readonly BenchRow[], title = "narwhal codec
   ];
   for (let decade = xMin; decade <= xMax; decade++) {
     const px = x(10 ** decade);
-    parts.push(`<line x1="${px}" y1="${height - pad.bottom}" x2="${px}" y2="${height - pad.bottom + 5}" stroke="black"/>`);
+    parts.push(
+      `<line x1="${px}" y1="${height - pad.bottom}" x2="${px}" y2="${height - pad.bottom + 5}" stroke="black"/>`,
+    );
     parts.push(`<text x="${px}" y="${height - pad.bottom + 18}" text-anchor="middle">${10 ** decade}</text>`);
   }
   const yStep = (yMax - yMin) / 5;

@@ -2,11 +2,16 @@
 
 import type { BenchResult, BenchRow } from "./bench-result.js";
 
-const fixed = (value: number | null, digits: number) => (value === null || !Number.isFinite(value) ? "n/a" : value.toFixed(digits));
+const fixed = (value: number | null, digits: number) =>
+  value === null || !Number.isFinite(value) ? "n/a" : value.toFixed(digits);
 
 export function sortRows(rows: readonly BenchRow[]): BenchRow[] {
   return [...rows].sort(
-    (a, b) => a.codec.localeCompare(b.codec) || a.level - b.level || a.threads - b.threads || a.backend.localeCompare(b.backend),
+    (a, b) =>
+      a.codec.localeCompare(b.codec) ||
+      a.level - b.level ||
+      a.threads - b.threads ||
+      a.backend.localeCompare(b.backend),
   );
 }
 

@@ -40,7 +40,14 @@ export interface CodecBenchmarkOptions {
 
 export type BenchProgress = { readonly done: number; readonly total: number; readonly label: string };
 
-const DEFAULT_LEVELS: Record<string, number[]> = { zstd: [1, 3, 9], xz: [0, 6], gzip: [1, 6], bzip2: [9], br: [4, 6], none: [0] };
+const DEFAULT_LEVELS: Record<string, number[]> = {
+  zstd: [1, 3, 9],
+  xz: [0, 6],
+  gzip: [1, 6],
+  bzip2: [9],
+  br: [4, 6],
+  none: [0],
+};
 
 interface Plan {
   readonly label: string;
@@ -49,8 +56,16 @@ interface Plan {
 
 function levelsFor(codec: string, levels: CodecBenchmarkOptions["levels"]): number[] {
   const codecInfo = getCodec(codec);
-  const wanted = Array.isArray(levels) ? levels : ((levels as Record<string, number[]> | undefined)?.[codec] ?? DEFAULT_LEVELS[codec] ?? [-1]);
-  return [...new Set(wanted.filter((level) => level === -1 || (level >= codecInfo.levels.min && level <= codecInfo.levels.max)).map((level) => resolveLevel(codecInfo, level)))];
+  const wanted = Array.isArray(levels)
+    ? levels
+    : ((levels as Record<string, number[]> | undefined)?.[codec] ?? DEFAULT_LEVELS[codec] ?? [-1]);
+  return [
+    ...new Set(
+      wanted
+        .filter((level) => level === -1 || (level >= codecInfo.levels.min && level <= codecInfo.levels.max))
+        .map((level) => resolveLevel(codecInfo, level)),
+    ),
+  ];
 }
 
 function childEntry(): string {
@@ -75,15 +90,32 @@ function runChild(task: ChildTask): Promise<ChildResult> {
   });
 }
 
-function registryPlan(codec: string, backend: string, level: number, threads: number, strategy: ParallelStrategy, chunkSize: number | undefined): Plan {
+function registryPlan(
+  codec: string,
+  backend: string,
+  level: number,
+  threads: number,
+  strategy: ParallelStrategy,
+  chunkSize: number | undefined,
+): Plan {
   const parallel = threads > 1;
   const label = `${codec}-${level} ${backend} T${threads}${parallel ? ` ${strategy}` : ""}`;
   return {
     label,
     async run(inputFile, _scratch, inputBytes) {
-      const result = await runChild({ inputFile, codec, backend, options: { level, threads, parallel, strategy, chunkSize } });
+      const result = await runChild({
+        inputFile,
+        codec,
+        backend,
+        options: { level, threads, parallel, strategy, chunkSize },
+      });
       return {
-        codec, backend, level, threads, parallel, strategy: parallel ? strategy : "single",
+        codec,
+        backend,
+        level,
+        threads,
+        parallel,
+        strategy: parallel ? strategy : "single",
         chunkSize: parallel && strategy !== "native" ? (chunkSize ?? 16 * 1024 * 1024) : null,
         inputBytes,
         compressedBytes: result.compressedBytes ?? 0,
@@ -104,16 +136,39 @@ function nativePlan(codec: string, level: number, threads: number): Plan | undef
   return {
     label: `${codec}-${level} native ${command.tool} T${threads}`,
     async run(inputFile, scratch, inputBytes) {
-      const base = { codec, backend: `native:${command.tool}`, level, threads, parallel: threads > 1, strategy: "cli", chunkSize: null, inputBytes };
+      const base = {
+        codec,
+        backend: `native:${command.tool}`,
+        level,
+        threads,
+        parallel: threads > 1,
+        strategy: "cli",
+        chunkSize: null,
+        inputBytes,
+      };
       try {
         const m = measureNative(command, inputFile, scratch);
         return {
-          ...base, command: m.command, compressedBytes: m.compressedBytes, ratio: inputBytes / m.compressedBytes,
-          compressMBps: inputBytes / MB / m.compressSeconds, decompressMBps: inputBytes / MB / m.decompressSeconds,
-          peakRssMiB: m.peakRssBytes === null ? null : m.peakRssBytes / 2 ** 20, verified: true,
+          ...base,
+          command: m.command,
+          compressedBytes: m.compressedBytes,
+          ratio: inputBytes / m.compressedBytes,
+          compressMBps: inputBytes / MB / m.compressSeconds,
+          decompressMBps: inputBytes / MB / m.decompressSeconds,
+          peakRssMiB: m.peakRssBytes === null ? null : m.peakRssBytes / 2 ** 20,
+          verified: true,
         };
       } catch (error) {
-        return { ...base, compressedBytes: 0, ratio: 0, compressMBps: 0, decompressMBps: 0, peakRssMiB: null, verified: false, error: String(error) };
+        return {
+          ...base,
+          compressedBytes: 0,
+          ratio: 0,
+          compressMBps: 0,
+          decompressMBps: 0,
+          peakRssMiB: null,
+          verified: false,
+          error: String(error),
+        };
       }
     },
   };
@@ -126,16 +181,21 @@ function plan(options: CodecBenchmarkOptions): Plan[] {
   for (const codec of codecs) {
     const method = listCodecs().find((entry) => entry.name === codec);
     if (!method) getCodec(codec); // throws UNKNOWN_CODEC naming the valid ones
-    const backends = (method?.backends ?? [])
-      .filter((b) =>
-        options.backends === "all" ? true : Array.isArray(options.backends) ? options.backends.includes(b.backend) : b.backend === method?.defaultBackend,
-      );
+    const backends = (method?.backends ?? []).filter((b) =>
+      options.backends === "all"
+        ? true
+        : Array.isArray(options.backends)
+          ? options.backends.includes(b.backend)
+          : b.backend === method?.defaultBackend,
+    );
     for (const level of levelsFor(codec, options.levels)) {
       for (const threads of [...new Set(threadCounts)]) {
         for (const backend of backends) {
           if (threads > 1 && !backend.concatenable) continue;
           const strategies: ParallelStrategy[] =
-            threads === 1 ? ["auto"] : [...(options.strategies ?? (backend.nativeThreads ? ["native", "chunks"] : ["chunks"]))];
+            threads === 1
+              ? ["auto"]
+              : [...(options.strategies ?? (backend.nativeThreads ? ["native", "chunks"] : ["chunks"]))];
           for (const strategy of strategies) {
             if (strategy === "native" && !backend.nativeThreads) continue;
             plans.push(registryPlan(codec, backend.backend, level, threads, strategy, options.chunkSize));

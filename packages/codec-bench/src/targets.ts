@@ -19,7 +19,12 @@ export function compareWithNative(rows: readonly BenchRow[], target = 0.9): Targ
   const natives = rows.filter((row) => row.backend.startsWith("native:") && !row.error);
   for (const native of natives) {
     const candidates = rows.filter(
-      (row) => !row.backend.startsWith("native:") && !row.error && row.codec === native.codec && row.level === native.level && row.threads === native.threads,
+      (row) =>
+        !row.backend.startsWith("native:") &&
+        !row.error &&
+        row.codec === native.codec &&
+        row.level === native.level &&
+        row.threads === native.threads,
     );
     const best = candidates.sort((a, b) => b.compressMBps - a.compressMBps)[0];
     if (!best) continue;
@@ -37,7 +42,10 @@ export function compareWithNative(rows: readonly BenchRow[], target = 0.9): Targ
 }
 
 export function renderTargetReport(checks: readonly TargetCheck[]): string {
-  const lines = ["| configuration | ours MB/s | native MB/s | speed ours/native | ratio ours/native | >= 0.9 |", "|---|---:|---:|---:|---:|---|"];
+  const lines = [
+    "| configuration | ours MB/s | native MB/s | speed ours/native | ratio ours/native | >= 0.9 |",
+    "|---|---:|---:|---:|---:|---|",
+  ];
   for (const check of checks) {
     lines.push(
       `| ${check.label} | ${check.ours.compressMBps.toFixed(1)} | ${check.native.compressMBps.toFixed(1)} | ${check.speedRatio.toFixed(2)} | ${check.sizeRatio.toFixed(3)} | ${check.meetsTarget ? "yes" : "NO"} |`,

@@ -39,10 +39,16 @@ describe("runCodecBenchmark", () => {
     expect(progress.at(-1)).toBe("done");
     const saved = JSON.parse(readFileSync(join(outDir, "results.json"), "utf8"));
     expect(saved.rows).toHaveLength(result.rows.length);
-    expect(readFileSync(join(outDir, "results.md"), "utf8")).toContain("| zstd | zstd-napi | 3 | 2 | parallel/native |");
+    expect(readFileSync(join(outDir, "results.md"), "utf8")).toContain(
+      "| zstd | zstd-napi | 3 | 2 | parallel/native |",
+    );
     expect(readFileSync(join(outDir, "chart.svg"), "utf8")).toMatch(/^<svg[\s\S]*<circle[\s\S]*<\/svg>$/);
     if (result.rows.some((row) => row.backend === "native:zstd")) {
-      expect(compareWithNative(result.rows).map((c) => c.label).join("\n")).toContain("zstd-3 T2");
+      expect(
+        compareWithNative(result.rows)
+          .map((c) => c.label)
+          .join("\n"),
+      ).toContain("zstd-3 T2");
     }
   });
 
@@ -60,8 +66,39 @@ describe("sample input and chart", () => {
 
   it("the chart escapes labels and skips failed rows", () => {
     const svg = renderChartSvg([
-      { codec: "x<y", backend: "b", level: 1, threads: 1, parallel: false, strategy: "single", chunkSize: null, inputBytes: 1, compressedBytes: 1, ratio: 2, compressMBps: 10, decompressMBps: 10, peakRssMiB: 1, verified: true },
-      { codec: "z", backend: "b", level: 1, threads: 1, parallel: false, strategy: "single", chunkSize: null, inputBytes: 1, compressedBytes: 1, ratio: 2, compressMBps: 10, decompressMBps: 10, peakRssMiB: 1, verified: false, error: "boom" },
+      {
+        codec: "x<y",
+        backend: "b",
+        level: 1,
+        threads: 1,
+        parallel: false,
+        strategy: "single",
+        chunkSize: null,
+        inputBytes: 1,
+        compressedBytes: 1,
+        ratio: 2,
+        compressMBps: 10,
+        decompressMBps: 10,
+        peakRssMiB: 1,
+        verified: true,
+      },
+      {
+        codec: "z",
+        backend: "b",
+        level: 1,
+        threads: 1,
+        parallel: false,
+        strategy: "single",
+        chunkSize: null,
+        inputBytes: 1,
+        compressedBytes: 1,
+        ratio: 2,
+        compressMBps: 10,
+        decompressMBps: 10,
+        peakRssMiB: 1,
+        verified: false,
+        error: "boom",
+      },
     ]);
     expect(svg).toContain("x&#60;y");
     expect(svg.match(/<circle/g)).toHaveLength(1);

@@ -11,7 +11,12 @@ const pools = new Map<number, Piscina>();
 export function compressionPool(threads: number): Piscina {
   let pool = pools.get(threads);
   if (!pool) {
-    pool = new (piscinaModule().Piscina)({ filename: workerModuleUrl("chunk-worker.js"), minThreads: 0, maxThreads: threads, idleTimeout: 2_000 });
+    pool = new (piscinaModule().Piscina)({
+      filename: workerModuleUrl("chunk-worker.js"),
+      minThreads: 0,
+      maxThreads: threads,
+      idleTimeout: 2_000,
+    });
     pools.set(threads, pool);
   }
   return pool;

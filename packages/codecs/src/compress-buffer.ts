@@ -17,7 +17,11 @@ async function* once(body: Uint8Array): AsyncGenerator<Uint8Array> {
 }
 
 /** Compresses all of `body` as one stream of `codecName` (a single frame/member, never split into pieces). */
-export async function compressBuffer(codecName: string, body: Uint8Array, options: CompressBufferOptions = {}): Promise<Buffer> {
+export async function compressBuffer(
+  codecName: string,
+  body: Uint8Array,
+  options: CompressBufferOptions = {},
+): Promise<Buffer> {
   const codec = getCodec(codecName, options.backend);
   const level = resolveLevel(codec, options.level);
   if (!(body instanceof Uint8Array)) {
@@ -25,6 +29,7 @@ export async function compressBuffer(codecName: string, body: Uint8Array, option
   }
   if (codec.compressWhole !== undefined) return codec.compressWhole(body, level);
   const pieces: Buffer[] = [];
-  for await (const piece of withCompressionSlots(codec, 1, () => codec.compress({ level, threads: 1 })(once(body)))) pieces.push(piece);
+  for await (const piece of withCompressionSlots(codec, 1, () => codec.compress({ level, threads: 1 })(once(body))))
+    pieces.push(piece);
   return pieces.length === 1 ? pieces[0]! : Buffer.concat(pieces);
 }

@@ -112,13 +112,18 @@ export function compressStream(
   const chunkSize = positiveInteger("chunkSize", options.chunkSize, DEFAULT_CHUNK_SIZE);
   const strategy = options.strategy ?? "auto";
   if (!["auto", "chunks", "native"].includes(strategy)) {
-    throw new CodecError("INVALID_OPTION", `strategy=${JSON.stringify(strategy)} is not valid; use auto, chunks or native`);
+    throw new CodecError(
+      "INVALID_OPTION",
+      `strategy=${JSON.stringify(strategy)} is not valid; use auto, chunks or native`,
+    );
   }
   if (!options.parallel) return compressOneStream(codec, level, 1, source);
   if (!codec.concatenable) {
     if (!options.singleStreamFallback) throw parallelRefusal(codec);
     const warn = options.onWarning ?? ((message: string) => process.emitWarning(message, "NarwhalCodecWarning"));
-    warn(`${codec.name}: parallel compression requested but ${codec.name} streams cannot be concatenated; compressing as one stream`);
+    warn(
+      `${codec.name}: parallel compression requested but ${codec.name} streams cannot be concatenated; compressing as one stream`,
+    );
     return compressOneStream(codec, level, 1, source);
   }
   if (strategy === "native" && !codec.nativeThreads) {
@@ -135,14 +140,23 @@ export function compressStream(
 }
 
 /** One stream through the codec's own encoder, holding a compression slot per thread unless it bounds its own. */
-function compressOneStream(codec: Codec, level: number, threads: number, source: AsyncIterable<Uint8Array>): AsyncIterable<Buffer> {
+function compressOneStream(
+  codec: Codec,
+  level: number,
+  threads: number,
+  source: AsyncIterable<Uint8Array>,
+): AsyncIterable<Buffer> {
   return withCompressionSlots(codec, threads, () => codec.compress({ level, threads })(source));
 }
 
 async function* decodeChecked(codec: Codec, source: AsyncIterable<Uint8Array>, options: DecompressOptions) {
   const tracked = trackNonEmpty(source);
   try {
-    yield* limitOutput(codec.decompress({ maxOutputBytes: options.maxOutputBytes })(tracked.source), options.maxOutputBytes, codec.name);
+    yield* limitOutput(
+      codec.decompress({ maxOutputBytes: options.maxOutputBytes })(tracked.source),
+      options.maxOutputBytes,
+      codec.name,
+    );
   } catch (error) {
     if (!tracked.sawBytes() && codec.name !== "none") throw emptyInputError(codec.name);
     throw toDecodeError(codec.name, error);
@@ -156,7 +170,10 @@ export function decompressStream(
   options: DecompressOptions = {},
 ): AsyncIterable<Buffer> {
   const codec = getCodec(codecName, options.backend);
-  if (options.maxOutputBytes !== undefined && !(Number.isInteger(options.maxOutputBytes) && options.maxOutputBytes >= 0)) {
+  if (
+    options.maxOutputBytes !== undefined &&
+    !(Number.isInteger(options.maxOutputBytes) && options.maxOutputBytes >= 0)
+  ) {
     throw new CodecError(
       "INVALID_OPTION",
       `maxOutputBytes=${String(options.maxOutputBytes)} is not valid; it must be a non-negative integer`,

@@ -63,7 +63,8 @@ export class CompressionSlots {
 }
 
 function validCapacity(capacity: number): number {
-  if (!Number.isInteger(capacity) || capacity < 1) throw new RangeError(`compression slots must be a positive integer, got ${capacity}`);
+  if (!Number.isInteger(capacity) || capacity < 1)
+    throw new RangeError(`compression slots must be a positive integer, got ${capacity}`);
   return capacity;
 }
 
@@ -74,7 +75,8 @@ function slotsFromEnvironment(): number | undefined {
   const text = process.env.NARWHAL_COMPRESSION_SLOTS;
   if (text === undefined || text === "") return undefined;
   const slots = Number(text);
-  if (!Number.isInteger(slots) || slots < 1) throw new RangeError(`NARWHAL_COMPRESSION_SLOTS must be a positive integer, got ${JSON.stringify(text)}`);
+  if (!Number.isInteger(slots) || slots < 1)
+    throw new RangeError(`NARWHAL_COMPRESSION_SLOTS must be a positive integer, got ${JSON.stringify(text)}`);
   return slots;
 }
 
@@ -82,11 +84,18 @@ function slotsFromEnvironment(): number | undefined {
  * The output of `compressed()` (a stream through `codec`'s own encoder using `threads` threads), holding that many
  * slots from its first byte asked for until it ends or is abandoned; none for a codec that bounds its own threads.
  */
-export function withCompressionSlots(codec: Codec, threads: number, compressed: () => AsyncIterable<Buffer>): AsyncIterable<Buffer> {
+export function withCompressionSlots(
+  codec: Codec,
+  threads: number,
+  compressed: () => AsyncIterable<Buffer>,
+): AsyncIterable<Buffer> {
   return codec.boundsOwnThreads === true ? compressed() : holdingSlots(threads, compressed);
 }
 
-async function* holdingSlots(threads: number, compressed: () => AsyncIterable<Buffer>): AsyncGenerator<Buffer, void, undefined> {
+async function* holdingSlots(
+  threads: number,
+  compressed: () => AsyncIterable<Buffer>,
+): AsyncGenerator<Buffer, void, undefined> {
   const release = await compressionSlots.acquire(threads);
   try {
     yield* compressed();

@@ -18,7 +18,11 @@ async function* once(body: Uint8Array): AsyncGenerator<Uint8Array> {
 }
 
 /** Compresses a whole body for a `Content-Encoding: <method>` upload. */
-export function encodeContentEncoding(method: string, body: Uint8Array, options: { level?: number } = {}): Promise<Buffer> {
+export function encodeContentEncoding(
+  method: string,
+  body: Uint8Array,
+  options: { level?: number } = {},
+): Promise<Buffer> {
   return compressBuffer(method, body, { level: options.level ?? -1 });
 }
 

@@ -5,7 +5,14 @@ import "./builtin-codecs.js";
 
 export type { ByteTransform, Codec, CodecCompressOptions, CodecDecompressOptions, LevelRange } from "./codec.js";
 export { CodecError, type CodecErrorCode } from "./codec-error.js";
-export { getCodec, listCodecs, narExtension, registerCodec, type CodecListing, type RegisterOptions } from "./registry.js";
+export {
+  getCodec,
+  listCodecs,
+  narExtension,
+  registerCodec,
+  type CodecListing,
+  type RegisterOptions,
+} from "./registry.js";
 export { resolveLevel } from "./levels.js";
 export {
   compressStream,

@@ -21,18 +21,24 @@ const methods = new Map<string, MethodEntry>();
 function validateCodec(codec: Codec): void {
   const { name, backend, levels } = codec;
   const problems: string[] = [];
-  if (typeof name !== "string" || !/^[a-z0-9][a-z0-9._-]*$/.test(name)) problems.push(`name ${JSON.stringify(name)} must be a lower-case method name`);
+  if (typeof name !== "string" || !/^[a-z0-9][a-z0-9._-]*$/.test(name))
+    problems.push(`name ${JSON.stringify(name)} must be a lower-case method name`);
   if (typeof backend !== "string" || backend.length === 0) problems.push("backend must be a non-empty string");
   if (typeof codec.extension !== "string" || !(codec.extension === "" || codec.extension.startsWith(".")))
     problems.push(`extension ${JSON.stringify(codec.extension)} must be "" or start with "."`);
   if (!levels || !Number.isInteger(levels.min) || !Number.isInteger(levels.max) || !Number.isInteger(levels.default))
     problems.push("levels.min, levels.max and levels.default must be integers");
   else if (!(levels.min <= levels.default && levels.default <= levels.max))
-    problems.push(`levels must satisfy min <= default <= max (got ${levels.min} <= ${levels.default} <= ${levels.max})`);
+    problems.push(
+      `levels must satisfy min <= default <= max (got ${levels.min} <= ${levels.default} <= ${levels.max})`,
+    );
   if (typeof codec.compress !== "function" || typeof codec.decompress !== "function")
     problems.push("compress and decompress must be functions");
   if (problems.length > 0) {
-    throw new CodecError("INVALID_CODEC", `codec ${String(name)}/${String(backend)} is not a valid codec: ${problems.join("; ")}`);
+    throw new CodecError(
+      "INVALID_CODEC",
+      `codec ${String(name)}/${String(backend)} is not a valid codec: ${problems.join("; ")}`,
+    );
   }
 }
 

@@ -79,9 +79,10 @@ export default function zstdSession({ port, level, nbWorkers }: ZstdSessionOpen)
   port.on("message", (message: ZstdSessionInput) => {
     let reply: ZstdSessionReply;
     try {
-      reply = "end" in message
-        ? { output: compress(new Uint8Array(0), zstd.EndDirective.end), done: true }
-        : { output: compress(message.input, zstd.EndDirective.continue), done: false, spare: message.input };
+      reply =
+        "end" in message
+          ? { output: compress(new Uint8Array(0), zstd.EndDirective.end), done: true }
+          : { output: compress(message.input, zstd.EndDirective.continue), done: false, spare: message.input };
     } catch (error) {
       reply = { error: error instanceof Error ? error.message : String(error) };
     }

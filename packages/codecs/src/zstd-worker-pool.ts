@@ -49,7 +49,11 @@ export async function closeZstdWorkers(): Promise<void> {
  * own threads inside that worker. Back-pressure: at most IN_FLIGHT input pieces are outstanding, counting replies
  * the consumer has not taken yet, so memory per stream stays at a few MiB.
  */
-export async function* compressZstdInWorker(source: AsyncIterable<Uint8Array>, level: number, nbWorkers: number): AsyncGenerator<Buffer> {
+export async function* compressZstdInWorker(
+  source: AsyncIterable<Uint8Array>,
+  level: number,
+  nbWorkers: number,
+): AsyncGenerator<Buffer> {
   const { port1: port, port2 } = new MessageChannel();
   const replies: ZstdSessionReply[] = [];
   const newBatch = () => spares.pop() ?? new Uint8Array(BATCH_BYTES);
@@ -67,14 +71,23 @@ export async function* compressZstdInWorker(source: AsyncIterable<Uint8Array>, l
     feeder?.();
   };
   port.on("message", (reply: ZstdSessionReply) => {
-    if ("spare" in reply && reply.spare !== undefined && reply.spare.byteLength === BATCH_BYTES && spares.length < SPARES_KEPT) spares.push(reply.spare);
+    if (
+      "spare" in reply &&
+      reply.spare !== undefined &&
+      reply.spare.byteLength === BATCH_BYTES &&
+      spares.length < SPARES_KEPT
+    )
+      spares.push(reply.spare);
     replies.push(reply);
     wake();
   });
   const open: ZstdSessionOpen = { port: port2, level, nbWorkers };
   const session = sessionPool().run(open, { transferList: [port2] });
   session.catch((error: unknown) => {
-    failure ??= new CodecError("COMPRESSION_FAILED", `zstd: the compression worker thread stopped before the stream ended (${error instanceof Error ? error.message : String(error)})`);
+    failure ??= new CodecError(
+      "COMPRESSION_FAILED",
+      `zstd: the compression worker thread stopped before the stream ended (${error instanceof Error ? error.message : String(error)})`,
+    );
     wake();
   });
 
@@ -124,7 +137,11 @@ export async function* compressZstdInWorker(source: AsyncIterable<Uint8Array>, l
         });
         continue;
       }
-      if ("error" in reply) throw new CodecError("COMPRESSION_FAILED", `zstd: compressing at level ${level} failed in the worker thread: ${reply.error}`);
+      if ("error" in reply)
+        throw new CodecError(
+          "COMPRESSION_FAILED",
+          `zstd: compressing at level ${level} failed in the worker thread: ${reply.error}`,
+        );
       for (const piece of reply.output) yield Buffer.from(piece.buffer, piece.byteOffset, piece.byteLength);
       outstanding -= 1;
       wake();

@@ -51,7 +51,16 @@ describe("registry refusals name the value and the valid ones", () => {
   });
 
   it("levels outside Nix's ranges", async () => {
-    const cases: [string, number][] = [["xz", 10], ["xz", -2], ["gzip", 10], ["bzip2", 0], ["br", 12], ["zstd", 23], ["zstd", 1.5], ["none", 3]];
+    const cases: [string, number][] = [
+      ["xz", 10],
+      ["xz", -2],
+      ["gzip", 10],
+      ["bzip2", 0],
+      ["br", 12],
+      ["zstd", 23],
+      ["zstd", 1.5],
+      ["none", 3],
+    ];
     for (const [name, level] of cases) {
       let message = "";
       try {
@@ -69,26 +78,41 @@ describe("registry refusals name the value and the valid ones", () => {
     expect(await codeOf(() => compressStream("br", piecesOf(data), { parallel: true }))).toBe("PARALLEL_UNSUPPORTED");
     const warnings: string[] = [];
     const out = await collect(
-      compressStream("br", piecesOf(data), { parallel: true, level: 4, singleStreamFallback: true, onWarning: (m) => warnings.push(m) }),
+      compressStream("br", piecesOf(data), {
+        parallel: true,
+        level: 4,
+        singleStreamFallback: true,
+        onWarning: (m) => warnings.push(m),
+      }),
     );
     expect(warnings).toHaveLength(1);
     expect((await collect(decompressStream("br", piecesOf(out)))).equals(data)).toBe(true);
   });
 
   it("bad options", async () => {
-    expect(await codeOf(() => compressStream("zstd", piecesOf(data), { parallel: true, threads: 0 }))).toBe("INVALID_OPTION");
-    expect(await codeOf(() => compressStream("zstd", piecesOf(data), { parallel: true, chunkSize: -4 }))).toBe("INVALID_OPTION");
-    expect(await codeOf(() => compressStream("gzip", piecesOf(data), { parallel: true, strategy: "native" }))).toBe("INVALID_OPTION");
+    expect(await codeOf(() => compressStream("zstd", piecesOf(data), { parallel: true, threads: 0 }))).toBe(
+      "INVALID_OPTION",
+    );
+    expect(await codeOf(() => compressStream("zstd", piecesOf(data), { parallel: true, chunkSize: -4 }))).toBe(
+      "INVALID_OPTION",
+    );
+    expect(await codeOf(() => compressStream("gzip", piecesOf(data), { parallel: true, strategy: "native" }))).toBe(
+      "INVALID_OPTION",
+    );
     expect(await codeOf(() => decompressStream("gzip", piecesOf(data), { maxOutputBytes: -1 }))).toBe("INVALID_OPTION");
   });
 
   it("duplicate and malformed plugin registrations", () => {
     expect(() => registerCodec(getCodec("zstd"))).toThrow(/already has a backend/);
-    expect(() => registerCodec({ ...getCodec("zstd"), backend: "x", levels: { min: 5, max: 1, default: 3 } })).toThrow(CodecError);
+    expect(() => registerCodec({ ...getCodec("zstd"), backend: "x", levels: { min: 5, max: 1, default: 3 } })).toThrow(
+      CodecError,
+    );
   });
 });
 
-const compressedMethods = listCodecs().flatMap((method) => method.backends).filter((codec) => codec.name !== "none");
+const compressedMethods = listCodecs()
+  .flatMap((method) => method.backends)
+  .filter((codec) => codec.name !== "none");
 
 describe.each(compressedMethods.map((codec) => [`${codec.name} via ${codec.backend}`, codec] as const))(
   "decoding refusals: %s",
@@ -99,7 +123,9 @@ describe.each(compressedMethods.map((codec) => [`${codec.name} via ${codec.backe
     it("rejects truncated input", async () => {
       const good = await compress(codec.name, codec.backend);
       for (const cut of [1, 4, 12, good.length >> 1]) {
-        expect(["TRUNCATED_INPUT", "CORRUPT_INPUT"]).toContain(await codeOf(() => decode(good.subarray(0, good.length - cut))));
+        expect(["TRUNCATED_INPUT", "CORRUPT_INPUT"]).toContain(
+          await codeOf(() => decode(good.subarray(0, good.length - cut))),
+        );
       }
     });
 

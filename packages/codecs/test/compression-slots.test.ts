@@ -61,10 +61,18 @@ describe("compressStream with compression slots", () => {
     compressionSlots.resize(2);
     let most = 0;
     const inputs = [0, 1, 2, 3, 4].map(sample);
-    const outputs = await Promise.all(inputs.map((input) => collectWatching(compressStream("xz", piecesOf(input), { level: 1 }), () => (most = Math.max(most, compressionSlots.inUse)))));
+    const outputs = await Promise.all(
+      inputs.map((input) =>
+        collectWatching(
+          compressStream("xz", piecesOf(input), { level: 1 }),
+          () => (most = Math.max(most, compressionSlots.inUse)),
+        ),
+      ),
+    );
     expect(most).toBe(2);
     expect(compressionSlots.inUse).toBe(0);
-    for (const [index, output] of outputs.entries()) expect((await collect(decompressStream("xz", piecesOf(output)))).equals(inputs[index]!)).toBe(true);
+    for (const [index, output] of outputs.entries())
+      expect((await collect(decompressStream("xz", piecesOf(output)))).equals(inputs[index]!)).toBe(true);
   });
 
   it("gives the slots back when a stream is abandoned or its input fails", async () => {
@@ -78,24 +86,38 @@ describe("compressStream with compression slots", () => {
     await expect(collect(compressStream("xz", failing()))).rejects.toThrow("source failed");
     expect(compressionSlots.inUse).toBe(0);
     // With the one slot free again, a new stream is not left waiting.
-    expect((await collect(compressStream("xz", piecesOf(Buffer.from("after")))))).toBeInstanceOf(Buffer);
+    expect(await collect(compressStream("xz", piecesOf(Buffer.from("after"))))).toBeInstanceOf(Buffer);
   });
 
   it("takes no slots for zstd (its own worker pool) or none", async () => {
     compressionSlots.resize(1);
     let most = 0;
-    await collectWatching(compressStream("zstd", piecesOf(sample(5)), { parallel: true, sizeHint: 1 << 30 }), () => (most = Math.max(most, compressionSlots.inUse)));
-    await collectWatching(compressStream("none", piecesOf(sample(6))), () => (most = Math.max(most, compressionSlots.inUse)));
+    await collectWatching(
+      compressStream("zstd", piecesOf(sample(5)), { parallel: true, sizeHint: 1 << 30 }),
+      () => (most = Math.max(most, compressionSlots.inUse)),
+    );
+    await collectWatching(
+      compressStream("none", piecesOf(sample(6))),
+      () => (most = Math.max(most, compressionSlots.inUse)),
+    );
     expect(most).toBe(0);
   });
 });
 
 describe("NARWHAL_COMPRESSION_SLOTS", () => {
   const slotsWith = (value: string) =>
-    spawnSync(process.execPath, ["--input-type=module", "-e", 'import { compressionSlots } from "@narwhal/codecs"; console.log(compressionSlots.capacity);'], {
-      env: { ...process.env, NARWHAL_COMPRESSION_SLOTS: value },
-      encoding: "utf8",
-    });
+    spawnSync(
+      process.execPath,
+      [
+        "--input-type=module",
+        "-e",
+        'import { compressionSlots } from "@narwhal/codecs"; console.log(compressionSlots.capacity);',
+      ],
+      {
+        env: { ...process.env, NARWHAL_COMPRESSION_SLOTS: value },
+        encoding: "utf8",
+      },
+    );
 
   it("sets the number of slots, and a value that is not a positive integer is refused by name", () => {
     expect(slotsWith("3").stdout.trim()).toBe("3");

@@ -50,6 +50,6 @@ describe("native CLI output decodes with narwhal, including concatenations", () 
 
   it.runIf(requireTool("xz"))("xz -T2 multi-block output decodes", async () => {
     const compressed = runCli("xz", ["-c", "-1", "-T2", "--block-size=65536"], data);
-    expect((await collect(decompressStream("xz", piecesOf(compressed))))).toEqual(data);
+    expect(await collect(decompressStream("xz", piecesOf(compressed)))).toEqual(data);
   });
 });

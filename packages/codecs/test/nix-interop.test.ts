@@ -77,7 +77,17 @@ describe.runIf(haveNix)("real Nix restores NARs narwhal compressed", () => {
       const root = join(work, `root-${codec}`);
       execFileSync(
         "nix",
-        ["--extra-experimental-features", "nix-command", "copy", "--no-require-sigs", "--from", `file://${cache}`, "--to", `local?root=${root}`, storePath],
+        [
+          "--extra-experimental-features",
+          "nix-command",
+          "copy",
+          "--no-require-sigs",
+          "--from",
+          `file://${cache}`,
+          "--to",
+          `local?root=${root}`,
+          storePath,
+        ],
         { env: { ...process.env, XDG_CACHE_HOME: join(work, `xdg-${codec}`) }, stdio: ["ignore", "pipe", "pipe"] },
       );
       const restored = execFileSync("nix-store", ["--dump", join(root, storePath)], { maxBuffer: 1 << 28 });

@@ -18,7 +18,14 @@ import { collect, piecesOf, sampleBytes } from "./helpers.js";
 describe("built-in methods", () => {
   it("use Nix's names, NAR extensions, level ranges and defaults", () => {
     expect(listCodecs().map((c) => c.name)).toEqual(["br", "bzip2", "gzip", "none", "xz", "zstd"]);
-    expect(["xz", "bzip2", "zstd", "br", "gzip", "none"].map(narExtension)).toEqual([".xz", ".bz2", ".zst", ".br", "", ""]);
+    expect(["xz", "bzip2", "zstd", "br", "gzip", "none"].map(narExtension)).toEqual([
+      ".xz",
+      ".bz2",
+      ".zst",
+      ".br",
+      "",
+      "",
+    ]);
     expect(getCodec("xz").levels).toEqual({ min: 0, max: 9, default: 6 });
     expect(getCodec("zstd").levels.default).toBe(3);
     expect(getCodec("zstd").levels.min).toBeLessThan(0);
@@ -62,7 +69,9 @@ describe("third-party codecs", () => {
     registerCodec(xorCodec);
     expect(narExtension("xor-test")).toBe(".xor");
     const data = sampleBytes(100_000);
-    const compressed = await collect(compressStream("xor-test", piecesOf(data), { parallel: true, chunkSize: 30_000, threads: 2 }));
+    const compressed = await collect(
+      compressStream("xor-test", piecesOf(data), { parallel: true, chunkSize: 30_000, threads: 2 }),
+    );
     expect(compressed.equals(data)).toBe(false);
     expect((await collect(decompressStream("xor-test", piecesOf(compressed)))).equals(data)).toBe(true);
   });
@@ -80,6 +89,8 @@ describe("Content-Encoding bodies", () => {
   it("x-gzip decodes as gzip, and the size bound applies", async () => {
     const encoded = await encodeContentEncoding("gzip", narinfo);
     expect((await decodeContentEncoding("x-gzip", encoded)).equals(narinfo)).toBe(true);
-    await expect(decodeContentEncoding("gzip", encoded, { maxOutputBytes: 10 })).rejects.toMatchObject({ code: "OUTPUT_LIMIT_EXCEEDED" });
+    await expect(decodeContentEncoding("gzip", encoded, { maxOutputBytes: 10 })).rejects.toMatchObject({
+      code: "OUTPUT_LIMIT_EXCEEDED",
+    });
   });
 });

@@ -49,7 +49,13 @@ for (const method of listCodecs()) {
           it(`restores every chunk-boundary size with parallel compression (${strategy})`, async () => {
             for (const size of SIZES) {
               const data = sampleBytes(size, size + 3);
-              const options = { parallel: true, strategy, threads: 2, chunkSize: CHUNK, level: codec.levels.min === 0 && codec.name === "xz" ? 1 : -1 };
+              const options = {
+                parallel: true,
+                strategy,
+                threads: 2,
+                chunkSize: CHUNK,
+                level: codec.levels.min === 0 && codec.name === "xz" ? 1 : -1,
+              };
               expect((await roundTrip(codec.name, codec.backend, data, options)).equals(data)).toBe(true);
             }
           });
@@ -63,7 +69,12 @@ describe("parallel chunking", () => {
   it("emits one independent piece per chunk, in input order", async () => {
     const data = sampleBytes(5 * CHUNK + 100, 99);
     const pieces: Buffer[] = [];
-    for await (const piece of compressStream("gzip", piecesOf(data), { parallel: true, strategy: "chunks", chunkSize: CHUNK, threads: 2 })) {
+    for await (const piece of compressStream("gzip", piecesOf(data), {
+      parallel: true,
+      strategy: "chunks",
+      chunkSize: CHUNK,
+      threads: 2,
+    })) {
       pieces.push(piece);
     }
     expect(pieces).toHaveLength(6);
@@ -76,7 +87,9 @@ describe("parallel chunking", () => {
   it("differs from single-stream output for multi-chunk input (really chunked)", async () => {
     const data = sampleBytes(3 * CHUNK, 5);
     const single = await collect(compressStream("zstd", piecesOf(data)));
-    const chunked = await collect(compressStream("zstd", piecesOf(data), { parallel: true, strategy: "chunks", chunkSize: CHUNK, threads: 2 }));
+    const chunked = await collect(
+      compressStream("zstd", piecesOf(data), { parallel: true, strategy: "chunks", chunkSize: CHUNK, threads: 2 }),
+    );
     expect(chunked.equals(single)).toBe(false);
     expect((await collect(decompressStream("zstd", piecesOf(chunked)))).equals(data)).toBe(true);
   });

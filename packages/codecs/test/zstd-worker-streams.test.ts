@@ -17,7 +17,9 @@ describe("zstd streams on worker threads", () => {
   it("compresses more streams than cores at once, each restoring to its own input", async () => {
     const inputs = Array.from({ length: 7 }, (_, i) => sampleBytes(2 * MiB + 333 * i + 1, i + 3));
     const compressed = await Promise.all(
-      inputs.map((input, i) => collect(compressStream("zstd", piecesOf(input, 70_001 + i), { parallel: i % 2 === 0, level: 1 + i }))),
+      inputs.map((input, i) =>
+        collect(compressStream("zstd", piecesOf(input, 70_001 + i), { parallel: i % 2 === 0, level: 1 + i })),
+      ),
     );
     for (const [i, input] of inputs.entries()) expect((await restore(compressed[i]!)).equals(input)).toBe(true);
   });
@@ -60,7 +62,9 @@ describe("zstd streams on worker threads", () => {
     }
     expect(pulled).toBeLessThan(64); // bounded read-ahead, not the whole endless source
     const input = sampleBytes(3 * MiB, 8);
-    expect((await restore(await collect(compressStream("zstd", piecesOf(input), { parallel: true })))).equals(input)).toBe(true);
+    expect(
+      (await restore(await collect(compressStream("zstd", piecesOf(input), { parallel: true })))).equals(input),
+    ).toBe(true);
   });
 
   it("an empty input is one valid empty frame", async () => {
@@ -75,7 +79,9 @@ describe("sizeHint", () => {
     it(`${codec}: a small or wrong hint still gives a stream that restores the input`, async () => {
       const input = sampleBytes(MiB + 17, 9);
       for (const sizeHint of [input.length, 10, 64 * MiB]) {
-        const compressed = await collect(compressStream(codec, piecesOf(input), { parallel: true, sizeHint, level: 1 }));
+        const compressed = await collect(
+          compressStream(codec, piecesOf(input), { parallel: true, sizeHint, level: 1 }),
+        );
         const restored = await collect(decompressStream(codec, piecesOf(compressed)));
         expect(restored.equals(input)).toBe(true);
       }

@@ -58,7 +58,12 @@ export class BinaryCacheSource implements PathSource {
 
   async #infoOf(path: string): Promise<NarInfo> {
     const info = await this.#store.queryPathInfo(path);
-    if (info === undefined) throw new EngineError("PATH_NOT_IN_SOURCE", path, `cannot copy ${path} from ${this.#store.url}: the cache has no narinfo for it`);
+    if (info === undefined)
+      throw new EngineError(
+        "PATH_NOT_IN_SOURCE",
+        path,
+        `cannot copy ${path} from ${this.#store.url}: the cache has no narinfo for it`,
+      );
     return info;
   }
 }

@@ -2,7 +2,11 @@
 // closure walk of a binary-cache source. Results keep the input order; the first error is kept per task.
 
 /** Calls `task` for every item with at most `limit` running at once; resolves when all settled. */
-export async function forEachLimited<T>(items: readonly T[], limit: number, task: (item: T, index: number) => Promise<void>): Promise<void> {
+export async function forEachLimited<T>(
+  items: readonly T[],
+  limit: number,
+  task: (item: T, index: number) => Promise<void>,
+): Promise<void> {
   let next = 0;
   const worker = async (): Promise<void> => {
     while (next < items.length) {
@@ -14,7 +18,11 @@ export async function forEachLimited<T>(items: readonly T[], limit: number, task
 }
 
 /** Maps `items` through `task` with at most `limit` running at once. */
-export async function mapLimited<T, R>(items: readonly T[], limit: number, task: (item: T) => Promise<R>): Promise<R[]> {
+export async function mapLimited<T, R>(
+  items: readonly T[],
+  limit: number,
+  task: (item: T) => Promise<R>,
+): Promise<R[]> {
   const results = new Array<R>(items.length);
   await forEachLimited(items, limit, async (item, index) => {
     results[index] = await task(item);

@@ -51,7 +51,11 @@ export async function copyPaths(
   const report: CopyReporter = options.reporter ?? (() => {});
   const jobs = positive(options.jobs ?? DEFAULT_JOBS, "jobs");
   if (source.storeDir !== destination.settings.store) {
-    throw new EngineError("BAD_OPTIONS", destination.url, `cannot copy from ${source.description} (store ${source.storeDir}) to ${destination.url} (store ${destination.settings.store}): store directories differ`);
+    throw new EngineError(
+      "BAD_OPTIONS",
+      destination.url,
+      `cannot copy from ${source.description} (store ${source.storeDir}) to ${destination.url} (store ${destination.settings.store}): store directories differ`,
+    );
   }
 
   const existenceChecks = positive(options.existenceChecks ?? DEFAULT_EXISTENCE_CHECKS, "existenceChecks");
@@ -63,15 +67,29 @@ export async function copyPaths(
     if (present[index]) skipped.push(info.storePath.path);
     else todo.push(info);
   });
-  report({ type: "planned", paths: infos.length, toCopy: todo.length, bytesToCopy: todo.reduce((sum, info) => sum + info.narSize, 0) });
+  report({
+    type: "planned",
+    paths: infos.length,
+    toCopy: todo.length,
+    bytesToCopy: todo.reduce((sum, info) => sum + info.narSize, 0),
+  });
   for (const path of skipped) report({ type: "path-skipped", path });
 
   const narHashOf = (info: SourcePathInfo): string => formatHash(info.narHash, "nix32", { prefix: false });
-  const abortedUploads = todo.length === 0 ? 0 : await abortLeftoverUploads(destination, new Set(todo.map(narHashOf)), options.staleUploadAgeMs ?? DEFAULT_STALE_UPLOAD_AGE_MS);
+  const abortedUploads =
+    todo.length === 0
+      ? 0
+      : await abortLeftoverUploads(
+          destination,
+          new Set(todo.map(narHashOf)),
+          options.staleUploadAgeMs ?? DEFAULT_STALE_UPLOAD_AGE_MS,
+        );
   if (abortedUploads > 0) report({ type: "uploads-aborted", count: abortedUploads });
 
   let bytes = 0;
-  const uploads = new Map<string, Deferred<UploadedNar>>(todo.map((info) => [info.storePath.path, deferred<UploadedNar>()]));
+  const uploads = new Map<string, Deferred<UploadedNar>>(
+    todo.map((info) => [info.storePath.path, deferred<UploadedNar>()]),
+  );
   const narInFlight = new Map<string, Promise<unknown>>();
   const uploadOne = async (info: SourcePathInfo): Promise<void> => {
     const path = info.storePath.path;
@@ -110,7 +128,12 @@ export async function copyPaths(
         const waitFor = reference.path === path ? undefined : published.get(reference.path);
         if (waitFor === undefined) continue;
         await waitFor.catch((error: unknown) => {
-          throw new EngineError("REFERENCE_FAILED", path, `not published: its reference ${reference.path} could not be copied (${messageOf(error)})`, { cause: error });
+          throw new EngineError(
+            "REFERENCE_FAILED",
+            path,
+            `not published: its reference ${reference.path} could not be copied (${messageOf(error)})`,
+            { cause: error },
+          );
         });
       }
       await destination.publishPathInfo(uploaded);
@@ -131,7 +154,10 @@ export async function copyPaths(
   return { copied, skipped, failed, bytes, abortedUploads, seconds: (performance.now() - started) / 1000 };
 }
 
-async function* countBytes(nar: AsyncIterable<Uint8Array>, counted: (bytes: number) => void): AsyncGenerator<Uint8Array> {
+async function* countBytes(
+  nar: AsyncIterable<Uint8Array>,
+  counted: (bytes: number) => void,
+): AsyncGenerator<Uint8Array> {
   for await (const chunk of nar) {
     counted(chunk.length);
     yield chunk;
@@ -144,6 +170,7 @@ function codeOf(error: unknown): string | undefined {
 }
 
 function positive(value: number, name: string): number {
-  if (!Number.isSafeInteger(value) || value < 1) throw new EngineError("BAD_OPTIONS", String(value), `${name} must be a positive integer, got ${value}`);
+  if (!Number.isSafeInteger(value) || value < 1)
+    throw new EngineError("BAD_OPTIONS", String(value), `${name} must be a positive integer, got ${value}`);
   return value;
 }

@@ -82,11 +82,18 @@ export async function storeAdd(request: StoreAddRequest): Promise<StoreAddResult
 }
 
 async function addDirectory(request: StoreAddRequest, destination: BinaryCacheStore): Promise<StoreAddResult> {
-  const source = new DirectorySource(request.path, { ...(request.name === undefined ? {} : { name: request.name }), storeDir: destination.settings.store });
+  const source = new DirectorySource(request.path, {
+    ...(request.name === undefined ? {} : { name: request.name }),
+    storeDir: destination.settings.store,
+  });
   const info = await source.pathInfo();
   const summary = await copyPaths(source, destination, [info], { ...request, jobs: 1 });
   if (summary.failed.length > 0) {
-    throw new EngineError("BAD_SOURCE", source.description, `cannot add ${source.description} to ${destination.url}: ${summary.failed[0]!.error}`);
+    throw new EngineError(
+      "BAD_SOURCE",
+      source.description,
+      `cannot add ${source.description} to ${destination.url}: ${summary.failed[0]!.error}`,
+    );
   }
   return {
     storePath: info.storePath.path,
@@ -97,7 +104,11 @@ async function addDirectory(request: StoreAddRequest, destination: BinaryCacheSt
   };
 }
 
-async function openSource(from: string | BinaryCacheStore | PathSource, options: OpenStoreOptions | undefined, opened: Array<() => Promise<void>>): Promise<PathSource> {
+async function openSource(
+  from: string | BinaryCacheStore | PathSource,
+  options: OpenStoreOptions | undefined,
+  opened: Array<() => Promise<void>>,
+): Promise<PathSource> {
   if (from instanceof BinaryCacheStore) return new BinaryCacheSource(from);
   if (typeof from !== "string") return from;
   if (isLocalStoreUrl(from)) {
@@ -112,10 +123,18 @@ async function openSource(from: string | BinaryCacheStore | PathSource, options:
 }
 
 /** A store passed in stays open (the caller owns it); one opened here from a URL is closed by the caller's `opened`. */
-async function openDestination(to: string | BinaryCacheStore, options: OpenStoreOptions | undefined, opened: Array<() => Promise<void>>): Promise<BinaryCacheStore> {
+async function openDestination(
+  to: string | BinaryCacheStore,
+  options: OpenStoreOptions | undefined,
+  opened: Array<() => Promise<void>>,
+): Promise<BinaryCacheStore> {
   if (to instanceof BinaryCacheStore) return to;
   if (isLocalStoreUrl(to)) {
-    throw new EngineError("BAD_OPTIONS", to, `cannot copy to ${JSON.stringify(to)}: the engine writes binary caches (s3://, file://); copying into a local Nix store is a separate command path`);
+    throw new EngineError(
+      "BAD_OPTIONS",
+      to,
+      `cannot copy to ${JSON.stringify(to)}: the engine writes binary caches (s3://, file://); copying into a local Nix store is a separate command path`,
+    );
   }
   const store = await BinaryCacheStore.open(to, { requireSigs: false, ...options });
   opened.push(() => store.close());

@@ -34,7 +34,9 @@ export class DirectorySource implements PathSource {
     try {
       await lstat(this.#dir);
     } catch (error) {
-      throw new EngineError("NOT_A_DIRECTORY", this.#dir, `cannot add ${this.#dir} to the store: ${messageOf(error)}`, { cause: error });
+      throw new EngineError("NOT_A_DIRECTORY", this.#dir, `cannot add ${this.#dir} to the store: ${messageOf(error)}`, {
+        cause: error,
+      });
     }
     const sink = new HashSink("sha256");
     await dumpPathInWorker(this.#dir, (chunk) => void sink.update(chunk)); // read on a worker while this thread hashes
@@ -43,10 +45,22 @@ export class DirectorySource implements PathSource {
     try {
       storePath = makeFixedOutputPath({ method: "recursive", hash, name: this.#name, storeDir: this.storeDir });
     } catch (error) {
-      throw new EngineError("BAD_OPTIONS", this.#name, `cannot add ${this.#dir} as ${JSON.stringify(this.#name)}: ${messageOf(error)}`, { cause: error });
+      throw new EngineError(
+        "BAD_OPTIONS",
+        this.#name,
+        `cannot add ${this.#dir} as ${JSON.stringify(this.#name)}: ${messageOf(error)}`,
+        { cause: error },
+      );
     }
     // wellFormed: nar() dumps the directory with @narwhal/nar's serializer
-    this.#info = { storePath, narHash: hash, narSize: size, references: [], ca: { method: "recursive", hash }, wellFormed: true };
+    this.#info = {
+      storePath,
+      narHash: hash,
+      narSize: size,
+      references: [],
+      ca: { method: "recursive", hash },
+      wellFormed: true,
+    };
     return this.#info;
   }
 

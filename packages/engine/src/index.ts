@@ -1,7 +1,14 @@
 // Public API of @narwhal/engine: copy() / storeAdd(), the bulk-copy scheduler behind them, the path sources
 // (local Nix store, binary cache, plain directory), progress events and the typed error.
 
-export { copy, storeAdd, isLocalStoreUrl, type CopyRequest, type StoreAddRequest, type StoreAddResult } from "./copy.js";
+export {
+  copy,
+  storeAdd,
+  isLocalStoreUrl,
+  type CopyRequest,
+  type StoreAddRequest,
+  type StoreAddResult,
+} from "./copy.js";
 export { copyPaths, DEFAULT_JOBS, DEFAULT_EXISTENCE_CHECKS, type CopyPathsOptions } from "./copy-paths.js";
 export type { CopyEvent, CopyReporter, CopyFailure, CopySummary } from "./copy-events.js";
 export type { PathSource, SourcePathInfo } from "./path-source.js";

@@ -21,14 +21,20 @@ export class LocalStoreSource implements PathSource {
 
   async resolve(paths: readonly string[], recursive: boolean): Promise<SourcePathInfo[]> {
     try {
-      const infos = recursive
-        ? this.#store.computeClosure(paths)
-        : topoSort(paths.map((path) => this.#infoOf(path)));
+      const infos = recursive ? this.#store.computeClosure(paths) : topoSort(paths.map((path) => this.#infoOf(path)));
       return infos.map((info) => toSourceInfo(info, this.description));
     } catch (error) {
       if (error instanceof EngineError) throw error;
-      if (error instanceof LocalStoreError && (error.code === "LOCAL_STORE_PATH_NOT_VALID" || error.code === "LOCAL_STORE_BAD_PATH")) {
-        throw new EngineError("PATH_NOT_IN_SOURCE", error.input, `cannot copy from ${this.description}: ${error.message}`, { cause: error });
+      if (
+        error instanceof LocalStoreError &&
+        (error.code === "LOCAL_STORE_PATH_NOT_VALID" || error.code === "LOCAL_STORE_BAD_PATH")
+      ) {
+        throw new EngineError(
+          "PATH_NOT_IN_SOURCE",
+          error.input,
+          `cannot copy from ${this.description}: ${error.message}`,
+          { cause: error },
+        );
       }
       throw error;
     }
@@ -45,7 +51,11 @@ export class LocalStoreSource implements PathSource {
   #infoOf(path: string): LocalPathInfo {
     const info = this.#store.queryPathInfo(path);
     if (info === undefined) {
-      throw new EngineError("PATH_NOT_IN_SOURCE", path, `cannot copy ${path} from ${this.description}: it is not a valid path there`);
+      throw new EngineError(
+        "PATH_NOT_IN_SOURCE",
+        path,
+        `cannot copy ${path} from ${this.description}: it is not a valid path there`,
+      );
     }
     return info;
   }
@@ -57,7 +67,12 @@ function toSourceInfo(info: LocalPathInfo, source: string): SourcePathInfo {
     try {
       ca = parseContentAddress(info.ca);
     } catch (error) {
-      throw new EngineError("BAD_SOURCE", info.storePath.path, `${info.storePath.path} in ${source} has an unreadable CA ${JSON.stringify(info.ca)}: ${messageOf(error)}`, { cause: error });
+      throw new EngineError(
+        "BAD_SOURCE",
+        info.storePath.path,
+        `${info.storePath.path} in ${source} has an unreadable CA ${JSON.stringify(info.ca)}: ${messageOf(error)}`,
+        { cause: error },
+      );
     }
   }
   return {

@@ -25,7 +25,9 @@ afterAll(async () => {
 
 async function recordingStore(): Promise<{ store: BinaryCacheStore; blobs: RecordingBlobStore }> {
   const blobs = new RecordingBlobStore(await tempDir());
-  const settings = (await BinaryCacheStore.open(`file:///tmp/unused-${process.pid}?compression=zstd`, { createCacheInfo: false })).settings;
+  const settings = (
+    await BinaryCacheStore.open(`file:///tmp/unused-${process.pid}?compression=zstd`, { createCacheInfo: false })
+  ).settings;
   const store = new BinaryCacheStore(blobs, settings, { requireSigs: false, url: "recording" });
   await store.init();
   return { store, blobs };
@@ -84,8 +86,13 @@ describe("bulk copies with a destination listing", () => {
   it("declines to list when too few paths are asked, the cache is too large, or the transport cannot list", async () => {
     const source = await SyntheticSource.of(manyPaths(SNAPSHOT_MIN_PATHS, "r"), "listing");
     const { store } = await recordingStore();
-    await copy({ from: source, to: store, paths: [...source.paths.values()].map((path) => path.path), recursive: false });
-    expect(await store.takeSnapshot( SNAPSHOT_MIN_PATHS - 1)).toBeUndefined();
+    await copy({
+      from: source,
+      to: store,
+      paths: [...source.paths.values()].map((path) => path.path),
+      recursive: false,
+    });
+    expect(await store.takeSnapshot(SNAPSHOT_MIN_PATHS - 1)).toBeUndefined();
     const listing = await store.takeSnapshot(SNAPSHOT_MIN_PATHS);
     expect(listing).toBeDefined();
     expect(listing!.hasNarInfo(source.paths.get("r3")!.hashPart)).toBe(true);
@@ -93,8 +100,11 @@ describe("bulk copies with a destination listing", () => {
     expect(listing!.narObject("nar/absent.nar.zst")).toEqual({ exists: false });
 
     const crowded = new FileBlobStore(await tempDir());
-    for (let i = 0; i < SNAPSHOT_MIN_PATHS * 125 + 1; i += 1) await crowded.put(`log/x${i}`, Buffer.from("x"), { contentType: "text/plain" });
+    for (let i = 0; i < SNAPSHOT_MIN_PATHS * 125 + 1; i += 1)
+      await crowded.put(`log/x${i}`, Buffer.from("x"), { contentType: "text/plain" });
     expect(await new BinaryCacheStore(crowded).takeSnapshot(SNAPSHOT_MIN_PATHS)).toBeUndefined();
-    expect(await new BinaryCacheStore(new HttpBlobStore("http://127.0.0.1:9/cache")).takeSnapshot(SNAPSHOT_MIN_PATHS)).toBeUndefined();
+    expect(
+      await new BinaryCacheStore(new HttpBlobStore("http://127.0.0.1:9/cache")).takeSnapshot(SNAPSHOT_MIN_PATHS),
+    ).toBeUndefined();
   }, 60_000);
 });

@@ -19,7 +19,8 @@ export async function cacheProblems(store: BinaryCacheStore): Promise<string[]> 
     }
     if (!keys.has(scanned.info.url)) problems.push(`${hashPart}.narinfo: NAR ${scanned.info.url} missing`);
     for (const reference of scanned.info.references) {
-      if (!hashParts.has(reference.hashPart)) problems.push(`${hashPart}.narinfo: reference ${reference.path} has no narinfo`);
+      if (!hashParts.has(reference.hashPart))
+        problems.push(`${hashPart}.narinfo: reference ${reference.path} has no narinfo`);
     }
   }
   return problems;

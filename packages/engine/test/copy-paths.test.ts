@@ -24,7 +24,15 @@ afterAll(async () => {
 
 async function recordingStore(compression = "zstd"): Promise<{ store: BinaryCacheStore; blobs: RecordingBlobStore }> {
   const blobs = new RecordingBlobStore(await tempDir());
-  const store = new BinaryCacheStore(blobs, (await BinaryCacheStore.open(`file:///tmp/unused-${process.pid}?compression=${compression}`, { createCacheInfo: false })).settings, { requireSigs: false, url: "recording" });
+  const store = new BinaryCacheStore(
+    blobs,
+    (
+      await BinaryCacheStore.open(`file:///tmp/unused-${process.pid}?compression=${compression}`, {
+        createCacheInfo: false,
+      })
+    ).settings,
+    { requireSigs: false, url: "recording" },
+  );
   await store.init();
   return { store, blobs };
 }
@@ -48,7 +56,9 @@ describe("copyPaths", () => {
     expect(summary.failed).toEqual([]);
     expect(summary.copied.sort()).toEqual([...source.paths.values()].map((path) => path.path).sort());
     expect(summary.bytes).toBe(infos.reduce((sum, info) => sum + info.narSize, 0));
-    const started = events.filter((event) => event.type === "path-started").map((event) => (event as { path: string }).path);
+    const started = events
+      .filter((event) => event.type === "path-started")
+      .map((event) => (event as { path: string }).path);
     expect(started[0]).toBe(source.path("big"));
     expect(started[1]).toBe(source.path("lib"));
     for (const info of infos) {
@@ -73,7 +83,9 @@ describe("copyPaths", () => {
     const again = await copy({ from: source, to: store, paths: [source.path("app1"), source.path("app2")] });
     expect(again.skipped.sort()).toEqual([source.path("app1"), source.path("base"), source.path("lib")].sort());
     expect(again.copied).toEqual([source.path("app2")]);
-    expect(blobs.completed.slice(before).filter((key) => key.endsWith(".narinfo"))).toEqual([`${source.paths.get("app2")!.hashPart}.narinfo`]);
+    expect(blobs.completed.slice(before).filter((key) => key.endsWith(".narinfo"))).toEqual([
+      `${source.paths.get("app2")!.hashPart}.narinfo`,
+    ]);
   });
 
   it("uploads identical NARs once", async () => {
@@ -82,7 +94,12 @@ describe("copyPaths", () => {
       { name: "twin-b", size: 200_000, content: "same" },
     ]);
     const { store, blobs } = await recordingStore();
-    const summary = await copy({ from: source, to: store, paths: [source.path("twin-a"), source.path("twin-b")], jobs: 4 });
+    const summary = await copy({
+      from: source,
+      to: store,
+      paths: [source.path("twin-a"), source.path("twin-b")],
+      jobs: 4,
+    });
     expect(summary.copied).toHaveLength(2);
     expect(blobs.started.filter((key) => key.startsWith("nar/"))).toHaveLength(1);
   });
@@ -91,8 +108,14 @@ describe("copyPaths", () => {
     const source = await SyntheticSource.of(GRAPH, "broken");
     source.broken.add(source.path("lib"));
     const { store } = await recordingStore();
-    const summary = await copy({ from: source, to: store, paths: [source.path("app1"), source.path("app2"), source.path("big")] });
-    expect(summary.failed.map((failure) => failure.path).sort()).toEqual([source.path("app1"), source.path("app2"), source.path("lib")].sort());
+    const summary = await copy({
+      from: source,
+      to: store,
+      paths: [source.path("app1"), source.path("app2"), source.path("big")],
+    });
+    expect(summary.failed.map((failure) => failure.path).sort()).toEqual(
+      [source.path("app1"), source.path("app2"), source.path("lib")].sort(),
+    );
     expect(summary.failed.find((failure) => failure.path === source.path("lib"))!.error).toContain("disk error");
     expect(summary.failed.find((failure) => failure.path === source.path("app2"))!.code).toBe("REFERENCE_FAILED");
     expect(summary.copied.sort()).toEqual([source.path("base"), source.path("big")].sort());

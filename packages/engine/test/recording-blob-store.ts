@@ -7,7 +7,11 @@ export class RecordingBlobStore extends FileBlobStore {
   readonly completed: string[] = [];
   readonly started: string[] = [];
 
-  override async put(key: string, body: Uint8Array | AsyncIterable<Uint8Array>, options: Parameters<FileBlobStore["put"]>[2]): Promise<void> {
+  override async put(
+    key: string,
+    body: Uint8Array | AsyncIterable<Uint8Array>,
+    options: Parameters<FileBlobStore["put"]>[2],
+  ): Promise<void> {
     this.started.push(key);
     await super.put(key, body, options);
     this.completed.push(key);

@@ -16,7 +16,10 @@ export interface SyntheticPath {
 
 async function narOf(contents: Buffer): Promise<Buffer> {
   const parts: Buffer[] = [];
-  for await (const chunk of writeNar([{ type: "file", segments: [], executable: false, size: contents.length, contents: [contents] }])) parts.push(Buffer.from(chunk));
+  for await (const chunk of writeNar([
+    { type: "file", segments: [], executable: false, size: contents.length, contents: [contents] },
+  ]))
+    parts.push(Buffer.from(chunk));
   return Buffer.concat(parts);
 }
 
@@ -38,7 +41,8 @@ export class SyntheticSource implements PathSource {
 
   static async of(specs: readonly SyntheticPath[], salt = "t"): Promise<SyntheticSource> {
     const source = new SyntheticSource();
-    for (const spec of specs) source.paths.set(spec.name, makeStorePath("output:out", hashBytes("sha256", `${salt}:${spec.name}`), spec.name));
+    for (const spec of specs)
+      source.paths.set(spec.name, makeStorePath("output:out", hashBytes("sha256", `${salt}:${spec.name}`), spec.name));
     for (const spec of specs) {
       const nar = await narOf(contentsOf(spec.content ?? spec.name, spec.size));
       const storePath = source.paths.get(spec.name)!;
@@ -72,7 +76,8 @@ export class SyntheticSource implements PathSource {
   async *nar(info: SourcePathInfo): AsyncIterable<Uint8Array> {
     const nar = this.#nars.get(info.storePath.path)!;
     for (let offset = 0; offset < nar.length; offset += 65536) {
-      if (this.broken.has(info.storePath.path) && offset > 0) throw new Error(`disk error reading ${info.storePath.path}`);
+      if (this.broken.has(info.storePath.path) && offset > 0)
+        throw new Error(`disk error reading ${info.storePath.path}`);
       yield nar.subarray(offset, offset + 65536);
       await new Promise((resolve) => setImmediate(resolve));
     }

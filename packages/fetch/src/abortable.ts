@@ -18,7 +18,12 @@ export function throwIfAborted(signal: AbortSignal | undefined, input: string, w
 }
 
 /** Settles like `promise`, or rejects with ABORTED as soon as the signal fires (the promise is left to settle alone). */
-export function raceAbort<T>(promise: Promise<T>, signal: AbortSignal | undefined, input: string, what: string): Promise<T> {
+export function raceAbort<T>(
+  promise: Promise<T>,
+  signal: AbortSignal | undefined,
+  input: string,
+  what: string,
+): Promise<T> {
   if (signal === undefined) return promise;
   if (signal.aborted) {
     promise.catch(() => undefined);
@@ -44,7 +49,12 @@ export function raceAbort<T>(promise: Promise<T>, signal: AbortSignal | undefine
  * Passes `source` through until the signal fires, then fails with ABORTED at once, even while a read is pending
  * (a trickling server): the source is told to stop (`return()`) without waiting for its pending read.
  */
-export async function* abortable<T>(source: AsyncIterable<T>, signal: AbortSignal | undefined, input: string, what: string): AsyncGenerator<T, void, undefined> {
+export async function* abortable<T>(
+  source: AsyncIterable<T>,
+  signal: AbortSignal | undefined,
+  input: string,
+  what: string,
+): AsyncGenerator<T, void, undefined> {
   if (signal === undefined) {
     yield* source;
     return;

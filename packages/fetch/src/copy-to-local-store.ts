@@ -65,11 +65,25 @@ export async function copyClosureToLocalStore(
   const rootPaths = roots.map((root) => store.parsePath(root));
   await removeStaleTempTrees(registry.realStoreDir);
   const alreadyValid = rootPaths.filter((path) => registry.isValidPath(path)).map((path) => path.path);
-  const infos = await raceAbort(options.recursive === false
-    ? directPaths(store, registry, rootPaths)
-    : queryClosure(store, rootPaths, { jobs: 16, skip: (path) => registry.isValidPath(path), ...(signal === undefined ? {} : { signal }) }), signal, registry.realStoreDir, into);
+  const infos = await raceAbort(
+    options.recursive === false
+      ? directPaths(store, registry, rootPaths)
+      : queryClosure(store, rootPaths, {
+          jobs: 16,
+          skip: (path) => registry.isValidPath(path),
+          ...(signal === undefined ? {} : { signal }),
+        }),
+    signal,
+    registry.realStoreDir,
+    into,
+  );
   const pool = new JobPool(options.jobs ?? 4);
-  const progress = { pathsDone: 0, pathsTotal: infos.length, narBytesDone: 0, narBytesTotal: infos.reduce((sum, info) => sum + info.narSize, 0) };
+  const progress = {
+    pathsDone: 0,
+    pathsTotal: infos.length,
+    narBytesDone: 0,
+    narBytesTotal: infos.reduce((sum, info) => sum + info.narSize, 0),
+  };
   const report = (): void => options.onProgress?.({ ...progress });
   const done = new Map<string, Promise<void>>();
   const copied: FetchedPath[] = [];
@@ -79,58 +93,72 @@ export async function copyClosureToLocalStore(
 
   const copyOne = async (info: NarInfo): Promise<void> => {
     const path = info.storePath.path;
-    const references = info.references.filter((reference) => reference.path !== path).map((reference) => done.get(reference.path));
-    await pool.run(async () => {
-      throwIfAborted(signal, path, `copying ${path}`);
-      if (stop) {
-        skipped.push(path);
-        throw new FetchError("DEPENDENCY_FAILED", path, `${path} was not copied: an earlier path failed`);
-      }
-      const target = registry.realPath(info.storePath);
-      await removeStale(target, registry, info.storePath);
-      const fetched = await fetchPath(store, info, target, {
-        onNarBytes: (bytes) => {
-          progress.narBytesDone += bytes;
-          report();
-        },
-        prepare: canonicaliseStoreTree,
-        beforeRename: async () => {
-          try {
-            await Promise.all(references);
-          } catch (error) {
-            if (isAbortError(error)) throw error;
-            throw new FetchError("DEPENDENCY_FAILED", path, `${path} was not copied: a path it refers to failed (${messageOf(error)})`, { cause: error });
-          }
-        },
-        moveIntoPlace: async (staged, to, derivation) => {
-          moveIntoStoreAndRegister(registry, {
-            storePath: info.storePath,
-            narHash: info.narHash,
-            narSize: info.narSize,
-            references: info.references,
-            deriver: info.deriver,
-            sigs: info.sigs,
-            ca: info.ca === undefined ? undefined : formatContentAddress(info.ca),
-            derivation,
-          }, staged, to);
-        },
-        ...(options.maxDerivationSize === undefined ? {} : { maxDerivationSize: options.maxDerivationSize }),
-        ...(signal === undefined ? {} : { signal }),
+    const references = info.references
+      .filter((reference) => reference.path !== path)
+      .map((reference) => done.get(reference.path));
+    await pool
+      .run(async () => {
+        throwIfAborted(signal, path, `copying ${path}`);
+        if (stop) {
+          skipped.push(path);
+          throw new FetchError("DEPENDENCY_FAILED", path, `${path} was not copied: an earlier path failed`);
+        }
+        const target = registry.realPath(info.storePath);
+        await removeStale(target, registry, info.storePath);
+        const fetched = await fetchPath(store, info, target, {
+          onNarBytes: (bytes) => {
+            progress.narBytesDone += bytes;
+            report();
+          },
+          prepare: canonicaliseStoreTree,
+          beforeRename: async () => {
+            try {
+              await Promise.all(references);
+            } catch (error) {
+              if (isAbortError(error)) throw error;
+              throw new FetchError(
+                "DEPENDENCY_FAILED",
+                path,
+                `${path} was not copied: a path it refers to failed (${messageOf(error)})`,
+                { cause: error },
+              );
+            }
+          },
+          moveIntoPlace: async (staged, to, derivation) => {
+            moveIntoStoreAndRegister(
+              registry,
+              {
+                storePath: info.storePath,
+                narHash: info.narHash,
+                narSize: info.narSize,
+                references: info.references,
+                deriver: info.deriver,
+                sigs: info.sigs,
+                ca: info.ca === undefined ? undefined : formatContentAddress(info.ca),
+                derivation,
+              },
+              staged,
+              to,
+            );
+          },
+          ...(options.maxDerivationSize === undefined ? {} : { maxDerivationSize: options.maxDerivationSize }),
+          ...(signal === undefined ? {} : { signal }),
+        });
+        copied.push(fetched);
+        progress.pathsDone++;
+        report();
+      })
+      .catch((error: unknown) => {
+        const failure = error instanceof Error ? error : new Error(String(error));
+        if (isAbortError(failure)) throw failure; // reported once, by the whole call
+        if (!(failure instanceof FetchError && failure.code === "DEPENDENCY_FAILED")) {
+          stop = true;
+          failed.push({ storePath: path, error: failure });
+        } else if (!skipped.includes(path)) {
+          skipped.push(path);
+        }
+        throw failure;
       });
-      copied.push(fetched);
-      progress.pathsDone++;
-      report();
-    }).catch((error: unknown) => {
-      const failure = error instanceof Error ? error : new Error(String(error));
-      if (isAbortError(failure)) throw failure; // reported once, by the whole call
-      if (!(failure instanceof FetchError && failure.code === "DEPENDENCY_FAILED")) {
-        stop = true;
-        failed.push({ storePath: path, error: failure });
-      } else if (!skipped.includes(path)) {
-        skipped.push(path);
-      }
-      throw failure;
-    });
   };
 
   for (const info of infos) {
@@ -141,20 +169,33 @@ export async function copyClosureToLocalStore(
   await Promise.allSettled(done.values());
   if (signal?.aborted === true) {
     const stopped = abortError(signal, registry.realStoreDir, into);
-    throw new FetchError("ABORTED", registry.realStoreDir, `${stopped.message} after ${copied.length} of ${infos.length} paths; the unfinished ones were removed`, { cause: signal.reason });
+    throw new FetchError(
+      "ABORTED",
+      registry.realStoreDir,
+      `${stopped.message} after ${copied.length} of ${infos.length} paths; the unfinished ones were removed`,
+      { cause: signal.reason },
+    );
   }
   return { copied, alreadyValid, failed, skipped };
 }
 
 /** Without --recursive: the requested paths only, each of whose references must be valid locally or requested. */
-async function directPaths(store: BinaryCacheStore, registry: LocalStoreRegistry, roots: StorePath[]): Promise<NarInfo[]> {
+async function directPaths(
+  store: BinaryCacheStore,
+  registry: LocalStoreRegistry,
+  roots: StorePath[],
+): Promise<NarInfo[]> {
   const wanted = roots.filter((path) => !registry.isValidPath(path));
   const infos = await Promise.all(wanted.map((path) => requirePathInfo(store, path)));
   const requested = new Set(infos.map((info) => info.storePath.path));
   for (const info of infos) {
     for (const reference of info.references) {
       if (!requested.has(reference.path) && !registry.isValidPath(reference)) {
-        throw new FetchError("REFERENCE_NOT_VALID", reference.path, `cannot copy ${info.storePath.path} without its closure: its reference ${reference.path} is not valid in the local store ${registry.databaseFile}`);
+        throw new FetchError(
+          "REFERENCE_NOT_VALID",
+          reference.path,
+          `cannot copy ${info.storePath.path} without its closure: its reference ${reference.path} is not valid in the local store ${registry.databaseFile}`,
+        );
       }
     }
   }
@@ -163,6 +204,9 @@ async function directPaths(store: BinaryCacheStore, registry: LocalStoreRegistry
 
 /** A leftover at the target of a path the database does not list is garbage (an interrupted copy); Nix deletes it too. */
 async function removeStale(target: string, registry: LocalStoreRegistry, path: StorePath): Promise<void> {
-  const exists = await lstat(target).then(() => true, () => false);
+  const exists = await lstat(target).then(
+    () => true,
+    () => false,
+  );
   if (exists && !registry.isValidPath(path)) await removeTree(target);
 }

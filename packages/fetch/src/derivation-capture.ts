@@ -73,7 +73,11 @@ export class DerivationCapture {
         return;
       }
       if (header.size > this.#maxSize) {
-        throw new FetchError("DERIVATION_TOO_LARGE", this.#path, `${this.#path} is a derivation (.drv) of ${header.size} bytes; derivations larger than ${this.#maxSize} bytes are refused`);
+        throw new FetchError(
+          "DERIVATION_TOO_LARGE",
+          this.#path,
+          `${this.#path} is a derivation (.drv) of ${header.size} bytes; derivations larger than ${this.#maxSize} bytes are refused`,
+        );
       }
       this.#size = header.size;
       contents = this.#header.subarray(header.length);
@@ -87,14 +91,21 @@ export class DerivationCapture {
   }
 
   #refuse(holds: string): never {
-    throw new FetchError("DERIVATION_NOT_A_FILE", this.#path, `${this.#path} is a derivation (.drv), so its NAR must be a single regular file, but it holds ${holds}`);
+    throw new FetchError(
+      "DERIVATION_NOT_A_FILE",
+      this.#path,
+      `${this.#path} is a derivation (.drv), so its NAR must be a single regular file, but it holds ${holds}`,
+    );
   }
 }
 
 /** Reads a single-file NAR's header from the first bytes of a NAR: how long it is and the file's size. */
 function readHeader(bytes: Buffer): Header {
   const start = NODE_START.length;
-  if (bytes.length < start) return NODE_START.subarray(0, bytes.length).equals(bytes) ? { kind: "more" } : { kind: "refused", holds: "something that is not a NAR" };
+  if (bytes.length < start)
+    return NODE_START.subarray(0, bytes.length).equals(bytes)
+      ? { kind: "more" }
+      : { kind: "refused", holds: "something that is not a NAR" };
   if (!bytes.subarray(0, start).equals(NODE_START)) return { kind: "refused", holds: "something that is not a NAR" };
   const rest = bytes.subarray(start);
   if (!prefixCompatible(rest, REGULAR)) {
@@ -108,7 +119,11 @@ function readHeader(bytes: Buffer): Header {
     if (after.length >= layout.length + 8 && after.subarray(0, layout.length).equals(layout)) {
       const size = after.readBigUInt64LE(layout.length);
       const length = start + REGULAR.length + layout.length + 8;
-      return { kind: "file", length, size: size > BigInt(Number.MAX_SAFE_INTEGER) ? Number.MAX_SAFE_INTEGER : Number(size) };
+      return {
+        kind: "file",
+        length,
+        size: size > BigInt(Number.MAX_SAFE_INTEGER) ? Number.MAX_SAFE_INTEGER : Number(size),
+      };
     }
     if (after.length < layout.length + 8 && prefixCompatible(after, layout)) return { kind: "more" };
   }

@@ -42,7 +42,11 @@ export async function requirePathInfo(store: BinaryCacheStore, path: StorePath |
   const storePath = store.parsePath(path);
   const info = await store.queryPathInfo(storePath);
   if (info === undefined) {
-    throw new FetchError("PATH_NOT_IN_CACHE", storePath.path, `${storePath.path} is not in ${store.url} (no ${narInfoFileFor(storePath)})`);
+    throw new FetchError(
+      "PATH_NOT_IN_CACHE",
+      storePath.path,
+      `${storePath.path} is not in ${store.url} (no ${narInfoFileFor(storePath)})`,
+    );
   }
   return info;
 }
@@ -51,15 +55,26 @@ export async function requirePathInfo(store: BinaryCacheStore, path: StorePath |
  * Unpacks the path's contents at `target`, which must not exist; nothing is left there if any check fails. A
  * `.drv` path's NAR must be a single regular file (DERIVATION_NOT_A_FILE, DERIVATION_TOO_LARGE otherwise).
  */
-export async function fetchPath(store: BinaryCacheStore, path: StorePath | string | NarInfo, target: string, options: FetchPathOptions = {}): Promise<FetchedPath> {
+export async function fetchPath(
+  store: BinaryCacheStore,
+  path: StorePath | string | NarInfo,
+  target: string,
+  options: FetchPathOptions = {},
+): Promise<FetchedPath> {
   const { signal } = options;
   const name = typeof path === "string" ? path : "narHash" in path ? path.storePath.path : path.path;
   const what = `fetching ${name}`;
   throwIfAborted(signal, name, what);
-  const info = typeof path === "string" || !("narHash" in path) ? await raceAbort(requirePathInfo(store, path), signal, name, what) : path;
+  const info =
+    typeof path === "string" || !("narHash" in path)
+      ? await raceAbort(requirePathInfo(store, path), signal, name, what)
+      : path;
   const storePath = info.storePath.path;
   const capture = isDerivationPath(storePath)
-    ? new DerivationCapture(storePath, options.maxDerivationSize === undefined ? {} : { maxSize: options.maxDerivationSize })
+    ? new DerivationCapture(
+        storePath,
+        options.maxDerivationSize === undefined ? {} : { maxSize: options.maxDerivationSize },
+      )
     : undefined;
   let nar: AsyncIterable<Buffer> = store.narFromPath(info); // every check, CA included, before its last chunk
   if (capture !== undefined) nar = capture.observe(nar);
@@ -71,7 +86,9 @@ export async function fetchPath(store: BinaryCacheStore, path: StorePath | strin
         await options.prepare?.(restored);
       },
       ...(options.beforeRename === undefined ? {} : { beforeRename: options.beforeRename }),
-      ...(moveIntoPlace === undefined ? {} : { moveIntoPlace: (staged: string, to: string) => moveIntoPlace(staged, to, capture?.text()) }),
+      ...(moveIntoPlace === undefined
+        ? {}
+        : { moveIntoPlace: (staged: string, to: string) => moveIntoPlace(staged, to, capture?.text()) }),
       ...(signal === undefined ? {} : { signal }),
     });
   } catch (error) {
@@ -82,7 +99,11 @@ export async function fetchPath(store: BinaryCacheStore, path: StorePath | strin
     throw error;
   }
   return {
-    storePath, target, narSize: info.narSize, fileSize: info.fileSize, compression: info.compression,
+    storePath,
+    target,
+    narSize: info.narSize,
+    fileSize: info.fileSize,
+    compression: info.compression,
     ...(capture === undefined ? {} : { derivation: capture.text() }),
   };
 }

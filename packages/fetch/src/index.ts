@@ -14,7 +14,12 @@ export {
   type CopyToLocalStoreResult,
 } from "./copy-to-local-store.js";
 export { JobPool } from "./job-pool.js";
-export { DerivationCapture, MAX_DERIVATION_SIZE, isDerivationPath, type DerivationCaptureOptions } from "./derivation-capture.js";
+export {
+  DerivationCapture,
+  MAX_DERIVATION_SIZE,
+  isDerivationPath,
+  type DerivationCaptureOptions,
+} from "./derivation-capture.js";
 export { moveIntoStoreAndRegister } from "./move-into-store.js";
 export { abortable, isAbortError } from "./abortable.js";
 export { tempTreePrefix, tempTreeOwner, TEMP_TREE_MARKER, NAME_MAX } from "./temp-names.js";

@@ -6,13 +6,15 @@ export class JobPool {
   readonly #waiting: Array<() => void> = [];
 
   constructor(limit: number) {
-    if (!Number.isInteger(limit) || limit < 1) throw new RangeError(`job limit must be a positive integer, got ${limit}`);
+    if (!Number.isInteger(limit) || limit < 1)
+      throw new RangeError(`job limit must be a positive integer, got ${limit}`);
     this.#limit = limit;
   }
 
   /** Runs `job` once a slot is free; the slot is released when it settles. */
   async run<T>(job: () => Promise<T>): Promise<T> {
-    if (this.#running >= this.#limit) await new Promise<void>((wake) => this.#waiting.push(wake)); // slot handed over
+    if (this.#running >= this.#limit)
+      await new Promise<void>((wake) => this.#waiting.push(wake)); // slot handed over
     else this.#running++;
     try {
       return await job();

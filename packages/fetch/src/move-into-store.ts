@@ -10,7 +10,12 @@ import { targetExists } from "./restore-beside.js";
  * Renames `staged` (in a temp directory beside `target`) to `target` and records `registration`, or neither: on any
  * failure `staged` is where it was (the caller removes it with its temp directory) and no row was written.
  */
-export function moveIntoStoreAndRegister(registry: LocalStoreRegistry, registration: PathRegistration, staged: string, target: string): void {
+export function moveIntoStoreAndRegister(
+  registry: LocalStoreRegistry,
+  registration: PathRegistration,
+  staged: string,
+  target: string,
+): void {
   let moved = false;
   try {
     registry.registerValidPath(registration, {
@@ -31,6 +36,11 @@ function undoMove(target: string, staged: string, cause: unknown): void {
     renameSync(target, staged);
   } catch (error) {
     // Left unregistered at the target; the next copy removes it as a stale leftover before fetching again.
-    throw new FetchError("TARGET_EXISTS", target, `${target} could not be registered (${messageOf(cause)}) nor moved back out of the store (${messageOf(error)}); it is not valid and will be removed by the next copy`, { cause });
+    throw new FetchError(
+      "TARGET_EXISTS",
+      target,
+      `${target} could not be registered (${messageOf(cause)}) nor moved back out of the store (${messageOf(error)}); it is not valid and will be removed by the next copy`,
+      { cause },
+    );
   }
 }

@@ -17,7 +17,11 @@ export interface QueryClosureOptions {
   readonly signal?: AbortSignal;
 }
 
-export async function queryClosure(store: BinaryCacheStore, roots: ReadonlyArray<StorePath | string>, options: QueryClosureOptions = {}): Promise<NarInfo[]> {
+export async function queryClosure(
+  store: BinaryCacheStore,
+  roots: ReadonlyArray<StorePath | string>,
+  options: QueryClosureOptions = {},
+): Promise<NarInfo[]> {
   const pool = new JobPool(options.jobs ?? 16);
   const found = new Map<string, NarInfo>();
   const started = new Set<string>();

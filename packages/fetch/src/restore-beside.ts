@@ -24,18 +24,29 @@ export interface RestoreBesideOptions {
 }
 
 export async function assertTargetAbsent(target: string): Promise<void> {
-  const exists = await lstat(target).then(() => true, (error: NodeJS.ErrnoException) => {
-    if (error.code === "ENOENT") return false;
-    throw error;
-  });
+  const exists = await lstat(target).then(
+    () => true,
+    (error: NodeJS.ErrnoException) => {
+      if (error.code === "ENOENT") return false;
+      throw error;
+    },
+  );
   if (exists) throw targetExists(target);
 }
 
 export function targetExists(target: string): FetchError {
-  return new FetchError("TARGET_EXISTS", target, `refusing to restore into ${target}: it already exists (the target must not exist)`);
+  return new FetchError(
+    "TARGET_EXISTS",
+    target,
+    `refusing to restore into ${target}: it already exists (the target must not exist)`,
+  );
 }
 
-export async function restoreBeside(nar: AsyncIterable<Uint8Array>, target: string, options: RestoreBesideOptions = {}): Promise<void> {
+export async function restoreBeside(
+  nar: AsyncIterable<Uint8Array>,
+  target: string,
+  options: RestoreBesideOptions = {},
+): Promise<void> {
   const absolute = resolve(target);
   const { signal } = options;
   const what = `restoring into ${absolute}`;

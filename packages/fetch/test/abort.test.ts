@@ -8,7 +8,15 @@ import { openLocalStoreRegistry } from "@narwhal/local-store";
 import { TrustedKeys } from "@narwhal/signing";
 import { BinaryCacheStore } from "@narwhal/store";
 import { copyClosureToLocalStore, fetchPath } from "../src/index.js";
-import { buildClosure, hasNix, narOf, nixCache, removeTempDirs, tempDir, type NixClosure } from "@narwhal/cache-fixtures";
+import {
+  buildClosure,
+  hasNix,
+  narOf,
+  nixCache,
+  removeTempDirs,
+  tempDir,
+  type NixClosure,
+} from "@narwhal/cache-fixtures";
 import { expectNothingOf } from "./support/hostile-cache.js";
 import { startTrickleServer, type TrickleServer } from "./support/trickle-server.js";
 
@@ -36,20 +44,31 @@ describe.skipIf(!hasNix)("aborting", () => {
     await removeTempDirs();
   });
 
-  const open = (): Promise<BinaryCacheStore> => BinaryCacheStore.open(server.url, { trustedPublicKeys: TrustedKeys.from(closure.publicKey), createCacheInfo: false });
+  const open = (): Promise<BinaryCacheStore> =>
+    BinaryCacheStore.open(server.url, {
+      trustedPublicKeys: TrustedKeys.from(closure.publicKey),
+      createCacheInfo: false,
+    });
 
   it("fetchPath: stops mid-NAR, removes its temp tree, rejects with ABORTED naming the path", async () => {
     const parent = tempDir("abort-fetch");
     const controller = new AbortController();
     let bytes = 0;
-    const fetching = fetchPath(await open(), closure.tree, join(parent, "out"), { signal: controller.signal, onNarBytes: (n) => (bytes += n) });
+    const fetching = fetchPath(await open(), closure.tree, join(parent, "out"), {
+      signal: controller.signal,
+      onNarBytes: (n) => (bytes += n),
+    });
     fetching.catch(() => undefined);
     await waitFor(() => bytes > 0 && tempTrees(parent).length === 1, "the restore to be under way");
     const completedBefore = server.narsCompleted();
     const abortedAt = Date.now();
     controller.abort(new Error("test stop"));
     await expect(fetching).rejects.toMatchObject({
-      code: "ABORTED", input: closure.tree, message: expect.stringMatching(new RegExp(`^fetching ${closure.tree} into .* was aborted \\(test stop\\); its temp tree was removed$`)),
+      code: "ABORTED",
+      input: closure.tree,
+      message: expect.stringMatching(
+        new RegExp(`^fetching ${closure.tree} into .* was aborted \\(test stop\\); its temp tree was removed$`),
+      ),
     });
     expect(Date.now() - abortedAt).toBeLessThan(2_000);
     expect(readdirSync(parent)).toEqual([]);
@@ -58,7 +77,9 @@ describe.skipIf(!hasNix)("aborting", () => {
 
   it("fetchPath: an already aborted signal fetches nothing", async () => {
     const parent = tempDir("abort-before");
-    await expect(fetchPath(await open(), closure.tree, join(parent, "out"), { signal: AbortSignal.abort() })).rejects.toMatchObject({ code: "ABORTED" });
+    await expect(
+      fetchPath(await open(), closure.tree, join(parent, "out"), { signal: AbortSignal.abort() }),
+    ).rejects.toMatchObject({ code: "ABORTED" });
     expect(readdirSync(parent)).toEqual([]);
   });
 
@@ -68,11 +89,21 @@ describe.skipIf(!hasNix)("aborting", () => {
     const controller = new AbortController();
     let copying: Promise<unknown>;
     try {
-      copying = copyClosureToLocalStore(await open(), registry, [closure.output, closure.tree], { jobs: 3, signal: controller.signal });
+      copying = copyClosureToLocalStore(await open(), registry, [closure.output, closure.tree], {
+        jobs: 3,
+        signal: controller.signal,
+      });
       copying.catch(() => undefined);
-      await waitFor(() => tempTrees(registry.realStoreDir).some((name) => name.includes(closure.tree.slice(11, 43))), "the tree's restore to be under way");
+      await waitFor(
+        () => tempTrees(registry.realStoreDir).some((name) => name.includes(closure.tree.slice(11, 43))),
+        "the tree's restore to be under way",
+      );
       controller.abort();
-      await expect(copying).rejects.toMatchObject({ code: "ABORTED", input: registry.realStoreDir, message: expect.stringContaining("the unfinished ones were removed") });
+      await expect(copying).rejects.toMatchObject({
+        code: "ABORTED",
+        input: registry.realStoreDir,
+        message: expect.stringContaining("the unfinished ones were removed"),
+      });
       expect(tempTrees(registry.realStoreDir)).toEqual([]);
     } finally {
       registry.close();

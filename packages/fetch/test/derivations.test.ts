@@ -23,19 +23,35 @@ describe.skipIf(!hasNix)("derivations copied into a local store", () => {
     closure = buildClosure("drv");
     const work = tempDir("drv-expr");
     const expression = join(work, "drv.nix");
-    writeFileSync(expression, `derivation { name = "narwhal-drv-${process.pid}-${Date.now()}"; system = builtins.currentSystem; builder = "/bin/sh"; args = [ "-c" "echo > $out" ]; }`);
+    writeFileSync(
+      expression,
+      `derivation { name = "narwhal-drv-${process.pid}-${Date.now()}"; system = builtins.currentSystem; builder = "/bin/sh"; args = [ "-c" "echo > $out" ]; }`,
+    );
     drv = nix("nix-instantiate", [expression]);
     drvOut = nix("nix-store", ["-q", "--outputs", drv]);
     cacheDir = tempDir("drv-cache");
-    nix("nix", ["copy", "--derivation", "--to", `file://${cacheDir}?compression=xz&secret-key=${closure.secretKeyFile}`, drv]);
+    nix("nix", [
+      "copy",
+      "--derivation",
+      "--to",
+      `file://${cacheDir}?compression=xz&secret-key=${closure.secretKeyFile}`,
+      drv,
+    ]);
   });
   afterAll(removeTempDirs);
 
   async function openCache(): Promise<BinaryCacheStore> {
-    return BinaryCacheStore.open(`file://${cacheDir}`, { trustedPublicKeys: TrustedKeys.from(closure.publicKey), createCacheInfo: false });
+    return BinaryCacheStore.open(`file://${cacheDir}`, {
+      trustedPublicKeys: TrustedKeys.from(closure.publicKey),
+      createCacheInfo: false,
+    });
   }
 
-  async function copyInto(root: string, paths: string[], options: { maxDerivationSize?: number } = {}): ReturnType<typeof copyClosureToLocalStore> {
+  async function copyInto(
+    root: string,
+    paths: string[],
+    options: { maxDerivationSize?: number } = {},
+  ): ReturnType<typeof copyClosureToLocalStore> {
     const registry = openLocalStoreRegistry(`local?root=${root}`);
     try {
       return await copyClosureToLocalStore(await openCache(), registry, paths, options);
@@ -58,8 +74,12 @@ describe.skipIf(!hasNix)("derivations copied into a local store", () => {
     const fetched = await fetchPath(await openCache(), drv, join(out, "x.drv"));
     expect(fetched.derivation).toBe(readFileSync(drv, "utf8"));
     const size = readFileSync(drv).length;
-    await expect(fetchPath(await openCache(), drv, join(out, "y.drv"), { maxDerivationSize: size - 1 })).rejects.toMatchObject({
-      code: "DERIVATION_TOO_LARGE", input: drv, message: expect.stringContaining(`derivations larger than ${size - 1} bytes are refused`),
+    await expect(
+      fetchPath(await openCache(), drv, join(out, "y.drv"), { maxDerivationSize: size - 1 }),
+    ).rejects.toMatchObject({
+      code: "DERIVATION_TOO_LARGE",
+      input: drv,
+      message: expect.stringContaining(`derivations larger than ${size - 1} bytes are refused`),
     });
     const root = tempDir("drv-small-root");
     const result = await copyInto(root, [drv], { maxDerivationSize: size - 1 });
@@ -68,7 +88,9 @@ describe.skipIf(!hasNix)("derivations copied into a local store", () => {
   });
 
   async function expectRefusedDrv(nar: Buffer, holds: string | RegExp, code = "DERIVATION_NOT_A_FILE"): Promise<void> {
-    const storePath = (await addHostilePath(cacheDir, closure.secretKeyFile, `evil-${Math.random().toString(36).slice(2, 8)}.drv`, nar)).path;
+    const storePath = (
+      await addHostilePath(cacheDir, closure.secretKeyFile, `evil-${Math.random().toString(36).slice(2, 8)}.drv`, nar)
+    ).path;
     const root = tempDir("evil-root");
     const result = await copyInto(root, [storePath]);
     expect(result.copied).toEqual([]);
@@ -87,7 +109,10 @@ describe.skipIf(!hasNix)("derivations copied into a local store", () => {
   it("refuses a .drv whose NAR is a symlink to a FIFO (reading it would hang forever)", async () => {
     const fifo = join(tempDir("fifo"), "fifo");
     execFileSync("mkfifo", [fifo]);
-    await expectRefusedDrv(await narOf([{ type: "symlink", segments: [], target: fifo }]), "so its NAR must be a single regular file, but it holds a symlink");
+    await expectRefusedDrv(
+      await narOf([{ type: "symlink", segments: [], target: fifo }]),
+      "so its NAR must be a single regular file, but it holds a symlink",
+    );
   });
 
   it("refuses a .drv whose NAR is a symlink to a valid derivation outside the store", async () => {
@@ -98,17 +123,26 @@ describe.skipIf(!hasNix)("derivations copied into a local store", () => {
 
   it("refuses a .drv whose NAR is a directory", async () => {
     const text = readFileSync(drv);
-    const nar = await narOf([{ type: "directory", segments: [] }, { type: "file", segments: [Buffer.from("x")], executable: false, size: text.length, contents: [text] }]);
+    const nar = await narOf([
+      { type: "directory", segments: [] },
+      { type: "file", segments: [Buffer.from("x")], executable: false, size: text.length, contents: [text] },
+    ]);
     await expectRefusedDrv(nar, /holds a directory/);
   });
 
   it("refuses a .drv larger than MAX_DERIVATION_SIZE (64 MiB) by default, from the size in its header", async () => {
     const big = Buffer.alloc(MAX_DERIVATION_SIZE + 1, 0x20);
-    await expectRefusedDrv(await fileNar(big), `of ${MAX_DERIVATION_SIZE + 1} bytes; derivations larger than ${MAX_DERIVATION_SIZE} bytes are refused`, "DERIVATION_TOO_LARGE");
+    await expectRefusedDrv(
+      await fileNar(big),
+      `of ${MAX_DERIVATION_SIZE + 1} bytes; derivations larger than ${MAX_DERIVATION_SIZE} bytes are refused`,
+      "DERIVATION_TOO_LARGE",
+    );
   });
 
   it("refuses a .drv whose single file is not a derivation, leaving nothing in the store", async () => {
-    const storePath = (await addHostilePath(cacheDir, closure.secretKeyFile, "garbage.drv", await fileNar("this is not an ATerm"))).path;
+    const storePath = (
+      await addHostilePath(cacheDir, closure.secretKeyFile, "garbage.drv", await fileNar("this is not an ATerm"))
+    ).path;
     const root = tempDir("garbage-root");
     const result = await copyInto(root, [storePath]);
     expect(result.failed.map((failure) => [(failure.error as { code?: string }).code, failure.error.message])).toEqual([

@@ -9,7 +9,17 @@ import { openLocalStoreRegistry } from "@narwhal/local-store";
 import { TrustedKeys } from "@narwhal/signing";
 import { BinaryCacheStore } from "@narwhal/store";
 import { copyClosureToLocalStore, fetchPath, queryClosure } from "../src/index.js";
-import { buildClosure, hasNix, narOf, nix, nixCache, nixPathInfo, removeTempDirs, tempDir, type NixClosure } from "@narwhal/cache-fixtures";
+import {
+  buildClosure,
+  hasNix,
+  narOf,
+  nix,
+  nixCache,
+  nixPathInfo,
+  removeTempDirs,
+  tempDir,
+  type NixClosure,
+} from "@narwhal/cache-fixtures";
 
 describe.skipIf(!hasNix)("fetching from real caches", () => {
   let closure: NixClosure;
@@ -52,8 +62,11 @@ describe.skipIf(!hasNix)("fetching from real caches", () => {
 
   it("fetches every path of a cache narwhal wrote", async () => {
     const dir = tempDir("narwhal-cache");
-    const writer = await BinaryCacheStore.open(`file://${dir}?compression=zstd&secret-key=${closure.secretKeyFile}`, { trustedPublicKeys: trusted });
-    for (const info of nixPathInfo(closure.paths)) await writer.addToStore({ info, nar: dumpPath(info.storePath.path) });
+    const writer = await BinaryCacheStore.open(`file://${dir}?compression=zstd&secret-key=${closure.secretKeyFile}`, {
+      trustedPublicKeys: trusted,
+    });
+    for (const info of nixPathInfo(closure.paths))
+      await writer.addToStore({ info, nar: dumpPath(info.storePath.path) });
     await expectFetchesAll(`file://${dir}`);
   });
 
@@ -87,8 +100,14 @@ describe.skipIf(!hasNix)("fetching from real caches", () => {
     } finally {
       registry.close();
     }
-    const infos = JSON.parse(nix("nix", ["path-info", "--store", `local?root=${root}`, "--json", ...closure.paths])) as Array<{ path: string; narHash: string; references: string[]; signatures?: string[] }>;
-    const originals = JSON.parse(nix("nix", ["path-info", "--json", ...closure.paths])) as Array<{ path: string; narHash: string; references: string[] }>;
+    const infos = JSON.parse(
+      nix("nix", ["path-info", "--store", `local?root=${root}`, "--json", ...closure.paths]),
+    ) as Array<{ path: string; narHash: string; references: string[]; signatures?: string[] }>;
+    const originals = JSON.parse(nix("nix", ["path-info", "--json", ...closure.paths])) as Array<{
+      path: string;
+      narHash: string;
+      references: string[];
+    }>;
     for (const original of originals) {
       const copied = infos.find((info) => info.path === original.path)!;
       expect(copied.narHash).toBe(original.narHash);

@@ -31,7 +31,8 @@ describe.skipIf(!hasNix)("a store path with a 211-character name", () => {
   });
   afterAll(removeTempDirs);
 
-  const open = (): Promise<BinaryCacheStore> => BinaryCacheStore.open(cache, { trustedPublicKeys: TrustedKeys.from(closure.publicKey), createCacheInfo: false });
+  const open = (): Promise<BinaryCacheStore> =>
+    BinaryCacheStore.open(cache, { trustedPublicKeys: TrustedKeys.from(closure.publicKey), createCacheInfo: false });
 
   it("fetches to a target with the same 244-byte name", async () => {
     const out = tempDir("long-out");

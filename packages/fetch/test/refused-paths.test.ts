@@ -8,7 +8,17 @@ import { openLocalStoreRegistry } from "@narwhal/local-store";
 import { TrustedKeys } from "@narwhal/signing";
 import { BinaryCacheStore } from "@narwhal/store";
 import { copyClosureToLocalStore, type CopyToLocalStoreResult } from "../src/index.js";
-import { buildClosure, copyCache, flipByte, hasNix, narOf, nixCache, removeTempDirs, tempDir, type NixClosure } from "@narwhal/cache-fixtures";
+import {
+  buildClosure,
+  copyCache,
+  flipByte,
+  hasNix,
+  narOf,
+  nixCache,
+  removeTempDirs,
+  tempDir,
+  type NixClosure,
+} from "@narwhal/cache-fixtures";
 import { expectNothingOf } from "./support/hostile-cache.js";
 import { execOnStoreDb } from "./support/nix-db.js";
 
@@ -22,12 +32,23 @@ describe.skipIf(!hasNix)("a refused path leaves nothing in the local store", () 
   });
   afterAll(removeTempDirs);
 
-  async function copy(url: string, root: string, paths: string[], options: { recursive?: boolean; before?: () => void } = {}): Promise<CopyToLocalStoreResult> {
-    const store = await BinaryCacheStore.open(url, { trustedPublicKeys: TrustedKeys.from(closure.publicKey), createCacheInfo: false });
+  async function copy(
+    url: string,
+    root: string,
+    paths: string[],
+    options: { recursive?: boolean; before?: () => void } = {},
+  ): Promise<CopyToLocalStoreResult> {
+    const store = await BinaryCacheStore.open(url, {
+      trustedPublicKeys: TrustedKeys.from(closure.publicKey),
+      createCacheInfo: false,
+    });
     const registry = openLocalStoreRegistry(`local?root=${root}`);
     try {
       options.before?.();
-      return await copyClosureToLocalStore(store, registry, paths, { jobs: 3, ...(options.recursive === undefined ? {} : { recursive: options.recursive }) });
+      return await copyClosureToLocalStore(store, registry, paths, {
+        jobs: 3,
+        ...(options.recursive === undefined ? {} : { recursive: options.recursive }),
+      });
     } finally {
       registry.close();
     }
@@ -51,7 +72,9 @@ describe.skipIf(!hasNix)("a refused path leaves nothing in the local store", () 
   it("a reference not valid locally (no closure copy): refused before anything is fetched", async () => {
     const root = tempDir("refused-reference");
     await expect(copy(pristine, root, [closure.output], { recursive: false })).rejects.toMatchObject({
-      code: "REFERENCE_NOT_VALID", input: closure.dependency, message: expect.stringContaining(`cannot copy ${closure.output} without its closure`),
+      code: "REFERENCE_NOT_VALID",
+      input: closure.dependency,
+      message: expect.stringContaining(`cannot copy ${closure.output} without its closure`),
     });
     expectNothingOf(root, closure.output);
   });
@@ -59,11 +82,16 @@ describe.skipIf(!hasNix)("a refused path leaves nothing in the local store", () 
   it("a registration refused by the database at INSERT: the tree is never moved in", async () => {
     const root = tempDir("refused-insert");
     openLocalStoreRegistry(`local?root=${root}`).close();
-    execOnStoreDb(root, `create trigger RefuseTree before insert on ValidPaths when new.path = '${closure.tree}'
-      begin select raise(abort, 'refused by the test trigger'); end;`);
+    execOnStoreDb(
+      root,
+      `create trigger RefuseTree before insert on ValidPaths when new.path = '${closure.tree}'
+      begin select raise(abort, 'refused by the test trigger'); end;`,
+    );
     const result = await copy(pristine, root, [closure.tree, closure.output]);
     expectNothingOf(root, closure.tree);
-    expect(result.failed[0]!.error.message).toMatch(new RegExp(`cannot register ${closure.tree} in .*db\\.sqlite: refused by the test trigger`));
+    expect(result.failed[0]!.error.message).toMatch(
+      new RegExp(`cannot register ${closure.tree} in .*db\\.sqlite: refused by the test trigger`),
+    );
     expect(codes(result)).toEqual([[closure.tree, "LOCAL_STORE_DB_WRITE_FAILED"]]);
   });
 
@@ -71,8 +99,11 @@ describe.skipIf(!hasNix)("a refused path leaves nothing in the local store", () 
     const root = tempDir("refused-commit");
     openLocalStoreRegistry(`local?root=${root}`).close();
     // A deferred foreign key is only checked at COMMIT, i.e. after the rename into the store already happened.
-    execOnStoreDb(root, `create table Trap (ref integer references ValidPaths(id) deferrable initially deferred);
-      create trigger TrapOutput after insert on ValidPaths when new.path = '${closure.output}' begin insert into Trap values (-1); end;`);
+    execOnStoreDb(
+      root,
+      `create table Trap (ref integer references ValidPaths(id) deferrable initially deferred);
+      create trigger TrapOutput after insert on ValidPaths when new.path = '${closure.output}' begin insert into Trap values (-1); end;`,
+    );
     const result = await copy(pristine, root, [closure.output]);
     expectNothingOf(root, closure.output);
     expect(result.failed[0]!.error.message).toMatch(/FOREIGN KEY constraint failed/);

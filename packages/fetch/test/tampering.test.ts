@@ -20,12 +20,22 @@ describe.skipIf(!hasNix)("fetch refuses damaged caches and writes nothing", () =
   });
   afterAll(removeTempDirs);
 
-  async function expectRefused(cache: CacheCopy, path: string, code: string | string[], options: { requireSigs?: boolean; keys?: string; message?: RegExp } = {}): Promise<void> {
+  async function expectRefused(
+    cache: CacheCopy,
+    path: string,
+    code: string | string[],
+    options: { requireSigs?: boolean; keys?: string; message?: RegExp } = {},
+  ): Promise<void> {
     const store = await BinaryCacheStore.open(cache.url, {
-      trustedPublicKeys: TrustedKeys.from(options.keys ?? closure.publicKey), requireSigs: options.requireSigs ?? true, createCacheInfo: false,
+      trustedPublicKeys: TrustedKeys.from(options.keys ?? closure.publicKey),
+      requireSigs: options.requireSigs ?? true,
+      createCacheInfo: false,
     });
     const parent = tempDir("target");
-    const error = await fetchPath(store, path, join(parent, "out")).then(() => undefined, (thrown: unknown) => thrown as Error & { code?: string });
+    const error = await fetchPath(store, path, join(parent, "out")).then(
+      () => undefined,
+      (thrown: unknown) => thrown as Error & { code?: string },
+    );
     expect(error, "fetch should have failed").toBeDefined();
     expect(Array.isArray(code) ? code : [code]).toContain(error!.code);
     if (options.message !== undefined) expect(error!.message).toMatch(options.message);
@@ -86,7 +96,15 @@ describe.skipIf(!hasNix)("fetch refuses damaged caches and writes nothing", () =
 
   it("a removed reference", async () => {
     const cache = copyCache(pristine);
-    cache.setField(signedPath(), "References", cache.field(signedPath(), "References").split(" ").filter((ref) => !closure.dependency.endsWith(ref)).join(" "));
+    cache.setField(
+      signedPath(),
+      "References",
+      cache
+        .field(signedPath(), "References")
+        .split(" ")
+        .filter((ref) => !closure.dependency.endsWith(ref))
+        .join(" "),
+    );
     await expectRefused(cache, signedPath(), "UNTRUSTED_SIGNATURES");
   });
 
@@ -97,7 +115,8 @@ describe.skipIf(!hasNix)("fetch refuses damaged caches and writes nothing", () =
     await expectRefused(cache, signedPath(), "UNTRUSTED_SIGNATURES");
     const fresh = copyCache(pristine);
     await expectRefused(fresh, signedPath(), "UNTRUSTED_SIGNATURES", {
-      keys: closure.otherPublicKey, message: /fetch-test-tamper-1.*fetch-test-tamper-2/,
+      keys: closure.otherPublicKey,
+      message: /fetch-test-tamper-1.*fetch-test-tamper-2/,
     });
   });
 
@@ -111,7 +130,8 @@ describe.skipIf(!hasNix)("fetch refuses damaged caches and writes nothing", () =
     const cache = copyCache(pristine);
     const tree = closure.tree;
     copyFileSync(cache.narFile(closure.dependency), cache.narFile(tree));
-    for (const field of ["FileHash", "FileSize", "NarHash", "NarSize"]) cache.setField(tree, field, cache.field(closure.dependency, field));
+    for (const field of ["FileHash", "FileSize", "NarHash", "NarSize"])
+      cache.setField(tree, field, cache.field(closure.dependency, field));
     cache.setField(tree, "Sig", undefined);
     await expectRefused(cache, tree, "CONTENT_ADDRESS_MISMATCH");
   });
@@ -137,7 +157,9 @@ describe.skipIf(!hasNix)("fetch refuses damaged caches and writes nothing", () =
     const cache = copyCache(pristine);
     const { rmSync } = await import("node:fs");
     rmSync(cache.narinfoFile(signedPath()));
-    await expectRefused(cache, signedPath(), "PATH_NOT_IN_CACHE", { message: new RegExp(`${signedPath()} is not in file://`) });
+    await expectRefused(cache, signedPath(), "PATH_NOT_IN_CACHE", {
+      message: new RegExp(`${signedPath()} is not in file://`),
+    });
   });
 
   it("a missing NAR", async () => {
@@ -148,7 +170,10 @@ describe.skipIf(!hasNix)("fetch refuses damaged caches and writes nothing", () =
   });
 
   it("refuses an existing target and leaves it untouched", async () => {
-    const store = await BinaryCacheStore.open(pristine, { trustedPublicKeys: TrustedKeys.from(closure.publicKey), createCacheInfo: false });
+    const store = await BinaryCacheStore.open(pristine, {
+      trustedPublicKeys: TrustedKeys.from(closure.publicKey),
+      createCacheInfo: false,
+    });
     const parent = tempDir("existing");
     const target = join(parent, "out");
     const { writeFileSync } = await import("node:fs");

@@ -7,7 +7,13 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { openLocalStoreRegistry } from "@narwhal/local-store";
 import { BinaryCacheStore } from "@narwhal/store";
-import { copyClosureToLocalStore, NAME_MAX, removeStaleTempTrees, tempTreeOwner, tempTreePrefix } from "../src/index.js";
+import {
+  copyClosureToLocalStore,
+  NAME_MAX,
+  removeStaleTempTrees,
+  tempTreeOwner,
+  tempTreePrefix,
+} from "../src/index.js";
 import { removeTempDirs, tempDir } from "@narwhal/cache-fixtures";
 
 afterAll(removeTempDirs);
@@ -65,7 +71,10 @@ describe("stale temp trees", () => {
   it("are removed from the store by copyClosureToLocalStore", async () => {
     const root = tempDir("stale-root");
     const registry = openLocalStoreRegistry(`local?root=${root}`);
-    const stale = makeTree(registry.realStoreDir, `${tempTreePrefix("0123456789abcdfghijklmnpqrsvwxyz-gone", deadPid())}Ab12Cd`);
+    const stale = makeTree(
+      registry.realStoreDir,
+      `${tempTreePrefix("0123456789abcdfghijklmnpqrsvwxyz-gone", deadPid())}Ab12Cd`,
+    );
     const cache = tempDir("stale-cache");
     const store = await BinaryCacheStore.open(`file://${cache}`, { requireSigs: false });
     try {

@@ -18,7 +18,11 @@ export interface ClosureSource {
 }
 
 /** Every path reachable from `roots`, references before referrers; a root or reference that is not valid is an error. */
-export function computeClosure(source: ClosureSource, roots: readonly string[], options: ClosureOptions = {}): LocalPathInfo[] {
+export function computeClosure(
+  source: ClosureSource,
+  roots: readonly string[],
+  options: ClosureOptions = {},
+): LocalPathInfo[] {
   const found = new Map<string, LocalPathInfo>();
   const pending: Array<{ path: string; from?: string }> = roots.map((path) => ({ path }));
   for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
@@ -26,10 +30,12 @@ export function computeClosure(source: ClosureSource, roots: readonly string[], 
     const info = source.pathInfo(next.path);
     if (info === undefined) throw notValid(next.path, next.from);
     found.set(next.path, info);
-    for (const reference of info.references) if (!found.has(reference.path)) pending.push({ path: reference.path, from: next.path });
+    for (const reference of info.references)
+      if (!found.has(reference.path)) pending.push({ path: reference.path, from: next.path });
     if (options.includeOutputs === true && next.path.endsWith(".drv")) {
       for (const output of source.derivationOutputs(next.path)) {
-        if (!found.has(output) && source.pathInfo(output) !== undefined) pending.push({ path: output, from: next.path });
+        if (!found.has(output) && source.pathInfo(output) !== undefined)
+          pending.push({ path: output, from: next.path });
       }
     }
   }
@@ -38,5 +44,9 @@ export function computeClosure(source: ClosureSource, roots: readonly string[], 
 
 function notValid(path: string, referrer: string | undefined): LocalStoreError {
   const where = referrer === undefined ? "" : ` (referred to by ${referrer}; the database is inconsistent)`;
-  return new LocalStoreError("LOCAL_STORE_PATH_NOT_VALID", path, `cannot compute the closure: ${path} is not a valid path in the local store${where}`);
+  return new LocalStoreError(
+    "LOCAL_STORE_PATH_NOT_VALID",
+    path,
+    `cannot compute the closure: ${path} is not a valid path in the local store${where}`,
+  );
 }

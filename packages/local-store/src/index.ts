@@ -3,9 +3,15 @@
 
 export { LocalStoreError, type LocalStoreErrorCode } from "./errors.js";
 export { type LocalStoreOptions, parseLocalStoreUrl } from "./local-store-url.js";
-export { type NixDatabaseMode } from "./nix-db.js";
-export { type LocalPathInfo } from "./path-info-query.js";
-export { type ClosureOptions } from "./closure.js";
+export type { NixDatabaseMode } from "./nix-db.js";
+export type { LocalPathInfo } from "./path-info-query.js";
+export type { ClosureOptions } from "./closure.js";
 export { type TopoSortable, topoSort } from "./topo-sort.js";
 export { LocalStore, openLocalStore } from "./local-store.js";
-export { LocalStoreRegistry, openLocalStoreRegistry, NIX_DB_SCHEMA_VERSION, type PathRegistration, type RegisterOptions } from "./nix-db-writer.js";
+export {
+  LocalStoreRegistry,
+  openLocalStoreRegistry,
+  NIX_DB_SCHEMA_VERSION,
+  type PathRegistration,
+  type RegisterOptions,
+} from "./nix-db-writer.js";

@@ -25,14 +25,17 @@ const IGNORED_SETTINGS = new Set(["log"]);
  */
 export function parseLocalStoreUrl(text: string): LocalStoreOptions {
   const trimmed = text.trim();
-  if (trimmed === "") throw badUrl(text, "a local store URL must not be empty; use \"local\"");
+  if (trimmed === "") throw badUrl(text, 'a local store URL must not be empty; use "local"');
   if (!trimmed.includes("://") && !trimmed.includes("?") && trimmed.includes("/")) {
     return { root: resolve(trimmed) };
   }
   const question = trimmed.indexOf("?");
   const scheme = question < 0 ? trimmed : trimmed.slice(0, question);
   if (!LOCAL_SCHEMES.has(scheme)) {
-    throw badUrl(text, `only "local", "auto" or a filesystem path name a local Nix store; ${JSON.stringify(scheme)} does not (binary caches are opened with @narwhal/store-url, the daemon is not supported)`);
+    throw badUrl(
+      text,
+      `only "local", "auto" or a filesystem path name a local Nix store; ${JSON.stringify(scheme)} does not (binary caches are opened with @narwhal/store-url, the daemon is not supported)`,
+    );
   }
   return question < 0 ? {} : parseSettings(text, trimmed.slice(question + 1));
 }
@@ -42,9 +45,13 @@ function parseSettings(text: string, query: string): LocalStoreOptions {
   for (const [name, value] of new URLSearchParams(query)) {
     if (IGNORED_SETTINGS.has(name)) continue;
     if (!(name in SETTING_TO_OPTION)) {
-      throw badUrl(text, `unknown setting ${JSON.stringify(name)}; a local store accepts ${Object.keys(SETTING_TO_OPTION).join(", ")}`);
+      throw badUrl(
+        text,
+        `unknown setting ${JSON.stringify(name)}; a local store accepts ${Object.keys(SETTING_TO_OPTION).join(", ")}`,
+      );
     }
-    if (!isAbsolute(value)) throw badUrl(text, `setting ${name} must be an absolute path, got ${JSON.stringify(value)}`);
+    if (!isAbsolute(value))
+      throw badUrl(text, `setting ${name} must be an absolute path, got ${JSON.stringify(value)}`);
     options[SETTING_TO_OPTION[name as keyof typeof SETTING_TO_OPTION]] = value;
   }
   return options;

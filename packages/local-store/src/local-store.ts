@@ -3,7 +3,15 @@
 
 import { isAbsolute } from "node:path";
 import { dumpPath, type DumpPathOptions } from "@narwhal/nar";
-import { DEFAULT_STORE_DIR, type StorePath, compareStorePaths, isNix32, parseStorePath, validateStoreDir, STORE_PATH_HASH_LENGTH } from "@narwhal/store-path";
+import {
+  DEFAULT_STORE_DIR,
+  type StorePath,
+  compareStorePaths,
+  isNix32,
+  parseStorePath,
+  validateStoreDir,
+  STORE_PATH_HASH_LENGTH,
+} from "@narwhal/store-path";
 import { type ClosureOptions, computeClosure } from "./closure.js";
 import { LocalStoreError } from "./errors.js";
 import { type LocalStoreOptions, parseLocalStoreUrl } from "./local-store-url.js";
@@ -57,21 +65,31 @@ export class LocalStore {
   /** The valid path whose hash part is `hashPart`, if any. */
   queryPathFromHashPart(hashPart: string): StorePath | undefined {
     if (hashPart.length !== STORE_PATH_HASH_LENGTH || !isNix32(hashPart)) {
-      throw new LocalStoreError("LOCAL_STORE_BAD_PATH", hashPart, `invalid hash part ${JSON.stringify(hashPart)}: it must be ${STORE_PATH_HASH_LENGTH} nix32 characters`);
+      throw new LocalStoreError(
+        "LOCAL_STORE_BAD_PATH",
+        hashPart,
+        `invalid hash part ${JSON.stringify(hashPart)}: it must be ${STORE_PATH_HASH_LENGTH} nix32 characters`,
+      );
     }
     const prefix = `${this.storeDir}/${hashPart}`;
     const found = this.#db.firstPathFrom(prefix);
-    return found !== undefined && found.startsWith(`${prefix}-`) ? this.#fromDb(found) : undefined;
+    return found?.startsWith(`${prefix}-`) ? this.#fromDb(found) : undefined;
   }
 
   /** Every valid path, sorted by bytes. */
   queryAllValidPaths(): StorePath[] {
-    return this.#db.allPaths().map((path) => this.#fromDb(path)).sort(compareStorePaths);
+    return this.#db
+      .allPaths()
+      .map((path) => this.#fromDb(path))
+      .sort(compareStorePaths);
   }
 
   /** Valid paths that refer to `path` (including itself if it refers to itself), sorted by bytes. */
   queryReferrers(path: StorePath | string): StorePath[] {
-    return this.#db.referrersOf(this.#storePathText(path)).map((referrer) => this.#fromDb(referrer)).sort(compareStorePaths);
+    return this.#db
+      .referrersOf(this.#storePathText(path))
+      .map((referrer) => this.#fromDb(referrer))
+      .sort(compareStorePaths);
   }
 
   /**
@@ -105,7 +123,11 @@ export class LocalStore {
   narFromPath(path: StorePath | string, options: DumpPathOptions = {}): AsyncIterable<Buffer> {
     const text = this.#storePathText(path);
     if (this.#db.pathRow(text) === undefined) {
-      throw new LocalStoreError("LOCAL_STORE_PATH_NOT_VALID", text, `cannot read ${text}: it is not a valid path in the local store (${this.#db.file})`);
+      throw new LocalStoreError(
+        "LOCAL_STORE_PATH_NOT_VALID",
+        text,
+        `cannot read ${text}: it is not a valid path in the local store (${this.#db.file})`,
+      );
     }
     return dumpPath(this.realPath(text), options);
   }
@@ -125,7 +147,11 @@ export class LocalStore {
   #storePathText(path: StorePath | string): string {
     if (typeof path !== "string") {
       if (path.storeDir !== this.storeDir) {
-        throw new LocalStoreError("LOCAL_STORE_BAD_PATH", path.path, `store path ${path.path} is not in this store's directory ${this.storeDir}`);
+        throw new LocalStoreError(
+          "LOCAL_STORE_BAD_PATH",
+          path.path,
+          `store path ${path.path} is not in this store's directory ${this.storeDir}`,
+        );
       }
       return path.path;
     }
@@ -133,7 +159,12 @@ export class LocalStore {
       return parseStorePath(path, this.storeDir).path;
     } catch (error) {
       const rule = error instanceof Error ? error.message : String(error);
-      throw new LocalStoreError("LOCAL_STORE_BAD_PATH", path, `${JSON.stringify(path)} is not a store path of ${this.storeDir}: ${rule}`, { cause: error });
+      throw new LocalStoreError(
+        "LOCAL_STORE_BAD_PATH",
+        path,
+        `${JSON.stringify(path)} is not a store path of ${this.storeDir}: ${rule}`,
+        { cause: error },
+      );
     }
   }
 
@@ -141,14 +172,23 @@ export class LocalStore {
     try {
       return parseStorePath(path, this.storeDir);
     } catch (error) {
-      throw new LocalStoreError("LOCAL_STORE_DB_CORRUPT", path, `unexpected path ${JSON.stringify(path)} in the Nix database ${this.#db.file}: it must be a store path in ${this.storeDir}`, { cause: error });
+      throw new LocalStoreError(
+        "LOCAL_STORE_DB_CORRUPT",
+        path,
+        `unexpected path ${JSON.stringify(path)} in the Nix database ${this.#db.file}: it must be a store path in ${this.storeDir}`,
+        { cause: error },
+      );
     }
   }
 }
 
 function checkAbsolute(option: string, value: string): string {
   if (!isAbsolute(value)) {
-    throw new LocalStoreError("LOCAL_STORE_BAD_OPTIONS", value, `local store option ${option} must be an absolute path, got ${JSON.stringify(value)}`);
+    throw new LocalStoreError(
+      "LOCAL_STORE_BAD_OPTIONS",
+      value,
+      `local store option ${option} must be an absolute path, got ${JSON.stringify(value)}`,
+    );
   }
   return value;
 }
@@ -159,6 +199,8 @@ function checkStoreDir(storeDir: string): string {
     return storeDir;
   } catch (error) {
     const rule = error instanceof Error ? error.message : String(error);
-    throw new LocalStoreError("LOCAL_STORE_BAD_OPTIONS", storeDir, `local store option storeDir is invalid: ${rule}`, { cause: error });
+    throw new LocalStoreError("LOCAL_STORE_BAD_OPTIONS", storeDir, `local store option storeDir is invalid: ${rule}`, {
+      cause: error,
+    });
   }
 }

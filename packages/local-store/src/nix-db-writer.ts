@@ -97,9 +97,16 @@ export class LocalStoreRegistry {
   constructor(options: LocalStoreOptions = {}) {
     this.storeDir = options.storeDir ?? DEFAULT_STORE_DIR;
     const root = options.root?.replace(/\/+$/, "");
-    for (const [name, value] of [["root", root], ["stateDir", options.stateDir]] as const) {
+    for (const [name, value] of [
+      ["root", root],
+      ["stateDir", options.stateDir],
+    ] as const) {
       if (value !== undefined && !isAbsolute(value)) {
-        throw new LocalStoreError("LOCAL_STORE_BAD_OPTIONS", value, `local store option ${name} must be an absolute path, got ${JSON.stringify(value)}`);
+        throw new LocalStoreError(
+          "LOCAL_STORE_BAD_OPTIONS",
+          value,
+          `local store option ${name} must be an absolute path, got ${JSON.stringify(value)}`,
+        );
       }
     }
     const stateDir = options.stateDir ?? `${root ?? ""}${DEFAULT_STATE_DIR}`;
@@ -115,16 +122,32 @@ export class LocalStoreRegistry {
       this.#db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
       this.#db.pragma("journal_mode = wal");
       this.#db.pragma("foreign_keys = on");
-      if (fresh) this.#db.transaction(() => SCHEMA_STATEMENTS.forEach((sql) => this.#db.exec(sql))).immediate();
+      if (fresh)
+        this.#db
+          .transaction(() => {
+            for (const sql of SCHEMA_STATEMENTS) this.#db.exec(sql);
+          })
+          .immediate();
       this.#selectId = this.#db.prepare<[string], { id: number }>("select id from ValidPaths where path = ?");
       this.#insertPath = this.#db.prepare(
         "insert into ValidPaths (path, hash, registrationTime, deriver, narSize, ultimate, sigs, ca) values (?, ?, ?, ?, ?, null, ?, ?)",
       );
-      this.#updatePath = this.#db.prepare("update ValidPaths set hash = ?, deriver = ?, narSize = ?, sigs = ?, ca = ? where id = ?");
-      this.#insertRef = this.#db.prepare<[number, number]>("insert or replace into Refs (referrer, reference) values (?, ?)");
-      this.#insertOutput = this.#db.prepare<[number, string, string]>("insert or replace into DerivationOutputs (drv, id, path) values (?, ?, ?)");
+      this.#updatePath = this.#db.prepare(
+        "update ValidPaths set hash = ?, deriver = ?, narSize = ?, sigs = ?, ca = ? where id = ?",
+      );
+      this.#insertRef = this.#db.prepare<[number, number]>(
+        "insert or replace into Refs (referrer, reference) values (?, ?)",
+      );
+      this.#insertOutput = this.#db.prepare<[number, string, string]>(
+        "insert or replace into DerivationOutputs (drv, id, path) values (?, ?, ?)",
+      );
     } catch (error) {
-      throw new LocalStoreError("LOCAL_STORE_DB_UNREADABLE", this.databaseFile, `cannot open the Nix database ${this.databaseFile} for writing: ${describe(error)}`, { cause: error });
+      throw new LocalStoreError(
+        "LOCAL_STORE_DB_UNREADABLE",
+        this.databaseFile,
+        `cannot open the Nix database ${this.databaseFile} for writing: ${describe(error)}`,
+        { cause: error },
+      );
     }
     if (fresh) writeFileSync(`${dbDir}/schema`, String(NIX_DB_SCHEMA_VERSION));
   }
@@ -146,10 +169,18 @@ export class LocalStoreRegistry {
   registerValidPath(info: PathRegistration, options: RegisterOptions = {}): void {
     const path = this.#checkPath(info.storePath);
     if (!Number.isSafeInteger(info.narSize) || info.narSize <= 0) {
-      throw new LocalStoreError("LOCAL_STORE_BAD_OPTIONS", String(info.narSize), `cannot register ${path}: narSize must be a positive integer, got ${info.narSize}`);
+      throw new LocalStoreError(
+        "LOCAL_STORE_BAD_OPTIONS",
+        String(info.narSize),
+        `cannot register ${path}: narSize must be a positive integer, got ${info.narSize}`,
+      );
     }
     if (info.narHash.algorithm !== "sha256") {
-      throw new LocalStoreError("LOCAL_STORE_BAD_OPTIONS", info.narHash.algorithm, `cannot register ${path}: the NAR hash must be sha256, got ${info.narHash.algorithm}`);
+      throw new LocalStoreError(
+        "LOCAL_STORE_BAD_OPTIONS",
+        info.narHash.algorithm,
+        `cannot register ${path}: the NAR hash must be sha256, got ${info.narHash.algorithm}`,
+      );
     }
     const hash = formatHash(info.narHash, "base16");
     const deriver = info.deriver === undefined ? null : this.#checkPath(info.deriver);
@@ -158,34 +189,55 @@ export class LocalStoreRegistry {
     const outputs = path.endsWith(".drv") ? derivationOutputRows(info.storePath, info.derivation, this.storeDir) : [];
     let callbackError: { error: unknown } | undefined;
     try {
-      this.#db.transaction(() => {
-        const existing = this.#selectId.get(path)?.id;
-        let id: number;
-        if (existing === undefined) {
-          id = Number(this.#insertPath.run(path, hash, info.registrationTime ?? Math.floor(Date.now() / 1000), deriver, info.narSize, sigs, ca).lastInsertRowid);
-        } else {
-          this.#updatePath.run(hash, deriver, info.narSize, sigs, ca, existing);
-          id = existing;
-        }
-        for (const reference of info.references) {
-          const target = reference.path === path ? id : this.#selectId.get(this.#checkPath(reference))?.id;
-          if (target === undefined) {
-            throw new LocalStoreError("LOCAL_STORE_PATH_NOT_VALID", reference.path, `cannot register ${path}: its reference ${reference.path} is not valid in ${this.databaseFile} (register references first)`);
+      this.#db
+        .transaction(() => {
+          const existing = this.#selectId.get(path)?.id;
+          let id: number;
+          if (existing === undefined) {
+            id = Number(
+              this.#insertPath.run(
+                path,
+                hash,
+                info.registrationTime ?? Math.floor(Date.now() / 1000),
+                deriver,
+                info.narSize,
+                sigs,
+                ca,
+              ).lastInsertRowid,
+            );
+          } else {
+            this.#updatePath.run(hash, deriver, info.narSize, sigs, ca, existing);
+            id = existing;
           }
-          this.#insertRef.run(id, target);
-        }
-        for (const output of outputs) this.#insertOutput.run(id, output.name, output.path);
-        try {
-          options.beforeCommit?.();
-        } catch (error) {
-          callbackError = { error };
-          throw error;
-        }
-      }).immediate();
+          for (const reference of info.references) {
+            const target = reference.path === path ? id : this.#selectId.get(this.#checkPath(reference))?.id;
+            if (target === undefined) {
+              throw new LocalStoreError(
+                "LOCAL_STORE_PATH_NOT_VALID",
+                reference.path,
+                `cannot register ${path}: its reference ${reference.path} is not valid in ${this.databaseFile} (register references first)`,
+              );
+            }
+            this.#insertRef.run(id, target);
+          }
+          for (const output of outputs) this.#insertOutput.run(id, output.name, output.path);
+          try {
+            options.beforeCommit?.();
+          } catch (error) {
+            callbackError = { error };
+            throw error;
+          }
+        })
+        .immediate();
     } catch (error) {
       if (callbackError !== undefined && callbackError.error === error) throw error; // the caller's own refusal
       if (error instanceof LocalStoreError) throw error;
-      throw new LocalStoreError("LOCAL_STORE_DB_WRITE_FAILED", this.databaseFile, `cannot register ${path} in ${this.databaseFile}: ${describe(error)}`, { cause: error });
+      throw new LocalStoreError(
+        "LOCAL_STORE_DB_WRITE_FAILED",
+        this.databaseFile,
+        `cannot register ${path} in ${this.databaseFile}: ${describe(error)}`,
+        { cause: error },
+      );
     }
   }
 
@@ -195,7 +247,11 @@ export class LocalStoreRegistry {
 
   #checkPath(path: StorePath): string {
     if (path.storeDir !== this.storeDir) {
-      throw new LocalStoreError("LOCAL_STORE_BAD_PATH", path.path, `store path ${path.path} is not in this store's directory ${this.storeDir}`);
+      throw new LocalStoreError(
+        "LOCAL_STORE_BAD_PATH",
+        path.path,
+        `store path ${path.path} is not in this store's directory ${this.storeDir}`,
+      );
     }
     return parseStorePath(path.path, this.storeDir).path;
   }
@@ -214,7 +270,11 @@ function checkSchemaVersion(file: string): void {
     return; // Nix treats a missing schema file as version 0 and upgrades; the tables are what matter to us
   }
   if (text !== String(NIX_DB_SCHEMA_VERSION)) {
-    throw new LocalStoreError("LOCAL_STORE_DB_CORRUPT", file, `${file} says schema version ${JSON.stringify(text)}; only version ${NIX_DB_SCHEMA_VERSION} (Nix 2.8) can be written`);
+    throw new LocalStoreError(
+      "LOCAL_STORE_DB_CORRUPT",
+      file,
+      `${file} says schema version ${JSON.stringify(text)}; only version ${NIX_DB_SCHEMA_VERSION} (Nix 2.8) can be written`,
+    );
   }
 }
 

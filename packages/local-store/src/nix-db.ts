@@ -30,11 +30,18 @@ export interface ValidPathRow {
 export type NixDatabaseMode = "wal" | "snapshot";
 
 /** SQLite failures that mean "cannot set up the WAL index", i.e. the directory or -shm is not writable. */
-const WAL_SETUP_FAILURES = new Set(["SQLITE_CANTOPEN", "SQLITE_READONLY_DIRECTORY", "SQLITE_READONLY_CANTINIT", "SQLITE_READONLY_RECOVERY", "SQLITE_READONLY"]);
+const WAL_SETUP_FAILURES = new Set([
+  "SQLITE_CANTOPEN",
+  "SQLITE_READONLY_DIRECTORY",
+  "SQLITE_READONLY_CANTINIT",
+  "SQLITE_READONLY_RECOVERY",
+  "SQLITE_READONLY",
+]);
 /** How long a query waits for a writer's lock before failing (SQLite busy timeout). */
 const BUSY_TIMEOUT_MS = 10_000;
 
-const SELECT_PATH = "select id, path, hash, registrationTime, deriver, narSize, ultimate, sigs, ca from ValidPaths where path = ?";
+const SELECT_PATH =
+  "select id, path, hash, registrationTime, deriver, narSize, ultimate, sigs, ca from ValidPaths where path = ?";
 
 export class NixDatabase {
   readonly file: string;
@@ -61,12 +68,19 @@ export class NixDatabase {
       this.#selectReferrers = db.prepare<[string], { path: string }>(
         "select path from Refs join ValidPaths on referrer = id where reference = (select id from ValidPaths where path = ?)",
       );
-      this.#selectFirstFrom = db.prepare<[string], { path: string }>("select path from ValidPaths where path >= ? order by path limit 1");
+      this.#selectFirstFrom = db.prepare<[string], { path: string }>(
+        "select path from ValidPaths where path >= ? order by path limit 1",
+      );
       this.#selectAll = db.prepare<[], { path: string }>("select path from ValidPaths");
       this.#selectOutputs = db.prepare<[number], { path: string }>("select path from DerivationOutputs where drv = ?");
     } catch (error) {
       this.close();
-      throw new LocalStoreError("LOCAL_STORE_DB_CORRUPT", file, `${file} is not a Nix store database: ${describe(error)}; expected the ValidPaths, Refs and DerivationOutputs tables of Nix's schema`, { cause: error });
+      throw new LocalStoreError(
+        "LOCAL_STORE_DB_CORRUPT",
+        file,
+        `${file} is not a Nix store database: ${describe(error)}; expected the ValidPaths, Refs and DerivationOutputs tables of Nix's schema`,
+        { cause: error },
+      );
     }
   }
 
@@ -121,12 +135,22 @@ export class NixDatabase {
   }
 
   #run<T>(query: () => T): T {
-    if (!this.#db.open) throw new LocalStoreError("LOCAL_STORE_CLOSED", this.file, `the local store database ${this.file} was already closed`);
+    if (!this.#db.open)
+      throw new LocalStoreError(
+        "LOCAL_STORE_CLOSED",
+        this.file,
+        `the local store database ${this.file} was already closed`,
+      );
     try {
       return query();
     } catch (error) {
       if (error instanceof LocalStoreError || !isSqliteError(error)) throw error;
-      throw new LocalStoreError("LOCAL_STORE_DB_UNREADABLE", this.file, `cannot read the Nix database ${this.file}: ${describe(error)}`, { cause: error });
+      throw new LocalStoreError(
+        "LOCAL_STORE_DB_UNREADABLE",
+        this.file,
+        `cannot read the Nix database ${this.file}: ${describe(error)}`,
+        { cause: error },
+      );
     }
   }
 }
@@ -167,7 +191,12 @@ function openSnapshot(file: string): { db: Database.Database; dir: string } {
 }
 
 function unreadable(file: string, error: unknown): LocalStoreError {
-  return new LocalStoreError("LOCAL_STORE_DB_UNREADABLE", file, `cannot open the Nix database ${file} read-only: ${describe(error)}; it must be an existing, readable SQLite file`, { cause: error });
+  return new LocalStoreError(
+    "LOCAL_STORE_DB_UNREADABLE",
+    file,
+    `cannot open the Nix database ${file} read-only: ${describe(error)}; it must be an existing, readable SQLite file`,
+    { cause: error },
+  );
 }
 
 function isSqliteError(error: unknown): error is InstanceType<typeof Database.SqliteError> {

@@ -24,18 +24,26 @@ export interface LocalPathInfo {
   ultimate: boolean;
 }
 
-export function toLocalPathInfo(row: ValidPathRow, references: readonly string[], storeDir: string, dbFile: string): LocalPathInfo {
+export function toLocalPathInfo(
+  row: ValidPathRow,
+  references: readonly string[],
+  storeDir: string,
+  dbFile: string,
+): LocalPathInfo {
   const storePath = parsePathFromDb(row.path, storeDir, dbFile, "path");
   const info: LocalPathInfo = {
     storePath,
     narHash: parseNarHash(row, dbFile),
     narSize: row.narSize ?? 0,
-    references: references.map((path) => parsePathFromDb(path, storeDir, dbFile, `reference of ${row.path}`)).sort(compareStorePaths),
+    references: references
+      .map((path) => parsePathFromDb(path, storeDir, dbFile, `reference of ${row.path}`))
+      .sort(compareStorePaths),
     sigs: row.sigs === null ? [] : row.sigs.split(" ").filter((sig) => sig !== ""),
     registrationTime: row.registrationTime,
     ultimate: row.ultimate !== null && row.ultimate !== 0,
   };
-  if (row.deriver !== null && row.deriver !== "") info.deriver = parsePathFromDb(row.deriver, storeDir, dbFile, `deriver of ${row.path}`);
+  if (row.deriver !== null && row.deriver !== "")
+    info.deriver = parsePathFromDb(row.deriver, storeDir, dbFile, `deriver of ${row.path}`);
   if (row.ca !== null && row.ca !== "") info.ca = row.ca;
   return info;
 }
@@ -58,5 +66,10 @@ function parsePathFromDb(text: string, storeDir: string, dbFile: string, what: s
 
 function corrupt(dbFile: string, value: string, rule: string, cause: unknown): LocalStoreError {
   const detail = cause instanceof Error ? `: ${cause.message}` : "";
-  return new LocalStoreError("LOCAL_STORE_DB_CORRUPT", value, `unexpected value ${JSON.stringify(value)} in the Nix database ${dbFile}: ${rule}${detail}`, { cause });
+  return new LocalStoreError(
+    "LOCAL_STORE_DB_CORRUPT",
+    value,
+    `unexpected value ${JSON.stringify(value)} in the Nix database ${dbFile}: ${rule}${detail}`,
+    { cause },
+  );
 }

@@ -21,7 +21,11 @@ export function topoSort<T extends TopoSortable>(infos: readonly T[]): T[] {
   const pendingReferences = new Map<string, number>();
   const referrers = new Map<string, string[]>();
   for (const [path, info] of byPath) {
-    const distinct = new Set(info.references.map((reference) => reference.path).filter((reference) => reference !== path && byPath.has(reference)));
+    const distinct = new Set(
+      info.references
+        .map((reference) => reference.path)
+        .filter((reference) => reference !== path && byPath.has(reference)),
+    );
     pendingReferences.set(path, distinct.size);
     for (const reference of distinct) {
       const list = referrers.get(reference);
@@ -41,9 +45,16 @@ export function topoSort<T extends TopoSortable>(infos: readonly T[]): T[] {
     }
   }
   if (sorted.length < byPath.size) {
-    const stuck = [...pendingReferences].filter(([, count]) => count > 0).map(([path]) => path).sort();
+    const stuck = [...pendingReferences]
+      .filter(([, count]) => count > 0)
+      .map(([path]) => path)
+      .sort();
     const shown = stuck.slice(0, 5).join(", ") + (stuck.length > 5 ? `, … (${stuck.length} in all)` : "");
-    throw new LocalStoreError("LOCAL_STORE_REFERENCE_CYCLE", stuck[0] ?? "", `cannot order store paths topologically: references form a cycle among ${shown}; only a path's reference to itself is allowed`);
+    throw new LocalStoreError(
+      "LOCAL_STORE_REFERENCE_CYCLE",
+      stuck[0] ?? "",
+      `cannot order store paths topologically: references form a cycle among ${shown}; only a path's reference to itself is allowed`,
+    );
   }
   return sorted;
 }

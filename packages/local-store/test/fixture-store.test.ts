@@ -11,7 +11,13 @@ import { LocalStoreError, openLocalStore } from "../src/index.js";
 import { writeFixtureDb } from "./support/fixture-db.js";
 
 const p = (hashDigit: string, name: string): string => `/nix/store/${hashDigit.repeat(32)}-${name}`;
-const [lib, app, drv, out, missingOut] = [p("1", "lib"), p("2", "app"), p("3", "app.drv"), p("4", "app-out"), p("5", "app-dev")];
+const [lib, app, drv, out, missingOut] = [
+  p("1", "lib"),
+  p("2", "app"),
+  p("3", "app.drv"),
+  p("4", "app-out"),
+  p("5", "app-dev"),
+];
 
 function thrown(action: () => unknown): LocalStoreError {
   try {
@@ -36,7 +42,12 @@ describe("a local store over a hand-made database", () => {
       try {
         expect(store.computeClosure([app]).map((info) => info.storePath.path)).toEqual([lib, app]);
         expect(store.computeClosure([drv]).map((info) => info.storePath.path)).toEqual([lib, drv]);
-        expect(store.computeClosure([drv], { includeOutputs: true }).map((info) => info.storePath.path)).toEqual([lib, app, drv, out]);
+        expect(store.computeClosure([drv], { includeOutputs: true }).map((info) => info.storePath.path)).toEqual([
+          lib,
+          app,
+          drv,
+          out,
+        ]);
         expect(store.queryReferrers(lib).map(String)).toEqual([app, drv]);
         expect(store.queryReferrers(app).map(String)).toEqual([app, out]);
         expect(store.queryPathInfo(app)!.narHash.digest.equals(Buffer.alloc(32))).toBe(true);
@@ -47,7 +58,12 @@ describe("a local store over a hand-made database", () => {
 
   it("refuses a closure whose references form a cycle", () =>
     withTempDir(async (dir) => {
-      const store = openLocalStore({ stateDir: writeFixtureDb(dir, [{ path: app, references: [lib] }, { path: lib, references: [app] }]) });
+      const store = openLocalStore({
+        stateDir: writeFixtureDb(dir, [
+          { path: app, references: [lib] },
+          { path: lib, references: [app] },
+        ]),
+      });
       try {
         const error = thrown(() => store.computeClosure([app]));
         expect(error.code).toBe("LOCAL_STORE_REFERENCE_CYCLE");
@@ -76,7 +92,10 @@ describe("a local store over a hand-made database", () => {
       expect(missing.code).toBe("LOCAL_STORE_DB_UNREADABLE");
       expect(missing.message).toContain(join(dir, "nowhere", "db", "db.sqlite"));
       writeFixtureDb(join(dir, "text"), []);
-      writeFileSync(join(dir, "text", "db", "db.sqlite"), "this is not a database, just some text that is long enough".repeat(20));
+      writeFileSync(
+        join(dir, "text", "db", "db.sqlite"),
+        "this is not a database, just some text that is long enough".repeat(20),
+      );
       expect(thrown(() => openLocalStore({ stateDir: join(dir, "text") })).code).toBe("LOCAL_STORE_DB_UNREADABLE");
       mkdirSync(join(dir, "empty", "db"), { recursive: true });
       new Database(join(dir, "empty", "db", "db.sqlite")).exec("create table t (x)").close();

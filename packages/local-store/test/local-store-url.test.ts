@@ -26,7 +26,7 @@ describe("parseLocalStoreUrl", () => {
     ["file:///tmp/cache", "file"],
     ["s3://bucket", "s3"],
     ["", "must not be empty"],
-    ["local?rot=/x", "unknown setting \"rot\""],
+    ["local?rot=/x", 'unknown setting "rot"'],
     ["local?root=relative", "absolute path"],
   ])("refuses %j, naming it and the rule", (url, rule) => {
     let caught: unknown;

@@ -93,7 +93,9 @@ describe.runIf(requireNix())("a local store read next to real Nix", () => {
 
   it("adds the outputs of derivations with includeOutputs, like nix-store -qR --include-outputs", () => {
     const closure = store.computeClosure([topDrv], { includeOutputs: true });
-    expect(closure.map((info) => info.storePath.path).sort()).toEqual(lines(nix("nix-store", ["-qR", "--include-outputs", topDrv])));
+    expect(closure.map((info) => info.storePath.path).sort()).toEqual(
+      lines(nix("nix-store", ["-qR", "--include-outputs", topDrv])),
+    );
     expect(closure.map((info) => info.storePath.path)).toContain(top);
     expect(firstOutOfOrder(closure)).toBe(-1);
     expect(store.computeClosure([topDrv]).map((info) => info.storePath.path)).not.toContain(top);
@@ -154,12 +156,16 @@ describe.runIf(requireNix())("a local store read next to real Nix", () => {
       const chroot = openLocalStore({ root });
       try {
         const paths = [top, mid, dep, added];
-        expect(sortByPath(paths.map((path) => asNixJson(chroot.queryPathInfo(path)!)))).toEqual(nixPathInfo(paths, ["--store", url]));
+        expect(sortByPath(paths.map((path) => asNixJson(chroot.queryPathInfo(path)!)))).toEqual(
+          nixPathInfo(paths, ["--store", url]),
+        );
         expect(chroot.queryPathInfo(top)!.sigs).toHaveLength(2);
         expect(chroot.queryPathInfo(top)!.sigs.map((sig) => sig.split(":")[0])).toEqual(
           expect.arrayContaining(["first.example.org-1", "second.example.org-1"]),
         );
-        expect(chroot.queryAllValidPaths().map(String)).toEqual(lines(nix("nix", ["path-info", "--all", "--store", url])));
+        expect(chroot.queryAllValidPaths().map(String)).toEqual(
+          lines(nix("nix", ["path-info", "--all", "--store", url])),
+        );
       } finally {
         chroot.close();
       }
@@ -170,9 +176,12 @@ describe.runIf(requireNix())("a local store read next to real Nix", () => {
         const chroot = openLocalStore(spec);
         try {
           expect(chroot.realPath(top)).toBe(`${root}${top}`);
-          expect(chroot.computeClosure([top]).map((info) => info.storePath.path).sort()).toEqual(
-            lines(nix("nix-store", ["--store", url, "-qR", top])),
-          );
+          expect(
+            chroot
+              .computeClosure([top])
+              .map((info) => info.storePath.path)
+              .sort(),
+          ).toEqual(lines(nix("nix-store", ["--store", url, "-qR", top])));
           const nar = await collectBytes(chroot.narFromPath(top));
           expect(nar.equals(await nixStoreDump(`${root}${top}`))).toBe(true);
           expect(nar.equals(await nixStoreDump(top))).toBe(true);
@@ -182,34 +191,42 @@ describe.runIf(requireNix())("a local store read next to real Nix", () => {
       }
     });
 
-    it.runIf(process.getuid?.() === 0 && typeof process.seteuid === "function")("reads a database it cannot write next to, as a non-root user, from a private snapshot copy", () => {
-      const source = join(root, "nix/var/nix/db");
-      const stateDir = makeTempDir("readonly-state");
-      mkdirSync(join(stateDir, "db"));
-      for (const name of ["db.sqlite", "db.sqlite-wal"]) {
-        if (existsSync(join(source, name))) copyFileSync(join(source, name), join(stateDir, "db", name));
-      }
-      chmodSync(stateDir, 0o755);
-      chmodSync(join(stateDir, "db"), 0o755);
-      chmodSync(join(stateDir, "db", "db.sqlite"), 0o644);
-      process.seteuid!(65534);
-      let snapshot: LocalStore | undefined;
-      try {
-        snapshot = openLocalStore({ root, stateDir });
-      } finally {
-        process.seteuid!(0);
-      }
-      try {
-        expect(snapshot.databaseMode).toBe("snapshot");
-        expect(existsSync(join(stateDir, "db", "db.sqlite-shm"))).toBe(false);
-        const paths = [top, mid, dep, added];
-        expect(sortByPath(paths.map((path) => asNixJson(snapshot!.queryPathInfo(path)!)))).toEqual(nixPathInfo(paths, ["--store", url]));
-        expect(snapshot.computeClosure([top]).map((info) => info.storePath.path).sort()).toEqual(
-          lines(nix("nix-store", ["--store", url, "-qR", top])),
-        );
-      } finally {
-        snapshot.close();
-      }
-    });
+    it.runIf(process.getuid?.() === 0 && typeof process.seteuid === "function")(
+      "reads a database it cannot write next to, as a non-root user, from a private snapshot copy",
+      () => {
+        const source = join(root, "nix/var/nix/db");
+        const stateDir = makeTempDir("readonly-state");
+        mkdirSync(join(stateDir, "db"));
+        for (const name of ["db.sqlite", "db.sqlite-wal"]) {
+          if (existsSync(join(source, name))) copyFileSync(join(source, name), join(stateDir, "db", name));
+        }
+        chmodSync(stateDir, 0o755);
+        chmodSync(join(stateDir, "db"), 0o755);
+        chmodSync(join(stateDir, "db", "db.sqlite"), 0o644);
+        process.seteuid!(65534);
+        let snapshot: LocalStore | undefined;
+        try {
+          snapshot = openLocalStore({ root, stateDir });
+        } finally {
+          process.seteuid!(0);
+        }
+        try {
+          expect(snapshot.databaseMode).toBe("snapshot");
+          expect(existsSync(join(stateDir, "db", "db.sqlite-shm"))).toBe(false);
+          const paths = [top, mid, dep, added];
+          expect(sortByPath(paths.map((path) => asNixJson(snapshot!.queryPathInfo(path)!)))).toEqual(
+            nixPathInfo(paths, ["--store", url]),
+          );
+          expect(
+            snapshot
+              .computeClosure([top])
+              .map((info) => info.storePath.path)
+              .sort(),
+          ).toEqual(lines(nix("nix-store", ["--store", url, "-qR", top])));
+        } finally {
+          snapshot.close();
+        }
+      },
+    );
   });
 });

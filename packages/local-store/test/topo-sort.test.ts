@@ -6,12 +6,16 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { LocalStoreError, topoSort, type TopoSortable } from "../src/index.js";
 
-const pathNumber = (index: number): StorePath => new StorePath(`${"0".repeat(28)}${index.toString().padStart(4, "0")}`, `p${index}`);
+const pathNumber = (index: number): StorePath =>
+  new StorePath(`${"0".repeat(28)}${index.toString().padStart(4, "0")}`, `p${index}`);
 
 /** Random DAGs: node i may only refer to nodes with a larger index (and to itself). */
 const arbDag = fc.integer({ min: 0, max: 40 }).chain((size) =>
   fc.array(fc.tuple(fc.nat(), fc.nat(), fc.boolean()), { minLength: size * 2, maxLength: size * 2 }).map((edges) => {
-    const infos: TopoSortable[] = Array.from({ length: size }, (_, index) => ({ storePath: pathNumber(index), references: [] as StorePath[] }));
+    const infos: TopoSortable[] = Array.from({ length: size }, (_, index) => ({
+      storePath: pathNumber(index),
+      references: [] as StorePath[],
+    }));
     for (const [a, b, self] of edges) {
       if (size === 0) break;
       const from = a % size;
@@ -28,11 +32,14 @@ describe("topoSort", () => {
     fc.assert(
       fc.property(arbDag, (infos) => {
         const sorted = topoSort(infos);
-        expect(sorted.map((info) => info.storePath.path).sort()).toEqual(infos.map((info) => info.storePath.path).sort());
+        expect(sorted.map((info) => info.storePath.path).sort()).toEqual(
+          infos.map((info) => info.storePath.path).sort(),
+        );
         const position = new Map(sorted.map((info, index) => [info.storePath.path, index]));
         for (const info of sorted) {
           for (const reference of info.references) {
-            if (reference.path !== info.storePath.path) expect(position.get(reference.path)!).toBeLessThan(position.get(info.storePath.path)!);
+            if (reference.path !== info.storePath.path)
+              expect(position.get(reference.path)!).toBeLessThan(position.get(info.storePath.path)!);
           }
         }
       }),
@@ -41,10 +48,18 @@ describe("topoSort", () => {
 
   it("gives the same order whatever the order of its input", () => {
     fc.assert(
-      fc.property(arbDag.chain((infos) => fc.tuple(fc.constant(infos), fc.shuffledSubarray(infos, { minLength: infos.length, maxLength: infos.length }))), ([infos, shuffled]) => {
-        const paths = (sorted: TopoSortable[]): string[] => sorted.map((info) => info.storePath.path);
-        expect(paths(topoSort(shuffled))).toEqual(paths(topoSort(infos)));
-      }),
+      fc.property(
+        arbDag.chain((infos) =>
+          fc.tuple(
+            fc.constant(infos),
+            fc.shuffledSubarray(infos, { minLength: infos.length, maxLength: infos.length }),
+          ),
+        ),
+        ([infos, shuffled]) => {
+          const paths = (sorted: TopoSortable[]): string[] => sorted.map((info) => info.storePath.path);
+          expect(paths(topoSort(shuffled))).toEqual(paths(topoSort(infos)));
+        },
+      ),
     );
   });
 

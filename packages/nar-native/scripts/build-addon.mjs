@@ -30,9 +30,14 @@ function nodeGypScript() {
 
 const script = nodeGypScript();
 const nodeDir = localNodeDir();
-const result = script === undefined
-  ? { status: 1, error: new Error("node-gyp is not installed") }
-  : spawnSync(process.execPath, [script, "rebuild", "--loglevel=warn", ...(nodeDir ? [`--nodedir=${nodeDir}`] : [])], { cwd: packageDir, stdio: ["ignore", "ignore", "inherit"] });
+const result =
+  script === undefined
+    ? { status: 1, error: new Error("node-gyp is not installed") }
+    : spawnSync(
+        process.execPath,
+        [script, "rebuild", "--loglevel=warn", ...(nodeDir ? [`--nodedir=${nodeDir}`] : [])],
+        { cwd: packageDir, stdio: ["ignore", "ignore", "inherit"] },
+      );
 if (result.status === 0 && existsSync(addon)) process.exit(0);
 
 const reason = result.error?.message ?? `node-gyp exited with ${result.status ?? result.signal}`;

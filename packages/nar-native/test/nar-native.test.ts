@@ -16,23 +16,26 @@ function dump(root: string | Buffer, bufferSize = 1 << 20): Buffer {
   const dumper = addon.createDumper(Buffer.isBuffer(root) ? root : Buffer.from(root));
   const buffer = Buffer.alloc(bufferSize);
   const parts: Buffer[] = [];
-  for (let filled = addon.fill(dumper, buffer); filled > 0; filled = addon.fill(dumper, buffer)) parts.push(Buffer.from(buffer.subarray(0, filled)));
+  for (let filled = addon.fill(dumper, buffer); filled > 0; filled = addon.fill(dumper, buffer))
+    parts.push(Buffer.from(buffer.subarray(0, filled)));
   return Buffer.concat(parts);
 }
 
 /** NAR tokens written by hand: strings padded to 8 bytes after their u64 length, numbers as u64. */
 function narBytes(...tokens: (string | Buffer | bigint)[]): Buffer {
-  return Buffer.concat(tokens.map((token) => {
-    if (typeof token === "bigint") {
-      const number = Buffer.alloc(8);
-      number.writeBigUInt64LE(token);
-      return number;
-    }
-    const bytes = Buffer.from(token);
-    const length = Buffer.alloc(8);
-    length.writeBigUInt64LE(BigInt(bytes.length));
-    return Buffer.concat([length, bytes, Buffer.alloc((8 - (bytes.length % 8)) % 8)]);
-  }));
+  return Buffer.concat(
+    tokens.map((token) => {
+      if (typeof token === "bigint") {
+        const number = Buffer.alloc(8);
+        number.writeBigUInt64LE(token);
+        return number;
+      }
+      const bytes = Buffer.from(token);
+      const length = Buffer.alloc(8);
+      length.writeBigUInt64LE(BigInt(bytes.length));
+      return Buffer.concat([length, bytes, Buffer.alloc((8 - (bytes.length % 8)) % 8)]);
+    }),
+  );
 }
 
 function failureOf(body: () => unknown): unknown {
@@ -48,18 +51,47 @@ describe("nar-native", () => {
   it("dumps a regular file, an executable and a directory to hand-built NAR bytes", async () => {
     await withTempDir(async (dir) => {
       writeFileSync(join(dir, "hello"), "hello");
-      expect(dump(join(dir, "hello"))).toEqual(narBytes("nix-archive-1", "(", "type", "regular", "contents", Buffer.from("hello"), ")"));
+      expect(dump(join(dir, "hello"))).toEqual(
+        narBytes("nix-archive-1", "(", "type", "regular", "contents", Buffer.from("hello"), ")"),
+      );
       chmodSync(join(dir, "hello"), 0o755);
-      expect(dump(join(dir, "hello"))).toEqual(narBytes("nix-archive-1", "(", "type", "regular", "executable", "", "contents", Buffer.from("hello"), ")"));
+      expect(dump(join(dir, "hello"))).toEqual(
+        narBytes("nix-archive-1", "(", "type", "regular", "executable", "", "contents", Buffer.from("hello"), ")"),
+      );
       mkdirSync(join(dir, "t"));
       writeFileSync(join(dir, "t", "b"), "");
       mkdirSync(join(dir, "t", "a"));
-      expect(dump(join(dir, "t"))).toEqual(narBytes(
-        "nix-archive-1", "(", "type", "directory",
-        "entry", "(", "name", "a", "node", "(", "type", "directory", ")", ")",
-        "entry", "(", "name", "b", "node", "(", "type", "regular", "contents", Buffer.alloc(0), ")", ")",
-        ")",
-      ));
+      expect(dump(join(dir, "t"))).toEqual(
+        narBytes(
+          "nix-archive-1",
+          "(",
+          "type",
+          "directory",
+          "entry",
+          "(",
+          "name",
+          "a",
+          "node",
+          "(",
+          "type",
+          "directory",
+          ")",
+          ")",
+          "entry",
+          "(",
+          "name",
+          "b",
+          "node",
+          "(",
+          "type",
+          "regular",
+          "contents",
+          Buffer.alloc(0),
+          ")",
+          ")",
+          ")",
+        ),
+      );
     });
   });
 
@@ -79,9 +111,23 @@ describe("nar-native", () => {
   });
 
   it("throws failures as facts: the kind, the path as bytes, and the system call", () => {
-    expect(failureOf(() => dump("/nonexistent-narwhal-native"))).toEqual({ narDumpFailure: "errno", path: Buffer.from("/nonexistent-narwhal-native"), errno: -2, syscall: "lstat" });
-    expect(failureOf(() => dump("/dev/null"))).toEqual({ narDumpFailure: "unsupported", path: Buffer.from("/dev/null"), text: "a character device" });
-    expect(failureOf(() => dump("/proc/self/status"))).toEqual({ narDumpFailure: "changed", path: Buffer.from("/proc/self/status"), text: "the file grew", number: 0 });
+    expect(failureOf(() => dump("/nonexistent-narwhal-native"))).toEqual({
+      narDumpFailure: "errno",
+      path: Buffer.from("/nonexistent-narwhal-native"),
+      errno: -2,
+      syscall: "lstat",
+    });
+    expect(failureOf(() => dump("/dev/null"))).toEqual({
+      narDumpFailure: "unsupported",
+      path: Buffer.from("/dev/null"),
+      text: "a character device",
+    });
+    expect(failureOf(() => dump("/proc/self/status"))).toEqual({
+      narDumpFailure: "changed",
+      path: Buffer.from("/proc/self/status"),
+      text: "the file grew",
+      number: 0,
+    });
   });
 
   it("refuses to be used after a failure", () => {

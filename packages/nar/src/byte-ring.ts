@@ -26,7 +26,12 @@ export function createRingBuffer(capacity: number): SharedArrayBuffer {
   return new SharedArrayBuffer(CONTROL_BYTES + capacity);
 }
 
-type WaitAsync = (array: Int32Array, index: number, value: number, timeout?: number) => { async: boolean; value: Promise<string> | string };
+type WaitAsync = (
+  array: Int32Array,
+  index: number,
+  value: number,
+  timeout?: number,
+) => { async: boolean; value: Promise<string> | string };
 const waitAsync = (Atomics as unknown as { waitAsync: WaitAsync }).waitAsync;
 
 class RingView {
@@ -52,7 +57,8 @@ class RingView {
 export class RingWriter extends RingView {
   /** A contiguous view to fill, at least `min` and at most `max` bytes; waits while the ring is too full. */
   space(min: number, max: number): Buffer {
-    if (min + HEADER > this.capacity / 2) throw new RangeError(`ring records of ${min} bytes do not fit a ${this.capacity}-byte ring`);
+    if (min + HEADER > this.capacity / 2)
+      throw new RangeError(`ring records of ${min} bytes do not fit a ${this.capacity}-byte ring`);
     let position = Atomics.load(this.control, WRITE) & (this.capacity - 1);
     const toEnd = this.capacity - position;
     if (toEnd < HEADER + min) {
@@ -142,7 +148,10 @@ export class RingReader extends RingView {
       if (header === RingMarker.error) {
         const length = this.view.getInt32(position + HEADER, true);
         this.#pending = 2 * HEADER + length;
-        return { kind: "error", payload: this.data.toString("utf8", position + 2 * HEADER, position + 2 * HEADER + length) };
+        return {
+          kind: "error",
+          payload: this.data.toString("utf8", position + 2 * HEADER, position + 2 * HEADER + length),
+        };
       }
       this.#pending = HEADER;
       if (header === RingMarker.done) return { kind: "done" };

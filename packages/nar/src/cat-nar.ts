@@ -11,7 +11,10 @@ import { describeNodeType, displaySubpath, isPrefixOf, splitSubpath } from "./na
  * `NAR does not contain regular file '<subpath as given>'`, as `nix nar cat` does (Nix 2.33 and later; Nix's own
  * tests grep it), followed by what is there instead.
  */
-export async function* catNar(source: AsyncIterable<Uint8Array> | Iterable<Uint8Array>, subpath: string | Buffer): AsyncGenerator<Buffer, void, undefined> {
+export async function* catNar(
+  source: AsyncIterable<Uint8Array> | Iterable<Uint8Array>,
+  subpath: string | Buffer,
+): AsyncGenerator<Buffer, void, undefined> {
   const wanted = splitSubpath(subpath);
   const refusal = `NAR does not contain regular file '${typeof subpath === "string" ? subpath : subpath.toString("utf8")}'`;
   let found = false;
@@ -19,7 +22,9 @@ export async function* catNar(source: AsyncIterable<Uint8Array> | Iterable<Uint8
     checkNotBlocked(event, wanted, refusal);
     if (event.segments.length !== wanted.length || !isPrefixOf(event.segments, wanted)) continue;
     if (event.type !== "file") {
-      throw new NarError("NAR_NOT_A_REGULAR_FILE", `${refusal}: it is ${describeNodeType(event)}`, { path: displaySubpath(wanted) });
+      throw new NarError("NAR_NOT_A_REGULAR_FILE", `${refusal}: it is ${describeNodeType(event)}`, {
+        path: displaySubpath(wanted),
+      });
     }
     found = true;
     yield* event.contents;
@@ -44,7 +49,11 @@ export interface LsNarOptions {
 }
 
 /** The entries of the directory at `subpath` (in NAR order), or the node itself when it is not a directory. */
-export async function lsNar(source: AsyncIterable<Uint8Array> | Iterable<Uint8Array>, subpath: string | Buffer, options: LsNarOptions = {}): Promise<NarLsEntry[]> {
+export async function lsNar(
+  source: AsyncIterable<Uint8Array> | Iterable<Uint8Array>,
+  subpath: string | Buffer,
+  options: LsNarOptions = {},
+): Promise<NarLsEntry[]> {
   const wanted = splitSubpath(subpath);
   const entries: NarLsEntry[] = [];
   let found = false;
@@ -60,7 +69,7 @@ export async function lsNar(source: AsyncIterable<Uint8Array> | Iterable<Uint8Ar
         entries.push(toLsEntry(event, base));
       }
     } else if (relative.length === 1 || options.recursive === true) {
-      entries.push(toLsEntry(event, "./" + relative.map((segment) => segment.toString("utf8")).join("/")));
+      entries.push(toLsEntry(event, `./${relative.map((segment) => segment.toString("utf8")).join("/")}`));
     }
   }
   if (!found) throw notFound(wanted, refusal);
@@ -74,7 +83,12 @@ export function formatNarLs(entries: readonly NarLsEntry[], options: { long?: bo
   return entries
     .map((entry) => {
       if (options.long !== true) return `${entry.path}\n`;
-      const mode = entry.type === "regular" ? (entry.executable ? PERMISSIONS.executable : PERMISSIONS.regular) : PERMISSIONS[entry.type];
+      const mode =
+        entry.type === "regular"
+          ? entry.executable
+            ? PERMISSIONS.executable
+            : PERMISSIONS.regular
+          : PERMISSIONS[entry.type];
       const suffix = entry.type === "symlink" ? ` -> ${entry.target ?? ""}` : "";
       return `${mode} ${String(entry.size).padStart(20)} ${entry.path}${suffix}\n`;
     })
@@ -95,7 +109,11 @@ function toLsEntry(event: NarEvent, path: string): NarLsEntry {
 /** A non-directory that is a proper ancestor of the wanted path means the path cannot exist. */
 function checkNotBlocked(event: NarEvent, wanted: readonly Buffer[], refusal: string): void {
   if (event.type !== "directory" && event.segments.length < wanted.length && isPrefixOf(event.segments, wanted)) {
-    throw new NarError("NAR_PATH_NOT_FOUND", `${refusal}: '${displaySubpath(event.segments)}' is ${describeNodeType(event)}, not a directory`, { path: displaySubpath(wanted) });
+    throw new NarError(
+      "NAR_PATH_NOT_FOUND",
+      `${refusal}: '${displaySubpath(event.segments)}' is ${describeNodeType(event)}, not a directory`,
+      { path: displaySubpath(wanted) },
+    );
   }
 }
 

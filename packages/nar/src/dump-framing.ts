@@ -36,7 +36,14 @@ export class DumpFraming {
   }
 
   /** A whole symlink node. */
-  symlink(target: Buffer, offset: number, depth: number, name: Buffer | undefined, linkTarget: Buffer, fsPath: Buffer): number {
+  symlink(
+    target: Buffer,
+    offset: number,
+    depth: number,
+    name: Buffer | undefined,
+    linkTarget: Buffer,
+    fsPath: Buffer,
+  ): number {
     if (validateSymlinkTarget(linkTarget) !== undefined) throw badSymlinkTarget(fsPath, linkTarget);
     offset = this.#nodeStart(target, offset, depth, name);
     offset = putToken(target, put(target, offset, SYMLINK), linkTarget);
@@ -44,7 +51,14 @@ export class DumpFraming {
   }
 
   /** Framing up to and including the file's u64 size; `size` content bytes follow. */
-  fileStart(target: Buffer, offset: number, depth: number, name: Buffer | undefined, size: number, executable: boolean): number {
+  fileStart(
+    target: Buffer,
+    offset: number,
+    depth: number,
+    name: Buffer | undefined,
+    size: number,
+    executable: boolean,
+  ): number {
     offset = put(target, this.#nodeStart(target, offset, depth, name), REGULAR);
     if (executable) offset = put(target, offset, EXECUTABLE);
     offset = putU64(target, put(target, offset, CONTENTS), size);

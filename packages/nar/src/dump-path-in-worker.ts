@@ -29,11 +29,18 @@ function workerUrl(): URL {
  * Calls `sink` with the NAR of `path` in order, each chunk valid only until the call returns (or the promise it
  * returns settles), while a worker thread reads ahead. Rejects with the dump's error.
  */
-export async function dumpPathInWorker(path: string | Buffer, sink: (chunk: Buffer) => void | Promise<void>, options: DumpPathInWorkerOptions = {}): Promise<void> {
+export async function dumpPathInWorker(
+  path: string | Buffer,
+  sink: (chunk: Buffer) => void | Promise<void>,
+  options: DumpPathInWorkerOptions = {},
+): Promise<void> {
   const root = typeof path === "string" ? Buffer.from(path, "utf8") : path;
   const chunkSize = Math.max(MIN_DUMP_BUFFER, options.chunkSize ?? 1 << 20);
   const ringBytes = options.ringBytes ?? DEFAULT_RING_BYTES;
-  if (ringBytes < MIN_RING_BYTES) throw new RangeError(`ringBytes must be at least ${MIN_RING_BYTES} (the worker takes 64 KiB of space at a time), got ${ringBytes}`);
+  if (ringBytes < MIN_RING_BYTES)
+    throw new RangeError(
+      `ringBytes must be at least ${MIN_RING_BYTES} (the worker takes 64 KiB of space at a time), got ${ringBytes}`,
+    );
   const ring = createRingBuffer(ringBytes);
   let crashed: Error | undefined;
   const workerData: DumpWorkerData = { root, ring, chunkSize };
@@ -63,12 +70,24 @@ export async function dumpPathInWorker(path: string | Buffer, sink: (chunk: Buff
 }
 
 function workerError(payload: string): Error {
-  const failure = JSON.parse(payload) as { message: string; code?: string; narError: boolean; path?: string; offset?: number; errno?: number; syscall?: string };
+  const failure = JSON.parse(payload) as {
+    message: string;
+    code?: string;
+    narError: boolean;
+    path?: string;
+    offset?: number;
+    errno?: number;
+    syscall?: string;
+  };
   if (failure.narError) {
     return new NarError(failure.code as NarErrorCode, failure.message, {
       ...(failure.path === undefined ? {} : { path: failure.path }),
       ...(failure.offset === undefined ? {} : { offset: failure.offset }),
     });
   }
-  return Object.assign(new Error(failure.message), { code: failure.code, errno: failure.errno, syscall: failure.syscall });
+  return Object.assign(new Error(failure.message), {
+    code: failure.code,
+    errno: failure.errno,
+    syscall: failure.syscall,
+  });
 }

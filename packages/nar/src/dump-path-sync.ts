@@ -10,7 +10,11 @@ export interface DumpPathSyncOptions {
 }
 
 /** Calls `sink` with the NAR of `path` in order; each chunk is valid only during the call. */
-export function dumpPathSync(path: string | Buffer, sink: (chunk: Buffer) => void, options: DumpPathSyncOptions = {}): void {
+export function dumpPathSync(
+  path: string | Buffer,
+  sink: (chunk: Buffer) => void,
+  options: DumpPathSyncOptions = {},
+): void {
   const root = typeof path === "string" ? Buffer.from(path, "utf8") : path;
   const buffer = Buffer.allocUnsafe(Math.max(MIN_DUMP_BUFFER, options.bufferSize ?? 1 << 20));
   for (const chunk of narChunks(root, { nextBuffer: () => buffer })) {

@@ -21,7 +21,10 @@ const DEFAULT_CHUNK_SIZE = 1 << 20;
 const FIRST_BUFFER_SIZE = 64 * 1024;
 
 /** NAR bytes of `path` (a directory, regular file or symlink, not followed), exactly as `nix-store --dump` emits them. */
-export async function* dumpPath(path: string | Buffer, options: DumpPathOptions = {}): AsyncGenerator<Buffer, void, undefined> {
+export async function* dumpPath(
+  path: string | Buffer,
+  options: DumpPathOptions = {},
+): AsyncGenerator<Buffer, void, undefined> {
   const root = typeof path === "string" ? Buffer.from(path, "utf8") : path;
   const chunkSize = Math.max(MIN_DUMP_BUFFER, options.chunkSize ?? DEFAULT_CHUNK_SIZE);
   const reuse = options.reuseBuffers === true;

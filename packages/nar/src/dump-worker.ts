@@ -18,7 +18,9 @@ const MIN_SPACE = 64 * 1024;
 const { root, ring, chunkSize } = workerData as DumpWorkerData;
 const writer = new RingWriter(ring);
 try {
-  const chunks = narChunks(Buffer.from(root.buffer, root.byteOffset, root.byteLength), { nextBuffer: () => writer.space(MIN_SPACE, chunkSize) });
+  const chunks = narChunks(Buffer.from(root.buffer, root.byteOffset, root.byteLength), {
+    nextBuffer: () => writer.space(MIN_SPACE, chunkSize),
+  });
   for (const chunk of chunks) {
     if (chunk.buffer === ring) writer.commit(chunk.length);
     else writer.write(chunk);
@@ -26,10 +28,14 @@ try {
   writer.done();
 } catch (error) {
   const failure = error as NodeJS.ErrnoException;
-  writer.error(JSON.stringify({
-    message: failure.message ?? String(error),
-    code: failure.code,
-    narError: error instanceof NarError,
-    ...(error instanceof NarError ? { path: error.path, offset: error.offset } : { errno: failure.errno, syscall: failure.syscall }),
-  }));
+  writer.error(
+    JSON.stringify({
+      message: failure.message ?? String(error),
+      code: failure.code,
+      narError: error instanceof NarError,
+      ...(error instanceof NarError
+        ? { path: error.path, offset: error.offset }
+        : { errno: failure.errno, syscall: failure.syscall }),
+    }),
+  );
 }

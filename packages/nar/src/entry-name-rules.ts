@@ -6,7 +6,8 @@ import { MAX_NAME_LENGTH } from "./nar-limits.js";
 /** Why `name` is not a valid entry name, or undefined when it is valid. */
 export function entryNameProblem(name: Uint8Array): string | undefined {
   if (name.byteLength === 0) return "an entry name must not be empty";
-  if (name.byteLength > MAX_NAME_LENGTH) return `an entry name must be at most ${MAX_NAME_LENGTH} bytes, got ${name.byteLength}`;
+  if (name.byteLength > MAX_NAME_LENGTH)
+    return `an entry name must be at most ${MAX_NAME_LENGTH} bytes, got ${name.byteLength}`;
   if (name.byteLength === 1 && name[0] === 0x2e) return 'an entry name must not be "."';
   if (name.byteLength === 2 && name[0] === 0x2e && name[1] === 0x2e) return 'an entry name must not be ".."';
   if (name.includes(0x2f)) return 'an entry name must not contain "/"';

@@ -57,7 +57,10 @@ export function describeBytes(bytes: Uint8Array, limit = 64): string {
   const shown = Buffer.from(bytes.buffer, bytes.byteOffset, Math.min(bytes.byteLength, limit));
   let text = "";
   for (const byte of shown) {
-    text += byte >= 0x20 && byte < 0x7f && byte !== 0x22 && byte !== 0x5c ? String.fromCharCode(byte) : `\\x${byte.toString(16).padStart(2, "0")}`;
+    text +=
+      byte >= 0x20 && byte < 0x7f && byte !== 0x22 && byte !== 0x5c
+        ? String.fromCharCode(byte)
+        : `\\x${byte.toString(16).padStart(2, "0")}`;
   }
   return `"${text}"${bytes.byteLength > limit ? `... (${bytes.byteLength} bytes)` : ""}`;
 }

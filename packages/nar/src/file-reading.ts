@@ -27,7 +27,14 @@ export function openRegularFile(fsPath: Buffer): OpenedFile {
  * Reads the file's bytes [position, position + length) into buffer[offset...]. For the file's last piece, when the
  * buffer has room for a byte more, the same read asks for it: a file that grew is noticed without another syscall.
  */
-export function readFilePiece(file: OpenedFile, fsPath: Buffer, buffer: Buffer, offset: number, length: number, position: number): void {
+export function readFilePiece(
+  file: OpenedFile,
+  fsPath: Buffer,
+  buffer: Buffer,
+  offset: number,
+  length: number,
+  position: number,
+): void {
   const endsFile = position + length === file.size;
   const probe = endsFile && offset + length < buffer.length ? 1 : 0;
   let filled = 0;

@@ -30,7 +30,8 @@ export function startBlobHash(algorithm: GitHashAlgorithm, size: number): NodeHa
 
 /** Git's order of tree entries: by bytes of the name, a directory's name compared as if followed by '/'. */
 export function compareGitTreeEntries(a: GitTreeEntry, b: GitTreeEntry): number {
-  const key = (entry: GitTreeEntry): Buffer => (entry.mode === GIT_MODE.directory ? Buffer.concat([entry.name, SLASH]) : entry.name);
+  const key = (entry: GitTreeEntry): Buffer =>
+    entry.mode === GIT_MODE.directory ? Buffer.concat([entry.name, SLASH]) : entry.name;
   return Buffer.compare(key(a), key(b));
 }
 

@@ -1,7 +1,14 @@
 // The git object hash (Nix's "git" ingestion method) of the file system object a NAR holds, computed while the NAR
 // streams: memory grows with the open directories' entry lists (names + hashes), never with file sizes.
 
-import { type GitHashAlgorithm, type GitTreeEntry, GIT_MODE, checkGitHashAlgorithm, hashGitTree, startBlobHash } from "./git-object.js";
+import {
+  type GitHashAlgorithm,
+  type GitTreeEntry,
+  GIT_MODE,
+  checkGitHashAlgorithm,
+  hashGitTree,
+  startBlobHash,
+} from "./git-object.js";
 import { parseNar } from "./nar-parser.js";
 
 /** One directory whose entries are still arriving: its depth (root = 0), name and the entries hashed so far. */
@@ -18,7 +25,10 @@ interface OpenTree {
  * though git's index never records one). Returns the raw digest (20 bytes for sha1, 32 for sha256). The NAR is
  * checked by the strict parser; a malformed one rejects with its NarError.
  */
-export async function gitTreeHashOfNar(nar: AsyncIterable<Uint8Array> | Iterable<Uint8Array>, algorithm: GitHashAlgorithm): Promise<Buffer> {
+export async function gitTreeHashOfNar(
+  nar: AsyncIterable<Uint8Array> | Iterable<Uint8Array>,
+  algorithm: GitHashAlgorithm,
+): Promise<Buffer> {
   checkGitHashAlgorithm(algorithm);
   const open: OpenTree[] = [];
   let root: Buffer | undefined;
@@ -44,7 +54,12 @@ export async function gitTreeHashOfNar(nar: AsyncIterable<Uint8Array> | Iterable
     if (event.type === "directory") {
       open.push({ depth, name: name ?? Buffer.alloc(0), entries: [] });
     } else if (event.type === "symlink") {
-      addEntry(depth, name, GIT_MODE.symlink, startBlobHash(algorithm, event.target.length).update(event.target).digest());
+      addEntry(
+        depth,
+        name,
+        GIT_MODE.symlink,
+        startBlobHash(algorithm, event.target.length).update(event.target).digest(),
+      );
     } else {
       const blob = startBlobHash(algorithm, event.size);
       for await (const chunk of event.contents) blob.update(chunk);

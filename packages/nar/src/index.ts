@@ -6,7 +6,14 @@ export { NAR_MAGIC, NarToken, narToken, narTokens, narU64, narPadding, paddingLe
 export { MAX_NAR_DEPTH, MAX_TAG_LENGTH, MAX_NAME_LENGTH, MAX_SYMLINK_TARGET_LENGTH } from "./nar-limits.js";
 export { entryNameProblem, compareEntryNames } from "./entry-name-rules.js";
 export { validateSymlinkTarget } from "./symlink-target-rules.js";
-export { joinSegments, type NarEvent, type NarDirectoryEvent, type NarFileEvent, type NarSymlinkEvent, type NarWriteEvent } from "./nar-events.js";
+export {
+  joinSegments,
+  type NarEvent,
+  type NarDirectoryEvent,
+  type NarFileEvent,
+  type NarSymlinkEvent,
+  type NarWriteEvent,
+} from "./nar-events.js";
 export { NarWriter, writeNar } from "./nar-writer.js";
 export { narDumpImplementation, type NarDumpImplementation } from "./nar-chunks.js";
 export { dumpPath, type DumpPathOptions } from "./dump-path.js";
@@ -31,4 +38,11 @@ export { parseNarListing, type ParseNarListingOptions } from "./parse-nar-listin
 export { MAX_LISTING_BYTES, MAX_LISTING_DEPTH, MAX_LISTING_ENTRIES } from "./listing-limits.js";
 export { catNar, lsNar, formatNarLs, type NarLsEntry, type LsNarOptions } from "./cat-nar.js";
 export { gitTreeHashOfNar } from "./git-tree-hash.js";
-export { GIT_MODE, compareGitTreeEntries, hashGitTree, type GitHashAlgorithm, type GitMode, type GitTreeEntry } from "./git-object.js";
+export {
+  GIT_MODE,
+  compareGitTreeEntries,
+  hashGitTree,
+  type GitHashAlgorithm,
+  type GitMode,
+  type GitTreeEntry,
+} from "./git-object.js";

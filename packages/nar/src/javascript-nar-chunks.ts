@@ -21,7 +21,8 @@ export function* javascriptNarChunks(root: Buffer, options: NarChunksOptions): G
   function* room(bytes: number): Generator<Buffer, Buffer, undefined> {
     if (buffer !== undefined && buffer.length - filled < bytes && filled > 0) yield* flush();
     buffer ??= options.nextBuffer();
-    if (buffer.length < MIN_DUMP_BUFFER) throw new RangeError(`NAR dump output buffers must hold at least ${MIN_DUMP_BUFFER} bytes, got ${buffer.length}`);
+    if (buffer.length < MIN_DUMP_BUFFER)
+      throw new RangeError(`NAR dump output buffers must hold at least ${MIN_DUMP_BUFFER} bytes, got ${buffer.length}`);
     return buffer;
   }
   function* flush(): Generator<Buffer, void, undefined> {

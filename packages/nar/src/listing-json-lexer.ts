@@ -112,20 +112,22 @@ export class ListingJsonLexer {
         position++;
         continue;
       }
-      const escape = bytes[position + 1]!;
-      const simple = SIMPLE_ESCAPES[escape];
+      const escapeByte = bytes[position + 1]!;
+      const simple = SIMPLE_ESCAPES[escapeByte];
       if (simple !== undefined) {
         output[length++] = simple;
         position += 2;
         continue;
       }
-      if (escape !== 0x75 /* u */) this.fail(position, `invalid escape \\${describeRaw(escape)} in a string`);
+      if (escapeByte !== 0x75 /* u */) this.fail(position, `invalid escape \\${describeRaw(escapeByte)} in a string`);
       let codePoint = this.readHex4(position, end);
       position += 6;
-      if (codePoint >= 0xdc00 && codePoint <= 0xdfff) this.fail(position - 6, `lone low surrogate \\u${hex4(codePoint)} in a string`);
+      if (codePoint >= 0xdc00 && codePoint <= 0xdfff)
+        this.fail(position - 6, `lone low surrogate \\u${hex4(codePoint)} in a string`);
       if (codePoint >= 0xd800 && codePoint <= 0xdbff) {
         const low = bytes[position] === BACKSLASH && bytes[position + 1] === 0x75 ? this.readHex4(position, end) : -1;
-        if (low < 0xdc00 || low > 0xdfff) this.fail(position - 6, `high surrogate \\u${hex4(codePoint)} not followed by a low surrogate in a string`);
+        if (low < 0xdc00 || low > 0xdfff)
+          this.fail(position - 6, `high surrogate \\u${hex4(codePoint)} not followed by a low surrogate in a string`);
         codePoint = 0x10000 + ((codePoint - 0xd800) << 10) + (low - 0xdc00);
         position += 6;
       }
@@ -140,7 +142,8 @@ export class ListingJsonLexer {
     let value = 0;
     for (let index = position + 2; index < position + 6; index++) {
       const digit = HEX_VALUES[this.bytes[index]!];
-      if (digit === undefined) this.fail(position, `invalid \\u escape in a string: ${describeRaw(this.bytes[index]!)} is not a hex digit`);
+      if (digit === undefined)
+        this.fail(position, `invalid \\u escape in a string: ${describeRaw(this.bytes[index]!)} is not a hex digit`);
       value = value * 16 + digit;
     }
     return value;
@@ -167,7 +170,10 @@ export class ListingJsonLexer {
     } else if (isDigit(bytes[position])) {
       while (isDigit(bytes[position])) value = value * 10 + (bytes[position++]! - 0x30);
     } else {
-      this.fail(position, `invalid number: expected a digit, found ${describeByte(position < bytes.length ? bytes[position]! : -1)}`);
+      this.fail(
+        position,
+        `invalid number: expected a digit, found ${describeByte(position < bytes.length ? bytes[position]! : -1)}`,
+      );
     }
     if (bytes[position] === 0x2e /* . */) {
       plain = false;
@@ -197,7 +203,10 @@ export class ListingJsonLexer {
   readLiteral(): boolean | null {
     const next = this.bytes[this.position];
     for (const [text, value] of LITERALS) {
-      if (next === text.charCodeAt(0) && this.bytes.toString("latin1", this.position, this.position + text.length) === text) {
+      if (
+        next === text.charCodeAt(0) &&
+        this.bytes.toString("latin1", this.position, this.position + text.length) === text
+      ) {
         this.position += text.length;
         return value;
       }
@@ -206,10 +215,21 @@ export class ListingJsonLexer {
   }
 }
 
-const LITERALS: ReadonlyArray<readonly [string, boolean | null]> = [["true", true], ["false", false], ["null", null]];
+const LITERALS: ReadonlyArray<readonly [string, boolean | null]> = [
+  ["true", true],
+  ["false", false],
+  ["null", null],
+];
 
 const SIMPLE_ESCAPES: Record<number, number> = Object.assign(Object.create(null) as Record<number, number>, {
-  0x22: 0x22, 0x5c: 0x5c, 0x2f: 0x2f, 0x62: 0x08, 0x66: 0x0c, 0x6e: 0x0a, 0x72: 0x0d, 0x74: 0x09,
+  34: 0x22,
+  92: 0x5c,
+  47: 0x2f,
+  98: 0x08,
+  102: 0x0c,
+  110: 0x0a,
+  114: 0x0d,
+  116: 0x09,
 });
 
 const HEX_VALUES: Record<number, number> = Object.create(null) as Record<number, number>;

@@ -40,7 +40,10 @@ export function narU64(value: number | bigint): Buffer {
 
 /** One framed string token: u64 length, the bytes (strings are UTF-8), zero padding. */
 export function narToken(value: string | Uint8Array): Buffer {
-  const bytes = typeof value === "string" ? Buffer.from(value, "utf8") : Buffer.from(value.buffer, value.byteOffset, value.byteLength);
+  const bytes =
+    typeof value === "string"
+      ? Buffer.from(value, "utf8")
+      : Buffer.from(value.buffer, value.byteOffset, value.byteLength);
   return Buffer.concat([narU64(bytes.length), bytes, narPadding(bytes.length)]);
 }
 

@@ -35,7 +35,8 @@ export async function listNar(source: AsyncIterable<Uint8Array> | Iterable<Uint8
   const directories: NarListingDirectory[] = [];
   for await (const event of parseNar(source)) {
     let node: NarListingNode;
-    if (event.type === "directory") node = { type: "directory", entries: Object.create(null) as Record<string, NarListingNode> };
+    if (event.type === "directory")
+      node = { type: "directory", entries: Object.create(null) as Record<string, NarListingNode> };
     else if (event.type === "symlink") node = { type: "symlink", target: event.target.toString("utf8") };
     else {
       node = { type: "regular", size: event.size };
@@ -86,7 +87,9 @@ export interface FormatNarListingNodeOptions extends FormatNarListingOptions {
 export function formatNarListing(listing: NarListing, options: FormatNarListingOptions = {}): string {
   const form = formOf(options);
   const root = formatNode(listing.root, form, false, JSON.stringify);
-  return form === "nix-2.8" ? `{"version":${listing.version},"root":${root}}` : `{"root":${root},"version":${listing.version}}`;
+  return form === "nix-2.8"
+    ? `{"version":${listing.version},"root":${root}}`
+    : `{"root":${root},"version":${listing.version}}`;
 }
 
 /**
@@ -102,7 +105,12 @@ function formOf(options: FormatNarListingOptions): NarListingForm {
   return options.keyOrder === "nix" ? "nix-2.8" : "nix";
 }
 
-function formatNode(node: NarListingNode, form: NarListingForm, shallow: boolean, quote: (text: string) => string): string {
+function formatNode(
+  node: NarListingNode,
+  form: NarListingForm,
+  shallow: boolean,
+  quote: (text: string) => string,
+): string {
   const fields: Array<[string, string]> = [["type", quote(node.type)]];
   switch (node.type) {
     case "regular":
@@ -117,7 +125,9 @@ function formatNode(node: NarListingNode, form: NarListingForm, shallow: boolean
     case "directory": {
       const names = Object.keys(node.entries).map((name) => ({ name, bytes: Buffer.from(name, "utf8") }));
       names.sort((a, b) => Buffer.compare(a.bytes, b.bytes));
-      const entries = names.map(({ name }) => `${quote(name)}:${shallow ? "{}" : formatNode(node.entries[name]!, form, false, quote)}`);
+      const entries = names.map(
+        ({ name }) => `${quote(name)}:${shallow ? "{}" : formatNode(node.entries[name]!, form, false, quote)}`,
+      );
       fields.push(["entries", `{${entries.join(",")}}`]);
       break;
     }

@@ -16,15 +16,28 @@ interface OpenDirectory {
 }
 
 /** Parse a NAR stream into events. Consume each file's `contents` before pulling the next event, or it is skipped. */
-export async function* parseNar(source: AsyncIterable<Uint8Array> | Iterable<Uint8Array>): AsyncGenerator<NarEvent, void, undefined> {
+export async function* parseNar(
+  source: AsyncIterable<Uint8Array> | Iterable<Uint8Array>,
+): AsyncGenerator<NarEvent, void, undefined> {
   const reader = new NarReader(source);
   const tags = new TagReader(reader);
   try {
     const magicOffset = reader.offset;
-    const magic = await reader.readString(MAX_TAG_LENGTH, (length, offset) =>
-      new NarError("NAR_BAD_MAGIC", `input is not a NAR: first token at offset ${offset} is ${length} bytes, expected "${NAR_MAGIC}"`, { offset }));
+    const magic = await reader.readString(
+      MAX_TAG_LENGTH,
+      (length, offset) =>
+        new NarError(
+          "NAR_BAD_MAGIC",
+          `input is not a NAR: first token at offset ${offset} is ${length} bytes, expected "${NAR_MAGIC}"`,
+          { offset },
+        ),
+    );
     if (magic.toString("latin1") !== NAR_MAGIC) {
-      throw new NarError("NAR_BAD_MAGIC", `input is not a NAR: first token at offset ${magicOffset} is ${describeBytes(magic)}, expected "${NAR_MAGIC}"`, { offset: magicOffset });
+      throw new NarError(
+        "NAR_BAD_MAGIC",
+        `input is not a NAR: first token at offset ${magicOffset} is ${describeBytes(magic)}, expected "${NAR_MAGIC}"`,
+        { offset: magicOffset },
+      );
     }
 
     const open: OpenDirectory[] = [];
@@ -45,7 +58,11 @@ export async function* parseNar(source: AsyncIterable<Uint8Array> | Iterable<Uin
       await tags.expect(NarToken.node);
       const segments = [...directory.segments, name];
       if (segments.length > MAX_NAR_DEPTH) {
-        throw new NarError("NAR_TOO_DEEP", `entry ${describeBytes(joinSegments(segments))} at offset ${reader.offset} is nested ${segments.length} levels deep; the limit is ${MAX_NAR_DEPTH}`, { offset: reader.offset });
+        throw new NarError(
+          "NAR_TOO_DEEP",
+          `entry ${describeBytes(joinSegments(segments))} at offset ${reader.offset} is nested ${segments.length} levels deep; the limit is ${MAX_NAR_DEPTH}`,
+          { offset: reader.offset },
+        );
       }
       if (yield* parseNode(reader, tags, segments)) {
         open.push({ segments, previousName: undefined });
@@ -55,7 +72,9 @@ export async function* parseNar(source: AsyncIterable<Uint8Array> | Iterable<Uin
     }
 
     if (!(await reader.atEnd())) {
-      throw new NarError("NAR_TRAILING_BYTES", `trailing bytes after the end of the NAR at offset ${reader.offset}`, { offset: reader.offset });
+      throw new NarError("NAR_TRAILING_BYTES", `trailing bytes after the end of the NAR at offset ${reader.offset}`, {
+        offset: reader.offset,
+      });
     }
   } finally {
     await reader.close();
@@ -63,7 +82,11 @@ export async function* parseNar(source: AsyncIterable<Uint8Array> | Iterable<Uin
 }
 
 /** Parse one node up to (and for non-directories including) its closing ")". Returns true when it opened a directory. */
-async function* parseNode(reader: NarReader, tags: TagReader, segments: Buffer[]): AsyncGenerator<NarEvent, boolean, undefined> {
+async function* parseNode(
+  reader: NarReader,
+  tags: TagReader,
+  segments: Buffer[],
+): AsyncGenerator<NarEvent, boolean, undefined> {
   const path = joinSegments(segments);
   await tags.expect(NarToken.open);
   await tags.expect(NarToken.type);
@@ -76,11 +99,22 @@ async function* parseNode(reader: NarReader, tags: TagReader, segments: Buffer[]
     case NarToken.symlink: {
       await tags.expect(NarToken.target);
       const targetOffset = reader.offset;
-      const target = await reader.readString(MAX_SYMLINK_TARGET_LENGTH, (length, offset) =>
-        new NarError("NAR_BAD_SYMLINK_TARGET", `symlink target at offset ${offset} is ${length} bytes; the limit is ${MAX_SYMLINK_TARGET_LENGTH}`, { offset }));
+      const target = await reader.readString(
+        MAX_SYMLINK_TARGET_LENGTH,
+        (length, offset) =>
+          new NarError(
+            "NAR_BAD_SYMLINK_TARGET",
+            `symlink target at offset ${offset} is ${length} bytes; the limit is ${MAX_SYMLINK_TARGET_LENGTH}`,
+            { offset },
+          ),
+      );
       const problem = validateSymlinkTarget(target);
       if (problem !== undefined) {
-        throw new NarError("NAR_BAD_SYMLINK_TARGET", `symlink target ${describeBytes(target)} at offset ${targetOffset} is refused: ${problem}`, { offset: targetOffset });
+        throw new NarError(
+          "NAR_BAD_SYMLINK_TARGET",
+          `symlink target ${describeBytes(target)} at offset ${targetOffset} is refused: ${problem}`,
+          { offset: targetOffset },
+        );
       }
       await tags.expect(NarToken.close);
       yield { type: "symlink", segments, path, target };
@@ -93,7 +127,11 @@ async function* parseNode(reader: NarReader, tags: TagReader, segments: Buffer[]
         const flagOffset = reader.offset;
         const flag = await tags.read();
         if (flag.length !== 0) {
-          throw new NarError("NAR_UNEXPECTED_TAG", `expected "" after "executable" at offset ${flagOffset}, found ${describeBytes(flag)}`, { offset: flagOffset });
+          throw new NarError(
+            "NAR_UNEXPECTED_TAG",
+            `expected "" after "executable" at offset ${flagOffset}, found ${describeBytes(flag)}`,
+            { offset: flagOffset },
+          );
         }
         await tags.expect(NarToken.contents);
       }
@@ -106,20 +144,39 @@ async function* parseNode(reader: NarReader, tags: TagReader, segments: Buffer[]
       return false;
     }
     default:
-      throw new NarError("NAR_UNKNOWN_TYPE", `unknown node type ${describeBytes(type)} at offset ${typeOffset}; expected "regular", "symlink" or "directory"`, { offset: typeOffset });
+      throw new NarError(
+        "NAR_UNKNOWN_TYPE",
+        `unknown node type ${describeBytes(type)} at offset ${typeOffset}; expected "regular", "symlink" or "directory"`,
+        { offset: typeOffset },
+      );
   }
 }
 
 async function readEntryName(reader: NarReader, directory: OpenDirectory): Promise<Buffer> {
   const offset = reader.offset;
-  const name = await reader.readString(MAX_NAME_LENGTH, (length, at) =>
-    new NarError("NAR_NAME_TOO_LONG", `entry name at offset ${at} is ${length} bytes; the limit is ${MAX_NAME_LENGTH}`, { offset: at }));
+  const name = await reader.readString(
+    MAX_NAME_LENGTH,
+    (length, at) =>
+      new NarError(
+        "NAR_NAME_TOO_LONG",
+        `entry name at offset ${at} is ${length} bytes; the limit is ${MAX_NAME_LENGTH}`,
+        { offset: at },
+      ),
+  );
   const problem = entryNameProblem(name);
   if (problem !== undefined) {
-    throw new NarError("NAR_BAD_ENTRY_NAME", `entry name ${describeBytes(name)} at offset ${offset} is refused: ${problem}`, { offset });
+    throw new NarError(
+      "NAR_BAD_ENTRY_NAME",
+      `entry name ${describeBytes(name)} at offset ${offset} is refused: ${problem}`,
+      { offset },
+    );
   }
   if (!isInEntryOrder(directory.previousName, name)) {
-    throw new NarError("NAR_UNSORTED_ENTRIES", `entry name ${describeBytes(name)} at offset ${offset} does not sort strictly after ${describeBytes(directory.previousName!)}; directory entries must be unique and in ascending byte order`, { offset });
+    throw new NarError(
+      "NAR_UNSORTED_ENTRIES",
+      `entry name ${describeBytes(name)} at offset ${offset} does not sort strictly after ${describeBytes(directory.previousName!)}; directory entries must be unique and in ascending byte order`,
+      { offset },
+    );
   }
   return name;
 }
@@ -133,8 +190,15 @@ class TagReader {
   }
 
   read(): Promise<Buffer> {
-    return this.#reader.readString(MAX_TAG_LENGTH, (length, offset) =>
-      new NarError("NAR_TAG_TOO_LONG", `token at offset ${offset} is ${length} bytes; structural tokens are at most ${MAX_TAG_LENGTH} bytes`, { offset }));
+    return this.#reader.readString(
+      MAX_TAG_LENGTH,
+      (length, offset) =>
+        new NarError(
+          "NAR_TAG_TOO_LONG",
+          `token at offset ${offset} is ${length} bytes; structural tokens are at most ${MAX_TAG_LENGTH} bytes`,
+          { offset },
+        ),
+    );
   }
 
   /** Read a tag that must be one of `allowed`; returns the one found. */
@@ -144,7 +208,9 @@ class TagReader {
     const text = tag.toString("latin1");
     if (!allowed.includes(text)) {
       const wanted = allowed.map((value) => `"${value}"`).join(" or ");
-      throw new NarError("NAR_UNEXPECTED_TAG", `expected ${wanted} at offset ${offset}, found ${describeBytes(tag)}`, { offset });
+      throw new NarError("NAR_UNEXPECTED_TAG", `expected ${wanted} at offset ${offset}, found ${describeBytes(tag)}`, {
+        offset,
+      });
     }
     return text;
   }
@@ -164,7 +230,11 @@ class FileContents implements AsyncIterable<Buffer> {
   }
 
   #expired(): NarError {
-    return new NarError("NAR_CONTENTS_EXPIRED", `contents of ${describeBytes(this.#path)} can be read only once and only before the parser moves to the next entry`, { path: this.#path.toString() });
+    return new NarError(
+      "NAR_CONTENTS_EXPIRED",
+      `contents of ${describeBytes(this.#path)} can be read only once and only before the parser moves to the next entry`,
+      { path: this.#path.toString() },
+    );
   }
 
   async *[Symbol.asyncIterator](): AsyncGenerator<Buffer, void, undefined> {

@@ -14,9 +14,10 @@ export class NarReader {
   #ended = false;
 
   constructor(source: AsyncIterable<Uint8Array> | Iterable<Uint8Array>) {
-    this.#iterator = Symbol.asyncIterator in source
-      ? (source as AsyncIterable<Uint8Array>)[Symbol.asyncIterator]()
-      : toAsyncIterator((source as Iterable<Uint8Array>)[Symbol.iterator]());
+    this.#iterator =
+      Symbol.asyncIterator in source
+        ? (source as AsyncIterable<Uint8Array>)[Symbol.asyncIterator]()
+        : toAsyncIterator((source as Iterable<Uint8Array>)[Symbol.iterator]());
   }
 
   /** Number of NAR bytes consumed so far. */
@@ -74,7 +75,11 @@ export class NarReader {
     const start = this.#offset;
     const value = await this.#readU64();
     if (value > BigInt(Number.MAX_SAFE_INTEGER)) {
-      throw new NarError("NAR_LENGTH_OVERFLOW", `length ${value} at offset ${start} exceeds the largest supported length ${Number.MAX_SAFE_INTEGER}`, { offset: start });
+      throw new NarError(
+        "NAR_LENGTH_OVERFLOW",
+        `length ${value} at offset ${start} exceeds the largest supported length ${Number.MAX_SAFE_INTEGER}`,
+        { offset: start },
+      );
     }
     return Number(value);
   }
@@ -90,7 +95,11 @@ export class NarReader {
     const start = this.#offset;
     const padding = await this.readExact(count);
     if (padding.some((byte) => byte !== 0)) {
-      throw new NarError("NAR_NONZERO_PADDING", `non-zero padding ${describeBytes(padding)} at offset ${start}; padding bytes must be zero`, { offset: start });
+      throw new NarError(
+        "NAR_NONZERO_PADDING",
+        `non-zero padding ${describeBytes(padding)} at offset ${start}; padding bytes must be zero`,
+        { offset: start },
+      );
     }
   }
 

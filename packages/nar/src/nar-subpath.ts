@@ -19,7 +19,7 @@ export function splitSubpath(subpath: string | Buffer): Buffer[] {
 
 /** Display form of segments: "/" for the root, otherwise "/a/b". */
 export function displaySubpath(segments: readonly Buffer[]): string {
-  return "/" + segments.map((segment) => segment.toString("utf8")).join("/");
+  return `/${segments.map((segment) => segment.toString("utf8")).join("/")}`;
 }
 
 /** True when `prefix` is `segments` or one of its ancestors. */

@@ -8,7 +8,10 @@ import { MAX_NAR_DEPTH } from "./nar-limits.js";
 import { joinSegments, type NarWriteEvent } from "./nar-events.js";
 import { validateSymlinkTarget } from "./symlink-target-rules.js";
 
-const T = Object.fromEntries(Object.entries(NarToken).map(([key, value]) => [key, narToken(value)])) as Record<keyof typeof NarToken, Buffer>;
+const T = Object.fromEntries(Object.entries(NarToken).map(([key, value]) => [key, narToken(value)])) as Record<
+  keyof typeof NarToken,
+  Buffer
+>;
 const MAGIC = narToken(NAR_MAGIC);
 const EMPTY_TOKEN = narToken("");
 const REGULAR_HEADER = Buffer.concat([T.open, T.type, T.regular]);
@@ -40,7 +43,10 @@ export class NarWriter {
     const targetBytes = typeof target === "string" ? Buffer.from(target, "utf8") : target;
     const problem = validateSymlinkTarget(targetBytes);
     if (problem !== undefined) {
-      throw new NarError("NAR_BAD_SYMLINK_TARGET", `cannot write symlink ${describeBytes(joinSegments(segments))} with target ${describeBytes(targetBytes)}: ${problem}`);
+      throw new NarError(
+        "NAR_BAD_SYMLINK_TARGET",
+        `cannot write symlink ${describeBytes(joinSegments(segments))} with target ${describeBytes(targetBytes)}: ${problem}`,
+      );
     }
     const prefix = this.#enter(segments);
     const close = segments.length > 0 ? [T.close, T.close] : [T.close];
@@ -50,7 +56,10 @@ export class NarWriter {
   /** Header of a regular file up to and including its u64 size; follow with exactly `size` content bytes. */
   fileStart(segments: readonly Uint8Array[], size: number, executable: boolean): Buffer {
     if (!Number.isSafeInteger(size) || size < 0) {
-      throw new NarError("NAR_LENGTH_OVERFLOW", `cannot write file ${describeBytes(joinSegments(segments))}: size ${size} is not a non-negative safe integer`);
+      throw new NarError(
+        "NAR_LENGTH_OVERFLOW",
+        `cannot write file ${describeBytes(joinSegments(segments))}: size ${size} is not a non-negative safe integer`,
+      );
     }
     const prefix = this.#enter(segments);
     this.#state = "file";
@@ -70,7 +79,10 @@ export class NarWriter {
 
   /** Close every open directory; the NAR is complete afterwards. */
   end(): Buffer {
-    if (this.#state !== "nodes") throw orderError(this.#state === "start" ? "a NAR needs a root node" : "end() called in the middle of a file or twice");
+    if (this.#state !== "nodes")
+      throw orderError(
+        this.#state === "start" ? "a NAR needs a root node" : "end() called in the middle of a file or twice",
+      );
     this.#state = "done";
     return this.#closeDirectoriesDeeperThan(-1);
   }
@@ -78,25 +90,40 @@ export class NarWriter {
   /** Bytes that close finished directories and open the entry for the node at `segments`. */
   #enter(segments: readonly Uint8Array[]): Buffer {
     if (this.#state === "start") {
-      if (segments.length !== 0) throw orderError(`the first node must be the root, got ${describeBytes(joinSegments(segments))}`);
+      if (segments.length !== 0)
+        throw orderError(`the first node must be the root, got ${describeBytes(joinSegments(segments))}`);
       this.#state = "nodes";
       return MAGIC;
     }
-    if (this.#state !== "nodes") throw orderError(`cannot start ${describeBytes(joinSegments(segments))} ${this.#state === "file" ? "before fileEnd()" : "after end()"}`);
+    if (this.#state !== "nodes")
+      throw orderError(
+        `cannot start ${describeBytes(joinSegments(segments))} ${this.#state === "file" ? "before fileEnd()" : "after end()"}`,
+      );
     if (segments.length === 0) throw orderError("a NAR has exactly one root node");
     if (segments.length > MAX_NAR_DEPTH) {
-      throw new NarError("NAR_TOO_DEEP", `cannot write ${describeBytes(joinSegments(segments))}: nested ${segments.length} levels deep; the limit is ${MAX_NAR_DEPTH}`);
+      throw new NarError(
+        "NAR_TOO_DEEP",
+        `cannot write ${describeBytes(joinSegments(segments))}: nested ${segments.length} levels deep; the limit is ${MAX_NAR_DEPTH}`,
+      );
     }
     const closing = this.#closeDirectoriesDeeperThan(segments.length - 1);
     const parent = this.#open[this.#open.length - 1];
-    if (parent === undefined || parent.segments.length !== segments.length - 1 || !parent.segments.every((segment, index) => Buffer.compare(segment, segments[index]!) === 0)) {
+    if (
+      parent === undefined ||
+      parent.segments.length !== segments.length - 1 ||
+      !parent.segments.every((segment, index) => Buffer.compare(segment, segments[index]!) === 0)
+    ) {
       throw orderError(`node ${describeBytes(joinSegments(segments))} does not follow its parent directory`);
     }
     const name = segments[segments.length - 1]!;
     const problem = entryNameProblem(name);
-    if (problem !== undefined) throw new NarError("NAR_BAD_ENTRY_NAME", `cannot write entry ${describeBytes(name)}: ${problem}`);
+    if (problem !== undefined)
+      throw new NarError("NAR_BAD_ENTRY_NAME", `cannot write entry ${describeBytes(name)}: ${problem}`);
     if (!isInEntryOrder(parent.previousName, name)) {
-      throw new NarError("NAR_UNSORTED_ENTRIES", `cannot write entry ${describeBytes(name)} after ${describeBytes(parent.previousName!)}: entries must be unique and in ascending byte order`);
+      throw new NarError(
+        "NAR_UNSORTED_ENTRIES",
+        `cannot write entry ${describeBytes(name)} after ${describeBytes(parent.previousName!)}: entries must be unique and in ascending byte order`,
+      );
     }
     parent.previousName = name;
     return Buffer.concat([closing, T.entry, T.open, T.name, narToken(name), T.node]);
@@ -118,7 +145,9 @@ function orderError(message: string): NarError {
 }
 
 /** Serialize node events (for example those of `parseNar`) into NAR bytes, streaming file contents through. */
-export async function* writeNar(events: AsyncIterable<NarWriteEvent> | Iterable<NarWriteEvent>): AsyncGenerator<Buffer, void, undefined> {
+export async function* writeNar(
+  events: AsyncIterable<NarWriteEvent> | Iterable<NarWriteEvent>,
+): AsyncGenerator<Buffer, void, undefined> {
   const writer = new NarWriter();
   for await (const event of events) {
     switch (event.type) {
@@ -137,7 +166,10 @@ export async function* writeNar(events: AsyncIterable<NarWriteEvent> | Iterable<
           yield Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
         }
         if (written !== event.size) {
-          throw new NarError("NAR_SIZE_MISMATCH", `file ${describeBytes(joinSegments(event.segments))} announced ${event.size} bytes but its contents ${written > event.size ? "were longer" : `had ${written}`}`);
+          throw new NarError(
+            "NAR_SIZE_MISMATCH",
+            `file ${describeBytes(joinSegments(event.segments))} announced ${event.size} bytes but its contents ${written > event.size ? "were longer" : `had ${written}`}`,
+          );
         }
         yield writer.fileEnd();
         break;

@@ -24,12 +24,19 @@ export function loadNarDumpAddon(): NarDumpAddon | undefined {
 }
 
 /** NAR bytes of `root` from the addon, as views of the buffers `nextBuffer` hands out. */
-export function* nativeNarChunks(addon: NarDumpAddon, root: Buffer, options: NarChunksOptions): Generator<Buffer, void, undefined> {
+export function* nativeNarChunks(
+  addon: NarDumpAddon,
+  root: Buffer,
+  options: NarChunksOptions,
+): Generator<Buffer, void, undefined> {
   const dumper = addon.createDumper(root);
   try {
     for (;;) {
       const buffer = options.nextBuffer();
-      if (buffer.length < MIN_DUMP_BUFFER) throw new RangeError(`NAR dump output buffers must hold at least ${MIN_DUMP_BUFFER} bytes, got ${buffer.length}`);
+      if (buffer.length < MIN_DUMP_BUFFER)
+        throw new RangeError(
+          `NAR dump output buffers must hold at least ${MIN_DUMP_BUFFER} bytes, got ${buffer.length}`,
+        );
       let filled: number;
       try {
         filled = addon.fill(dumper, buffer);

@@ -5,7 +5,12 @@ import { entryNameProblem } from "./entry-name-rules.js";
 import { NarError, type NarErrorCode } from "./errors.js";
 import { ListingJsonLexer, describeByte } from "./listing-json-lexer.js";
 import { formatListingPath, quoteForMessage, type ListingPathStep } from "./listing-json-path.js";
-import { MAX_IGNORED_VALUE_NESTING, MAX_LISTING_BYTES, MAX_LISTING_DEPTH, MAX_LISTING_ENTRIES } from "./listing-limits.js";
+import {
+  MAX_IGNORED_VALUE_NESTING,
+  MAX_LISTING_BYTES,
+  MAX_LISTING_DEPTH,
+  MAX_LISTING_ENTRIES,
+} from "./listing-limits.js";
 import type { NarListing, NarListingNode } from "./nar-listing.js";
 import { validateSymlinkTarget } from "./symlink-target-rules.js";
 
@@ -21,7 +26,7 @@ export interface ParseNarListingOptions {
 }
 
 /** What the value being read is for. */
-const enum Slot {
+enum Slot {
   Top,
   Version,
   Root,
@@ -74,7 +79,10 @@ type Frame = DocumentFrame | NodeFrame | EntriesFrame | IgnoredFrame;
 
 const ascii = (text: string): Uint8Array => Buffer.from(text, "latin1");
 
-const DOCUMENT_KEYS: ReadonlyArray<readonly [Uint8Array, Slot]> = [[ascii("version"), Slot.Version], [ascii("root"), Slot.Root]];
+const DOCUMENT_KEYS: ReadonlyArray<readonly [Uint8Array, Slot]> = [
+  [ascii("version"), Slot.Version],
+  [ascii("root"), Slot.Root],
+];
 const NODE_KEYS: ReadonlyArray<readonly [Uint8Array, Slot]> = [
   [ascii("type"), Slot.Type],
   [ascii("size"), Slot.Size],
@@ -91,13 +99,23 @@ const NODE_TYPES: ReadonlyArray<readonly [Uint8Array, NarListingNode["type"]]> =
 
 /** Keys of a known slot, for messages. */
 const SLOT_KEYS: Readonly<Partial<Record<Slot, string>>> = {
-  [Slot.Version]: "version", [Slot.Root]: "root", [Slot.Type]: "type", [Slot.Size]: "size", [Slot.Executable]: "executable",
-  [Slot.NarOffset]: "narOffset", [Slot.Target]: "target", [Slot.Entries]: "entries",
+  [Slot.Version]: "version",
+  [Slot.Root]: "root",
+  [Slot.Type]: "type",
+  [Slot.Size]: "size",
+  [Slot.Executable]: "executable",
+  [Slot.NarOffset]: "narOffset",
+  [Slot.Target]: "target",
+  [Slot.Entries]: "entries",
 };
 
 /** Node keys that belong to one node type; a node of another type carrying them is refused. */
 const KEY_OWNERS: Readonly<Partial<Record<Slot, NarListingNode["type"]>>> = {
-  [Slot.Size]: "regular", [Slot.Executable]: "regular", [Slot.NarOffset]: "regular", [Slot.Target]: "symlink", [Slot.Entries]: "directory",
+  [Slot.Size]: "regular",
+  [Slot.Executable]: "regular",
+  [Slot.NarOffset]: "regular",
+  [Slot.Target]: "symlink",
+  [Slot.Entries]: "directory",
 };
 
 const OWNED_KEYS = Object.entries(KEY_OWNERS).map(([slot, owner]) => [Number(slot) as Slot, owner] as const);
@@ -148,14 +166,19 @@ export function parseNarListing(text: string | Uint8Array, options: ParseNarList
 
 function limitOption(value: number | undefined, fallback: number, name: string): number {
   if (value === undefined) return fallback;
-  if (!Number.isSafeInteger(value) || value < 0) throw new RangeError(`parseNarListing: ${name} must be a non-negative integer, got ${String(value)}`);
+  if (!Number.isSafeInteger(value) || value < 0)
+    throw new RangeError(`parseNarListing: ${name} must be a non-negative integer, got ${String(value)}`);
   return value;
 }
 
 /** The input as bytes, refused before any copy or parse when above `maxBytes`. */
 function boundedBytes(text: string | Uint8Array, maxBytes: number, source: string): Buffer {
   const refuse = (size: string): never => {
-    throw new NarError("LISTING_TOO_LARGE", `invalid NAR listing${source}: ${size} bytes is more than the limit of ${maxBytes} bytes`, { offset: maxBytes });
+    throw new NarError(
+      "LISTING_TOO_LARGE",
+      `invalid NAR listing${source}: ${size} bytes is more than the limit of ${maxBytes} bytes`,
+      { offset: maxBytes },
+    );
   };
   if (typeof text === "string") {
     if (text.length > maxBytes) refuse(`at least ${text.length}`); // every UTF-16 code unit takes at least one UTF-8 byte
@@ -181,7 +204,9 @@ class ListingParser {
     private readonly maxEntries: number,
     private readonly source: string,
   ) {
-    this.lexer = new ListingJsonLexer(bytes, (offset, rule) => this.fail("LISTING_NOT_JSON", `not valid JSON at byte ${offset}: ${rule}`, offset));
+    this.lexer = new ListingJsonLexer(bytes, (offset, rule) =>
+      this.fail("LISTING_NOT_JSON", `not valid JSON at byte ${offset}: ${rule}`, offset),
+    );
   }
 
   parse(): NarListing {
@@ -263,7 +288,8 @@ class ListingParser {
         top.seen |= 1 << slot;
         if (top.kind === "node") {
           const owner = KEY_OWNERS[slot];
-          if (owner !== undefined && top.type !== undefined && owner !== top.type) this.invalid(`a ${top.type} node must not have "${SLOT_KEYS[slot]!}"`, keyOffset);
+          if (owner !== undefined && top.type !== undefined && owner !== top.type)
+            this.invalid(`a ${top.type} node must not have "${SLOT_KEYS[slot]!}"`, keyOffset);
         }
       }
     }
@@ -275,7 +301,11 @@ class ListingParser {
   private refuseDuplicate(keys: Set<string>, offset: number): void {
     const lexer = this.lexer;
     const key = lexer.stringBuffer.toString("latin1", lexer.stringStart, lexer.stringEnd);
-    if (keys.has(key)) this.invalid(`duplicate key ${quoteForMessage(lexer.stringBuffer.toString("utf8", lexer.stringStart, lexer.stringEnd))}`, offset);
+    if (keys.has(key))
+      this.invalid(
+        `duplicate key ${quoteForMessage(lexer.stringBuffer.toString("utf8", lexer.stringStart, lexer.stringEnd))}`,
+        offset,
+      );
     keys.add(key);
   }
 
@@ -283,7 +313,8 @@ class ListingParser {
     const name = nameBytes.toString("utf8");
     const problem = entryNameProblem(nameBytes);
     if (problem !== undefined) this.invalid(problem, offset, { kind: "entry", name });
-    if (Object.hasOwn(frame.entries, name)) this.invalid("duplicate entry name (names are compared after UTF-8 decoding)", offset, { kind: "entry", name });
+    if (Object.hasOwn(frame.entries, name))
+      this.invalid("duplicate entry name (names are compared after UTF-8 decoding)", offset, { kind: "entry", name });
     frame.pendingName = name;
     return Slot.Entry;
   }
@@ -327,20 +358,43 @@ class ListingParser {
 
   private enterIgnored(offset: number): void {
     if (++this.ignoredNesting > MAX_IGNORED_VALUE_NESTING) {
-      this.fail("LISTING_TOO_DEEP", `a value under an unknown key nests more than ${MAX_IGNORED_VALUE_NESTING} arrays/objects deep`, offset);
+      this.fail(
+        "LISTING_TOO_DEEP",
+        `a value under an unknown key nests more than ${MAX_IGNORED_VALUE_NESTING} arrays/objects deep`,
+        offset,
+      );
     }
   }
 
   private openNode(name: string | undefined, depth: number, offset: number): void {
     if (depth > this.maxDepth) {
-      this.fail("LISTING_TOO_DEEP", `node is nested ${depth} levels deep; the limit is ${this.maxDepth}`, offset, name === undefined ? undefined : { kind: "entry", name });
+      this.fail(
+        "LISTING_TOO_DEEP",
+        `node is nested ${depth} levels deep; the limit is ${this.maxDepth}`,
+        offset,
+        name === undefined ? undefined : { kind: "entry", name },
+      );
     }
     if (++this.nodeCount > this.maxEntries) {
-      this.fail("LISTING_TOO_MANY_ENTRIES", `listing has more than ${this.maxEntries} nodes`, offset, name === undefined ? undefined : { kind: "entry", name });
+      this.fail(
+        "LISTING_TOO_MANY_ENTRIES",
+        `listing has more than ${this.maxEntries} nodes`,
+        offset,
+        name === undefined ? undefined : { kind: "entry", name },
+      );
     }
     this.stack.push({
-      kind: "node", depth, name, seen: 0, otherKeys: undefined,
-      type: undefined, size: undefined, executable: undefined, narOffset: undefined, target: undefined, entries: undefined,
+      kind: "node",
+      depth,
+      name,
+      seen: 0,
+      otherKeys: undefined,
+      type: undefined,
+      size: undefined,
+      executable: undefined,
+      narOffset: undefined,
+      target: undefined,
+      entries: undefined,
     });
   }
 
@@ -414,7 +468,11 @@ class ListingParser {
       }
       if (slot !== Slot.Size && slot !== Slot.NarOffset) return this.wrongValue(slot, lexer.numberText(), offset);
       if (value < 0) this.wrongValue(slot, lexer.numberText(), offset);
-      if (value > Number.MAX_SAFE_INTEGER) this.invalid(`${SLOT_KEYS[slot]!} must be at most ${Number.MAX_SAFE_INTEGER}, got ${lexer.numberText()}`, offset);
+      if (value > Number.MAX_SAFE_INTEGER)
+        this.invalid(
+          `${SLOT_KEYS[slot]!} must be at most ${Number.MAX_SAFE_INTEGER}, got ${lexer.numberText()}`,
+          offset,
+        );
       const node = this.stack[this.stack.length - 1] as NodeFrame;
       if (slot === Slot.Size) node.size = value;
       else node.narOffset = value;
@@ -433,18 +491,24 @@ class ListingParser {
     const lexer = this.lexer;
     for (const [name, type] of NODE_TYPES) if (lexer.stringEquals(name)) node.type = type;
     if (node.type === undefined) {
-      this.wrongValue(Slot.Type, quoteForMessage(lexer.stringBuffer.toString("utf8", lexer.stringStart, lexer.stringEnd)), offset);
+      this.wrongValue(
+        Slot.Type,
+        quoteForMessage(lexer.stringBuffer.toString("utf8", lexer.stringStart, lexer.stringEnd)),
+        offset,
+      );
     }
     if ((node.seen & FOREIGN_KEYS[node.type!]) === 0) return;
     for (const [slot, owner] of OWNED_KEYS) {
-      if ((node.seen & (1 << slot)) !== 0 && owner !== node.type) this.invalid(`a ${node.type} node must not have "${SLOT_KEYS[slot]!}"`, offset);
+      if ((node.seen & (1 << slot)) !== 0 && owner !== node.type)
+        this.invalid(`a ${node.type} node must not have "${SLOT_KEYS[slot]!}"`, offset);
     }
   }
 
   /** Refuse a value of the wrong JSON type; a bad entry value is reported at the entry's own path. */
   private wrongValue(slot: Slot, described: string, offset: number): never {
     const top = this.stack[this.stack.length - 1];
-    const step: ListingPathStep | undefined = slot === Slot.Entry ? { kind: "entry", name: (top as EntriesFrame).pendingName } : undefined;
+    const step: ListingPathStep | undefined =
+      slot === Slot.Entry ? { kind: "entry", name: (top as EntriesFrame).pendingName } : undefined;
     return this.invalid(`${SLOT_RULES[slot]}, got ${described}`, offset, step);
   }
 
@@ -459,12 +523,16 @@ class ListingParser {
   private fail(code: NarErrorCode, rule: string, offset: number, step?: ListingPathStep): never {
     const steps: ListingPathStep[] = [];
     for (const frame of this.stack) {
-      if (frame.kind === "node") steps.push(frame.name === undefined ? { kind: "root" } : { kind: "entry", name: frame.name });
+      if (frame.kind === "node")
+        steps.push(frame.name === undefined ? { kind: "root" } : { kind: "entry", name: frame.name });
       else if (frame.kind === "entries") steps.push({ kind: "entries" });
     }
     if (step !== undefined) steps.push(step);
     const path = formatListingPath(steps);
     const where = path === "" ? "" : `${path}: `;
-    throw new NarError(code, `invalid NAR listing${this.source}: ${where}${rule}`, { offset, ...(path === "" ? {} : { path }) });
+    throw new NarError(code, `invalid NAR listing${this.source}: ${where}${rule}`, {
+      offset,
+      ...(path === "" ? {} : { path }),
+    });
   }
 }

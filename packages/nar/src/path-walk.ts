@@ -22,7 +22,9 @@ const SLASH = Buffer.from("/");
 
 /** Nodes of `root` (not followed if it is a symlink) in NAR order; iterative, so deep trees cannot overflow the stack. */
 export function* walkPath(root: Buffer): Generator<WalkedNode, void, undefined> {
-  const pending: { fsPath: Buffer; name: Buffer | undefined; depth: number; type: Stats | Dirent<Buffer> }[] = [{ fsPath: root, name: undefined, depth: 0, type: lstatSync(root) }];
+  const pending: { fsPath: Buffer; name: Buffer | undefined; depth: number; type: Stats | Dirent<Buffer> }[] = [
+    { fsPath: root, name: undefined, depth: 0, type: lstatSync(root) },
+  ];
   while (pending.length > 0) {
     const { fsPath, name, depth, type } = pending.pop()!;
     const node: WalkedNode = { kind: kindOfStats(fsPath, type), fsPath, name, depth };
@@ -35,7 +37,12 @@ export function* walkPath(root: Buffer): Generator<WalkedNode, void, undefined> 
     entries.sort((a, b) => compareEntryNames(a.name, b.name));
     for (let index = entries.length - 1; index >= 0; index--) {
       const entry = entries[index]!;
-      pending.push({ fsPath: Buffer.concat([fsPath, SLASH, entry.name]), name: entry.name, depth: depth + 1, type: entry });
+      pending.push({
+        fsPath: Buffer.concat([fsPath, SLASH, entry.name]),
+        name: entry.name,
+        depth: depth + 1,
+        type: entry,
+      });
     }
   }
 }

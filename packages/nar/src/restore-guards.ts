@@ -19,7 +19,11 @@ export async function assertTargetAbsent(target: Buffer): Promise<void> {
 }
 
 export function targetExists(target: Buffer): NarError {
-  return new NarError("RESTORE_TARGET_EXISTS", `cannot restore into ${target.toString()}: it already exists; restore only creates a new path`, { path: target.toString() });
+  return new NarError(
+    "RESTORE_TARGET_EXISTS",
+    `cannot restore into ${target.toString()}: it already exists; restore only creates a new path`,
+    { path: target.toString() },
+  );
 }
 
 /** Filesystem path of the node at `segments` under `target`, after re-checking every segment cannot escape. */
@@ -28,7 +32,11 @@ export function pathInside(target: Buffer, segments: readonly Buffer[]): Buffer 
   for (const segment of segments) {
     const problem = entryNameProblem(segment);
     if (problem !== undefined) {
-      throw new NarError("RESTORE_UNSAFE_PATH", `refusing to restore entry ${describeBytes(segment)} under ${target.toString()}: ${problem}`, { path: target.toString() });
+      throw new NarError(
+        "RESTORE_UNSAFE_PATH",
+        `refusing to restore entry ${describeBytes(segment)} under ${target.toString()}: ${problem}`,
+        { path: target.toString() },
+      );
     }
     parts.push(SLASH, segment);
   }
@@ -58,5 +66,7 @@ export class CreatedDirectories {
 }
 
 function unsafe(path: Buffer, reason: string): NarError {
-  return new NarError("RESTORE_UNSAFE_PATH", `refusing to write into ${path.toString()}: ${reason}`, { path: path.toString() });
+  return new NarError("RESTORE_UNSAFE_PATH", `refusing to write into ${path.toString()}: ${reason}`, {
+    path: path.toString(),
+  });
 }

@@ -20,7 +20,11 @@ const REGULAR_MODE = 0o644;
  * Restore the NAR read from `source` at `targetDir`, which must not exist (its parent must).
  * Files get mode 0o755 or 0o644 regardless of umask; symlinks are created verbatim and never followed.
  */
-export async function restoreNar(source: AsyncIterable<Uint8Array> | Iterable<Uint8Array>, targetDir: string | Buffer, options: RestoreNarOptions = {}): Promise<void> {
+export async function restoreNar(
+  source: AsyncIterable<Uint8Array> | Iterable<Uint8Array>,
+  targetDir: string | Buffer,
+  options: RestoreNarOptions = {},
+): Promise<void> {
   const target = typeof targetDir === "string" ? Buffer.from(resolve(targetDir), "utf8") : targetDir;
   await assertTargetAbsent(target);
   const directories = new CreatedDirectories();
@@ -41,9 +45,15 @@ export async function restoreNar(source: AsyncIterable<Uint8Array> | Iterable<Ui
           if (isRoot) createdTarget = true;
           break;
         case "file":
-          await writeNewFile(fsPath, event, () => {
-            if (isRoot) createdTarget = true;
-          }, isRoot, target);
+          await writeNewFile(
+            fsPath,
+            event,
+            () => {
+              if (isRoot) createdTarget = true;
+            },
+            isRoot,
+            target,
+          );
           break;
       }
     }
@@ -61,7 +71,13 @@ async function mkdirExclusive(fsPath: Buffer, isRoot: boolean, target: Buffer): 
 }
 
 /** Create the file with O_CREAT|O_EXCL|O_NOFOLLOW (never reusing or following anything) and stream its contents. */
-async function writeNewFile(fsPath: Buffer, event: NarFileEvent, onCreated: () => void, isRoot: boolean, target: Buffer): Promise<void> {
+async function writeNewFile(
+  fsPath: Buffer,
+  event: NarFileEvent,
+  onCreated: () => void,
+  isRoot: boolean,
+  target: Buffer,
+): Promise<void> {
   const mode = event.executable ? EXECUTABLE_MODE : REGULAR_MODE;
   const flags = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW;
   const handle = await open(fsPath, flags, mode).catch((error: unknown) => rethrowExists(error, isRoot, target));

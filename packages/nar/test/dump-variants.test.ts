@@ -72,7 +72,9 @@ describe("dumpPathInWorker", () => {
         withTempDir(async (dir) => {
           const root = `${dir}/root`;
           await writeFsTree(root, tree);
-          expect(await workerDigest(root, { ringBytes: 256 * 1024, chunkSize: 100_000 })).toBe(await digest(dumpPath(root)));
+          expect(await workerDigest(root, { ringBytes: 256 * 1024, chunkSize: 100_000 })).toBe(
+            await digest(dumpPath(root)),
+          );
         }),
       ),
       { numRuns: 15 },
@@ -85,12 +87,21 @@ describe("dumpPathInWorker", () => {
       const expected = await digest(dumpPath(join(dir, "wide")));
       expect(await workerDigest(join(dir, "wide"), { ringBytes: 256 * 1024, chunkSize: 65_536 + 17 })).toBe(expected);
       const slow = createHash("sha256");
-      await dumpPathInWorker(join(dir, "wide"), async (chunk) => {
-        slow.update(chunk);
-        await new Promise((resolve) => setImmediate(resolve));
-      }, { ringBytes: 256 * 1024 });
+      await dumpPathInWorker(
+        join(dir, "wide"),
+        async (chunk) => {
+          slow.update(chunk);
+          await new Promise((resolve) => setImmediate(resolve));
+        },
+        { ringBytes: 256 * 1024 },
+      );
       expect(slow.digest("hex")).toBe(expected);
-      if (hasNix()) expect(createHash("sha256").update(await nixStoreDump(join(dir, "wide"))).digest("hex")).toBe(expected);
+      if (hasNix())
+        expect(
+          createHash("sha256")
+            .update(await nixStoreDump(join(dir, "wide")))
+            .digest("hex"),
+        ).toBe(expected);
     });
   });
 
@@ -101,7 +112,9 @@ describe("dumpPathInWorker", () => {
       await new Promise<void>((resolve) => server.listen(join(dir, "t", "d3", "e5", "sock"), resolve));
       try {
         let delivered = 0;
-        await expect(dumpPathInWorker(join(dir, "t"), (chunk) => void (delivered += chunk.length))).rejects.toMatchObject({
+        await expect(
+          dumpPathInWorker(join(dir, "t"), (chunk) => void (delivered += chunk.length)),
+        ).rejects.toMatchObject({
           code: "NAR_UNSUPPORTED_FILE_TYPE",
           message: expect.stringContaining("sock: it is a socket"),
         });
@@ -116,15 +129,24 @@ describe("dumpPathInWorker", () => {
     await withTempDir(async (dir) => {
       writeWideTree(join(dir, "t"), 300);
       const failure = new Error("consumer gone");
-      await expect(dumpPathInWorker(join(dir, "t"), () => { throw failure; })).rejects.toBe(failure);
+      await expect(
+        dumpPathInWorker(join(dir, "t"), () => {
+          throw failure;
+        }),
+      ).rejects.toBe(failure);
     });
   });
 
   it("refuses a ring too small for the worker's writes", async () => {
-    await expect(dumpPathInWorker("/", () => {}, { ringBytes: 128 * 1024 })).rejects.toThrow(/ringBytes must be at least 262144/);
+    await expect(dumpPathInWorker("/", () => {}, { ringBytes: 128 * 1024 })).rejects.toThrow(
+      /ringBytes must be at least 262144/,
+    );
   });
 
   it("names a missing root", async () => {
-    await expect(dumpPathInWorker("/nonexistent-narwhal-root", () => {})).rejects.toMatchObject({ code: "ENOENT", message: expect.stringContaining("/nonexistent-narwhal-root") });
+    await expect(dumpPathInWorker("/nonexistent-narwhal-root", () => {})).rejects.toMatchObject({
+      code: "ENOENT",
+      message: expect.stringContaining("/nonexistent-narwhal-root"),
+    });
   });
 });

@@ -19,7 +19,9 @@ describe("readFilePiece", () => {
       try {
         if (change === "grew") appendFileSync(path, "more");
         else truncateSync(path, 4);
-        expect(() => readFilePiece(file, path, Buffer.alloc(bufferSize), 0, 10, 0)).toThrow(expect.objectContaining({ code: "NAR_FILE_CHANGED", message: expect.stringContaining(`the file ${change}`) }));
+        expect(() => readFilePiece(file, path, Buffer.alloc(bufferSize), 0, 10, 0)).toThrow(
+          expect.objectContaining({ code: "NAR_FILE_CHANGED", message: expect.stringContaining(`the file ${change}`) }),
+        );
       } finally {
         closeSync(file.fd);
       }

@@ -5,7 +5,17 @@ import { createHash } from "node:crypto";
 import { join } from "node:path";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { arbFsTree, collectBytes, nixHashPath, nixStoreDump, nixStoreRestore, requireNix, toNix32, withTempDir, writeFsTree } from "@narwhal/test-kit";
+import {
+  arbFsTree,
+  collectBytes,
+  nixHashPath,
+  nixStoreDump,
+  nixStoreRestore,
+  requireNix,
+  toNix32,
+  withTempDir,
+  writeFsTree,
+} from "@narwhal/test-kit";
 import { dumpPath, parseNar, restoreNar, writeNar } from "../src/index.js";
 
 const RUNS = 25;

@@ -14,7 +14,18 @@ let treeNar: Buffer;
 async function makeTree(root: string): Promise<void> {
   await mkdir(join(root, "sub/deeper"), { recursive: true });
   await mkdir(join(root, "emptydir"));
-  for (const [name, contents] of [["10", "q"], ["2", "r"], ["B", "Z"], ["a", "hi"], ["empty", ""], ["é", "e"], ["\u{1F600}", "smile"], ["\uFF5E", "tilde"], ['we"ird\\name', "w"], ["ctl\u0001\u001f\u007f\nx", "c"]] as const) {
+  for (const [name, contents] of [
+    ["10", "q"],
+    ["2", "r"],
+    ["B", "Z"],
+    ["a", "hi"],
+    ["empty", ""],
+    ["é", "e"],
+    ["\u{1F600}", "smile"],
+    ["\uFF5E", "tilde"],
+    ['we"ird\\name', "w"],
+    ["ctl\u0001\u001f\u007f\nx", "c"],
+  ] as const) {
     await writeFile(join(root, name), contents);
   }
   await writeFile(join(root, "sub/b"), "x".repeat(20));
@@ -35,8 +46,12 @@ describe("listNar", () => {
     const listing = await listNar([nar(directory(entry("f", regular("hi", true)), entry("l", symlinkNode("t"))))]);
     const file = listing.root.type === "directory" ? listing.root.entries["f"] : undefined;
     expect(file).toEqual({ type: "regular", size: 2, executable: true, narOffset: 264 });
-    expect(formatNarListing(listing)).toBe('{"root":{"entries":{"f":{"executable":true,"narOffset":264,"size":2,"type":"regular"},"l":{"target":"t","type":"symlink"}},"type":"directory"},"version":1}');
-    expect(formatNarListing(listing, { form: "nix-2.8" })).toBe('{"version":1,"root":{"type":"directory","entries":{"f":{"type":"regular","size":2,"executable":true,"narOffset":264},"l":{"type":"symlink","target":"t"}}}}');
+    expect(formatNarListing(listing)).toBe(
+      '{"root":{"entries":{"f":{"executable":true,"narOffset":264,"size":2,"type":"regular"},"l":{"target":"t","type":"symlink"}},"type":"directory"},"version":1}',
+    );
+    expect(formatNarListing(listing, { form: "nix-2.8" })).toBe(
+      '{"version":1,"root":{"type":"directory","entries":{"f":{"type":"regular","size":2,"executable":true,"narOffset":264},"l":{"type":"symlink","target":"t"}}}}',
+    );
   });
 
   it("keeps byte order for names JS objects would reorder (integer-like keys)", async () => {
@@ -51,20 +66,30 @@ describe("listNar", () => {
     it("produces its .ls text byte for byte with form nix-2.8, and the same listing (plus executable: false) by default", async () => {
       const storePath = (await runCommand("nix-store", ["--add", join(work.path, "tree")])).stdout.toString().trim();
       const cache = join(work.path, "cache");
-      await runCommand("nix", ["copy", "--to", `file://${cache}?write-nar-listing=true&compression=none`, storePath], { env: { XDG_CACHE_HOME: join(work.path, "xdg") } });
+      await runCommand("nix", ["copy", "--to", `file://${cache}?write-nar-listing=true&compression=none`, storePath], {
+        env: { XDG_CACHE_HOME: join(work.path, "xdg") },
+      });
       const hashPart = storePath.slice("/nix/store/".length, "/nix/store/".length + 32);
       const nixLs = await readFile(join(cache, `${hashPart}.ls`), "utf8");
       const listing = await listNar([treeNar]);
       expect(formatNarListing(listing, { form: "nix-2.8" })).toBe(nixLs);
-      const withFalse = JSON.parse(nixLs, (key, value: unknown) =>
-        typeof value === "object" && value !== null && (value as { type?: unknown }).type === "regular" ? { executable: false, ...value } : value);
+      const withFalse = JSON.parse(nixLs, (_key, value: unknown) =>
+        typeof value === "object" && value !== null && (value as { type?: unknown }).type === "regular"
+          ? { executable: false, ...value }
+          : value,
+      );
       expect(JSON.parse(formatNarListing(listing))).toEqual(withFalse);
     });
 
     it("lsNar -l output equals `nix nar ls -l` for a directory, recursively, and for a single file", async () => {
       const narFile = join(work.path, "tree.nar");
       await writeFile(narFile, treeNar);
-      for (const [path, recursive] of [["/", false], ["/sub", true], ["/sub/b", false], ["/tablink", false]] as const) {
+      for (const [path, recursive] of [
+        ["/", false],
+        ["/sub", true],
+        ["/sub/b", false],
+        ["/tablink", false],
+      ] as const) {
         const args = ["nar", "ls", recursive ? "-lR" : "-l", narFile, path];
         const expected = (await runCommand("nix", args)).stdout.toString("utf8");
         expect(formatNarLs(await lsNar([treeNar], path, { recursive }), { long: true })).toBe(expected);
@@ -91,10 +116,17 @@ describe("catNar", () => {
     ["/missing", "NAR_PATH_NOT_FOUND", "NAR does not contain regular file '/missing'"],
     ["/sub", "NAR_NOT_A_REGULAR_FILE", "NAR does not contain regular file '/sub': it is a directory"],
     ["/sub/link", "NAR_NOT_A_REGULAR_FILE", "NAR does not contain regular file '/sub/link': it is a symlink"],
-    ["/a/inside", "NAR_PATH_NOT_FOUND", "NAR does not contain regular file '/a/inside': '/a' is a regular file, not a directory"],
+    [
+      "/a/inside",
+      "NAR_PATH_NOT_FOUND",
+      "NAR does not contain regular file '/a/inside': '/a' is a regular file, not a directory",
+    ],
     ["sub/none", "NAR_PATH_NOT_FOUND", "NAR does not contain regular file 'sub/none'"],
   ])("refuses %s with %s", async (path, code, message) => {
-    const error = await collectBytes(catNar([treeNar], path)).then(() => undefined, (e: unknown) => e);
+    const error = await collectBytes(catNar([treeNar], path)).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(error).toMatchObject({ code, path: `/${path.replace(/^\//, "")}` });
     expect((error as Error).message).toBe(message);
   });
@@ -116,8 +148,13 @@ describe("lsNar", () => {
   });
 
   it("refuses a missing path, saying it does not exist (what nar-access.sh greps of nix store ls)", async () => {
-    await expect(lsNar([treeNar], "/nope")).rejects.toMatchObject({ code: "NAR_PATH_NOT_FOUND", message: "path '/nope' does not exist in the NAR" });
-    await expect(lsNar([treeNar], "/a/x")).rejects.toMatchObject({ message: "path '/a/x' does not exist in the NAR: '/a' is a regular file, not a directory" });
+    await expect(lsNar([treeNar], "/nope")).rejects.toMatchObject({
+      code: "NAR_PATH_NOT_FOUND",
+      message: "path '/nope' does not exist in the NAR",
+    });
+    await expect(lsNar([treeNar], "/a/x")).rejects.toMatchObject({
+      message: "path '/a/x' does not exist in the NAR: '/a' is a regular file, not a directory",
+    });
     expect(await readdir(work.path)).toContain("tree");
   });
 });

@@ -5,13 +5,17 @@ import { NAR_MAGIC, narToken, narTokens, narU64, parseNar, type NarError } from 
 
 export const magic = (): Buffer => narToken(NAR_MAGIC);
 export const nar = (...parts: Buffer[]): Buffer => Buffer.concat([magic(), ...parts]);
-export const raw = (...parts: Array<Buffer | string>): Buffer => Buffer.concat(parts.map((p) => (typeof p === "string" ? narToken(p) : p)));
+export const raw = (...parts: Array<Buffer | string>): Buffer =>
+  Buffer.concat(parts.map((p) => (typeof p === "string" ? narToken(p) : p)));
 
 export const regular = (contents: string | Buffer = "hi", executable = false): Buffer =>
   narTokens("(", "type", "regular", ...(executable ? ["executable", ""] : []), "contents", contents, ")");
-export const symlinkNode = (target: string | Buffer): Buffer => narTokens("(", "type", "symlink", "target", target, ")");
-export const directory = (...entries: Buffer[]): Buffer => Buffer.concat([narTokens("(", "type", "directory"), ...entries, narTokens(")")]);
-export const entry = (name: string | Buffer, node: Buffer): Buffer => Buffer.concat([narTokens("entry", "(", "name", name, "node"), node, narTokens(")")]);
+export const symlinkNode = (target: string | Buffer): Buffer =>
+  narTokens("(", "type", "symlink", "target", target, ")");
+export const directory = (...entries: Buffer[]): Buffer =>
+  Buffer.concat([narTokens("(", "type", "directory"), ...entries, narTokens(")")]);
+export const entry = (name: string | Buffer, node: Buffer): Buffer =>
+  Buffer.concat([narTokens("entry", "(", "name", name, "node"), node, narTokens(")")]);
 export { narU64 };
 
 /** Split bytes into chunks of `size` to exercise chunk boundaries. */
@@ -22,7 +26,10 @@ export function chunked(bytes: Buffer, size: number): Buffer[] {
 }
 
 /** Parse fully (reading every file's contents) and return the error, or undefined if the NAR is accepted. */
-export async function parseError(source: Iterable<Uint8Array> | AsyncIterable<Uint8Array>, readContents = true): Promise<NarError | undefined> {
+export async function parseError(
+  source: Iterable<Uint8Array> | AsyncIterable<Uint8Array>,
+  readContents = true,
+): Promise<NarError | undefined> {
   try {
     for await (const event of parseNar(source)) {
       if (event.type === "file" && readContents) for await (const _ of event.contents);

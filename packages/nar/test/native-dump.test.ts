@@ -31,12 +31,24 @@ function syncDigest(root: string, bufferSize: number): string {
 }
 
 /** The error a dump fails with, as comparable facts. */
-function failureOf(body: () => void): { name: string; code: unknown; message: string; syscall?: unknown; errno?: unknown } {
+function failureOf(body: () => void): {
+  name: string;
+  code: unknown;
+  message: string;
+  syscall?: unknown;
+  errno?: unknown;
+} {
   try {
     body();
   } catch (error) {
     const failure = error as NodeJS.ErrnoException;
-    return { name: failure.constructor.name, code: failure.code, message: failure.message, syscall: failure.syscall, errno: failure.errno };
+    return {
+      name: failure.constructor.name,
+      code: failure.code,
+      message: failure.message,
+      syscall: failure.syscall,
+      errno: failure.errno,
+    };
   }
   throw new Error("expected the dump to fail");
 }
@@ -54,12 +66,15 @@ describe("the native NAR serializer", () => {
 
   it("gives the JavaScript serializer's bytes for random trees and buffer sizes", async () => {
     await fc.assert(
-      fc.asyncProperty(arbFsTree({ root: "any" }), fc.constantFrom(MIN_DUMP_BUFFER, 9000, 65536, 1 << 20), async (tree, bufferSize) =>
-        withTempDir(async (dir) => {
-          const root = `${dir}/root`;
-          await writeFsTree(root, tree);
-          expect(syncDigest(root, bufferSize)).toBe(inJavaScript(() => syncDigest(root, 1 << 20)));
-        }),
+      fc.asyncProperty(
+        arbFsTree({ root: "any" }),
+        fc.constantFrom(MIN_DUMP_BUFFER, 9000, 65536, 1 << 20),
+        async (tree, bufferSize) =>
+          withTempDir(async (dir) => {
+            const root = `${dir}/root`;
+            await writeFsTree(root, tree);
+            expect(syncDigest(root, bufferSize)).toBe(inJavaScript(() => syncDigest(root, 1 << 20)));
+          }),
       ),
       { numRuns: 40 },
     );
@@ -74,7 +89,9 @@ describe("the native NAR serializer", () => {
       const nextByte = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) >>> 24;
       while (names.size < 3000) {
         const length = 1 + (nextByte() % 12);
-        const name = Buffer.from(Array.from({ length }, () => [0x61, 0x62, 0x7f, 0x80, 0xc3, 0xff, 0x2e, 0x20][nextByte() % 8]!));
+        const name = Buffer.from(
+          Array.from({ length }, () => [0x61, 0x62, 0x7f, 0x80, 0xc3, 0xff, 0x2e, 0x20][nextByte() % 8]!),
+        );
         if (name.equals(Buffer.from(".")) || name.equals(Buffer.from(".."))) continue;
         names.add(name.toString("latin1"));
       }
@@ -86,7 +103,12 @@ describe("the native NAR serializer", () => {
       }
       const expected = inJavaScript(() => syncDigest(root.toString(), 1 << 20));
       expect(syncDigest(root.toString(), MIN_DUMP_BUFFER)).toBe(expected);
-      if (hasNix()) expect(createHash("sha256").update(await nixStoreDump(root.toString())).digest("hex")).toBe(expected);
+      if (hasNix())
+        expect(
+          createHash("sha256")
+            .update(await nixStoreDump(root.toString()))
+            .digest("hex"),
+        ).toBe(expected);
     });
   });
 
@@ -99,8 +121,14 @@ describe("the native NAR serializer", () => {
       writeFileSync(join(dir, "t", "f"), Buffer.alloc(20_000, 7));
       const root = join(dir, "t");
       const expected = inJavaScript(() => syncDigest(root, 1 << 20));
-      for (const bufferSize of [MIN_DUMP_BUFFER, MIN_DUMP_BUFFER + 1, 12_000]) expect(syncDigest(root, bufferSize)).toBe(expected);
-      if (hasNix()) expect(createHash("sha256").update(await nixStoreDump(root)).digest("hex")).toBe(expected);
+      for (const bufferSize of [MIN_DUMP_BUFFER, MIN_DUMP_BUFFER + 1, 12_000])
+        expect(syncDigest(root, bufferSize)).toBe(expected);
+      if (hasNix())
+        expect(
+          createHash("sha256")
+            .update(await nixStoreDump(root))
+            .digest("hex"),
+        ).toBe(expected);
     });
   });
 
@@ -108,7 +136,9 @@ describe("the native NAR serializer", () => {
     await withTempDir(async (dir) => {
       for (let index = 0; index < 200; index++) {
         mkdirSync(join(dir, "t", `d${index % 9}`), { recursive: true });
-        writeFileSync(join(dir, "t", `d${index % 9}`, `f${index}`), Buffer.alloc((index * 7919) % 70_000, index), { mode: index % 4 === 0 ? 0o755 : 0o644 });
+        writeFileSync(join(dir, "t", `d${index % 9}`, `f${index}`), Buffer.alloc((index * 7919) % 70_000, index), {
+          mode: index % 4 === 0 ? 0o755 : 0o644,
+        });
       }
       const root = join(dir, "t");
       const expected = inJavaScript(() => syncDigest(root, 1 << 20));
@@ -116,7 +146,10 @@ describe("the native NAR serializer", () => {
       for await (const chunk of dumpPath(root)) viaGenerator.update(chunk);
       expect(viaGenerator.digest("hex")).toBe(expected);
       const viaWorker = createHash("sha256");
-      await dumpPathInWorker(root, (chunk) => void viaWorker.update(chunk), { ringBytes: 256 * 1024, chunkSize: 100_000 });
+      await dumpPathInWorker(root, (chunk) => void viaWorker.update(chunk), {
+        ringBytes: 256 * 1024,
+        chunkSize: 100_000,
+      });
       expect(viaWorker.digest("hex")).toBe(expected);
     });
   });
@@ -130,7 +163,11 @@ describe("the native NAR serializer", () => {
       try {
         const socket = bothFailures(join(dir, "t"));
         expect(socket.native).toEqual(socket.javascript);
-        expect(socket.native).toMatchObject({ name: "NarError", code: "NAR_UNSUPPORTED_FILE_TYPE", message: expect.stringContaining("/t/a/sock: it is a socket") });
+        expect(socket.native).toMatchObject({
+          name: "NarError",
+          code: "NAR_UNSUPPORTED_FILE_TYPE",
+          message: expect.stringContaining("/t/a/sock: it is a socket"),
+        });
       } finally {
         server.close();
       }
@@ -140,7 +177,11 @@ describe("the native NAR serializer", () => {
       expect(fifo.native.message).toContain("it is a FIFO (named pipe)");
       const missing = bothFailures(join(dir, "missing"));
       expect(missing.native).toEqual(missing.javascript);
-      expect(missing.native).toMatchObject({ code: "ENOENT", syscall: "lstat", message: `ENOENT: no such file or directory, lstat '${join(dir, "missing")}'` });
+      expect(missing.native).toMatchObject({
+        code: "ENOENT",
+        syscall: "lstat",
+        message: `ENOENT: no such file or directory, lstat '${join(dir, "missing")}'`,
+      });
     });
   });
 
@@ -152,7 +193,10 @@ describe("the native NAR serializer", () => {
       writeFileSync(join(deep, "f"), "deep");
       const failures = bothFailures(join(dir, "t"));
       expect(failures.native).toEqual(failures.javascript);
-      expect(failures.native).toMatchObject({ code: "NAR_TOO_DEEP", message: expect.stringContaining("the limit is 64") });
+      expect(failures.native).toMatchObject({
+        code: "NAR_TOO_DEEP",
+        message: expect.stringContaining("the limit is 64"),
+      });
     });
   });
 
@@ -160,7 +204,10 @@ describe("the native NAR serializer", () => {
     // /proc files claim size 0 and then give bytes: the dump must notice instead of writing a wrong size.
     const failures = bothFailures("/proc/self/status");
     expect(failures.native).toEqual(failures.javascript);
-    expect(failures.native).toMatchObject({ code: "NAR_FILE_CHANGED", message: expect.stringContaining("the file grew") });
+    expect(failures.native).toMatchObject({
+      code: "NAR_FILE_CHANGED",
+      message: expect.stringContaining("the file grew"),
+    });
   });
 
   it("closes every file and directory when a dump is abandoned or fails", async () => {

@@ -49,7 +49,9 @@ describe("parseNarListing on hostile input", () => {
       const after = process.memoryUsage();
       expect(error.code).toBe("LISTING_TOO_LARGE");
       expect(error.message).toMatch(/bytes is more than the limit of 16777216 bytes$/);
-      expect(after.heapUsed + after.arrayBuffers - (before.heapUsed + before.arrayBuffers)).toBeLessThan(ALLOWED_GROWTH);
+      expect(after.heapUsed + after.arrayBuffers - (before.heapUsed + before.arrayBuffers)).toBeLessThan(
+        ALLOWED_GROWTH,
+      );
       expect(after.rss - before.rss).toBeLessThan(ALLOWED_GROWTH);
     }
   });

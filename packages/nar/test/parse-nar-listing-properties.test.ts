@@ -40,7 +40,17 @@ describe("parseNarListing round-trips formatNarListing", () => {
     await withTempDir(async (dir) => {
       const root = join(dir, "tree");
       await mkdir(join(root, "sub/deeper"), { recursive: true });
-      for (const name of ["10", "2", "B", "a", "\u00e9", "\u{1F600}", 'we"ird\\name', "ctl\u0001\u001f\u007f\nx", "__proto__"]) {
+      for (const name of [
+        "10",
+        "2",
+        "B",
+        "a",
+        "\u00e9",
+        "\u{1F600}",
+        'we"ird\\name',
+        "ctl\u0001\u001f\u007f\nx",
+        "__proto__",
+      ]) {
         await writeFile(join(root, name), name);
       }
       await writeFile(join(root, "sub/run"), "#!/bin/sh\n");
@@ -52,20 +62,31 @@ describe("parseNarListing round-trips formatNarListing", () => {
   });
 });
 
-const entryName = fc.string({ unit: "grapheme", minLength: 1, maxLength: 12 }).filter((name) => entryNameProblem(Buffer.from(name)) === undefined);
-const target = fc.string({ unit: "grapheme", minLength: 1, maxLength: 20 }).filter((text) => validateSymlinkTarget(Buffer.from(text)) === undefined);
+const entryName = fc
+  .string({ unit: "grapheme", minLength: 1, maxLength: 12 })
+  .filter((name) => entryNameProblem(Buffer.from(name)) === undefined);
+const target = fc
+  .string({ unit: "grapheme", minLength: 1, maxLength: 20 })
+  .filter((text) => validateSymlinkTarget(Buffer.from(text)) === undefined);
 
 const { node: arbitraryNode } = fc.letrec<{ node: NarListingNode }>((tie) => ({
   node: fc.oneof(
     { depthSize: "small", withCrossShrink: true },
     fc.record(
-      { type: fc.constant("regular" as const), size: fc.nat({ max: Number.MAX_SAFE_INTEGER }), executable: fc.constant(true as const), narOffset: fc.integer({ min: 1, max: Number.MAX_SAFE_INTEGER }) },
+      {
+        type: fc.constant("regular" as const),
+        size: fc.nat({ max: Number.MAX_SAFE_INTEGER }),
+        executable: fc.constant(true as const),
+        narOffset: fc.integer({ min: 1, max: Number.MAX_SAFE_INTEGER }),
+      },
       { requiredKeys: ["type", "size"] },
     ),
     fc.record({ type: fc.constant("symlink" as const), target }),
     fc.record({
       type: fc.constant("directory" as const),
-      entries: fc.dictionary(entryName, tie("node"), { maxKeys: 5 }).map((entries) => Object.assign(Object.create(null) as Record<string, NarListingNode>, entries)),
+      entries: fc
+        .dictionary(entryName, tie("node"), { maxKeys: 5 })
+        .map((entries) => Object.assign(Object.create(null) as Record<string, NarListingNode>, entries)),
     }),
   ),
 }));
@@ -89,7 +110,8 @@ function expectedNode(node: Record<string, unknown>): NarListingNode {
   }
   if (node.type === "symlink") return { type: "symlink", target: viaUtf8(node.target as string) };
   const entries = Object.create(null) as Record<string, NarListingNode>;
-  for (const [name, child] of Object.entries(node.entries as Record<string, Record<string, unknown>>)) entries[viaUtf8(name)] = expectedNode(child);
+  for (const [name, child] of Object.entries(node.entries as Record<string, Record<string, unknown>>))
+    entries[viaUtf8(name)] = expectedNode(child);
   return { type: "directory", entries };
 }
 
@@ -109,7 +131,32 @@ function outcome(text: string | Uint8Array): NarListing | NarError {
 
 /** Text edits that keep most of a valid listing: replace, delete or insert characters, truncate. */
 const edit = fc.oneof(
-  fc.record({ kind: fc.constant("replace" as const), at: fc.nat(), text: fc.constantFrom("", "{", "}", "[", "]", ",", ":", '"', "\\", "-", "0", "1e5", "null", "true", '"type"', '"regular"', '"entries"', "\u0000", "\u00ff", "\ud800") }),
+  fc.record({
+    kind: fc.constant("replace" as const),
+    at: fc.nat(),
+    text: fc.constantFrom(
+      "",
+      "{",
+      "}",
+      "[",
+      "]",
+      ",",
+      ":",
+      '"',
+      "\\",
+      "-",
+      "0",
+      "1e5",
+      "null",
+      "true",
+      '"type"',
+      '"regular"',
+      '"entries"',
+      "\u0000",
+      "\u00ff",
+      "\ud800",
+    ),
+  }),
   fc.record({ kind: fc.constant("truncate" as const), at: fc.nat() }),
   fc.record({ kind: fc.constant("duplicate" as const), at: fc.nat(), length: fc.integer({ min: 1, max: 40 }) }),
 );
@@ -135,7 +182,9 @@ describe("parseNarListing properties", () => {
   it("on any valid JSON (as the root, or under an unknown key) never reports a syntax error, and agrees with JSON.parse", () => {
     fc.assert(
       fc.property(fc.jsonValue({ maxDepth: 6 }), fc.boolean(), (value, asRoot) => {
-        const text = asRoot ? JSON.stringify({ version: 1, root: value }) : JSON.stringify({ version: 1, extra: value, root: { type: "regular", size: 1 } });
+        const text = asRoot
+          ? JSON.stringify({ version: 1, root: value })
+          : JSON.stringify({ version: 1, extra: value, root: { type: "regular", size: 1 } });
         const result = outcome(text);
         if (result instanceof NarError) expect(result.code).not.toBe("LISTING_NOT_JSON");
         else expect(result).toEqual(expectedListing(JSON.parse(text) as { root: unknown }));
@@ -149,13 +198,17 @@ describe("parseNarListing properties", () => {
       fc.property(arbitraryListing, fc.array(edit, { minLength: 1, maxLength: 4 }), (listing, edits) => {
         const text = edits.reduce(applyEdit, formatNarListing(listing));
         const result = outcome(text);
-        if (!(result instanceof NarError)) expect(result).toEqual(expectedListing(JSON.parse(text) as { root: unknown }));
+        if (!(result instanceof NarError))
+          expect(result).toEqual(expectedListing(JSON.parse(text) as { root: unknown }));
       }),
       { numRuns: 1000 },
     );
   });
 
   it("on arbitrary bytes and strings returns or refuses with a NarError", () => {
-    fc.assert(fc.property(fc.oneof(fc.string({ unit: "binary" }), fc.uint8Array()), (input) => void outcome(input)), { numRuns: 1000 });
+    fc.assert(
+      fc.property(fc.oneof(fc.string({ unit: "binary" }), fc.uint8Array()), (input) => void outcome(input)),
+      { numRuns: 1000 },
+    );
   });
 });

@@ -8,7 +8,13 @@ import { restoreNar } from "../src/index.js";
 import { directory, entry, nar, regular, symlinkNode } from "./nar-builders.js";
 
 const sample = () =>
-  nar(directory(entry("bin", directory(entry("tool", regular("#!/bin/sh\n", true)))), entry("data", regular("hello")), entry("link", symlinkNode("/nonexistent/abs"))));
+  nar(
+    directory(
+      entry("bin", directory(entry("tool", regular("#!/bin/sh\n", true)))),
+      entry("data", regular("hello")),
+      entry("link", symlinkNode("/nonexistent/abs")),
+    ),
+  );
 
 describe("restoreNar", () => {
   it("creates files with 0755/0644, directories, and verbatim symlinks", async () => {
@@ -58,7 +64,9 @@ describe("restoreNar", () => {
   it("keeps the partial tree when asked to", async () => {
     await withTempDir(async (dir) => {
       const bad = Buffer.concat([sample(), Buffer.from("trailing")]);
-      await expect(restoreNar([bad], join(dir, "out"), { keepPartialOnError: true })).rejects.toMatchObject({ code: "NAR_TRAILING_BYTES" });
+      await expect(restoreNar([bad], join(dir, "out"), { keepPartialOnError: true })).rejects.toMatchObject({
+        code: "NAR_TRAILING_BYTES",
+      });
       expect(await readFile(join(dir, "out/data"), "utf8")).toBe("hello");
     });
   });

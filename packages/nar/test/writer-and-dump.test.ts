@@ -9,7 +9,13 @@ import { MAX_NAR_DEPTH, NarWriter, dumpPath, writeNar, type NarWriteEvent } from
 import { directory, entry, nar, regular, symlinkNode } from "./nar-builders.js";
 
 const b = (text: string) => Buffer.from(text);
-const file = (segments: string[], contents: string, size = contents.length, executable = false): NarWriteEvent => ({ type: "file", segments: segments.map(b), executable, size, contents: [b(contents)] });
+const file = (segments: string[], contents: string, size = contents.length, executable = false): NarWriteEvent => ({
+  type: "file",
+  segments: segments.map(b),
+  executable,
+  size,
+  contents: [b(contents)],
+});
 
 describe("writeNar", () => {
   it("serializes events into the same bytes as the hand-built NAR", async () => {
@@ -19,16 +25,30 @@ describe("writeNar", () => {
       { type: "symlink", segments: [b("d"), b("l")], target: "/abs" },
       file(["f"], "hi", 2, true),
     ];
-    const expected = nar(directory(entry("d", directory(entry("l", symlinkNode("/abs")))), entry("f", regular("hi", true))));
+    const expected = nar(
+      directory(entry("d", directory(entry("l", symlinkNode("/abs")))), entry("f", regular("hi", true))),
+    );
     expect((await collectBytes(writeNar(events))).equals(expected)).toBe(true);
   });
 
   it.each([
-    ["entries out of byte order", [{ type: "directory", segments: [] }, file(["b"], ""), file(["a"], "")], "NAR_UNSORTED_ENTRIES"],
-    ["duplicate entries", [{ type: "directory", segments: [] }, file(["a"], ""), file(["a"], "")], "NAR_UNSORTED_ENTRIES"],
+    [
+      "entries out of byte order",
+      [{ type: "directory", segments: [] }, file(["b"], ""), file(["a"], "")],
+      "NAR_UNSORTED_ENTRIES",
+    ],
+    [
+      "duplicate entries",
+      [{ type: "directory", segments: [] }, file(["a"], ""), file(["a"], "")],
+      "NAR_UNSORTED_ENTRIES",
+    ],
     ["a '..' entry", [{ type: "directory", segments: [] }, file([".."], "")], "NAR_BAD_ENTRY_NAME"],
     ["a child without its parent", [{ type: "directory", segments: [] }, file(["x", "y"], "")], "NAR_BAD_EVENT_ORDER"],
-    ["a child of a file", [{ type: "directory", segments: [] }, file(["x"], ""), file(["x", "y"], "")], "NAR_BAD_EVENT_ORDER"],
+    [
+      "a child of a file",
+      [{ type: "directory", segments: [] }, file(["x"], ""), file(["x", "y"], "")],
+      "NAR_BAD_EVENT_ORDER",
+    ],
     ["a first node that is not the root", [file(["x"], "")], "NAR_BAD_EVENT_ORDER"],
     ["two roots", [file([], ""), file([], "")], "NAR_BAD_EVENT_ORDER"],
     ["no nodes at all", [], "NAR_BAD_EVENT_ORDER"],
@@ -66,7 +86,10 @@ describe("dumpPath", () => {
       const socketPath = join(dir, "sock");
       await new Promise<void>((resolve) => server.listen(socketPath, resolve));
       try {
-        await expect(collectBytes(dumpPath(socketPath))).rejects.toMatchObject({ code: "NAR_UNSUPPORTED_FILE_TYPE", message: expect.stringContaining("socket") });
+        await expect(collectBytes(dumpPath(socketPath))).rejects.toMatchObject({
+          code: "NAR_UNSUPPORTED_FILE_TYPE",
+          message: expect.stringContaining("socket"),
+        });
       } finally {
         server.close();
       }

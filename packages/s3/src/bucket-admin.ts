@@ -38,14 +38,17 @@ export function ensureBucket(url: string | StoreUrl, options: S3ClientOptions = 
       await client.send(new HeadBucketCommand({ Bucket: bucket }));
       return false;
     } catch (error) {
-      if (httpStatusOf(error) !== 404 && s3ErrorCode(error) !== "NotFound" && s3ErrorCode(error) !== "NoSuchBucket") throw error;
+      if (httpStatusOf(error) !== 404 && s3ErrorCode(error) !== "NotFound" && s3ErrorCode(error) !== "NoSuchBucket")
+        throw error;
     }
     const region = s3Url.settings.region;
     try {
       await client.send(
         new CreateBucketCommand({
           Bucket: bucket,
-          ...(region === "" || region === "us-east-1" ? {} : { CreateBucketConfiguration: { LocationConstraint: region as never } }),
+          ...(region === "" || region === "us-east-1"
+            ? {}
+            : { CreateBucketConfiguration: { LocationConstraint: region as never } }),
         }),
       );
     } catch (error) {
@@ -61,8 +64,20 @@ export function publicReadPolicy(bucket: string): string {
   return JSON.stringify({
     Version: "2012-10-17",
     Statement: [
-      { Sid: "PublicReadObjects", Effect: "Allow", Principal: "*", Action: ["s3:GetObject"], Resource: [`arn:aws:s3:::${bucket}/*`] },
-      { Sid: "PublicListBucket", Effect: "Allow", Principal: "*", Action: ["s3:ListBucket"], Resource: [`arn:aws:s3:::${bucket}`] },
+      {
+        Sid: "PublicReadObjects",
+        Effect: "Allow",
+        Principal: "*",
+        Action: ["s3:GetObject"],
+        Resource: [`arn:aws:s3:::${bucket}/*`],
+      },
+      {
+        Sid: "PublicListBucket",
+        Effect: "Allow",
+        Principal: "*",
+        Action: ["s3:ListBucket"],
+        Resource: [`arn:aws:s3:::${bucket}`],
+      },
     ],
   });
 }
@@ -81,7 +96,9 @@ export function deleteBucket(url: string | StoreUrl, options: S3ClientOptions = 
       for (;;) {
         const uploads = await client.send(new ListMultipartUploadsCommand({ Bucket: bucket }));
         for (const upload of uploads.Uploads ?? []) {
-          await client.send(new AbortMultipartUploadCommand({ Bucket: bucket, Key: upload.Key, UploadId: upload.UploadId }));
+          await client.send(
+            new AbortMultipartUploadCommand({ Bucket: bucket, Key: upload.Key, UploadId: upload.UploadId }),
+          );
         }
         if (!uploads.IsTruncated) break;
       }

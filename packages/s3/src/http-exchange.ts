@@ -51,7 +51,9 @@ export function exchange(
     request.on("socket", (socket) => {
       if (!socket.connecting) return;
       connectTimer = setTimeout(() => {
-        request.destroy(new RequestTimeoutError(`could not connect to ${target.hostname} within ${timeouts.connectTimeoutMs} ms`));
+        request.destroy(
+          new RequestTimeoutError(`could not connect to ${target.hostname} within ${timeouts.connectTimeoutMs} ms`),
+        );
       }, timeouts.connectTimeoutMs);
       socket.once("connect", () => clearTimeout(connectTimer));
     });
@@ -72,16 +74,28 @@ export function exchange(
       response.on("end", () => {
         ended = true;
         clearTimeout(connectTimer);
-        resolve({ status: response.statusCode ?? 0, headers: response.headers, body: pieces.length === 1 ? pieces[0]! : Buffer.concat(pieces) });
+        resolve({
+          status: response.statusCode ?? 0,
+          headers: response.headers,
+          body: pieces.length === 1 ? pieces[0]! : Buffer.concat(pieces),
+        });
       });
       // A connection closed mid-answer must fail the request (and be retried), never leave it pending.
       response.on("close", () => {
-        if (!ended) reject(Object.assign(new Error(`connection to ${target.hostname} closed before the answer ended`), { code: "ECONNRESET" }));
+        if (!ended)
+          reject(
+            Object.assign(new Error(`connection to ${target.hostname} closed before the answer ended`), {
+              code: "ECONNRESET",
+            }),
+          );
       });
     });
     request.on("close", () => {
       clearTimeout(connectTimer);
-      if (!answered) reject(Object.assign(new Error(`connection to ${target.hostname} closed without an answer`), { code: "ECONNRESET" }));
+      if (!answered)
+        reject(
+          Object.assign(new Error(`connection to ${target.hostname} closed without an answer`), { code: "ECONNRESET" }),
+        );
     });
     request.end(body);
   });

@@ -77,7 +77,13 @@ export class LeanS3Requests {
     this.#agent?.destroy();
   }
 
-  async #send(method: string, key: string, query: Record<string, string>, objectHeaders: ObjectHeaders | undefined, body: Uint8Array): Promise<HttpAnswer> {
+  async #send(
+    method: string,
+    key: string,
+    query: Record<string, string>,
+    objectHeaders: ObjectHeaders | undefined,
+    body: Uint8Array,
+  ): Promise<HttpAnswer> {
     const { address, http: target, signer } = await this.#resolveTarget();
     const path = objectPath(address, key);
     const queryString = canonicalQuery(query);
@@ -95,10 +101,18 @@ export class LeanS3Requests {
       let retryAfterMs: number | undefined;
       try {
         const credentials = await this.#credentials(false);
-        const signed = signer.sign({ method, path, query: queryString, headers: unsigned, payloadHash }, credentials, new Date(Date.now() + this.#clockOffsetMs));
+        const signed = signer.sign(
+          { method, path, query: queryString, headers: unsigned, payloadHash },
+          credentials,
+          new Date(Date.now() + this.#clockOffsetMs),
+        );
         const answer = await exchange(target, method, requestPath, signed, body, this.#settings.timeouts);
         if (answer.status < 300) return answer;
-        const refused = parseS3ErrorResponse(answer.status, answer.body, headerText(answer.headers["x-amz-request-id"]));
+        const refused = parseS3ErrorResponse(
+          answer.status,
+          answer.body,
+          headerText(answer.headers["x-amz-request-id"]),
+        );
         this.#noteServerClock(refused, answer);
         retryAfterMs = parseRetryAfter(headerText(answer.headers["retry-after"]));
         failure = refused;
@@ -124,7 +138,9 @@ export class LeanS3Requests {
 
   async #credentials(forceRefresh: boolean): Promise<Identity> {
     const cached = this.#identity;
-    const fresh = cached !== undefined && (cached.expiration === undefined || cached.expiration.getTime() - Date.now() > CREDENTIAL_REFRESH_WINDOW_MS);
+    const fresh =
+      cached !== undefined &&
+      (cached.expiration === undefined || cached.expiration.getTime() - Date.now() > CREDENTIAL_REFRESH_WINDOW_MS);
     if (fresh && !forceRefresh) return cached;
     this.#identityPending ??= this.#credentialProvider(forceRefresh ? { forceRefresh: true } : undefined)
       .then((identity) => {
@@ -139,16 +155,18 @@ export class LeanS3Requests {
 
   #resolveTarget(): Promise<{ address: BucketAddress; http: HttpTarget; signer: SigV4Signer }> {
     if (this.#target !== undefined) return this.#target;
-    const target = resolveBucketAddress(this.#settings.client, this.#settings.bucket, this.#settings).then((address) => {
-      const options = { keepAlive: true, maxSockets: this.#settings.maxSockets };
-      const agent = address.protocol === "https:" ? new https.Agent(options) : new http.Agent(options);
-      this.#agent = agent;
-      return {
-        address,
-        http: { protocol: address.protocol, hostname: address.hostname, port: address.port, agent },
-        signer: new SigV4Signer(address.signingRegion),
-      };
-    });
+    const target = resolveBucketAddress(this.#settings.client, this.#settings.bucket, this.#settings).then(
+      (address) => {
+        const options = { keepAlive: true, maxSockets: this.#settings.maxSockets };
+        const agent = address.protocol === "https:" ? new https.Agent(options) : new http.Agent(options);
+        this.#agent = agent;
+        return {
+          address,
+          http: { protocol: address.protocol, hostname: address.hostname, port: address.port, agent },
+          signer: new SigV4Signer(address.signingRegion),
+        };
+      },
+    );
     // A failed resolution (e.g. an endpoint the rules refuse) is tried again by the next request.
     target.catch(() => {
       if (this.#target === target) this.#target = undefined;

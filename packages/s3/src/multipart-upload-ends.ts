@@ -13,7 +13,12 @@ export async function abortQuietly(client: S3Client, bucket: string, key: string
 }
 
 /** The answered ETag, or HeadObject's when the server answered an empty one. */
-export async function etagOf(client: S3Client, bucket: string, key: string, answered: string | undefined): Promise<string | undefined> {
+export async function etagOf(
+  client: S3Client,
+  bucket: string,
+  key: string,
+  answered: string | undefined,
+): Promise<string | undefined> {
   if (answered !== undefined && answered !== "" && answered !== '""') return answered;
   return (await client.send(new HeadObjectCommand({ Bucket: bucket, Key: key }))).ETag;
 }

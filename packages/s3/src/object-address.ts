@@ -16,7 +16,10 @@ export interface BucketAddress {
 }
 
 interface SdkEndpointRules {
-  endpointProvider: (params: Record<string, unknown>) => { url: URL; properties?: { authSchemes?: Array<{ signingRegion?: string }> } };
+  endpointProvider: (params: Record<string, unknown>) => {
+    url: URL;
+    properties?: { authSchemes?: Array<{ signingRegion?: string }> };
+  };
   useFipsEndpoint: () => Promise<boolean>;
   useDualstackEndpoint: () => Promise<boolean>;
 }

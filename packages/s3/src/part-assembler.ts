@@ -57,7 +57,11 @@ function* viewsOf(body: Uint8Array, sizes: PartSizes): Generator<AssembledPart> 
   }
 }
 
-async function* copiedFrom(source: AsyncIterable<Uint8Array>, sizes: PartSizes, pool: PartBufferPool): AsyncGenerator<AssembledPart> {
+async function* copiedFrom(
+  source: AsyncIterable<Uint8Array>,
+  sizes: PartSizes,
+  pool: PartBufferPool,
+): AsyncGenerator<AssembledPart> {
   const iterator = source[Symbol.asyncIterator]();
   let piece: Uint8Array | undefined;
   let pieceOffset = 0;
@@ -104,6 +108,10 @@ async function* copiedFrom(source: AsyncIterable<Uint8Array>, sizes: PartSizes, 
 }
 
 /** The parts of `body` in order; the last one has `last: true` (an empty body is one empty last part). */
-export function assembleParts(body: Uint8Array | AsyncIterable<Uint8Array>, sizes: PartSizes, pool: PartBufferPool): AsyncIterable<AssembledPart> | Iterable<AssembledPart> {
+export function assembleParts(
+  body: Uint8Array | AsyncIterable<Uint8Array>,
+  sizes: PartSizes,
+  pool: PartBufferPool,
+): AsyncIterable<AssembledPart> | Iterable<AssembledPart> {
   return body instanceof Uint8Array ? viewsOf(body, sizes) : copiedFrom(body, sizes, pool);
 }

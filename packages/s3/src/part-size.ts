@@ -40,10 +40,13 @@ export class PartSizeError extends RangeError {
 export function checkPartSchedule(schedule: PartSchedule): PartSchedule {
   for (const name of ["uniformParts", "growthStep", "maxParts"] as const) {
     const value = schedule[name];
-    if (!Number.isSafeInteger(value) || value < 1) throw new PartSizeError(`partSchedule.${name}=${String(value)} is not valid; it must be a positive integer`);
+    if (!Number.isSafeInteger(value) || value < 1)
+      throw new PartSizeError(`partSchedule.${name}=${String(value)} is not valid; it must be a positive integer`);
   }
   if (schedule.uniformParts > schedule.maxParts) {
-    throw new PartSizeError(`partSchedule.uniformParts=${schedule.uniformParts} is not valid; it must not exceed maxParts=${schedule.maxParts}`);
+    throw new PartSizeError(
+      `partSchedule.uniformParts=${schedule.uniformParts} is not valid; it must not exceed maxParts=${schedule.maxParts}`,
+    );
   }
   return schedule;
 }
@@ -71,7 +74,9 @@ export function choosePartSize(bufferSize: number, sizeHint?: number): PartSizeC
     throw new PartSizeError(`buffer-size=${bufferSize} is not valid; it must be a positive integer number of bytes`);
   }
   if (sizeHint !== undefined && sizeHint > MAX_OBJECT_SIZE) {
-    throw new PartSizeError(`an upload of ${sizeHint} bytes exceeds S3's largest object size of ${MAX_OBJECT_SIZE} bytes (5 TiB)`);
+    throw new PartSizeError(
+      `an upload of ${sizeHint} bytes exceeds S3's largest object size of ${MAX_OBJECT_SIZE} bytes (5 TiB)`,
+    );
   }
   const planned = S3_PART_SCHEDULE.uniformParts;
   const partsNeeded = sizeHint === undefined ? 0 : Math.ceil(sizeHint / Math.max(bufferSize, MIN_PART_SIZE));

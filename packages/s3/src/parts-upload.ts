@@ -102,11 +102,15 @@ export async function uploadInParts(request: PartsUploadRequest): Promise<Stream
     if (uploadId !== undefined) await abortQuietly(client, bucket, key, uploadId);
     const outcome = uploadId === undefined ? "nothing was stored" : "the multipart upload was aborted";
     if (error instanceof BodyReadFailure) {
-      throw new S3TransportError("BODY_FAILED", `put s3://${bucket}/${key} failed: reading the body failed (${error.message}); ${outcome}`, {
-        bucket,
-        key,
-        cause: error.cause,
-      });
+      throw new S3TransportError(
+        "BODY_FAILED",
+        `put s3://${bucket}/${key} failed: reading the body failed (${error.message}); ${outcome}`,
+        {
+          bucket,
+          key,
+          cause: error.cause,
+        },
+      );
     }
     if (error instanceof TooManyParts) {
       throw new S3TransportError(

@@ -5,8 +5,21 @@
 import type { RetrySettings } from "./retry-settings.js";
 import { S3ErrorResponse } from "./s3-error-response.js";
 
-const RETRYABLE_NETWORK_CODES = new Set(["ECONNRESET", "ECONNREFUSED", "EPIPE", "ETIMEDOUT", "ECONNABORTED", "EAI_AGAIN"]);
-const THROTTLING_CODES = new Set(["SlowDown", "Throttling", "ThrottlingException", "TooManyRequestsException", "RequestLimitExceeded"]);
+const RETRYABLE_NETWORK_CODES = new Set([
+  "ECONNRESET",
+  "ECONNREFUSED",
+  "EPIPE",
+  "ETIMEDOUT",
+  "ECONNABORTED",
+  "EAI_AGAIN",
+]);
+const THROTTLING_CODES = new Set([
+  "SlowDown",
+  "Throttling",
+  "ThrottlingException",
+  "TooManyRequestsException",
+  "RequestLimitExceeded",
+]);
 const TRANSIENT_CODES = new Set(["InternalError", "RequestTimeout", "ServiceUnavailable"]);
 /** 5xx answers Nix does not retry: not implemented, HTTP version not supported, network authentication required. */
 const FINAL_SERVER_STATUSES = new Set([501, 505, 511]);
@@ -18,7 +31,8 @@ export function retryKindOf(status: number | undefined, code: string | undefined
   if (status === 429 || status === 503 || (code !== undefined && THROTTLING_CODES.has(code))) return "throttled";
   if (code === "RequestTimeTooSkewed" || code === "RequestExpired") return "clock-skew";
   if (code !== undefined && TRANSIENT_CODES.has(code)) return "transient";
-  if (status === 408 || (status !== undefined && status >= 500 && !FINAL_SERVER_STATUSES.has(status))) return "transient";
+  if (status === 408 || (status !== undefined && status >= 500 && !FINAL_SERVER_STATUSES.has(status)))
+    return "transient";
   return undefined;
 }
 

@@ -21,12 +21,17 @@ export type GlobalRetrySettings = Partial<RetrySettings>;
 
 /** Resolves the store's retry settings: explicit URL setting > `globals` > Nix's defaults. */
 export function retrySettingsFor(url: S3StoreUrl, globals: GlobalRetrySettings = {}): RetrySettings {
-  const pick = (name: "retry-attempts" | "retry-delay" | "retry-delay-rate-limited" | "retry-max-delay", global: number): number =>
-    url.explicit.has(name) ? url.settings[name] : global;
+  const pick = (
+    name: "retry-attempts" | "retry-delay" | "retry-delay-rate-limited" | "retry-max-delay",
+    global: number,
+  ): number => (url.explicit.has(name) ? url.settings[name] : global);
   return {
     attempts: pick("retry-attempts", globals.attempts ?? NIX_RETRY_DEFAULTS.attempts),
     delayMs: pick("retry-delay", globals.delayMs ?? NIX_RETRY_DEFAULTS.delayMs),
-    delayRateLimitedMs: pick("retry-delay-rate-limited", globals.delayRateLimitedMs ?? NIX_RETRY_DEFAULTS.delayRateLimitedMs),
+    delayRateLimitedMs: pick(
+      "retry-delay-rate-limited",
+      globals.delayRateLimitedMs ?? NIX_RETRY_DEFAULTS.delayRateLimitedMs,
+    ),
     maxDelayMs: pick("retry-max-delay", globals.maxDelayMs ?? NIX_RETRY_DEFAULTS.maxDelayMs),
     jitter: globals.jitter ?? NIX_RETRY_DEFAULTS.jitter,
   };

@@ -24,7 +24,13 @@ import { checkPartSchedule, choosePartSize, MAX_PART_SIZE, PartSizeError, type P
 import { readAhead, ReadAheadFailure } from "./read-ahead.js";
 import { connectS3, type S3ClientOptions } from "./s3-client.js";
 import { isAbsentAnswer, S3TransportError, toTransportError } from "./s3-errors.js";
-import { validateBlobKey, type BlobHead, type BlobStore, type MultipartUploads, type PendingMultipartUpload } from "@narwhal/blob-store";
+import {
+  validateBlobKey,
+  type BlobHead,
+  type BlobStore,
+  type MultipartUploads,
+  type PendingMultipartUpload,
+} from "@narwhal/blob-store";
 
 export interface S3BlobStoreOptions extends S3ClientOptions {
   /** Parts uploaded at once per multipart upload (default 4). */
@@ -217,11 +223,22 @@ export class S3BlobStore implements BlobStore {
       ...(encoding === "" ? {} : { contentEncoding: response.ContentEncoding }),
     };
     if (TRANSPARENT_ENCODINGS.has(encoding) || range !== undefined) {
-      return { body: raw, ...(response.ContentLength === undefined ? {} : { size: response.ContentLength }), ...common };
+      return {
+        body: raw,
+        ...(response.ContentLength === undefined ? {} : { size: response.ContentLength }),
+        ...common,
+      };
     }
     // Decoded as it streams, bounded while it decodes: a small hostile object cannot expand without limit.
     const codec = encoding === "x-gzip" ? "gzip" : encoding;
-    return { body: this.#decoded(decompressStream(codec, raw, { maxOutputBytes: DEFAULT_CONTENT_ENCODING_LIMIT }), key, encoding), ...common };
+    return {
+      body: this.#decoded(
+        decompressStream(codec, raw, { maxOutputBytes: DEFAULT_CONTENT_ENCODING_LIMIT }),
+        key,
+        encoding,
+      ),
+      ...common,
+    };
   }
 
   async *#decoded(body: AsyncIterable<Buffer>, key: string, encoding: string): AsyncGenerator<Buffer> {
@@ -252,15 +269,22 @@ export class S3BlobStore implements BlobStore {
         payload = await encodeContentEncoding(encoding, await collect(body));
       } catch (error) {
         if (error instanceof S3TransportError) throw error;
-        throw new S3TransportError("BODY_FAILED", `put s3://${this.#bucket}/${key} failed: could not apply Content-Encoding '${encoding}' (${(error as Error).message})`, {
-          bucket: this.#bucket,
-          key,
-          cause: error,
-        });
+        throw new S3TransportError(
+          "BODY_FAILED",
+          `put s3://${this.#bucket}/${key} failed: could not apply Content-Encoding '${encoding}' (${(error as Error).message})`,
+          {
+            bucket: this.#bucket,
+            key,
+            cause: error,
+          },
+        );
       }
     }
     const storageClass = settings["storage-class"] === "" ? undefined : settings["storage-class"];
-    const extraFields = { ...(encoding === undefined ? {} : { contentEncoding: encoding }), ...(storageClass === undefined ? {} : { storageClass }) };
+    const extraFields = {
+      ...(encoding === undefined ? {} : { contentEncoding: encoding }),
+      ...(storageClass === undefined ? {} : { storageClass }),
+    };
     const multipartUpload = settings["multipart-upload"];
     const threshold = settings["multipart-threshold"];
     // multipart-upload=true: a streamed body is read ahead up to multipart-threshold, but never more than one part
@@ -271,11 +295,15 @@ export class S3BlobStore implements BlobStore {
         ahead = await readAhead(payload, Math.min(threshold, this.#partSize(key, options.sizeHint)));
       } catch (error) {
         if (!(error instanceof ReadAheadFailure)) throw error;
-        throw new S3TransportError("BODY_FAILED", `put s3://${this.#bucket}/${key} failed: reading the body failed (${error.message}); nothing was stored`, {
-          bucket: this.#bucket,
-          key,
-          cause: error.cause,
-        });
+        throw new S3TransportError(
+          "BODY_FAILED",
+          `put s3://${this.#bucket}/${key} failed: reading the body failed (${error.message}); nothing was stored`,
+          {
+            bucket: this.#bucket,
+            key,
+            cause: error.cause,
+          },
+        );
       }
       payload = ahead.whole ?? ahead.rest!;
     }
@@ -310,9 +338,10 @@ export class S3BlobStore implements BlobStore {
       endpoint: this.#endpoint,
     };
     const schedule = this.#partSchedule === undefined ? {} : { schedule: this.#partSchedule };
-    const result = this.#lean === undefined
-      ? await uploadStreamed(request)
-      : await uploadInParts({ ...request, lean: this.#lean, pool: this.#partBuffers, ...schedule });
+    const result =
+      this.#lean === undefined
+        ? await uploadStreamed(request)
+        : await uploadInParts({ ...request, lean: this.#lean, pool: this.#partBuffers, ...schedule });
     return { key, ...result, ...extraFields };
   }
 
@@ -335,7 +364,11 @@ export class S3BlobStore implements BlobStore {
       }
       for (const item of page.Contents ?? []) {
         if (item.Key === undefined) continue;
-        yield { key: item.Key, size: item.Size ?? 0, ...(item.LastModified === undefined ? {} : { lastModified: item.LastModified }) };
+        yield {
+          key: item.Key,
+          size: item.Size ?? 0,
+          ...(item.LastModified === undefined ? {} : { lastModified: item.LastModified }),
+        };
       }
       token = page.IsTruncated ? page.NextContinuationToken : undefined;
     } while (token !== undefined);
@@ -372,7 +405,11 @@ export class S3BlobStore implements BlobStore {
       }
       for (const upload of page.Uploads ?? []) {
         if (upload.Key === undefined || upload.UploadId === undefined) continue;
-        yield { key: upload.Key, uploadId: upload.UploadId, ...(upload.Initiated === undefined ? {} : { initiated: upload.Initiated }) };
+        yield {
+          key: upload.Key,
+          uploadId: upload.UploadId,
+          ...(upload.Initiated === undefined ? {} : { initiated: upload.Initiated }),
+        };
       }
       if (!page.IsTruncated) return;
       keyMarker = page.NextKeyMarker;
@@ -395,8 +432,17 @@ export class S3BlobStore implements BlobStore {
     this.#key(key);
     const versionId = this.#versionId(options.versionId);
     try {
-      const answer = await this.#client.send(new HeadObjectCommand({ Bucket: this.#bucket, Key: key, ...(versionId === undefined ? {} : { VersionId: versionId }) }));
-      return { size: answer.ContentLength ?? 0, ...(answer.LastModified === undefined ? {} : { lastModified: answer.LastModified }) };
+      const answer = await this.#client.send(
+        new HeadObjectCommand({
+          Bucket: this.#bucket,
+          Key: key,
+          ...(versionId === undefined ? {} : { VersionId: versionId }),
+        }),
+      );
+      return {
+        size: answer.ContentLength ?? 0,
+        ...(answer.LastModified === undefined ? {} : { lastModified: answer.LastModified }),
+      };
     } catch (error) {
       if (isAbsentAnswer(error)) return undefined;
       throw this.#error(error, "head", key);
@@ -409,7 +455,13 @@ export class S3BlobStore implements BlobStore {
     this.#lean?.close();
   }
 
-  async #putInMemory(key: string, payload: Uint8Array, contentType: string, encoding: string | undefined, storageClass: string | undefined): Promise<string | undefined> {
+  async #putInMemory(
+    key: string,
+    payload: Uint8Array,
+    contentType: string,
+    encoding: string | undefined,
+    storageClass: string | undefined,
+  ): Promise<string | undefined> {
     if (this.#lean !== undefined) {
       return this.#lean.putObject(key, payload, {
         contentType,
@@ -433,7 +485,12 @@ export class S3BlobStore implements BlobStore {
   /** A versionId to send, refused when empty (S3 would answer it with an error naming no object). */
   #versionId(versionId: string | undefined): string | undefined {
     if (versionId === undefined) return undefined;
-    if (versionId === "") throw new S3TransportError("INVALID_STORE_URL", `s3://${this.#bucket}: an empty versionId names no object version`, { bucket: this.#bucket });
+    if (versionId === "")
+      throw new S3TransportError(
+        "INVALID_STORE_URL",
+        `s3://${this.#bucket}: an empty versionId names no object version`,
+        { bucket: this.#bucket },
+      );
     return versionId;
   }
 
@@ -467,7 +524,11 @@ export class S3BlobStore implements BlobStore {
   }
 
   #error(error: unknown, operation: string, key: string | undefined): S3TransportError {
-    return toTransportError(error, { operation, bucket: this.#bucket, endpoint: this.#endpoint, ...(key === undefined ? {} : { key }) });
+    return toTransportError(error, {
+      operation,
+      bucket: this.#bucket,
+      endpoint: this.#endpoint,
+      ...(key === undefined ? {} : { key }),
+    });
   }
 }
-

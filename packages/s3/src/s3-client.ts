@@ -47,7 +47,10 @@ export interface S3Connection {
 export function toS3StoreUrl(url: string | StoreUrl): S3StoreUrl {
   const parsed = typeof url === "string" ? parseStoreUrl(url) : url;
   if (parsed.type !== "s3") {
-    throw new S3TransportError("INVALID_STORE_URL", `store URL of type '${parsed.type}' is not an s3:// URL; the S3 transport needs s3://BUCKET`);
+    throw new S3TransportError(
+      "INVALID_STORE_URL",
+      `store URL of type '${parsed.type}' is not an s3:// URL; the S3 transport needs s3://BUCKET`,
+    );
   }
   return parsed;
 }
@@ -67,7 +70,10 @@ export function connectS3(url: string | StoreUrl, options: S3ClientOptions = {})
   const region = settings.region === "" ? "us-east-1" : settings.region;
   const endpoint = endpointUrl === undefined ? undefined : endpointUrl.href.replace(/\/$/, "");
   const forcePathStyle = usesPathStyle(s3Url, endpoint !== undefined);
-  const retry = retrySettingsFor(s3Url, { ...options.retryDefaults, ...(options.maxAttempts === undefined ? {} : { attempts: options.maxAttempts }) });
+  const retry = retrySettingsFor(s3Url, {
+    ...options.retryDefaults,
+    ...(options.maxAttempts === undefined ? {} : { attempts: options.maxAttempts }),
+  });
   const maxAttempts = Math.max(1, retry.attempts);
   const connectTimeoutMs = options.connectTimeoutMs ?? 5_000;
   const requestTimeoutMs = options.requestTimeoutMs ?? 600_000;

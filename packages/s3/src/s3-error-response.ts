@@ -1,7 +1,13 @@
 // Turns an S3 error answer (status + XML <Error><Code/><Message/></Error>) into an error shaped like the AWS SDK's
 // service exceptions (name/Code, message, $metadata.httpStatusCode), so toTransportError maps both paths alike.
 
-const STATUS_NAMES: Readonly<Record<number, string>> = { 400: "BadRequest", 403: "Forbidden", 404: "NotFound", 500: "InternalError", 503: "ServiceUnavailable" };
+const STATUS_NAMES: Readonly<Record<number, string>> = {
+  400: "BadRequest",
+  403: "Forbidden",
+  404: "NotFound",
+  500: "InternalError",
+  503: "ServiceUnavailable",
+};
 
 export class S3ErrorResponse extends Error {
   override readonly name: string;
@@ -28,7 +34,9 @@ function decodeXmlText(text: string): string {
     if (entity === "amp") return "&";
     if (entity === "quot") return '"';
     if (entity === "apos") return "'";
-    return String.fromCodePoint(entity.startsWith("#x") ? parseInt(entity.slice(2), 16) : parseInt(entity.slice(1), 10));
+    return String.fromCodePoint(
+      entity.startsWith("#x") ? parseInt(entity.slice(2), 16) : parseInt(entity.slice(1), 10),
+    );
   });
 }
 

@@ -44,9 +44,23 @@ export class S3TransportError extends Error {
   }
 }
 
-const NETWORK_CODES = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH", "ECONNRESET", "EPIPE"]);
+const NETWORK_CODES = new Set([
+  "ECONNREFUSED",
+  "ENOTFOUND",
+  "EAI_AGAIN",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+  "ECONNRESET",
+  "EPIPE",
+]);
 const TIMEOUT_CODES = new Set(["ETIMEDOUT", "TimeoutError", "RequestTimeout", "RequestTimeoutException"]);
-const CREDENTIAL_CODES = new Set(["SignatureDoesNotMatch", "InvalidAccessKeyId", "ExpiredToken", "InvalidToken", "CredentialsProviderError"]);
+const CREDENTIAL_CODES = new Set([
+  "SignatureDoesNotMatch",
+  "InvalidAccessKeyId",
+  "ExpiredToken",
+  "InvalidToken",
+  "CredentialsProviderError",
+]);
 const THROTTLE_CODES = new Set(["SlowDown", "Throttling", "ThrottlingException", "TooManyRequestsException"]);
 
 interface ErrorShape {
@@ -125,7 +139,11 @@ export function toTransportError(error: unknown, context: S3ErrorContext): S3Tra
   const status = httpStatusOf(error);
   const remote = { ...base, ...(code === undefined ? {} : { remoteCode: code }) };
   if (code === "NoSuchBucket") {
-    return new S3TransportError("NO_SUCH_BUCKET", `${where} failed: bucket '${context.bucket}' does not exist (NoSuchBucket)`, remote);
+    return new S3TransportError(
+      "NO_SUCH_BUCKET",
+      `${where} failed: bucket '${context.bucket}' does not exist (NoSuchBucket)`,
+      remote,
+    );
   }
   if (code !== undefined && CREDENTIAL_CODES.has(code)) {
     return new S3TransportError(
@@ -138,10 +156,22 @@ export function toTransportError(error: unknown, context: S3ErrorContext): S3Tra
     return new S3TransportError("ACCESS_DENIED", `${where} failed: access denied (${code ?? "403"})`, remote);
   }
   if ((code !== undefined && THROTTLE_CODES.has(code)) || status === 429 || status === 503) {
-    return new S3TransportError("THROTTLED", `${where} failed: still throttled after retries (${code ?? String(status)})`, remote);
+    return new S3TransportError(
+      "THROTTLED",
+      `${where} failed: still throttled after retries (${code ?? String(status)})`,
+      remote,
+    );
   }
   if (code !== undefined && TIMEOUT_CODES.has(code)) {
-    return new S3TransportError("TIMEOUT", `${where} failed: request timed out at ${context.endpoint ?? "AWS"} (${code})`, remote);
+    return new S3TransportError(
+      "TIMEOUT",
+      `${where} failed: request timed out at ${context.endpoint ?? "AWS"} (${code})`,
+      remote,
+    );
   }
-  return new S3TransportError("REQUEST_FAILED", `${where} failed: ${code === undefined ? "" : `${code}: `}${causeText(error)}`, remote);
+  return new S3TransportError(
+    "REQUEST_FAILED",
+    `${where} failed: ${code === undefined ? "" : `${code}: `}${causeText(error)}`,
+    remote,
+  );
 }

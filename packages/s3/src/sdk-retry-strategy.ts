@@ -37,9 +37,11 @@ export class NixRetryStrategy {
     const error = info.error as { $metadata?: { httpStatusCode?: number }; name?: string; Code?: string } | undefined;
     let kind = retryKindOf(error?.$metadata?.httpStatusCode, error?.Code ?? error?.name);
     // The SDK's own classes cover failures without an HTTP answer (network errors, timeouts).
-    if (kind === undefined && info.errorType === "TRANSIENT" && error?.$metadata?.httpStatusCode === undefined) kind = "transient";
+    if (kind === undefined && info.errorType === "TRANSIENT" && error?.$metadata?.httpStatusCode === undefined)
+      kind = "transient";
     if (kind === undefined || !mayRetry(this.#settings, attempt)) throw info.error ?? new Error("not retried");
-    const retryAfterMs = info.retryAfterHint === undefined ? undefined : Math.max(0, info.retryAfterHint.getTime() - Date.now());
+    const retryAfterMs =
+      info.retryAfterHint === undefined ? undefined : Math.max(0, info.retryAfterHint.getTime() - Date.now());
     return token(attempt, retryDelayMs(this.#settings, kind, attempt, retryAfterMs));
   }
 

@@ -68,7 +68,9 @@ export class SigV4Signer {
     const canonicalRequest = `${request.method}\n${request.path}\n${request.query}\n${canonicalHeaders}\n${signedHeaders}\n${request.payloadHash}`;
     const scope = `${day}/${this.#region}/${this.#service}/aws4_request`;
     const stringToSign = `${ALGORITHM}\n${stamp}\n${scope}\n${sha256Hex(canonicalRequest)}`;
-    const signature = createHmac("sha256", this.#signingKey(credentials.secretAccessKey, day)).update(stringToSign).digest("hex");
+    const signature = createHmac("sha256", this.#signingKey(credentials.secretAccessKey, day))
+      .update(stringToSign)
+      .digest("hex");
     headers.authorization = `${ALGORITHM} Credential=${credentials.accessKeyId}/${scope}, SignedHeaders=${signedHeaders}, Signature=${signature}`;
     return headers;
   }

@@ -21,7 +21,9 @@ describe.skipIf(noRgw)("Content-Encoding of narinfo, .ls and log objects against
     await deleteBucket(rgwStoreUrl(bucket));
   });
 
-  async function readRaw(key: string): Promise<{ encoding: string | undefined; type: string | undefined; bytes: Buffer }> {
+  async function readRaw(
+    key: string,
+  ): Promise<{ encoding: string | undefined; type: string | undefined; bytes: Buffer }> {
     const answer = await raw.client.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
     const bytes = Buffer.from(await answer.Body!.transformToByteArray());
     return { encoding: answer.ContentEncoding, type: answer.ContentType, bytes };
@@ -72,7 +74,15 @@ describe.skipIf(noRgw)("Content-Encoding of narinfo, .ls and log objects against
   }
 
   it("uses real multipart for an encoded body larger than one part (unlike Nix <= 2.32)", async () => {
-    const store = S3BlobStore.fromUrl(rgwStoreUrl(bucket, "log-compression=gzip", "multipart-upload=true", `multipart-threshold=${5 * MiB}`, `buffer-size=${5 * MiB}`));
+    const store = S3BlobStore.fromUrl(
+      rgwStoreUrl(
+        bucket,
+        "log-compression=gzip",
+        "multipart-upload=true",
+        `multipart-threshold=${5 * MiB}`,
+        `buffer-size=${5 * MiB}`,
+      ),
+    );
     try {
       const log = randomBytes(6 * MiB); // incompressible: the gzip body stays above one part
       const result = await store.put("log/big-hello.drv", log, { contentType: contentTypeFor("log/") });

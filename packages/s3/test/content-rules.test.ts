@@ -41,6 +41,8 @@ describe("which objects get a Content-Encoding", () => {
       expect((caught as Error).message).toMatch(new RegExp(`ls-compression=${method} .*Nix >= 2\\.34 cannot read`));
       expect(() => checkContentEncodingSettings(settings, "my-cache", true)).not.toThrow();
     }
-    expect(() => checkContentEncodingSettings({ ...off, "narinfo-compression": "zstd" }, "my-cache", false)).not.toThrow();
+    expect(() =>
+      checkContentEncodingSettings({ ...off, "narinfo-compression": "zstd" }, "my-cache", false),
+    ).not.toThrow();
   });
 });

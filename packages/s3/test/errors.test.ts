@@ -17,7 +17,9 @@ describe.skipIf(noRgw)("clear errors for a broken setup against Ceph RGW", () =>
     const missing = freshBucketName("missing");
     const store = S3BlobStore.fromUrl(rgwStoreUrl(missing));
     try {
-      const put = await failure(() => store.put("x.narinfo", Buffer.from("x"), { contentType: contentTypeFor("x.narinfo") }));
+      const put = await failure(() =>
+        store.put("x.narinfo", Buffer.from("x"), { contentType: contentTypeFor("x.narinfo") }),
+      );
       expect(put.code).toBe("NO_SUCH_BUCKET");
       expect(put.message).toContain(`put s3://${missing}/x.narinfo failed: bucket '${missing}' does not exist`);
       const list = await failure(async () => {
@@ -38,7 +40,9 @@ describe.skipIf(noRgw)("clear errors for a broken setup against Ceph RGW", () =>
     });
     const good = S3BlobStore.fromUrl(rgwStoreUrl(bucket));
     try {
-      const put = await failure(() => store.put("secret.narinfo", Buffer.from("x"), { contentType: "text/x-nix-narinfo" }));
+      const put = await failure(() =>
+        store.put("secret.narinfo", Buffer.from("x"), { contentType: "text/x-nix-narinfo" }),
+      );
       expect(put.code).toBe("INVALID_CREDENTIALS");
       expect(put.remoteCode).toBe("SignatureDoesNotMatch");
       expect(put.message).toContain(`s3://${bucket}/secret.narinfo`);
@@ -57,7 +61,9 @@ describe.skipIf(noRgw)("clear errors for a broken setup against Ceph RGW", () =>
       maxAttempts: 1,
     });
     try {
-      const put = await failure(() => store.put("key.narinfo", Buffer.from("x"), { contentType: "text/x-nix-narinfo" }));
+      const put = await failure(() =>
+        store.put("key.narinfo", Buffer.from("x"), { contentType: "text/x-nix-narinfo" }),
+      );
       expect(put.code).toBe("INVALID_CREDENTIALS");
       expect(put.remoteCode).toBe("InvalidAccessKeyId");
     } finally {
@@ -66,11 +72,15 @@ describe.skipIf(noRgw)("clear errors for a broken setup against Ceph RGW", () =>
   });
 
   it("names the endpoint when it is unreachable", async () => {
-    const store = S3BlobStore.fromUrl(`s3://${bucket}?endpoint=${encodeURIComponent("http://127.0.0.1:1")}`, { maxAttempts: 2 });
+    const store = S3BlobStore.fromUrl(`s3://${bucket}?endpoint=${encodeURIComponent("http://127.0.0.1:1")}`, {
+      maxAttempts: 2,
+    });
     try {
       const head = await failure(() => store.exists("x.narinfo"));
       expect(head.code).toBe("ENDPOINT_UNREACHABLE");
-      expect(head.message).toBe(`exists s3://${bucket}/x.narinfo failed: endpoint http://127.0.0.1:1 is unreachable (ECONNREFUSED)`);
+      expect(head.message).toBe(
+        `exists s3://${bucket}/x.narinfo failed: endpoint http://127.0.0.1:1 is unreachable (ECONNREFUSED)`,
+      );
       const put = await failure(() => store.put("x.narinfo", Buffer.from("x"), { contentType: "text/x-nix-narinfo" }));
       expect(put.code).toBe("ENDPOINT_UNREACHABLE");
     } finally {
@@ -79,6 +89,8 @@ describe.skipIf(noRgw)("clear errors for a broken setup against Ceph RGW", () =>
   });
 
   it("refuses a non-s3 store URL", () => {
-    expect(() => S3BlobStore.fromUrl("file:///tmp/cache")).toThrow(expect.objectContaining({ code: "INVALID_STORE_URL" }));
+    expect(() => S3BlobStore.fromUrl("file:///tmp/cache")).toThrow(
+      expect.objectContaining({ code: "INVALID_STORE_URL" }),
+    );
   });
 });

@@ -50,23 +50,51 @@ describe.skipIf(noRgw)("S3 over https (RGW behind TLS)", () => {
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), "narwhal-s3-tls-"));
-    const made = spawnSync("openssl", ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1",
-      "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", join(dir, "key.pem"), "-out", join(dir, "cert.pem")], { encoding: "utf8" });
+    const made = spawnSync(
+      "openssl",
+      [
+        "req",
+        "-x509",
+        "-newkey",
+        "ec",
+        "-pkeyopt",
+        "ec_paramgen_curve:prime256v1",
+        "-nodes",
+        "-days",
+        "1",
+        "-subj",
+        "/CN=127.0.0.1",
+        "-addext",
+        "subjectAltName=IP:127.0.0.1",
+        "-keyout",
+        join(dir, "key.pem"),
+        "-out",
+        join(dir, "cert.pem"),
+      ],
+      { encoding: "utf8" },
+    );
     if (made.status !== 0) throw new Error(`openssl could not make a test certificate: ${made.stderr}`);
     const upstream = new URL(rgwEndpoint);
-    proxy = createServer({ key: readFileSync(join(dir, "key.pem")), cert: readFileSync(join(dir, "cert.pem")) }, (client) => {
-      const server = connect(Number(upstream.port || 80), upstream.hostname);
-      let sent = "";
-      client.on("data", (chunk: Buffer) => {
-        bytesUp += chunk.length;
-        sent += chunk.toString("latin1");
-      });
-      client.on("end", () => heads.push(...(sent.match(/(?:GET|HEAD|PUT|POST|DELETE) \/[^\r\n]* HTTP\/1\.1\r\n(?:[^\r\n]+\r\n)*\r\n/g) ?? [])));
-      client.pipe(server).pipe(client);
-      const close = () => (client.destroy(), server.destroy());
-      client.on("error", close);
-      server.on("error", close);
-    });
+    proxy = createServer(
+      { key: readFileSync(join(dir, "key.pem")), cert: readFileSync(join(dir, "cert.pem")) },
+      (client) => {
+        const server = connect(Number(upstream.port || 80), upstream.hostname);
+        let sent = "";
+        client.on("data", (chunk: Buffer) => {
+          bytesUp += chunk.length;
+          sent += chunk.toString("latin1");
+        });
+        client.on("end", () =>
+          heads.push(
+            ...(sent.match(/(?:GET|HEAD|PUT|POST|DELETE) \/[^\r\n]* HTTP\/1\.1\r\n(?:[^\r\n]+\r\n)*\r\n/g) ?? []),
+          ),
+        );
+        client.pipe(server).pipe(client);
+        const close = () => (client.destroy(), server.destroy());
+        client.on("error", close);
+        server.on("error", close);
+      },
+    );
     await new Promise<void>((resolve) => proxy.listen(0, "127.0.0.1", resolve));
     port = (proxy.address() as { port: number }).port;
   });
@@ -80,11 +108,22 @@ describe.skipIf(noRgw)("S3 over https (RGW behind TLS)", () => {
     const url = `s3://${freshBucketName("tls")}?endpoint=${encodeURIComponent(`https://127.0.0.1:${port}`)}&buffer-size=${5 * MiB}`;
     // Asynchronous, so this process keeps serving the proxy while the child talks through it.
     return new Promise<{ status: number; stdout: string; stderr: string }>((resolve) => {
-      execFile(process.execPath, ["--input-type=module", "-e", CLIENT], {
-        cwd: join(import.meta.dirname, ".."),
-        env: { ...process.env, TEST_STORE_URL: url, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true", ...(trustCertificate ? { NODE_EXTRA_CA_CERTS: join(dir, "cert.pem") } : {}) },
-        timeout: 120_000,
-      }, (error, stdout, stderr) => resolve({ status: error ? (typeof error.code === "number" ? error.code : 1) : 0, stdout, stderr }));
+      execFile(
+        process.execPath,
+        ["--input-type=module", "-e", CLIENT],
+        {
+          cwd: join(import.meta.dirname, ".."),
+          env: {
+            ...process.env,
+            TEST_STORE_URL: url,
+            AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
+            ...(trustCertificate ? { NODE_EXTRA_CA_CERTS: join(dir, "cert.pem") } : {}),
+          },
+          timeout: 120_000,
+        },
+        (error, stdout, stderr) =>
+          resolve({ status: error ? (typeof error.code === "number" ? error.code : 1) : 0, stdout, stderr }),
+      );
     });
   }
 

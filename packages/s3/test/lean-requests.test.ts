@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { contentTypeFor, deleteBucket, ensureBucket, S3BlobStore, S3TransportError } from "../src/index.js";
+import { contentTypeFor, deleteBucket, ensureBucket, S3BlobStore, type S3TransportError } from "../src/index.js";
 import { collectBody, failure, freshBucketName, inPieces, noRgw, rgwStoreUrl, sameBytes } from "./rgw.js";
 
 const MiB = 1024 * 1024;
@@ -27,7 +27,12 @@ describe.skipIf(noRgw)("lean request path against Ceph RGW, compared with the SD
     await deleteBucket(url);
   });
 
-  const awkwardKeys = ["with space/a b.ls", "plus+sign/a+b=c.nar", "ünïcödé/✓ 日本語.nar", "reserved/(x)*!'~;,:@&$.nar"];
+  const awkwardKeys = [
+    "with space/a b.ls",
+    "plus+sign/a+b=c.nar",
+    "ünïcödé/✓ 日本語.nar",
+    "reserved/(x)*!'~;,:@&$.nar",
+  ];
 
   it("stores objects with awkward keys that the SDK reads back byte-identical, with their Content-Type", async () => {
     for (const key of awkwardKeys) {
@@ -48,7 +53,9 @@ describe.skipIf(noRgw)("lean request path against Ceph RGW, compared with the SD
     for (const store of [lean, sdk]) {
       for (const key of ["../otherbucket/nar/x", "double//slash", "/absolute", "nar/\u001b[31m"]) {
         await expect(store.get(key), key).rejects.toMatchObject({ code: "INVALID_KEY" });
-        await expect(store.put(key, Buffer.from("x"), { contentType: "text/plain" }), key).rejects.toMatchObject({ code: "INVALID_KEY" });
+        await expect(store.put(key, Buffer.from("x"), { contentType: "text/plain" }), key).rejects.toMatchObject({
+          code: "INVALID_KEY",
+        });
         await expect(store.exists(key), key).rejects.toMatchObject({ code: "INVALID_KEY" });
         await expect(store.delete(key), key).rejects.toMatchObject({ code: "INVALID_KEY" });
       }
@@ -74,8 +81,14 @@ describe.skipIf(noRgw)("lean request path against Ceph RGW, compared with the SD
 
   it("uploads streamed multipart bodies in its own parts: same bytes and part count as the SDK's Upload", async () => {
     const data = randomBytes(11 * MiB + 777);
-    const viaLean = await lean.put("nar/lean.nar", inPieces(data, 100_003), { contentType: contentTypeFor("nar/"), sizeHint: data.length });
-    const viaSdk = await sdk.put("nar/sdk.nar", inPieces(data, 100_003), { contentType: contentTypeFor("nar/"), sizeHint: data.length });
+    const viaLean = await lean.put("nar/lean.nar", inPieces(data, 100_003), {
+      contentType: contentTypeFor("nar/"),
+      sizeHint: data.length,
+    });
+    const viaSdk = await sdk.put("nar/sdk.nar", inPieces(data, 100_003), {
+      contentType: contentTypeFor("nar/"),
+      sizeHint: data.length,
+    });
     expect(viaLean).toMatchObject({ multipart: true, size: data.length });
     expect(viaLean.etag).toBe(viaSdk.etag);
     expect(viaLean.etag).toMatch(/-3"$/);
@@ -101,7 +114,9 @@ describe.skipIf(noRgw)("lean request path against Ceph RGW, compared with the SD
     }
     const error = await failure(() => lean.put("nar/late.nar", failsLate(), { contentType: contentTypeFor("nar/") }));
     expect(error.code).toBe("BODY_FAILED");
-    expect(error.message).toBe(`put s3://${bucket}/nar/late.nar failed: reading the body failed (tape jammed); the multipart upload was aborted`);
+    expect(error.message).toBe(
+      `put s3://${bucket}/nar/late.nar failed: reading the body failed (tape jammed); the multipart upload was aborted`,
+    );
     const pending = [];
     for await (const upload of sdk.listMultipartUploads()) pending.push(upload);
     expect(pending).toEqual([]);
@@ -109,16 +124,23 @@ describe.skipIf(noRgw)("lean request path against Ceph RGW, compared with the SD
   });
 
   it("reports a wrong secret exactly like the SDK path", async () => {
-    const options = { credentials: { accessKeyId: process.env.AWS_ACCESS_KEY_ID ?? "", secretAccessKey: "wrong-secret" }, maxAttempts: 1 };
+    const options = {
+      credentials: { accessKeyId: process.env.AWS_ACCESS_KEY_ID ?? "", secretAccessKey: "wrong-secret" },
+      maxAttempts: 1,
+    };
     const badLean = S3BlobStore.fromUrl(url, options);
     const badSdk = S3BlobStore.fromUrl(url, { ...options, leanRequests: false });
     try {
-      const put = (store: S3BlobStore) => failure(() => store.put("secret.ls", Buffer.from("x"), { contentType: "application/json" }));
+      const put = (store: S3BlobStore) =>
+        failure(() => store.put("secret.ls", Buffer.from("x"), { contentType: "application/json" }));
       const fromLean = await put(badLean);
       expect(summary(fromLean)).toEqual(summary(await put(badSdk)));
       expect(fromLean.code).toBe("INVALID_CREDENTIALS");
       expect(fromLean.remoteCode).toBe("SignatureDoesNotMatch");
-      const stream = (store: S3BlobStore) => failure(() => store.put("nar/secret.nar", inPieces(randomBytes(6 * MiB), MiB), { contentType: "application/x-nix-nar" }));
+      const stream = (store: S3BlobStore) =>
+        failure(() =>
+          store.put("nar/secret.nar", inPieces(randomBytes(6 * MiB), MiB), { contentType: "application/x-nix-nar" }),
+        );
       expect(summary(await stream(badLean))).toEqual(summary(await stream(badSdk)));
     } finally {
       badLean.close();
@@ -131,7 +153,8 @@ describe.skipIf(noRgw)("lean request path against Ceph RGW, compared with the SD
     const missingLean = S3BlobStore.fromUrl(missingUrl);
     const missingSdk = S3BlobStore.fromUrl(missingUrl, { leanRequests: false });
     try {
-      const put = (store: S3BlobStore) => failure(() => store.put("x.narinfo", Buffer.from("x"), { contentType: "text/x-nix-narinfo" }));
+      const put = (store: S3BlobStore) =>
+        failure(() => store.put("x.narinfo", Buffer.from("x"), { contentType: "text/x-nix-narinfo" }));
       const fromLean = await put(missingLean);
       expect(fromLean.code).toBe("NO_SUCH_BUCKET");
       expect(summary(fromLean)).toEqual(summary(await put(missingSdk)));

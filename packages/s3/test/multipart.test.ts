@@ -27,7 +27,10 @@ describe.skipIf(noRgw)("multipart uploads against Ceph RGW", () => {
   it("streams a ~12 MiB body in 5 MiB parts and stores exactly its bytes", async () => {
     const data = randomBytes(12 * MiB + 12345);
     const key = "nar/streamed.nar";
-    const result = await store.put(key, inPieces(data, 64 * 1024 + 3), { contentType: contentTypeFor(key), sizeHint: data.length });
+    const result = await store.put(key, inPieces(data, 64 * 1024 + 3), {
+      contentType: contentTypeFor(key),
+      sizeHint: data.length,
+    });
     expect(result.multipart).toBe(true);
     expect(result.size).toBe(data.length);
     expect(result.etag).toMatch(/-3"$/); // three parts: 5 MiB + 5 MiB + rest
@@ -41,17 +44,22 @@ describe.skipIf(noRgw)("multipart uploads against Ceph RGW", () => {
   });
 
   it("uses one PUT for a small streamed body", async () => {
-    const result = await store.put("small-streamed", inPieces(Buffer.from("hello world"), 4), { contentType: "text/plain" });
+    const result = await store.put("small-streamed", inPieces(Buffer.from("hello world"), 4), {
+      contentType: "text/plain",
+    });
     expect(result).toMatchObject({ multipart: false, size: 11 });
     expect((await collectBody((await store.get("small-streamed"))!.body)).toString()).toBe("hello world");
   });
 
   it("raises the part size with a warning when sizeHint would need more than the 9,000 planned parts", async () => {
     const hint = 100 * 1024 * MiB;
-    const result = await store.put("nar/hinted.nar", inPieces(Buffer.from("tiny"), 2), { contentType: contentTypeFor("nar/"), sizeHint: hint });
+    const result = await store.put("nar/hinted.nar", inPieces(Buffer.from("tiny"), 2), {
+      contentType: contentTypeFor("nar/"),
+      sizeHint: hint,
+    });
     expect(result.size).toBe(4);
     expect(warnings).toContainEqual(expect.stringContaining(`using parts of ${Math.ceil(hint / 9000)} bytes`));
-    expect(warnings.some((warning) => warning.includes("s3://" + bucket + "/nar/hinted.nar"))).toBe(true);
+    expect(warnings.some((warning) => warning.includes(`s3://${bucket}/nar/hinted.nar`))).toBe(true);
   });
 
   it("grows parts along the schedule so a body longer than planned still completes, byte-identical", async () => {
@@ -73,10 +81,14 @@ describe.skipIf(noRgw)("multipart uploads against Ceph RGW", () => {
     const grows = S3BlobStore.fromUrl(url, { partSchedule: { uniformParts: 2, growthStep: 1, maxParts: 4 } });
     try {
       const key = "nar/too-long.nar";
-      const error = await grows.put(key, inPieces(randomBytes(40 * MiB + 1), MiB), { contentType: contentTypeFor(key) }).catch((e: unknown) => e);
+      const error = await grows
+        .put(key, inPieces(randomBytes(40 * MiB + 1), MiB), { contentType: contentTypeFor(key) })
+        .catch((e: unknown) => e);
       expect(error).toBeInstanceOf(S3TransportError);
       expect((error as S3TransportError).code).toBe("OBJECT_TOO_LARGE");
-      expect((error as Error).message).toContain(`s3://${bucket}/${key} failed: the body is longer than the ${40 * MiB} bytes that 4 parts starting at ${5 * MiB} bytes can carry`);
+      expect((error as Error).message).toContain(
+        `s3://${bucket}/${key} failed: the body is longer than the ${40 * MiB} bytes that 4 parts starting at ${5 * MiB} bytes can carry`,
+      );
       expect((error as Error).message).toContain("the multipart upload was aborted");
       const pending = [];
       for await (const upload of grows.listMultipartUploads()) pending.push(upload);
@@ -91,8 +103,14 @@ describe.skipIf(noRgw)("multipart uploads against Ceph RGW", () => {
     const { connectS3 } = await import("../src/index.js");
     const raw = connectS3(url);
     const lean = new LeanS3Requests({
-      client: raw.client, bucket, region: raw.region, forcePathStyle: raw.forcePathStyle, endpoint: raw.customEndpoint,
-      retry: raw.retry, timeouts: { connectTimeoutMs: raw.connectTimeoutMs, requestTimeoutMs: raw.requestTimeoutMs }, maxSockets: 8,
+      client: raw.client,
+      bucket,
+      region: raw.region,
+      forcePathStyle: raw.forcePathStyle,
+      endpoint: raw.customEndpoint,
+      retry: raw.retry,
+      timeouts: { connectTimeoutMs: raw.connectTimeoutMs, requestTimeoutMs: raw.requestTimeoutMs },
+      maxSockets: 8,
     });
     const seen = new Set<Buffer>();
     class WatchedPool extends PartBufferPool {
@@ -104,9 +122,21 @@ describe.skipIf(noRgw)("multipart uploads against Ceph RGW", () => {
     }
     const pool = new WatchedPool(4);
     const upload = (key: string, data: Buffer) =>
-      uploadInParts({ client: raw.client, lean, bucket, key, body: inPieces(data, 100_000), contentType: "application/x-nix-nar", partSize: 5 * MiB, queueSize: 2, endpoint: raw.endpoint, pool });
+      uploadInParts({
+        client: raw.client,
+        lean,
+        bucket,
+        key,
+        body: inPieces(data, 100_000),
+        contentType: "application/x-nix-nar",
+        partSize: 5 * MiB,
+        queueSize: 2,
+        endpoint: raw.endpoint,
+        pool,
+      });
     try {
-      for (const index of [1, 2, 3]) expect(await upload(`nar/small-${index}.nar`, randomBytes(300_000))).toMatchObject({ multipart: false });
+      for (const index of [1, 2, 3])
+        expect(await upload(`nar/small-${index}.nar`, randomBytes(300_000))).toMatchObject({ multipart: false });
       expect(seen.size).toBe(1);
       expect(await upload("nar/parts.nar", randomBytes(12 * MiB))).toMatchObject({ multipart: true });
       expect(seen.size).toBeLessThanOrEqual(3); // queueSize 2 in flight + the part being filled
@@ -144,7 +174,9 @@ describe.skipIf(noRgw)("multipart uploads against Ceph RGW", () => {
     const { connectS3 } = await import("../src/index.js");
     const raw = connectS3(url);
     try {
-      const created = await raw.client.send(new CreateMultipartUploadCommand({ Bucket: bucket, Key: "nar/orphan.nar" }));
+      const created = await raw.client.send(
+        new CreateMultipartUploadCommand({ Bucket: bucket, Key: "nar/orphan.nar" }),
+      );
       const pending = [];
       for await (const upload of store.listMultipartUploads("nar/")) pending.push(upload);
       expect(pending).toEqual([expect.objectContaining({ key: "nar/orphan.nar", uploadId: created.UploadId })]);

@@ -10,7 +10,12 @@ async function addressOf(url: string): Promise<{ host: string; path: string; pro
       forcePathStyle: connection.forcePathStyle,
       endpoint: connection.customEndpoint,
     });
-    return { host: address.host, path: objectPath(address, "nar/a b.nar"), protocol: address.protocol, region: address.signingRegion };
+    return {
+      host: address.host,
+      path: objectPath(address, "nar/a b.nar"),
+      protocol: address.protocol,
+      region: address.signingRegion,
+    };
   } finally {
     connection.client.destroy();
   }
@@ -43,11 +48,16 @@ describe("lean path object addresses follow the SDK's endpoint rules and connect
       protocol: "https:",
       region: "eu-central-1",
     });
-    expect(await addressOf("s3://my.cache")).toMatchObject({ host: "s3.us-east-1.amazonaws.com", path: "/my.cache/nar/a%20b.nar" });
+    expect(await addressOf("s3://my.cache")).toMatchObject({
+      host: "s3.us-east-1.amazonaws.com",
+      path: "/my.cache/nar/a%20b.nar",
+    });
   });
 
   it("honours addressing-style=virtual with a custom endpoint", async () => {
-    expect(await addressOf("s3://cache?endpoint=http%3A%2F%2Fminio.local%3A9000&addressing-style=virtual")).toMatchObject({
+    expect(
+      await addressOf("s3://cache?endpoint=http%3A%2F%2Fminio.local%3A9000&addressing-style=virtual"),
+    ).toMatchObject({
       host: "cache.minio.local:9000",
       path: "/nar/a%20b.nar",
     });

@@ -41,7 +41,13 @@ describe.skipIf(noRgw)("S3BlobStore object operations against Ceph RGW", () => {
   });
 
   it("stores each kind of object with its Nix Content-Type", async () => {
-    const keys = ["nix-cache-info", "nar/abc.nar.zst", "abc.ls", "debuginfo/0123456789abcdef0123456789abcdef01234567", "log/abc-hello.drv"];
+    const keys = [
+      "nix-cache-info",
+      "nar/abc.nar.zst",
+      "abc.ls",
+      "debuginfo/0123456789abcdef0123456789abcdef01234567",
+      "log/abc-hello.drv",
+    ];
     for (const key of keys) await store.put(key, Buffer.from(key), { contentType: contentTypeFor(key) });
     for (const key of keys) {
       const blob = await store.get(key);
@@ -69,7 +75,9 @@ describe.skipIf(noRgw)("S3BlobStore object operations against Ceph RGW", () => {
     const listed = [];
     for await (const item of store.list("listing/")) listed.push(item);
     expect(listed.map((item) => item.key).sort()).toEqual(keys);
-    expect(listed.every((item) => item.size === "listing/item-0".length && item.lastModified instanceof Date)).toBe(true);
+    expect(listed.every((item) => item.size === "listing/item-0".length && item.lastModified instanceof Date)).toBe(
+      true,
+    );
 
     const everything = [];
     for await (const item of store.list()) everything.push(item.key);
@@ -90,7 +98,9 @@ describe.skipIf(noRgw)("S3BlobStore object operations against Ceph RGW", () => {
   });
 
   it("lets anonymous HTTP clients read objects and list the bucket once the public-read policy is set", async () => {
-    await store.put("nix-cache-info", Buffer.from("StoreDir: /nix/store\n"), { contentType: contentTypeFor("nix-cache-info") });
+    await store.put("nix-cache-info", Buffer.from("StoreDir: /nix/store\n"), {
+      contentType: contentTypeFor("nix-cache-info"),
+    });
     const objectUrl = `${rgwEndpoint}/${bucket}/nix-cache-info`;
     expect((await fetch(objectUrl)).status).toBe(403);
     await setPublicReadPolicy(url);

@@ -1,10 +1,19 @@
 import { randomBytes } from "node:crypto";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { assembleParts, BodyReadFailure, PartBufferPool, type AssembledPart, type PartSizes } from "../src/part-assembler.js";
+import {
+  assembleParts,
+  BodyReadFailure,
+  PartBufferPool,
+  type AssembledPart,
+  type PartSizes,
+} from "../src/part-assembler.js";
 import { partSizeAt } from "../src/part-size.js";
 
-async function partsOf(body: Uint8Array | AsyncIterable<Uint8Array>, partSize: number | PartSizes): Promise<AssembledPart[]> {
+async function partsOf(
+  body: Uint8Array | AsyncIterable<Uint8Array>,
+  partSize: number | PartSizes,
+): Promise<AssembledPart[]> {
   const pool = new PartBufferPool(0);
   const parts: AssembledPart[] = [];
   const sizes = typeof partSize === "number" ? () => partSize : partSize;
@@ -25,33 +34,48 @@ async function* pieces(data: Buffer, sizes: number[]): AsyncGenerator<Uint8Array
 describe("part assembly", () => {
   it("cuts any piece pattern into full parts plus a shorter last one, bytes unchanged", async () => {
     await fc.assert(
-      fc.asyncProperty(fc.integer({ min: 1, max: 2000 }), fc.integer({ min: 1, max: 300 }), fc.array(fc.integer({ min: 0, max: 500 }), { minLength: 1, maxLength: 5 }), async (length, partSize, sizes) => {
-        const data = randomBytes(length);
-        const parts = await partsOf(pieces(data, sizes.some((size) => size > 0) ? sizes : [1]), partSize);
-        expect(Buffer.concat(parts.map((part) => part.bytes)).equals(data)).toBe(true);
-        expect(parts.length).toBe(Math.ceil(length / partSize));
-        expect(parts.slice(0, -1).every((part) => part.bytes.length === partSize && !part.last)).toBe(true);
-        expect(parts.at(-1)!.last).toBe(true);
-        const views = await partsOf(data, partSize);
-        expect(views.map((part) => part.bytes.toString("hex"))).toEqual(parts.map((part) => part.bytes.toString("hex")));
-      }),
+      fc.asyncProperty(
+        fc.integer({ min: 1, max: 2000 }),
+        fc.integer({ min: 1, max: 300 }),
+        fc.array(fc.integer({ min: 0, max: 500 }), { minLength: 1, maxLength: 5 }),
+        async (length, partSize, sizes) => {
+          const data = randomBytes(length);
+          const parts = await partsOf(pieces(data, sizes.some((size) => size > 0) ? sizes : [1]), partSize);
+          expect(Buffer.concat(parts.map((part) => part.bytes)).equals(data)).toBe(true);
+          expect(parts.length).toBe(Math.ceil(length / partSize));
+          expect(parts.slice(0, -1).every((part) => part.bytes.length === partSize && !part.last)).toBe(true);
+          expect(parts.at(-1)!.last).toBe(true);
+          const views = await partsOf(data, partSize);
+          expect(views.map((part) => part.bytes.toString("hex"))).toEqual(
+            parts.map((part) => part.bytes.toString("hex")),
+          );
+        },
+      ),
       { numRuns: 150 },
     );
   });
 
   it("follows a growing schedule: part n has the size the schedule gives, streamed or in memory", async () => {
     await fc.assert(
-      fc.asyncProperty(fc.integer({ min: 1, max: 3000 }), fc.integer({ min: 1, max: 40 }), fc.integer({ min: 1, max: 4 }), fc.integer({ min: 1, max: 3 }), async (length, base, uniformParts, growthStep) => {
-        const schedule = { uniformParts, growthStep, maxParts: 1000 };
-        const sizes = (partNumber: number) => partSizeAt(base, partNumber, schedule);
-        const data = randomBytes(length);
-        for (const parts of [await partsOf(pieces(data, [7, 100]), sizes), await partsOf(data, sizes)]) {
-          expect(Buffer.concat(parts.map((part) => part.bytes)).equals(data)).toBe(true);
-          expect(parts.slice(0, -1).map((part) => part.bytes.length)).toEqual(parts.slice(0, -1).map((_, index) => sizes(index + 1)));
-          expect(parts.at(-1)!.bytes.length).toBeLessThanOrEqual(sizes(parts.length));
-          expect(parts.map((part) => part.last)).toEqual(parts.map((_, index) => index === parts.length - 1));
-        }
-      }),
+      fc.asyncProperty(
+        fc.integer({ min: 1, max: 3000 }),
+        fc.integer({ min: 1, max: 40 }),
+        fc.integer({ min: 1, max: 4 }),
+        fc.integer({ min: 1, max: 3 }),
+        async (length, base, uniformParts, growthStep) => {
+          const schedule = { uniformParts, growthStep, maxParts: 1000 };
+          const sizes = (partNumber: number) => partSizeAt(base, partNumber, schedule);
+          const data = randomBytes(length);
+          for (const parts of [await partsOf(pieces(data, [7, 100]), sizes), await partsOf(data, sizes)]) {
+            expect(Buffer.concat(parts.map((part) => part.bytes)).equals(data)).toBe(true);
+            expect(parts.slice(0, -1).map((part) => part.bytes.length)).toEqual(
+              parts.slice(0, -1).map((_, index) => sizes(index + 1)),
+            );
+            expect(parts.at(-1)!.bytes.length).toBeLessThanOrEqual(sizes(parts.length));
+            expect(parts.map((part) => part.last)).toEqual(parts.map((_, index) => index === parts.length - 1));
+          }
+        },
+      ),
       { numRuns: 100 },
     );
   });

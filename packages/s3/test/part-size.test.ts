@@ -1,6 +1,15 @@
 import { describe, expect, it } from "vitest";
 import {
-  checkPartSchedule, choosePartSize, MAX_OBJECT_SIZE, MAX_PART_COUNT, MAX_PART_SIZE, MIN_PART_SIZE, partSizeAt, PartSizeError, S3_PART_SCHEDULE, scheduleCapacity,
+  checkPartSchedule,
+  choosePartSize,
+  MAX_OBJECT_SIZE,
+  MAX_PART_COUNT,
+  MAX_PART_SIZE,
+  MIN_PART_SIZE,
+  partSizeAt,
+  PartSizeError,
+  S3_PART_SCHEDULE,
+  scheduleCapacity,
 } from "../src/index.js";
 
 const MiB = 1024 * 1024;
@@ -48,22 +57,36 @@ describe("choosing the multipart part size", () => {
     expect(partSizeAt(MAX_PART_SIZE, MAX_PART_COUNT)).toBe(MAX_PART_SIZE);
     for (let part = 1; part <= S3_PART_SCHEDULE.maxParts; part += 1) {
       const size = partSizeAt(5 * MiB, part);
-      expect(size >= MIN_PART_SIZE && size <= MAX_PART_SIZE && size >= partSizeAt(5 * MiB, Math.max(1, part - 1))).toBe(true);
+      expect(size >= MIN_PART_SIZE && size <= MAX_PART_SIZE && size >= partSizeAt(5 * MiB, Math.max(1, part - 1))).toBe(
+        true,
+      );
     }
     // Without a size hint, the default buffer-size carries about 1 TiB.
     expect(scheduleCapacity(5 * MiB)).toBeGreaterThan(1000 * 1024 * MiB);
   });
 
   it("raises a buffer-size below S3's 5 MiB minimum, and lowers one above 5 GiB, with warnings", () => {
-    expect(choosePartSize(1024)).toEqual({ partSize: MIN_PART_SIZE, warning: expect.stringMatching(/below S3's minimum/) });
-    expect(choosePartSize(6 * 1024 * MiB)).toEqual({ partSize: MAX_PART_SIZE, warning: expect.stringMatching(/above S3's maximum/) });
+    expect(choosePartSize(1024)).toEqual({
+      partSize: MIN_PART_SIZE,
+      warning: expect.stringMatching(/below S3's minimum/),
+    });
+    expect(choosePartSize(6 * 1024 * MiB)).toEqual({
+      partSize: MAX_PART_SIZE,
+      warning: expect.stringMatching(/above S3's maximum/),
+    });
   });
 
   it("refuses a part schedule with counts that are not positive integers, or more uniform parts than parts", () => {
     expect(checkPartSchedule(S3_PART_SCHEDULE)).toBe(S3_PART_SCHEDULE);
-    expect(() => checkPartSchedule({ uniformParts: 0, growthStep: 1, maxParts: 4 })).toThrow(/partSchedule.uniformParts=0 is not valid; it must be a positive integer/);
-    expect(() => checkPartSchedule({ uniformParts: 2, growthStep: 1.5, maxParts: 4 })).toThrow(/partSchedule.growthStep=1.5/);
-    expect(() => checkPartSchedule({ uniformParts: 5, growthStep: 1, maxParts: 4 })).toThrow(/must not exceed maxParts=4/);
+    expect(() => checkPartSchedule({ uniformParts: 0, growthStep: 1, maxParts: 4 })).toThrow(
+      /partSchedule.uniformParts=0 is not valid; it must be a positive integer/,
+    );
+    expect(() => checkPartSchedule({ uniformParts: 2, growthStep: 1.5, maxParts: 4 })).toThrow(
+      /partSchedule.growthStep=1.5/,
+    );
+    expect(() => checkPartSchedule({ uniformParts: 5, growthStep: 1, maxParts: 4 })).toThrow(
+      /must not exceed maxParts=4/,
+    );
   });
 
   it("refuses uploads larger than S3's 5 TiB object limit and nonsense buffer sizes", () => {

@@ -9,11 +9,22 @@ const s3 = (query = ""): S3StoreUrl => parseStoreUrl(`s3://my-bucket${query}`) a
 
 describe("retrySettingsFor", () => {
   it("uses Nix 2.35's filetransfer-retry-* defaults when the URL sets nothing", () => {
-    expect(retrySettingsFor(s3())).toEqual({ attempts: 5, delayMs: 100, delayRateLimitedMs: 5000, maxDelayMs: 60000, jitter: true });
+    expect(retrySettingsFor(s3())).toEqual({
+      attempts: 5,
+      delayMs: 100,
+      delayRateLimitedMs: 5000,
+      maxDelayMs: 60000,
+      jitter: true,
+    });
   });
 
   it("lets the URL's retry-* win over the global values, an explicit 0 included", () => {
-    const settings = retrySettingsFor(s3("?retry-attempts=0&retry-delay=7&retry-max-delay=0"), { attempts: 9, delayMs: 1, maxDelayMs: 5, delayRateLimitedMs: 42 });
+    const settings = retrySettingsFor(s3("?retry-attempts=0&retry-delay=7&retry-max-delay=0"), {
+      attempts: 9,
+      delayMs: 1,
+      maxDelayMs: 5,
+      delayRateLimitedMs: 42,
+    });
     expect(settings).toEqual({ attempts: 0, delayMs: 7, delayRateLimitedMs: 42, maxDelayMs: 0, jitter: true });
   });
 });
@@ -42,7 +53,9 @@ describe("retryDelayMs (Nix's computeRetryDelayMs)", () => {
 
   it("doubles the base per attempt up to the ceiling, rate-limited base for throttling", () => {
     expect([1, 2, 3, 4].map((attempt) => retryDelayMs(fixed, "transient", attempt))).toEqual([100, 200, 400, 800]);
-    expect([1, 2, 4, 5].map((attempt) => retryDelayMs(fixed, "throttled", attempt))).toEqual([5000, 10000, 40000, 60000]);
+    expect([1, 2, 4, 5].map((attempt) => retryDelayMs(fixed, "throttled", attempt))).toEqual([
+      5000, 10000, 40000, 60000,
+    ]);
     expect(retryDelayMs(fixed, "transient", 40)).toBe(60000);
   });
 

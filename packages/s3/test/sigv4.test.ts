@@ -5,7 +5,10 @@ import { canonicalQuery, encodeObjectKey } from "../src/uri-encoding.js";
 
 // The worked examples of AWS's "Signature Version 4: Authenticating requests (AWS signature)" S3 documentation,
 // signed with the documentation's example credentials on 2013-05-24 in us-east-1.
-const exampleCredentials = { accessKeyId: "AKIAIOSFODNN7EXAMPLE", secretAccessKey: "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY" };
+const exampleCredentials = {
+  accessKeyId: "AKIAIOSFODNN7EXAMPLE",
+  secretAccessKey: "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+};
 const exampleTime = new Date("2013-05-24T00:00:00Z");
 const emptyHash = createHash("sha256").update("").digest("hex");
 const host = "examplebucket.s3.amazonaws.com";
@@ -19,7 +22,13 @@ describe("SigV4 signer against AWS's published S3 examples", () => {
 
   it("signs the GET Object example (Range header)", () => {
     const headers = signer.sign(
-      { method: "GET", path: "/test.txt", query: "", headers: { Host: host, Range: "bytes=0-9" }, payloadHash: emptyHash },
+      {
+        method: "GET",
+        path: "/test.txt",
+        query: "",
+        headers: { Host: host, Range: "bytes=0-9" },
+        payloadHash: emptyHash,
+      },
       exampleCredentials,
       exampleTime,
     );
@@ -49,13 +58,27 @@ describe("SigV4 signer against AWS's published S3 examples", () => {
 
   it("signs the GET Bucket Lifecycle and List Objects examples (query strings)", () => {
     const lifecycle = signer.sign(
-      { method: "GET", path: "/", query: canonicalQuery({ lifecycle: "" }), headers: { Host: host }, payloadHash: emptyHash },
+      {
+        method: "GET",
+        path: "/",
+        query: canonicalQuery({ lifecycle: "" }),
+        headers: { Host: host },
+        payloadHash: emptyHash,
+      },
       exampleCredentials,
       exampleTime,
     );
-    expect(signatureOf(lifecycle.authorization)).toBe("fea454ca298b7da1c68078a5d1bdbfbbe0d65c699e0f91ac7a200a0136783543");
+    expect(signatureOf(lifecycle.authorization)).toBe(
+      "fea454ca298b7da1c68078a5d1bdbfbbe0d65c699e0f91ac7a200a0136783543",
+    );
     const listing = signer.sign(
-      { method: "GET", path: "/", query: canonicalQuery({ prefix: "J", "max-keys": "2" }), headers: { Host: host }, payloadHash: emptyHash },
+      {
+        method: "GET",
+        path: "/",
+        query: canonicalQuery({ prefix: "J", "max-keys": "2" }),
+        headers: { Host: host },
+        payloadHash: emptyHash,
+      },
       exampleCredentials,
       exampleTime,
     );
@@ -63,20 +86,38 @@ describe("SigV4 signer against AWS's published S3 examples", () => {
   });
 
   it("sends and signs x-amz-security-token when the credentials carry a session token", () => {
-    const request = { method: "PUT", path: "/bucket/key", query: "", headers: { host: "h" }, payloadHash: UNSIGNED_PAYLOAD };
+    const request = {
+      method: "PUT",
+      path: "/bucket/key",
+      query: "",
+      headers: { host: "h" },
+      payloadHash: UNSIGNED_PAYLOAD,
+    };
     const withToken = signer.sign(request, { ...exampleCredentials, sessionToken: "the-session-token" }, exampleTime);
     expect(withToken["x-amz-security-token"]).toBe("the-session-token");
-    expect(withToken.authorization).toContain("SignedHeaders=host;x-amz-content-sha256;x-amz-date;x-amz-security-token,");
+    expect(withToken.authorization).toContain(
+      "SignedHeaders=host;x-amz-content-sha256;x-amz-date;x-amz-security-token,",
+    );
     const without = signer.sign(request, exampleCredentials, exampleTime);
     expect(without["x-amz-security-token"]).toBeUndefined();
     expect(signatureOf(without.authorization)).not.toBe(signatureOf(withToken.authorization));
   });
 
   it("uses a new signing key when the day or the secret changes", () => {
-    const request = { method: "GET", path: "/test.txt", query: "", headers: { Host: host, Range: "bytes=0-9" }, payloadHash: emptyHash };
+    const request = {
+      method: "GET",
+      path: "/test.txt",
+      query: "",
+      headers: { Host: host, Range: "bytes=0-9" },
+      payloadHash: emptyHash,
+    };
     const first = signatureOf(signer.sign(request, exampleCredentials, exampleTime).authorization);
-    const nextDay = signatureOf(signer.sign(request, exampleCredentials, new Date("2013-05-25T00:00:00Z")).authorization);
-    const otherSecret = signatureOf(signer.sign(request, { ...exampleCredentials, secretAccessKey: "other" }, exampleTime).authorization);
+    const nextDay = signatureOf(
+      signer.sign(request, exampleCredentials, new Date("2013-05-25T00:00:00Z")).authorization,
+    );
+    const otherSecret = signatureOf(
+      signer.sign(request, { ...exampleCredentials, secretAccessKey: "other" }, exampleTime).authorization,
+    );
     expect(new Set([first, nextDay, otherSecret]).size).toBe(3);
     expect(signatureOf(signer.sign(request, exampleCredentials, exampleTime).authorization)).toBe(first);
   });

@@ -22,12 +22,19 @@ export type NamedBase64Failure = (problem: NamedBase64Problem, rule: string) => 
  */
 export function parseNamedBase64(text: string, fail: NamedBase64Failure): NamedBytes {
   const colon = text.indexOf(":");
-  if (colon < 0) throw fail("MISSING_COLON", `expected '<name>:<base64>' but the text (${text.length} characters, not shown) has no ':'`);
+  if (colon < 0)
+    throw fail(
+      "MISSING_COLON",
+      `expected '<name>:<base64>' but the text (${text.length} characters, not shown) has no ':'`,
+    );
   if (colon === 0) throw fail("EMPTY_NAME", "the name before ':' is empty; expected '<name>:<base64>'");
   const name = text.slice(0, colon);
   const decoding = decodeBase64LikeNix(text.slice(colon + 1));
   if (!decoding.ok) {
-    throw fail("BAD_BASE64", `invalid Base64 after ':': ${describeBadBase64Char(decoding.char, colon + 1 + decoding.offset)}`);
+    throw fail(
+      "BAD_BASE64",
+      `invalid Base64 after ':': ${describeBadBase64Char(decoding.char, colon + 1 + decoding.offset)}`,
+    );
   }
   return { name, bytes: decoding.bytes };
 }

@@ -7,7 +7,10 @@ const RAW_AFTER_JSON = /[\u007f-\u009f\u2028\u2029]/g;
 /** Shows an untrusted text in an error message: double-quoted, every control character escaped, cut at 120 characters. */
 export function quoteForMessage(text: string): string {
   const short = text.length > 120 ? `${text.slice(0, 120)}…` : text;
-  return JSON.stringify(short).replace(RAW_AFTER_JSON, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, "0")}`);
+  return JSON.stringify(short).replace(
+    RAW_AFTER_JSON,
+    (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, "0")}`,
+  );
 }
 
 /**

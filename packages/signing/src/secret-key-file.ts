@@ -28,7 +28,9 @@ const OTHER_READ = 0o004;
 export function secretKeyFileWarning(path: string, stats: { readonly mode: number }): SecretKeyFileWarning | undefined {
   if (process.platform === "win32") return undefined;
   const mode = stats.mode & 0o7777;
-  const readers = [mode & GROUP_READ ? "group" : undefined, mode & OTHER_READ ? "others" : undefined].filter((who) => who !== undefined);
+  const readers = [mode & GROUP_READ ? "group" : undefined, mode & OTHER_READ ? "others" : undefined].filter(
+    (who) => who !== undefined,
+  );
   if (readers.length === 0) return undefined;
   const shown = quoteForMessage(path);
   return {

@@ -84,10 +84,20 @@ describe("secret and public key files", () => {
 
   describe("refuses", () => {
     it("a key without ':' and names the source file", () => {
-      const error = expectKeyError(() => parseSecretKey("no-colon-here", "/etc/nix/sk"), "KEY_MISSING_COLON", "/etc/nix/sk", "no ':'");
+      const error = expectKeyError(
+        () => parseSecretKey("no-colon-here", "/etc/nix/sk"),
+        "KEY_MISSING_COLON",
+        "/etc/nix/sk",
+        "no ':'",
+      );
       expect(error.source).toBe("/etc/nix/sk");
       // a text without ':' may be a bare Base64 payload, so it is described, never shown
-      const bare = expectKeyError(() => parsePublicKey("nocolon"), "KEY_MISSING_COLON", "public key", "7 characters, not shown");
+      const bare = expectKeyError(
+        () => parsePublicKey("nocolon"),
+        "KEY_MISSING_COLON",
+        "public key",
+        "7 characters, not shown",
+      );
       expect(bare.message).not.toContain("nocolon");
     });
 
@@ -105,24 +115,47 @@ describe("secret and public key files", () => {
         "'\\r' (0x0d)",
         "offset 46",
       );
-      expectKeyError(() => parsePublicKey(`rfc-1:${RFC_PUBLIC.toString("base64").replace("=", "")}\r\n`), "KEY_BAD_BASE64", "'\\r'");
+      expectKeyError(
+        () => parsePublicKey(`rfc-1:${RFC_PUBLIC.toString("base64").replace("=", "")}\r\n`),
+        "KEY_BAD_BASE64",
+        "'\\r'",
+      );
     });
 
     it("spaces inside the Base64, including one after the colon", () => {
-      expectKeyError(() => parsePublicKey(`rfc-1: ${RFC_PUBLIC.toString("base64")}`), "KEY_BAD_BASE64", "space", "offset 6");
-      expectKeyError(() => parseSecretKey(`rfc-1:${RFC_SEED.toString("base64").slice(0, 8)} x`), "KEY_BAD_BASE64", "space");
+      expectKeyError(
+        () => parsePublicKey(`rfc-1: ${RFC_PUBLIC.toString("base64")}`),
+        "KEY_BAD_BASE64",
+        "space",
+        "offset 6",
+      );
+      expectKeyError(
+        () => parseSecretKey(`rfc-1:${RFC_SEED.toString("base64").slice(0, 8)} x`),
+        "KEY_BAD_BASE64",
+        "space",
+      );
     });
 
     it("a secret key of the wrong length, without echoing key material", () => {
       const payload = RFC_SEED.toString("base64");
-      const error = expectKeyError(() => parseSecretKey(`rfc-1:${payload}`), "KEY_WRONG_LENGTH", "32 bytes", "must be 64 bytes");
+      const error = expectKeyError(
+        () => parseSecretKey(`rfc-1:${payload}`),
+        "KEY_WRONG_LENGTH",
+        "32 bytes",
+        "must be 64 bytes",
+      );
       expect(error.message).not.toContain(payload);
       expectKeyError(() => parseSecretKey("rfc-1:"), "KEY_WRONG_LENGTH", "0 bytes");
     });
 
     it("a public key given where a secret key is expected, and vice versa", () => {
       expectKeyError(() => parseSecretKey(RFC_PUBLIC_TEXT), "KEY_WRONG_LENGTH", "32 bytes", "64");
-      expectKeyError(() => parsePublicKey(RFC_SECRET_TEXT), "KEY_IS_SECRET", '"rfc-1" looks like a secret key (64 bytes)', "convert-secret-to-public");
+      expectKeyError(
+        () => parsePublicKey(RFC_SECRET_TEXT),
+        "KEY_IS_SECRET",
+        '"rfc-1" looks like a secret key (64 bytes)',
+        "convert-secret-to-public",
+      );
     });
 
     it("an empty public key", () => {

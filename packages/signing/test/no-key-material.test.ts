@@ -29,7 +29,8 @@ function messageOf(action: () => unknown): Error {
 function expectNoPayload(message: string, keyText: string): void {
   const payload = keyText.slice(keyText.indexOf(":") + 1).replace(/[^A-Za-z0-9+/]/g, "");
   expect(payload.length).toBeGreaterThan(8);
-  for (let start = 0; start + 8 <= payload.length; start += 4) expect(message).not.toContain(payload.slice(start, start + 8));
+  for (let start = 0; start + 8 <= payload.length; start += 4)
+    expect(message).not.toContain(payload.slice(start, start + 8));
 }
 
 describe("a secret key given where a public key is expected", () => {
@@ -116,7 +117,12 @@ describe("malformed keys are named by their name part only", () => {
     expect(error.message).not.toMatch(/[\u0000-\u001f\u007f-\u009f]/);
     const a = toPublicKey(generateSecretKey("ok-1"));
     const b = toPublicKey(generateSecretKey("ok-1"));
-    const dup = messageOf(() => TrustedKeys.from([{ ...a, name: "x\u009b" }, { ...b, name: "x\u009b" }]));
+    const dup = messageOf(() =>
+      TrustedKeys.from([
+        { ...a, name: "x\u009b" },
+        { ...b, name: "x\u009b" },
+      ]),
+    );
     expect(dup.message).toContain('"x\\u009b"');
     expect(dup.message).not.toMatch(/[\u0000-\u001f\u007f-\u009f]/);
   });

@@ -28,7 +28,6 @@ import {
 } from "./support/real-nix.js";
 import { buildReferencingOutput } from "@narwhal/test-kit";
 
-
 function copyToFileCache(storePath: string, secretKeyPath: string): string {
   const cacheDir = tempDir("cache");
   nixOutput("nix", ["copy", "--to", `file://${cacheDir}?compression=none&secret-key=${secretKeyPath}`, storePath]);
@@ -86,7 +85,9 @@ describe.skipIf(!hasNix)("interop with real Nix", () => {
   });
 
   it("includes the path itself among the sorted references of a self-referring path", () => {
-    const fingerprint = fingerprintOf(readNarInfo(copyToFileCache(builtPath, writeKeyFile(generateSecretKey("k-1"))), builtPath));
+    const fingerprint = fingerprintOf(
+      readNarInfo(copyToFileCache(builtPath, writeKeyFile(generateSecretKey("k-1"))), builtPath),
+    );
     const references = fingerprint.split(";")[4]?.split(",") ?? [];
     expect(references).toContain(builtPath);
     expect(references).toHaveLength(2);
@@ -111,7 +112,17 @@ describe.skipIf(!hasNix)("interop with real Nix", () => {
     expect(readNarInfo(cacheDir, builtPath).sigs).toEqual([ourSig]);
 
     const verifyWith = (trustedPublicKeys: string) =>
-      runNix("nix", ["store", "verify", "--store", `file://${cacheDir}`, "--trusted-public-keys", trustedPublicKeys, "--sigs-needed", "1", builtPath]);
+      runNix("nix", [
+        "store",
+        "verify",
+        "--store",
+        `file://${cacheDir}`,
+        "--trusted-public-keys",
+        trustedPublicKeys,
+        "--sigs-needed",
+        "1",
+        builtPath,
+      ]);
 
     const accepted = verifyWith(formatPublicKey(toPublicKey(ours)));
     expect(accepted.stderr).not.toContain("untrusted");

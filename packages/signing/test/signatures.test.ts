@@ -59,11 +59,15 @@ describe("signing", () => {
     const trusted = TrustedKeys.from([toPublicKey(secret)]);
     const signature = signFingerprint(secret, FINGERPRINT);
     fc.assert(
-      fc.property(fc.nat({ max: FINGERPRINT.length - 1 }), fc.string({ minLength: 1, maxLength: 1 }), (index, replacement) => {
-        fc.pre(FINGERPRINT[index] !== replacement);
-        const tampered = FINGERPRINT.slice(0, index) + replacement + FINGERPRINT.slice(index + 1);
-        expect(trusted.verify(tampered, signature)).toBe(false);
-      }),
+      fc.property(
+        fc.nat({ max: FINGERPRINT.length - 1 }),
+        fc.string({ minLength: 1, maxLength: 1 }),
+        (index, replacement) => {
+          fc.pre(FINGERPRINT[index] !== replacement);
+          const tampered = FINGERPRINT.slice(0, index) + replacement + FINGERPRINT.slice(index + 1);
+          expect(trusted.verify(tampered, signature)).toBe(false);
+        },
+      ),
       { numRuns: 50 },
     );
     expect(trusted.verify(`${FINGERPRINT}x`, signature)).toBe(false);
@@ -72,7 +76,9 @@ describe("signing", () => {
   it("fails verification when a different key of the same name is trusted", () => {
     const signer = generateSecretKey("k-1");
     const impostor = generateSecretKey("k-1");
-    expect(TrustedKeys.from([toPublicKey(impostor)]).verify(FINGERPRINT, signFingerprint(signer, FINGERPRINT))).toBe(false);
+    expect(TrustedKeys.from([toPublicKey(impostor)]).verify(FINGERPRINT, signFingerprint(signer, FINGERPRINT))).toBe(
+      false,
+    );
   });
 
   it("fails verification when the signature is renamed to another trusted key", () => {
@@ -108,7 +114,12 @@ describe("parseSignature", () => {
   });
 
   it("refuses a signature without ':'", () => {
-    expectSignatureError(() => parseSignature("abc", "Sig line 1"), "SIG_MISSING_COLON", "Sig line 1", "3 characters, not shown");
+    expectSignatureError(
+      () => parseSignature("abc", "Sig line 1"),
+      "SIG_MISSING_COLON",
+      "Sig line 1",
+      "3 characters, not shown",
+    );
   });
 
   it("refuses an empty key name", () => {

@@ -11,7 +11,8 @@ import {
   toPublicKey,
 } from "../src/index.js";
 
-const FINGERPRINT = "1;/nix/store/13xi1dd1r6l3k7p2zgiayad9nkzw6m5l-d;sha256:18l2zj8v9v7ywhnxhbvn50dldj0h6nzfi1nii2xd79nkj6ivx2cm;288;";
+const FINGERPRINT =
+  "1;/nix/store/13xi1dd1r6l3k7p2zgiayad9nkzw6m5l-d;sha256:18l2zj8v9v7ywhnxhbvn50dldj0h6nzfi1nii2xd79nkj6ivx2cm;288;";
 
 describe("TrustedKeys", () => {
   const alpha = generateSecretKey("alpha-1");

@@ -7,9 +7,7 @@ import { type Hash, formatHash, parseHash } from "./hash.js";
 import type { StorePath } from "./store-path.js";
 import { type FileIngestionMethod, makeFixedOutputPath, makeTextPath } from "./store-path-construction.js";
 
-export type ContentAddress =
-  | { method: "text"; hash: Hash }
-  | { method: FileIngestionMethod; hash: Hash };
+export type ContentAddress = { method: "text"; hash: Hash } | { method: FileIngestionMethod; hash: Hash };
 
 export function parseContentAddress(text: string): ContentAddress {
   const colon = text.indexOf(":");
@@ -61,7 +59,10 @@ export function makeContentAddressedPath(address: ContentAddress, options: Conte
 
 function parseCaHash(text: string, hashText: string, required?: "sha256"): Hash {
   if (!hashText.includes(":")) {
-    throw new ContentAddressError(text, `hash must be written "<algo>:<digest>" (SRI and bare digests are not accepted)`);
+    throw new ContentAddressError(
+      text,
+      `hash must be written "<algo>:<digest>" (SRI and bare digests are not accepted)`,
+    );
   }
   try {
     return parseHash(hashText, required);

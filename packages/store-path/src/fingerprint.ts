@@ -14,14 +14,18 @@ export interface FingerprintInput {
 
 export function fingerprint(input: FingerprintInput): string {
   const subject = input.storePath.path;
-  if (input.narSize === 0) throw new FingerprintError(subject, "NarSize is 0 (unknown); Nix refuses to sign or verify it");
+  if (input.narSize === 0)
+    throw new FingerprintError(subject, "NarSize is 0 (unknown); Nix refuses to sign or verify it");
   if (!Number.isSafeInteger(input.narSize) || input.narSize < 0) {
     throw new FingerprintError(subject, `NarSize must be a positive safe integer, got ${input.narSize}`);
   }
   const unique = new Map<string, StorePath>();
   for (const reference of input.references) {
     if (reference.storeDir !== input.storePath.storeDir) {
-      throw new FingerprintError(subject, `reference ${reference.path} is not in store directory ${input.storePath.storeDir}`);
+      throw new FingerprintError(
+        subject,
+        `reference ${reference.path} is not in store directory ${input.storePath.storeDir}`,
+      );
     }
     unique.set(reference.path, reference);
   }

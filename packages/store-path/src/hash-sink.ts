@@ -27,7 +27,8 @@ export class HashSink {
   }
 
   update(chunk: Uint8Array): this {
-    if (this.#finished) throw new Error(`HashSink(${this.algorithm}) already finished; update() is not allowed after finish()`);
+    if (this.#finished)
+      throw new Error(`HashSink(${this.algorithm}) already finished; update() is not allowed after finish()`);
     this.#hasher.update(chunk);
     this.#size += chunk.length;
     return this;

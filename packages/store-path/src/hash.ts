@@ -94,7 +94,10 @@ export function hashBytes(algorithm: HashAlgorithm, data: Uint8Array | string): 
 
 function checkAlgorithm(text: string, name: string, expected: HashAlgorithm | undefined): HashAlgorithm {
   if (!isHashAlgorithm(name)) {
-    throw new HashFormatError(text, `unknown algorithm ${JSON.stringify(name)}; expected one of ${HASH_ALGORITHMS.join(", ")}`);
+    throw new HashFormatError(
+      text,
+      `unknown algorithm ${JSON.stringify(name)}; expected one of ${HASH_ALGORITHMS.join(", ")}`,
+    );
   }
   if (expected !== undefined && name !== expected) {
     throw new HashFormatError(text, `algorithm ${name} given where ${expected} is required`);

@@ -48,7 +48,8 @@ export function formatNarInfo(info: NarInfo): string {
   for (const sig of info.sigs) text += `Sig: ${lineValue("Sig", sig)}\n`;
   if (info.ca !== undefined) text += `CA: ${formatContentAddress(info.ca)}\n`;
   for (const [key, value] of info.extraFields ?? []) {
-    if (NARINFO_KNOWN_KEYS.has(key)) fail(`extra field ${JSON.stringify(key)} is a known narinfo field; set it on the NarInfo instead`);
+    if (NARINFO_KNOWN_KEYS.has(key))
+      fail(`extra field ${JSON.stringify(key)} is a known narinfo field; set it on the NarInfo instead`);
     if (/[:\n]/.test(key)) fail(`extra field name ${JSON.stringify(key)} must not contain ':' or a line break`);
     if (value.includes("\n")) fail(`extra field ${key} must not contain a line break: ${JSON.stringify(value)}`);
     text += `${key}: ${value}\n`;

@@ -25,7 +25,12 @@ export function parseNarInfo(text: string, options: ParseNarInfoOptions = {}): N
   // Nix needs a '\n' after every value ("expecting '\n'"), the last one included.
   const unterminated = lines.pop();
   if (unterminated !== "") {
-    throw new NarInfoParseError(source, lines.length + 1, unterminated!, `the last line must end with '\\n' (Nix: "expecting '\\n'")`);
+    throw new NarInfoParseError(
+      source,
+      lines.length + 1,
+      unterminated!,
+      `the last line must end with '\\n' (Nix: "expecting '\\n'")`,
+    );
   }
 
   let storePath: StorePath | undefined;
@@ -101,7 +106,8 @@ export function parseNarInfo(text: string, options: ParseNarInfoOptions = {}): N
           .map((token) => attempt("bad reference", () => parseStorePathBaseName(token, storeDir)));
         break;
       case "Deriver":
-        if (value !== "unknown-deriver") deriver = attempt("bad Deriver", () => parseStorePathBaseName(value, storeDir));
+        if (value !== "unknown-deriver")
+          deriver = attempt("bad Deriver", () => parseStorePathBaseName(value, storeDir));
         break;
       case "Sig": {
         const problem = checkSignatureText(value);
@@ -156,6 +162,7 @@ export function parseNarInfo(text: string, options: ParseNarInfoOptions = {}): N
 function parseSize(value: string, field: string, fail: (rule: string) => never): number {
   if (!/^\+?[0-9]+$/.test(value)) fail(`${field} must be a non-negative decimal integer`);
   const size = Number(value);
-  if (!Number.isSafeInteger(size)) fail(`${field} exceeds ${Number.MAX_SAFE_INTEGER} (2^53 - 1), the largest supported size`);
+  if (!Number.isSafeInteger(size))
+    fail(`${field} exceeds ${Number.MAX_SAFE_INTEGER} (2^53 - 1), the largest supported size`);
   return size;
 }

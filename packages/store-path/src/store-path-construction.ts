@@ -3,7 +3,7 @@
 
 import { compressHash } from "./compress-hash.js";
 import { StorePathConstructionError } from "./errors.js";
-import { Hash, formatHash, hashBytes } from "./hash.js";
+import { type Hash, formatHash, hashBytes } from "./hash.js";
 import { encodeNix32 } from "./nix32.js";
 import { DEFAULT_STORE_DIR, validateStoreDir } from "./store-dir.js";
 import { StorePath, compareStorePaths } from "./store-path.js";
@@ -14,7 +14,12 @@ import { StorePath, compareStorePaths } from "./store-path.js";
  */
 export type FileIngestionMethod = "flat" | "recursive" | "git";
 
-export function makeStorePath(type: string, innerHash: Hash, name: string, storeDir: string = DEFAULT_STORE_DIR): StorePath {
+export function makeStorePath(
+  type: string,
+  innerHash: Hash,
+  name: string,
+  storeDir: string = DEFAULT_STORE_DIR,
+): StorePath {
   validateStoreDir(storeDir);
   const description = `${type}:${formatHash(innerHash, "base16")}:${storeDir}:${name}`;
   const hashPart = encodeNix32(compressHash(hashBytes("sha256", description).digest, 20));
@@ -37,7 +42,10 @@ export function makeFixedOutputPath(options: FixedOutputPathOptions): StorePath 
   const storeDir = options.storeDir ?? DEFAULT_STORE_DIR;
   const references = options.references ?? [];
   if (options.method === "git" && options.hash.algorithm !== "sha1" && options.hash.algorithm !== "sha256") {
-    throw new StorePathConstructionError(options.name, `git ingestion uses sha1 or sha256, got ${options.hash.algorithm}`);
+    throw new StorePathConstructionError(
+      options.name,
+      `git ingestion uses sha1 or sha256, got ${options.hash.algorithm}`,
+    );
   }
   if (options.method === "recursive" && options.hash.algorithm === "sha256") {
     const type = makeType("source", references, options.hasSelfReference ?? false, storeDir, options.name);
@@ -76,7 +84,8 @@ function textHash(options: TextPathOptions): Hash {
     throw new StorePathConstructionError(options.name, "give either contents or hash for a text path, not both");
   }
   if (options.contents !== undefined) return hashBytes("sha256", options.contents);
-  if (options.hash === undefined) throw new StorePathConstructionError(options.name, "a text path needs contents or a hash");
+  if (options.hash === undefined)
+    throw new StorePathConstructionError(options.name, "a text path needs contents or a hash");
   if (options.hash.algorithm !== "sha256") {
     throw new StorePathConstructionError(options.name, `text paths use sha256, got ${options.hash.algorithm}`);
   }

@@ -69,7 +69,10 @@ export function parseStorePathBaseName(baseName: string, storeDir: string = DEFA
     throw new StorePathError(baseName, `base name must be at least ${STORE_PATH_HASH_LENGTH + 1} characters`);
   }
   if (baseName[STORE_PATH_HASH_LENGTH] !== "-") {
-    throw new StorePathError(baseName, `character ${STORE_PATH_HASH_LENGTH + 1} must be '-' after the ${STORE_PATH_HASH_LENGTH}-character hash`);
+    throw new StorePathError(
+      baseName,
+      `character ${STORE_PATH_HASH_LENGTH + 1} must be '-' after the ${STORE_PATH_HASH_LENGTH}-character hash`,
+    );
   }
   return new StorePath(baseName.slice(0, STORE_PATH_HASH_LENGTH), baseName.slice(STORE_PATH_HASH_LENGTH + 1), storeDir);
 }
@@ -92,13 +95,17 @@ function checkHashPart(input: string, hashPart: string): void {
   if (hashPart.length !== STORE_PATH_HASH_LENGTH) {
     throw new StorePathError(input, `hash part must be ${STORE_PATH_HASH_LENGTH} characters, got ${hashPart.length}`);
   }
-  if (!isNix32(hashPart)) throw new StorePathError(input, "hash part must use only nix32 characters [0-9a-z] without e, o, u, t");
+  if (!isNix32(hashPart))
+    throw new StorePathError(input, "hash part must use only nix32 characters [0-9a-z] without e, o, u, t");
 }
 
 function checkName(input: string, name: string): void {
   if (name.length === 0) throw new StorePathError(input, "name must not be empty");
   if (name.length > STORE_PATH_MAX_NAME_LENGTH) {
-    throw new StorePathError(input, `name must be at most ${STORE_PATH_MAX_NAME_LENGTH} characters, got ${name.length}`);
+    throw new StorePathError(
+      input,
+      `name must be at most ${STORE_PATH_MAX_NAME_LENGTH} characters, got ${name.length}`,
+    );
   }
   if (!NAME_CHARS.test(name)) throw new StorePathError(input, "name may only contain [0-9A-Za-z+-._?=]");
   const firstComponent = name.split("-", 1)[0];

@@ -22,7 +22,8 @@ describe("BLAKE3", () => {
   it.each(OFFICIAL)("streams the official %i-byte vector in uneven chunks to the same hash", async (length, hex) => {
     const input = officialInput(length);
     const chunks: Buffer[] = [];
-    for (let at = 0, size = 1; at < input.length; at += size, size = (size * 7) % 97 + 1) chunks.push(input.subarray(at, at + size));
+    for (let at = 0, size = 1; at < input.length; at += size, size = ((size * 7) % 97) + 1)
+      chunks.push(input.subarray(at, at + size));
     const { hash, size } = await hashStream("blake3", chunks);
     expect(size).toBe(length);
     expect(hash.digest.toString("hex")).toBe(hex);
@@ -34,13 +35,16 @@ describe("BLAKE3", () => {
   // src/libutil-tests/hash.cc (testKnownBLAKE3Hashes1-3) and data/hash/blake3.json
   it.each([
     ["abc", "blake3:6437b3ac38465133ffb63b75273a8db548c558465d79db03fd359c6cd5bd9d85"],
-    ["abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq", "blake3:c19012cc2aaf0dc3d8e5c45a1b79114d2df42abb2a410bf54be09e891af06ff8"],
+    [
+      "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq",
+      "blake3:c19012cc2aaf0dc3d8e5c45a1b79114d2df42abb2a410bf54be09e891af06ff8",
+    ],
     ["IETF", "blake3:83a2de1ee6f4e6ab686889248f4ec0cf4cc5709446a682ffd1cbb4d6165181e2"],
   ])("matches Nix's test: blake3(%j) in base16", (input, expected) => {
     expect(formatHash(hashBytes("blake3", input), "base16")).toBe(expected);
   });
 
-  it("matches Nix's JSON fixture: blake3(\"asdf\") in SRI", () => {
+  it('matches Nix\'s JSON fixture: blake3("asdf") in SRI', () => {
     expect(formatHash(hashBytes("blake3", "asdf"), "sri")).toBe("blake3-nnDuFEmWX7YtBJBAoe0G7Dd0MNpuwTFz58T//NKL6YA=");
   });
 
@@ -53,7 +57,9 @@ describe("BLAKE3", () => {
       expect(parseHash(text, "blake3").algorithm).toBe("blake3");
     }
     expect(formatHash(hash, "nix32")).toMatch(/^blake3:[0-9a-z]{52}$/);
-    expect(parseHash("blake3-nnDuFEmWX7YtBJBAoe0G7Dd0MNpuwTFz58T//NKL6YA").equals(hashBytes("blake3", "asdf"))).toBe(true);
+    expect(parseHash("blake3-nnDuFEmWX7YtBJBAoe0G7Dd0MNpuwTFz58T//NKL6YA").equals(hashBytes("blake3", "asdf"))).toBe(
+      true,
+    );
   });
 
   it("is not confused with sha256, which has the same digest size", () => {

@@ -26,7 +26,9 @@ function expectedGitPath(algorithm: string, hex: string, name: string, storeDir 
   const inner = createHash("sha256").update(`fixed:out:git:${algorithm}:${hex}:`).digest("hex");
   const outer = createHash("sha256").update(`output:out:sha256:${inner}:${storeDir}:${name}`).digest();
   const folded = Buffer.alloc(20);
-  outer.forEach((byte, index) => (folded[index % 20]! ^= byte));
+  outer.forEach((byte, index) => {
+    folded[index % 20]! ^= byte;
+  });
   return `${storeDir}/${toNix32(folded)}-${name}`;
 }
 
@@ -45,7 +47,9 @@ describe("git content addresses", () => {
 
   it("refuses git with an algorithm other than sha1 or sha256", () => {
     expect(() => parseContentAddress(`fixed:git:md5:${"0".repeat(32)}`)).toThrow(ContentAddressError);
-    expect(() => parseContentAddress(`fixed:git:md5:${"0".repeat(32)}`)).toThrow(/git content addresses use sha1 or sha256, got md5/);
+    expect(() => parseContentAddress(`fixed:git:md5:${"0".repeat(32)}`)).toThrow(
+      /git content addresses use sha1 or sha256, got md5/,
+    );
     expect(() =>
       makeFixedOutputPath({ method: "git", hash: parseHash(`sha512:${"0".repeat(128)}`), name: "x" }),
     ).toThrow(/git ingestion uses sha1 or sha256, got sha512/);
@@ -74,8 +78,12 @@ describe("git content addresses", () => {
   it("refuse references, as Nix's makeFixedOutputPath does for every method but NAR + sha256", () => {
     const ca = parseContentAddress(`fixed:git:sha256:${BLOB_SHA256}`);
     const reference = parseStorePath("/nix/store/qhr2hq2mkiszwi1xg99cl89vw8xsx3yl-d");
-    expect(() => makeContentAddressedPath(ca, { name: "x", references: [reference] })).toThrow(StorePathConstructionError);
-    expect(() => makeContentAddressedPath(ca, { name: "x", hasSelfReference: true })).toThrow(/references are only allowed/);
+    expect(() => makeContentAddressedPath(ca, { name: "x", references: [reference] })).toThrow(
+      StorePathConstructionError,
+    );
+    expect(() => makeContentAddressedPath(ca, { name: "x", hasSelfReference: true })).toThrow(
+      /references are only allowed/,
+    );
   });
 
   it("round-trip through a narinfo CA line", () => {

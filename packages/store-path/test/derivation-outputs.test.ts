@@ -48,16 +48,34 @@ describeWithNix("parseDerivationOutputs on real derivations", () => {
   it("gives the outputs `nix show-derivation` gives", () => {
     // Two of our own (several outputs; a fixed output), plus whatever derivations the store already holds.
     const tag = `${process.pid}-${Date.now()}`;
-    const made = nix("nix-instantiate", ["--expr", [
-      "[ (derivation { name = \"narwhal-drv-multi-" + tag + "\"; builder = \"/bin/sh\"; system = builtins.currentSystem; outputs = [ \"out\" \"dev\" \"lib\" ]; args = [ \"-c\" \"echo \\\"quoted\\\"\" ]; })",
-      "  (derivation { name = \"narwhal-drv-fixed-" + tag + "\"; builder = \"/bin/sh\"; system = builtins.currentSystem; outputHashMode = \"recursive\"; outputHashAlgo = \"sha256\"; outputHash = \"1b8m03r63zqhnjf7l5wnldhh7c134ap5vpj0850ymkq1iyzicy5s\"; }) ]",
-    ].join("\n")]).split("\n");
-    const existing = readdirSync("/nix/store").filter((name) => name.endsWith(".drv")).slice(0, 25).map((name) => `/nix/store/${name}`);
+    const made = nix("nix-instantiate", [
+      "--expr",
+      [
+        '[ (derivation { name = "narwhal-drv-multi-' +
+          tag +
+          '"; builder = "/bin/sh"; system = builtins.currentSystem; outputs = [ "out" "dev" "lib" ]; args = [ "-c" "echo \\"quoted\\"" ]; })',
+        '  (derivation { name = "narwhal-drv-fixed-' +
+          tag +
+          '"; builder = "/bin/sh"; system = builtins.currentSystem; outputHashMode = "recursive"; outputHashAlgo = "sha256"; outputHash = "1b8m03r63zqhnjf7l5wnldhh7c134ap5vpj0850ymkq1iyzicy5s"; }) ]',
+      ].join("\n"),
+    ]).split("\n");
+    const existing = readdirSync("/nix/store")
+      .filter((name) => name.endsWith(".drv"))
+      .slice(0, 25)
+      .map((name) => `/nix/store/${name}`);
     const drvs = [...new Set([...made, ...existing])];
     expect(made).toHaveLength(2);
-    const shown = JSON.parse(nix("nix", ["show-derivation", ...drvs])) as Record<string, { outputs: Record<string, { path?: string; hashAlgo?: string; hash?: string }> }>;
+    const shown = JSON.parse(nix("nix", ["show-derivation", ...drvs])) as Record<
+      string,
+      { outputs: Record<string, { path?: string; hashAlgo?: string; hash?: string }> }
+    >;
     for (const drv of drvs) {
-      const expected = Object.entries(shown[drv]!.outputs).map(([name, output]) => ({ name, path: output.path ?? "", hashAlgo: output.hashAlgo ?? "", hash: output.hash ?? "" }));
+      const expected = Object.entries(shown[drv]!.outputs).map(([name, output]) => ({
+        name,
+        path: output.path ?? "",
+        hashAlgo: output.hashAlgo ?? "",
+        hash: output.hash ?? "",
+      }));
       expect(parseDerivationOutputs(readFileSync(drv, "utf8"), drv), drv).toEqual(expected);
     }
   });

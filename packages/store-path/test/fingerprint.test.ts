@@ -30,9 +30,9 @@ describe("fingerprint", () => {
 
   it("refuses references from another store directory", () => {
     const foreign = parseStorePath("/opt/s/qhr2hq2mkiszwi1xg99cl89vw8xsx3yl-d", "/opt/s");
-    expect(() => fingerprint({ storePath: D, narHash: hashBytes("sha256", ""), narSize: 1, references: [foreign] })).toThrow(
-      /not in store directory/,
-    );
+    expect(() =>
+      fingerprint({ storePath: D, narHash: hashBytes("sha256", ""), narSize: 1, references: [foreign] }),
+    ).toThrow(/not in store directory/);
   });
 });
 
@@ -54,7 +54,9 @@ describeWithNix("fingerprint against real Nix", () => {
       const signature = Buffer.from(sig!.slice(keyName.length + 1), "base64");
       expect(verify(null, Buffer.from(fingerprint(info)), publicKey, signature)).toBe(true);
       // A different size must not verify: the check can fail.
-      expect(verify(null, Buffer.from(fingerprint({ ...info, narSize: info.narSize + 1 })), publicKey, signature)).toBe(false);
+      expect(verify(null, Buffer.from(fingerprint({ ...info, narSize: info.narSize + 1 })), publicKey, signature)).toBe(
+        false,
+      );
     }
   });
 
@@ -66,8 +68,6 @@ describeWithNix("fingerprint against real Nix", () => {
       narSize: info.narSize,
       references: info.references.map((reference) => parseStorePath(reference)),
     });
-    expect(ours).toBe(
-      `1;${cache.textPath};${parseHash(info.narHash).toString()};${info.narSize};${cache.sourcePath}`,
-    );
+    expect(ours).toBe(`1;${cache.textPath};${parseHash(info.narHash).toString()};${info.narSize};${cache.sourcePath}`);
   });
 });

@@ -67,13 +67,18 @@ describe("parseHash", () => {
 
   it("round-trips every algorithm through every format", () => {
     fc.assert(
-      fc.property(fc.constantFrom(...HASH_ALGORITHMS), fc.uint8Array({ minLength: 0, maxLength: 10 }), (algorithm, data) => {
-        const hash = hashBytes(algorithm, data);
-        for (const format of ["nix32", "base16", "base64", "sri"] as const) {
-          expect(parseHash(formatHash(hash, format)).equals(hash)).toBe(true);
-          if (format !== "sri") expect(parseHash(formatHash(hash, format, { prefix: false }), algorithm).equals(hash)).toBe(true);
-        }
-      }),
+      fc.property(
+        fc.constantFrom(...HASH_ALGORITHMS),
+        fc.uint8Array({ minLength: 0, maxLength: 10 }),
+        (algorithm, data) => {
+          const hash = hashBytes(algorithm, data);
+          for (const format of ["nix32", "base16", "base64", "sri"] as const) {
+            expect(parseHash(formatHash(hash, format)).equals(hash)).toBe(true);
+            if (format !== "sri")
+              expect(parseHash(formatHash(hash, format, { prefix: false }), algorithm).equals(hash)).toBe(true);
+          }
+        },
+      ),
     );
   });
 });

@@ -8,7 +8,14 @@ const HASH = "sha256:19l59z9nbs59axnhw6iqsz5bdagqb22kf0dp2zhkiq5m4b6k5247";
 const CA_HASH = "1b8m03r63zqhnjf7l5wnldhh7c134ap5vpj0850ymkq1iyzicy5s";
 const PATH = "/nix/store/qhr2hq2mkiszwi1xg99cl89vw8xsx3yl-d";
 const OTHER = "/nix/store/4x874p0lcnwsa8adsc4k4zdbavicz0j9-r";
-const BASE = [`StorePath: ${PATH}`, "URL: nar/a.nar", "Compression: none", `NarHash: ${HASH}`, "NarSize: 288", "References: "];
+const BASE = [
+  `StorePath: ${PATH}`,
+  "URL: nar/a.nar",
+  "Compression: none",
+  `NarHash: ${HASH}`,
+  "NarSize: 288",
+  "References: ",
+];
 
 const text = (...lines: string[]): string => `${[...BASE, ...lines].join("\n")}\n`;
 
@@ -31,7 +38,12 @@ describe("narinfo lines as Nix reads them", () => {
     ["NarHash", [`NarHash: sha256:${CA_HASH}`], (info) => info.narHash.toString(), `sha256:${CA_HASH}`],
     ["NarSize", ["NarSize: 5"], (info) => info.narSize, 5],
     ["FileSize", ["FileSize: 1", "FileSize: 2"], (info) => info.fileSize, 2],
-    ["FileHash", [`FileHash: ${HASH}`, `FileHash: sha256:${CA_HASH}`], (info) => info.fileHash?.toString(), `sha256:${CA_HASH}`],
+    [
+      "FileHash",
+      [`FileHash: ${HASH}`, `FileHash: sha256:${CA_HASH}`],
+      (info) => info.fileHash?.toString(),
+      `sha256:${CA_HASH}`,
+    ],
   ])("a repeated %s line: the last one wins", (_label, extra, read, expected) => {
     expect(read(parseNarInfo(text(...extra)))).toEqual(expected);
   });
@@ -71,7 +83,21 @@ describe("narinfo lines as Nix reads them", () => {
   });
 
   it("every Compression name Nix knows is accepted", () => {
-    for (const name of ["none", "br", "bzip2", "compress", "grzip", "gzip", "lrzip", "lz4", "lzip", "lzma", "lzop", "xz", "zstd"]) {
+    for (const name of [
+      "none",
+      "br",
+      "bzip2",
+      "compress",
+      "grzip",
+      "gzip",
+      "lrzip",
+      "lz4",
+      "lzip",
+      "lzma",
+      "lzop",
+      "xz",
+      "zstd",
+    ]) {
       expect(parseNarInfo(text(`Compression: ${name}`)).compression).toBe(name);
     }
   });
@@ -83,7 +109,12 @@ describe("narinfo lines as Nix reads them", () => {
 });
 
 describe("unknown narinfo lines are kept", () => {
-  const withSystem = text("Sig: cache.example.org-1:AAAA", `CA: fixed:r:sha256:${CA_HASH}`, "System: x86_64-linux", "X-Empty: ");
+  const withSystem = text(
+    "Sig: cache.example.org-1:AAAA",
+    `CA: fixed:r:sha256:${CA_HASH}`,
+    "System: x86_64-linux",
+    "X-Empty: ",
+  );
 
   it("parseNarInfo keeps them in file order, wherever they stand", () => {
     const lines = withSystem.split("\n");
@@ -116,7 +147,11 @@ describe("unknown narinfo lines are kept", () => {
     ["a known key", ["URL", "nar/evil.nar"], /extra field "URL" is a known narinfo field/],
     ["a ':' in the name", ["A:B", "c"], /extra field name "A:B" must not contain ':'/],
     ["a line break in the name", ["A\nURL", "c"], /must not contain ':' or a line break/],
-    ["a line break in the value", ["System", "x\nURL: nar/evil.nar"], /extra field System must not contain a line break/],
+    [
+      "a line break in the value",
+      ["System", "x\nURL: nar/evil.nar"],
+      /extra field System must not contain a line break/,
+    ],
   ])("formatNarInfo refuses %s", (_label, field, rule) => {
     const info = { ...parseNarInfo(text()), extraFields: [field] as const, narHash: hashBytes("sha256", "") };
     expect(() => formatNarInfo(info)).toThrow(NarInfoFormatError);

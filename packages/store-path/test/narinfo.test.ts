@@ -127,7 +127,10 @@ describe("parseNarInfo and formatNarInfo", () => {
         deriver: storePath,
         sigs: fc.array(
           fc
-            .tuple(fc.string({ unit: fc.constantFrom(..."ab.-1"), minLength: 1 }), fc.uint8Array({ minLength: 1, maxLength: 64 }))
+            .tuple(
+              fc.string({ unit: fc.constantFrom(..."ab.-1"), minLength: 1 }),
+              fc.uint8Array({ minLength: 1, maxLength: 64 }),
+            )
             .map(([name, bytes]) => `${name}:${Buffer.from(bytes).toString("base64")}`),
           { maxLength: 3 },
         ),

@@ -35,7 +35,9 @@ describe("nix32", () => {
     expect(() => decodeNix32(bad)).toThrow(Nix32Error);
     expect(() => decodeNix32(bad)).toThrow(/"e" is not in the nix32 alphabet/);
     expect(() => decodeNix32(bad)).toThrow(bad);
-    expect(() => decodeNix32("1b8m03r63zqhnjf7l5wnldhh7c134ap5vpj0850ymkq1iyzicyAs")).toThrow(/not in the nix32 alphabet/);
+    expect(() => decodeNix32("1b8m03r63zqhnjf7l5wnldhh7c134ap5vpj0850ymkq1iyzicyAs")).toThrow(
+      /not in the nix32 alphabet/,
+    );
   });
 
   it("rejects a length that does not match the target size", () => {
@@ -69,9 +71,11 @@ describeWithNix("nix32 against real nix-hash", () => {
   it("matches `nix-hash --to-base32` and `--to-base16` for random digests", () => {
     fc.assert(
       fc.property(
-        fc.constantFrom(...algorithms).chain(([algorithm, size]) =>
-          fc.tuple(fc.constant(algorithm), fc.constant(size), fc.uint8Array({ minLength: size, maxLength: size })),
-        ),
+        fc
+          .constantFrom(...algorithms)
+          .chain(([algorithm, size]) =>
+            fc.tuple(fc.constant(algorithm), fc.constant(size), fc.uint8Array({ minLength: size, maxLength: size })),
+          ),
         ([algorithm, size, digest]) => {
           const hex = Buffer.from(digest).toString("hex");
           const ours = encodeNix32(digest);

@@ -49,7 +49,12 @@ describe("makeFixedOutputPath and makeTextPath rules", () => {
   it("treats references as a sorted set", () => {
     const other = parseStorePath("/nix/store/0000000000000000000000000000000a-e");
     const hash = hashBytes("sha256", "x");
-    const one = makeFixedOutputPath({ method: "recursive", hash, name: "s", references: [reference, other, reference] });
+    const one = makeFixedOutputPath({
+      method: "recursive",
+      hash,
+      name: "s",
+      references: [reference, other, reference],
+    });
     const two = makeFixedOutputPath({ method: "recursive", hash, name: "s", references: [other, reference] });
     expect(one.path).toBe(two.path);
     expect(makeFixedOutputPath({ method: "recursive", hash, name: "s" }).path).not.toBe(one.path);
@@ -64,7 +69,9 @@ describe("makeFixedOutputPath and makeTextPath rules", () => {
     expect(() => makeTextPath({ name: "t" })).toThrow(/needs contents or a hash/);
     expect(() => makeTextPath({ name: "t", contents: "x", hash: hashBytes("sha256", "x") })).toThrow(/not both/);
     expect(() => makeTextPath({ name: "t", hash: hashBytes("sha1", "x") })).toThrow(/text paths use sha256/);
-    expect(makeTextPath({ name: "t", hash: hashBytes("sha256", "x") }).path).toBe(makeTextPath({ name: "t", contents: "x" }).path);
+    expect(makeTextPath({ name: "t", hash: hashBytes("sha256", "x") }).path).toBe(
+      makeTextPath({ name: "t", contents: "x" }).path,
+    );
   });
 });
 
@@ -113,7 +120,12 @@ describeWithNix("store path construction against real Nix", () => {
     const referenced = nix("nix-store", ["--add", writeRandomTree(join(tempRoot(), randomName()))]);
     const contents = `hello ${randomBytes(6).toString("hex")} `;
     const name = randomName();
-    const plain = nix("nix-instantiate", ["--read-write-mode", "--eval", "-E", `builtins.toFile "${name}" "${contents}"`]);
+    const plain = nix("nix-instantiate", [
+      "--read-write-mode",
+      "--eval",
+      "-E",
+      `builtins.toFile "${name}" "${contents}"`,
+    ]);
     expect(makeTextPath({ name, contents }).path).toBe(JSON.parse(plain));
 
     const withReference = nix("nix-instantiate", [

@@ -31,9 +31,13 @@ function settingPairs(u: StoreUrl, type: StoreType): QueryPair[] {
 
 function filePathForUrl(path: string): string {
   if (!path.startsWith("/")) {
-    throw new StoreUrlError("RELATIVE_FILE_PATH", `file store path '${path}' is not absolute; file:// stores need an absolute path`, {
-      value: path,
-    });
+    throw new StoreUrlError(
+      "RELATIVE_FILE_PATH",
+      `file store path '${path}' is not absolute; file:// stores need an absolute path`,
+      {
+        value: path,
+      },
+    );
   }
   if (/[?#]/.test(path)) {
     throw new StoreUrlError(

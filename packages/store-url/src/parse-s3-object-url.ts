@@ -33,7 +33,8 @@ export function parseS3ObjectUrl(url: string): S3ObjectUrl {
   if (match === null) throw refused(url, "is not of the form s3://BUCKET/KEY[?versionId=...&region=...]");
   const [, bucket = "", rawPath = "", query = ""] = match;
   const segments = rawPath.split("/").slice(1);
-  if (segments.length === 0 || segments.every((segment) => segment === "")) throw refused(url, "names no object key after the bucket; write s3://BUCKET/KEY");
+  if (segments.length === 0 || segments.every((segment) => segment === ""))
+    throw refused(url, "names no object key after the bucket; write s3://BUCKET/KEY");
   let key: string;
   try {
     key = segments.map((segment) => decodeURIComponent(segment)).join("/");
@@ -44,9 +45,18 @@ export function parseS3ObjectUrl(url: string): S3ObjectUrl {
   const connection: QueryPair[] = [];
   for (const pair of decodeQuery(query)) {
     if (pair.key === "versionId") {
-      if (pair.value === "") throw new StoreUrlError("INVALID_VALUE", `S3 object URL '${url}' has an empty versionId; give the version to read or leave it out`, { setting: "versionId", value: "" });
+      if (pair.value === "")
+        throw new StoreUrlError(
+          "INVALID_VALUE",
+          `S3 object URL '${url}' has an empty versionId; give the version to read or leave it out`,
+          { setting: "versionId", value: "" },
+        );
       if (versionId !== undefined && versionId !== pair.value) {
-        throw new StoreUrlError("CONFLICTING_VALUES", `S3 object URL '${url}' gives versionId twice with different values: '${versionId}' and '${pair.value}'`, { setting: "versionId", value: pair.value });
+        throw new StoreUrlError(
+          "CONFLICTING_VALUES",
+          `S3 object URL '${url}' gives versionId twice with different values: '${versionId}' and '${pair.value}'`,
+          { setting: "versionId", value: pair.value },
+        );
       }
       versionId = pair.value;
     } else if ((S3_OBJECT_URL_SETTINGS as readonly string[]).includes(pair.key)) {

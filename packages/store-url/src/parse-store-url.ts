@@ -29,9 +29,13 @@ interface SplitUrl {
 function splitUrl(url: string): SplitUrl {
   const match = /^([A-Za-z][A-Za-z0-9+.-]*):\/\/([^?#]*)(?:\?([^#]*))?(#.*)?$/s.exec(url);
   if (match === null) {
-    throw new StoreUrlError("UNSUPPORTED_SCHEME", `store URL '${url}' is not a supported store URL; expected one of ${SUPPORTED}`, {
-      value: url,
-    });
+    throw new StoreUrlError(
+      "UNSUPPORTED_SCHEME",
+      `store URL '${url}' is not a supported store URL; expected one of ${SUPPORTED}`,
+      {
+        value: url,
+      },
+    );
   }
   const [, scheme = "", rest = "", query = "", fragment] = match;
   if (fragment !== undefined) {
@@ -50,7 +54,9 @@ function refuseUserinfo(url: string, type: "s3" | "file", rest: string): void {
     type === "s3"
       ? "s3:// stores take credentials from the AWS SDK's default chain (environment, profile, …), never from the URL"
       : "file:// stores take no user, password or host; write file:///DIR";
-  throw new StoreUrlError("MALFORMED_URL", `store URL '${url}' has a user name or password before '@'; ${rule}`, { value: url });
+  throw new StoreUrlError("MALFORMED_URL", `store URL '${url}' has a user name or password before '@'; ${rule}`, {
+    value: url,
+  });
 }
 
 function parseBucket(url: string, rest: string): string {
@@ -118,7 +124,11 @@ function unknownSetting(name: string): StoreUrlError {
   });
 }
 
-function applySettings(url: string, type: StoreType, query: string): { settings: StoreSettings; explicit: Set<SettingName> } {
+function applySettings(
+  url: string,
+  type: StoreType,
+  query: string,
+): { settings: StoreSettings; explicit: Set<SettingName> } {
   const settings = defaultStoreSettings() as unknown as Record<string, unknown>;
   const explicit = new Set<SettingName>();
   const firstSpelling = new Map<SettingName, { spelling: string; text: string; json: string }>();

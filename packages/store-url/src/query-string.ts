@@ -41,7 +41,7 @@ export function decodeQuery(query: string): QueryPair[] {
 
 /** Percent-encodes everything except unreserved characters and the readable `/ : , @`. */
 export function encodeQueryComponent(text: string): string {
-  return encodeURIComponent(text).replace(/%(2F|3A|2C|40)/g, (escape) => decodeURIComponent(escape));
+  return encodeURIComponent(text).replace(/%(2F|3A|2C|40)/g, (encoded) => decodeURIComponent(encoded));
 }
 
 /** Encodes pairs as `a=1&b=2` (without the '?'). */

@@ -27,16 +27,26 @@ const UNIT_SHIFT: Record<string, bigint> = { "": 0n, K: 10n, M: 20n, G: 30n, T: 
  * The suffix is accepted by Nix >= 2.4-era string2IntWithUnitPrefix; Nix 2.8's store settings refuse it, so
  * formatStoreUrl always writes plain decimal.
  */
-export function parseIntegerSetting(setting: string, text: string, min: number, max: number, limitRule?: string): number {
+export function parseIntegerSetting(
+  setting: string,
+  text: string,
+  min: number,
+  max: number,
+  limitRule?: string,
+): number {
   const match = /^([+-]?)([0-9]+)([KMGTkmgt]?)$/.exec(text);
   const rule =
     `expected a decimal integer from ${min} to ${max}, optionally followed by K, M, G or T (binary multiples)` +
     (limitRule === undefined ? "" : `; ${limitRule}`);
   if (match === null) {
-    throw new StoreUrlError("INVALID_INTEGER", `store URL setting '${setting}' has invalid integer value '${text}'; ${rule}`, {
-      setting,
-      value: text,
-    });
+    throw new StoreUrlError(
+      "INVALID_INTEGER",
+      `store URL setting '${setting}' has invalid integer value '${text}'; ${rule}`,
+      {
+        setting,
+        value: text,
+      },
+    );
   }
   const [, sign = "", digits = "0", unit = ""] = match;
   const magnitude = BigInt(digits) << (UNIT_SHIFT[unit.toUpperCase()] ?? 0n);
@@ -117,7 +127,11 @@ export function parseSettingValue<K extends SettingName>(
   return parseAnySettingValue(descriptor, text, spelling) as StoreSettings[K];
 }
 
-function parseAnySettingValue(descriptor: SettingDescriptor, text: string, spelling?: string): StoreSettings[SettingName] {
+function parseAnySettingValue(
+  descriptor: SettingDescriptor,
+  text: string,
+  spelling?: string,
+): StoreSettings[SettingName] {
   const setting = spelling ?? descriptor.name;
   const kind = descriptor.value;
   switch (kind.kind) {
@@ -161,9 +175,14 @@ export function formatSettingValue(descriptor: SettingDescriptor, value: unknown
   if (Array.isArray(value)) {
     const spaced = descriptor.value.kind === "space-set";
     for (const item of value as unknown[]) {
-      if (typeof item !== "string" || item === "") throw unrepresentable(setting, String(item), "items must be non-empty strings");
+      if (typeof item !== "string" || item === "")
+        throw unrepresentable(setting, String(item), "items must be non-empty strings");
       if (spaced ? /[ \t\r\n]/.test(item) : item.includes(",")) {
-        throw unrepresentable(setting, item, spaced ? "items are separated by whitespace" : "items are separated by commas");
+        throw unrepresentable(
+          setting,
+          item,
+          spaced ? "items are separated by whitespace" : "items are separated by commas",
+        );
       }
     }
     text = value.join(spaced ? " " : ",");

@@ -64,14 +64,20 @@ describe.skipIf(!nixAvailable())("real Nix", () => {
     },
   );
 
-  it.each(["trusted=maybe", "trusted=True", "trusted=", "priority=5x", "priority=", "priority=%201", "priority=99999999999", "store=relative"])(
-    "Nix and narwhal both refuse %s",
-    (query) => {
-      const url = `file://${join(workDir, "cache")}?${query}`;
-      expect(() => parseStoreUrl(url)).toThrow();
-      expect(nixOpens(url).ok).toBe(false);
-    },
-  );
+  it.each([
+    "trusted=maybe",
+    "trusted=True",
+    "trusted=",
+    "priority=5x",
+    "priority=",
+    "priority=%201",
+    "priority=99999999999",
+    "store=relative",
+  ])("Nix and narwhal both refuse %s", (query) => {
+    const url = `file://${join(workDir, "cache")}?${query}`;
+    expect(() => parseStoreUrl(url)).toThrow();
+    expect(nixOpens(url).ok).toBe(false);
+  });
 
   it("Nix also refuses a relative file:// URL", () => {
     expect(() => parseStoreUrl("file://relative/dir")).toThrow();

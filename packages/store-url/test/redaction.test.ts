@@ -24,7 +24,10 @@ describe("redactStoreUrl", () => {
     ["store URL 'http://u:p%40ss@h/x?priority=x' is bad", "store URL 'http://u:***@h/x?priority=x' is bad"],
     ["a 'http://u:p@ss@h' b", "a 'http://u:***@h' b"],
     ["s3://k:s@bucket?region=x and file://u:v@/dir", "s3://k:***@bucket?region=x and file://u:***@/dir"],
-    ["s3://bucket?endpoint=http://key:sec@minio:9000&scheme=http", "s3://bucket?endpoint=http://key:***@minio:9000&scheme=http"],
+    [
+      "s3://bucket?endpoint=http://key:sec@minio:9000&scheme=http",
+      "s3://bucket?endpoint=http://key:***@minio:9000&scheme=http",
+    ],
     ["http://u:pa/ss@host/", "http://u:***@host/"],
   ])("%s", (text, redacted) => {
     expect(redactStoreUrl(text)).toBe(redacted);

@@ -77,11 +77,14 @@ describe("round trips", () => {
 
 const text = fc.string({ unit: "grapheme", maxLength: 12 });
 const pathText = fc
-  .array(fc.stringMatching(/^[A-Za-z0-9._-]{1,8}$/).filter((s) => s !== "." && s !== ".."), { minLength: 1, maxLength: 4 })
+  .array(
+    fc.stringMatching(/^[A-Za-z0-9._-]{1,8}$/).filter((s) => s !== "." && s !== ".."),
+    { minLength: 1, maxLength: 4 },
+  )
   .map((parts) => `/${parts.join("/")}`);
 const listItem = fc.stringMatching(/^[^,\s]{1,10}$/);
 
-const valueOf: { [K in SettingName]: fc.Arbitrary<StoreSettings[K]> } = {
+const arbitraryOf: { [K in SettingName]: fc.Arbitrary<StoreSettings[K]> } = {
   "addressing-style": fc.constantFrom(...S3_ADDRESSING_STYLES),
   "buffer-size": fc.integer({ min: 5 * 1024 * 1024, max: 5 * 1024 * 1024 * 1024 }),
   compression: fc.constantFrom(...COMPRESSION_METHODS),
@@ -115,7 +118,9 @@ const valueOf: { [K in SettingName]: fc.Arbitrary<StoreSettings[K]> } = {
 };
 
 const location = fc.oneof(
-  fc.constantFrom("my-bucket", "abc", "cache.example.org", "b-1-2-3").map((bucket) => ({ type: "s3" as const, bucket })),
+  fc
+    .constantFrom("my-bucket", "abc", "cache.example.org", "b-1-2-3")
+    .map((bucket) => ({ type: "s3" as const, bucket })),
   pathText.map((path) => ({ type: "file" as const, path })),
   fc.constantFrom("http://localhost:8080", "https://cache.example.org/prefix", "https://[::1]:9/a/b").map((url) => ({
     type: "http" as const,
@@ -123,16 +128,18 @@ const location = fc.oneof(
   })),
 );
 
-const storeUrl: fc.Arbitrary<StoreUrl> = location.chain((where) => {
-  const names = STORE_SETTINGS.filter((d) => d.appliesTo.includes(where.type)).map((d) => d.name);
-  return fc.subarray(names).chain((chosen) =>
-    fc.record(Object.fromEntries(chosen.map((name) => [name, valueOf[name]]))).map((values) => ({
-      ...where,
-      settings: { ...defaultStoreSettings(), ...values } as StoreSettings,
-      explicit: new Set(chosen),
-    })),
-  );
-}).filter((x) => !(x.settings["multipart-upload"] && x.settings["multipart-threshold"] < x.settings["buffer-size"])); // refused combination
+const storeUrl: fc.Arbitrary<StoreUrl> = location
+  .chain((where) => {
+    const names = STORE_SETTINGS.filter((d) => d.appliesTo.includes(where.type)).map((d) => d.name);
+    return fc.subarray(names).chain((chosen) =>
+      fc.record(Object.fromEntries(chosen.map((name) => [name, arbitraryOf[name]]))).map((values) => ({
+        ...where,
+        settings: { ...defaultStoreSettings(), ...values } as StoreSettings,
+        explicit: new Set(chosen),
+      })),
+    );
+  })
+  .filter((x) => !(x.settings["multipart-upload"] && x.settings["multipart-threshold"] < x.settings["buffer-size"])); // refused combination
 
 describe("generated round trips", () => {
   it("parseStoreUrl(formatStoreUrl(x)) deep-equals x", () => {

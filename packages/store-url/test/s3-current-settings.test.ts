@@ -26,7 +26,9 @@ describe("multipart-threshold", () => {
   it("refuses a bad value by name", () => {
     const error = refusal(() => parseStoreUrl("s3://my-bucket?multipart-threshold=big"));
     expect(error.code).toBe("INVALID_INTEGER");
-    expect(error.message).toMatch(/'multipart-threshold' has invalid integer value 'big'; expected a decimal integer from 0/);
+    expect(error.message).toMatch(
+      /'multipart-threshold' has invalid integer value 'big'; expected a decimal integer from 0/,
+    );
   });
 
   it("is S3-only", () => {
@@ -36,13 +38,19 @@ describe("multipart-threshold", () => {
   it("refuses a threshold below the chunk size with multipart-upload on (Nix only warns), naming both", () => {
     const error = refusal(() => parseStoreUrl("s3://my-bucket?multipart-upload=true&multipart-threshold=1M"));
     expect(error.code).toBe("CONFLICTING_VALUES");
-    expect(error.message).toMatch(/'multipart-threshold' \(1048576\) is below 'multipart-chunk-size'\/'buffer-size' \(5242880 \(its default\)\) with multipart-upload=true/);
-    const explicit = refusal(() => parseStoreUrl("s3://my-bucket?multipart-upload=1&multipart-threshold=8M&multipart-chunk-size=16M"));
+    expect(error.message).toMatch(
+      /'multipart-threshold' \(1048576\) is below 'multipart-chunk-size'\/'buffer-size' \(5242880 \(its default\)\) with multipart-upload=true/,
+    );
+    const explicit = refusal(() =>
+      parseStoreUrl("s3://my-bucket?multipart-upload=1&multipart-threshold=8M&multipart-chunk-size=16M"),
+    );
     expect(explicit.message).toMatch(/\(8388608\) is below .*\(16777216\)/);
   });
 
   it("accepts a threshold equal to the chunk size, and any threshold without multipart-upload", () => {
-    expect(parseStoreUrl("s3://my-bucket?multipart-upload=true&multipart-threshold=5M").settings["multipart-threshold"]).toBe(5 * MiB);
+    expect(
+      parseStoreUrl("s3://my-bucket?multipart-upload=true&multipart-threshold=5M").settings["multipart-threshold"],
+    ).toBe(5 * MiB);
     expect(parseStoreUrl("s3://my-bucket?multipart-threshold=1").settings["multipart-threshold"]).toBe(1);
   });
 
@@ -76,28 +84,47 @@ describe("multipart-chunk-size / buffer-size: 5 MiB to 5 GiB, as Nix 2.33+ requi
   });
 
   it("says which setting an alias stands for", () => {
-    expect(refusal(() => parseStoreUrl("s3://my-bucket?multipart-chunk-size=1M")).message).toMatch(/'multipart-chunk-size' is an alias of 'buffer-size'/);
+    expect(refusal(() => parseStoreUrl("s3://my-bucket?multipart-chunk-size=1M")).message).toMatch(
+      /'multipart-chunk-size' is an alias of 'buffer-size'/,
+    );
   });
 });
 
 describe("storage-class", () => {
   it("defaults to empty (the bucket's default) and passes class names through", () => {
     expect(parseStoreUrl("s3://my-bucket").settings["storage-class"]).toBe("");
-    for (const name of ["STANDARD", "REDUCED_REDUNDANCY", "STANDARD_IA", "ONEZONE_IA", "INTELLIGENT_TIERING", "GLACIER", "DEEP_ARCHIVE", "GLACIER_IR", "EXPRESS_ONEZONE"]) {
+    for (const name of [
+      "STANDARD",
+      "REDUCED_REDUNDANCY",
+      "STANDARD_IA",
+      "ONEZONE_IA",
+      "INTELLIGENT_TIERING",
+      "GLACIER",
+      "DEEP_ARCHIVE",
+      "GLACIER_IR",
+      "EXPRESS_ONEZONE",
+    ]) {
       expect(parseStoreUrl(`s3://my-bucket?storage-class=${name}`).settings["storage-class"]).toBe(name);
     }
     expect(parseStoreUrl("s3://my-bucket?storage-class=").settings["storage-class"]).toBe("");
   });
 
-  it.each(["GLACIER%20IR", "STANDARD%0D%0Ax-amz-acl:public-read", "a,b", "%C3%A9"])("refuses '%s', which cannot be a header value", (value) => {
-    const error = refusal(() => parseStoreUrl(`s3://my-bucket?storage-class=${value}`));
-    expect(error.code).toBe("INVALID_VALUE");
-    expect(error.setting).toBe("storage-class");
-    expect(error.message).toMatch(/'storage-class' has invalid value '.*'; expected an S3 storage class name such as STANDARD/s);
-  });
+  it.each(["GLACIER%20IR", "STANDARD%0D%0Ax-amz-acl:public-read", "a,b", "%C3%A9"])(
+    "refuses '%s', which cannot be a header value",
+    (value) => {
+      const error = refusal(() => parseStoreUrl(`s3://my-bucket?storage-class=${value}`));
+      expect(error.code).toBe("INVALID_VALUE");
+      expect(error.setting).toBe("storage-class");
+      expect(error.message).toMatch(
+        /'storage-class' has invalid value '.*'; expected an S3 storage class name such as STANDARD/s,
+      );
+    },
+  );
 
   it("is S3-only", () => {
-    expect(refusal(() => parseStoreUrl("https://c.example?storage-class=STANDARD")).code).toBe("SETTING_NOT_APPLICABLE");
+    expect(refusal(() => parseStoreUrl("https://c.example?storage-class=STANDARD")).code).toBe(
+      "SETTING_NOT_APPLICABLE",
+    );
   });
 });
 
@@ -108,15 +135,28 @@ describe("retry-* (Nix 2.35 per-store overrides of filetransfer-retry-*)", () =>
       expect(plain.settings[name]).toBe(0);
       expect(plain.explicit.has(name)).toBe(false);
     }
-    const set = parseStoreUrl("s3://my-bucket?retry-attempts=8&retry-delay=250&retry-delay-rate-limited=10000&retry-max-delay=0");
-    expect(set.settings).toMatchObject({ "retry-attempts": 8, "retry-delay": 250, "retry-delay-rate-limited": 10000, "retry-max-delay": 0 });
+    const set = parseStoreUrl(
+      "s3://my-bucket?retry-attempts=8&retry-delay=250&retry-delay-rate-limited=10000&retry-max-delay=0",
+    );
+    expect(set.settings).toMatchObject({
+      "retry-attempts": 8,
+      "retry-delay": 250,
+      "retry-delay-rate-limited": 10000,
+      "retry-max-delay": 0,
+    });
     expect(set.explicit.has("retry-max-delay")).toBe(true);
   });
 
   it.each([
-    ["retry-attempts=-1", /'retry-attempts' has invalid integer value '-1'|'retry-attempts' has out-of-range integer value '-1'/],
+    [
+      "retry-attempts=-1",
+      /'retry-attempts' has invalid integer value '-1'|'retry-attempts' has out-of-range integer value '-1'/,
+    ],
     ["retry-delay=1.5", /'retry-delay' has invalid integer value '1.5'/],
-    ["retry-delay-rate-limited=4294967296", /'retry-delay-rate-limited' has out-of-range integer value '4294967296'; expected a decimal integer from 0 to 4294967295/],
+    [
+      "retry-delay-rate-limited=4294967296",
+      /'retry-delay-rate-limited' has out-of-range integer value '4294967296'; expected a decimal integer from 0 to 4294967295/,
+    ],
     ["retry-max-delay=soon", /'retry-max-delay' has invalid integer value 'soon'/],
   ])("refuses %s by name", (setting, message) => {
     const error = refusal(() => parseStoreUrl(`s3://my-bucket?${setting}`));
@@ -141,11 +181,15 @@ describe("versionId", () => {
     const error = refusal(() => parseStoreUrl("s3://my-bucket?versionId=abc123"));
     expect(error.code).toBe("SETTING_NOT_APPLICABLE");
     expect(error.setting).toBe("versionId");
-    expect(error.message).toMatch(/'versionId', which pins one version of one object: it belongs in an S3 object URL \(s3:\/\/BUCKET\/KEY\?versionId=/);
+    expect(error.message).toMatch(
+      /'versionId', which pins one version of one object: it belongs in an S3 object URL \(s3:\/\/BUCKET\/KEY\?versionId=/,
+    );
   });
 
   it("is read from an S3 object URL with the connection settings Nix's ParsedS3URL reads", () => {
-    const object = parseS3ObjectUrl("s3://my-bucket/dir/nix-cache%20info?region=eu-west-1&versionId=abc123xyz&endpoint=http://127.0.0.1:9000");
+    const object = parseS3ObjectUrl(
+      "s3://my-bucket/dir/nix-cache%20info?region=eu-west-1&versionId=abc123xyz&endpoint=http://127.0.0.1:9000",
+    );
     expect(object).toMatchObject({ bucket: "my-bucket", key: "dir/nix-cache info", versionId: "abc123xyz" });
     expect(object.store.settings).toMatchObject({ region: "eu-west-1", endpoint: "http://127.0.0.1:9000" });
     expect(parseS3ObjectUrl("s3://my-bucket/nix-cache-info")).not.toHaveProperty("versionId");
@@ -156,7 +200,11 @@ describe("versionId", () => {
     ["s3://my-bucket/", "MALFORMED_URL", /names no object key/],
     ["s3://my-bucket/k?versionId=", "INVALID_VALUE", /empty versionId/],
     ["s3://my-bucket/k?versionId=a&versionId=b", "CONFLICTING_VALUES", /versionId twice/],
-    ["s3://my-bucket/k?compression=zstd", "SETTING_NOT_APPLICABLE", /parameter 'compression'; an object URL takes only versionId, profile, region, scheme, endpoint, addressing-style/],
+    [
+      "s3://my-bucket/k?compression=zstd",
+      "SETTING_NOT_APPLICABLE",
+      /parameter 'compression'; an object URL takes only versionId, profile, region, scheme, endpoint, addressing-style/,
+    ],
     ["s3://My_Bucket/k", "INVALID_BUCKET_NAME", /My_Bucket/],
     ["https://my-bucket/k", "MALFORMED_URL", /not of the form s3:\/\/BUCKET\/KEY/],
   ])("refuses %s", (url, code, message) => {

@@ -7,8 +7,12 @@ const s3 = (query: string) => parseStoreUrl(`s3://my-bucket?${query}`).settings;
 
 describe("booleans", () => {
   it.each([
-    ["true", true], ["yes", true], ["1", true],
-    ["false", false], ["no", false], ["0", false],
+    ["true", true],
+    ["yes", true],
+    ["1", true],
+    ["false", false],
+    ["no", false],
+    ["0", false],
   ])("'%s' reads as %s", (text, value) => {
     expect(s3(`want-mass-query=${text}`)["want-mass-query"]).toBe(value);
   });
@@ -114,7 +118,10 @@ describe("store locations", () => {
   });
 
   it("keeps http(s) base URLs without query and trailing slashes", () => {
-    expect(parseStoreUrl("https://cache.example.org/")).toMatchObject({ type: "http", url: "https://cache.example.org" });
+    expect(parseStoreUrl("https://cache.example.org/")).toMatchObject({
+      type: "http",
+      url: "https://cache.example.org",
+    });
     expect(parseStoreUrl("http://LOCALHOST:8080/pre/fix//?priority=3")).toMatchObject({
       type: "http",
       url: "http://localhost:8080/pre/fix",

@@ -6,14 +6,32 @@
 import { NarError, catNar, listNar, type NarListing } from "@narwhal/nar";
 import type { SecretKey, TrustedKeys } from "@narwhal/signing";
 import {
-  MISSING_NAME, StorePath, formatNarInfo, parseNarInfo, parseStorePath, type NarInfo,
+  MISSING_NAME,
+  StorePath,
+  formatNarInfo,
+  parseNarInfo,
+  parseStorePath,
+  type NarInfo,
 } from "@narwhal/store-path";
-import { defaultStoreSettings, parseStoreUrl, type SettingName, type StoreSettings, type StoreUrl } from "@narwhal/store-url";
+import {
+  defaultStoreSettings,
+  parseStoreUrl,
+  type SettingName,
+  type StoreSettings,
+  type StoreUrl,
+} from "@narwhal/store-url";
 import type { BlobListEntry, BlobStore, PendingMultipartUpload } from "@narwhal/blob-store";
 import { guard, readObject } from "./blob-io.js";
 import { readBuildLog, writeBuildLog } from "./build-logs.js";
 import { loadCacheInfo, type EffectiveCacheInfo } from "./cache-info.js";
-import { NARINFO_CONTENT_TYPE, classifyKey, narInfoKey, narInfoKeyOfHashPart, narObjectKey, type CacheObjectKind } from "./cache-layout.js";
+import {
+  NARINFO_CONTENT_TYPE,
+  classifyKey,
+  narInfoKey,
+  narInfoKeyOfHashPart,
+  narObjectKey,
+  type CacheObjectKind,
+} from "./cache-layout.js";
 import { CacheSnapshot } from "./cache-snapshot.js";
 import { ContentAddressProof } from "./content-address-proof.js";
 import { readDebugInfoArchive } from "./debug-info-index.js";
@@ -21,8 +39,14 @@ import { StoreError, messageOf, objectName } from "./errors.js";
 import { LocalNarCache } from "./local-nar-cache.js";
 import { downloadNar, readCachedNar } from "./nar-download.js";
 import {
-  publishPathInfo, uploadNarObject, uploadPath,
-  type AddToStoreResult, type ListedNarObject, type NarUploadContext, type PathInfoToAdd, type UploadedNar,
+  publishPathInfo,
+  uploadNarObject,
+  uploadPath,
+  type AddToStoreResult,
+  type ListedNarObject,
+  type NarUploadContext,
+  type PathInfoToAdd,
+  type UploadedNar,
 } from "./nar-upload.js";
 import { NarInfoCache } from "./narinfo-cache.js";
 import { describeStoreUrl, openBlobStore, type OpenBlobStoreOptions } from "./open-blob-store.js";
@@ -80,7 +104,13 @@ export interface UploadNarRequest extends Omit<AddToStoreRequest, "repair"> {
 /** A narinfo read without the trust check, for maintenance: parsed, or why it cannot be. */
 export type ScannedNarInfo =
   | { readonly key: string; readonly hashPart: string; readonly info: NarInfo; readonly text: string }
-  | { readonly key: string; readonly hashPart: string; readonly info?: undefined; readonly problem: string; readonly missing: boolean };
+  | {
+      readonly key: string;
+      readonly hashPart: string;
+      readonly info?: undefined;
+      readonly problem: string;
+      readonly missing: boolean;
+    };
 
 /** An object of the cache, as a listing shows it, with what kind of object its key says it is. */
 export interface CacheObject extends BlobListEntry {
@@ -103,7 +133,11 @@ export class BinaryCacheStore {
   #cacheInfo: EffectiveCacheInfo | undefined;
   #closed = false;
 
-  constructor(blobs: BlobStore, settings: StoreSettings = defaultStoreSettings(), options: BinaryCacheStoreOptions = {}) {
+  constructor(
+    blobs: BlobStore,
+    settings: StoreSettings = defaultStoreSettings(),
+    options: BinaryCacheStoreOptions = {},
+  ) {
     this.#blobs = blobs;
     this.#settings = settings;
     this.#explicit = options.explicit ?? new Set();
@@ -149,7 +183,9 @@ export class BinaryCacheStore {
 
   /** Reads nix-cache-info (StoreDir must match `store`) and writes it when absent and `create` is set. */
   async init(options: { create?: boolean } = {}): Promise<StoreInfo> {
-    this.#cacheInfo = await loadCacheInfo(this.#blobs, this.#settings, this.#explicit, this.#url, { create: options.create ?? true });
+    this.#cacheInfo = await loadCacheInfo(this.#blobs, this.#settings, this.#explicit, this.#url, {
+      create: options.create ?? true,
+    });
     return this.#describe(this.#cacheInfo);
   }
 
@@ -180,9 +216,14 @@ export class BinaryCacheStore {
     try {
       return parseStorePath(path, this.#settings.store);
     } catch (error) {
-      throw new StoreError("INVALID_PATH_INFO", `${JSON.stringify(path)} is not a store path of ${this.#url}: ${messageOf(error)}`, {
-        storeUrl: this.#url, cause: error,
-      });
+      throw new StoreError(
+        "INVALID_PATH_INFO",
+        `${JSON.stringify(path)} is not a store path of ${this.#url}: ${messageOf(error)}`,
+        {
+          storeUrl: this.#url,
+          cause: error,
+        },
+      );
     }
   }
 
@@ -214,15 +255,26 @@ export class BinaryCacheStore {
       if (options.throwOnProblem === true) throw error;
       return { key, hashPart, problem: messageOf(error), missing: false };
     }
-    if (bytes === undefined) return { key, hashPart, problem: `${objectName(key, this.#url)} does not exist`, missing: true };
+    if (bytes === undefined)
+      return { key, hashPart, problem: `${objectName(key, this.#url)} does not exist`, missing: true };
     const text = bytes.toString("utf8");
     try {
-      const info = parseNarInfo(text, { storeDir: this.#settings.store, expectedHashPart: hashPart, source: `${key} in ${this.#url}` });
+      const info = parseNarInfo(text, {
+        storeDir: this.#settings.store,
+        expectedHashPart: hashPart,
+        source: `${key} in ${this.#url}`,
+      });
       return { key, hashPart, info, text };
     } catch (error) {
-      const corrupt = new StoreError("NARINFO_CORRUPT", `narinfo ${objectName(key, this.#url)} is corrupt: ${messageOf(error)}`, {
-        key, storeUrl: this.#url, cause: error,
-      });
+      const corrupt = new StoreError(
+        "NARINFO_CORRUPT",
+        `narinfo ${objectName(key, this.#url)} is corrupt: ${messageOf(error)}`,
+        {
+          key,
+          storeUrl: this.#url,
+          cause: error,
+        },
+      );
       if (options.throwOnProblem === true) throw corrupt;
       return { key, hashPart, problem: corrupt.message, missing: false };
     }
@@ -233,15 +285,25 @@ export class BinaryCacheStore {
    * only once its NAR proved the address, which narFromPath checks.
    */
   checkTrust(info: NarInfo): TrustBasis {
-    return checkNarInfoTrust(info, { trustedKeys: this.#trustedKeys, requireSigs: this.#requireSigs }, narInfoKey(info.storePath), this.#url);
+    return checkNarInfoTrust(
+      info,
+      { trustedKeys: this.#trustedKeys, requireSigs: this.#requireSigs },
+      narInfoKey(info.storePath),
+      this.#url,
+    );
   }
 
   #matching(info: NarInfo | undefined, wanted: StorePath): NarInfo | undefined {
     if (info === undefined || wanted.name === MISSING_NAME || info.storePath.name === wanted.name) return info;
     const key = narInfoKey(wanted);
-    throw new StoreError("NARINFO_CORRUPT", `narinfo ${objectName(key, this.#url)} is for ${info.storePath.path}, not ${wanted.path}`, {
-      key, storeUrl: this.#url,
-    });
+    throw new StoreError(
+      "NARINFO_CORRUPT",
+      `narinfo ${objectName(key, this.#url)} is for ${info.storePath.path}, not ${wanted.path}`,
+      {
+        key,
+        storeUrl: this.#url,
+      },
+    );
   }
 
   /**
@@ -270,9 +332,14 @@ export class BinaryCacheStore {
     const storePath = this.parsePath(path);
     const info = await this.queryPathInfo(storePath);
     if (info === undefined) {
-      throw new StoreError("PATH_NOT_IN_CACHE", `${storePath.path} is not in ${this.#url} (no ${narInfoKey(storePath)})`, {
-        key: narInfoKey(storePath), storeUrl: this.#url,
-      });
+      throw new StoreError(
+        "PATH_NOT_IN_CACHE",
+        `${storePath.path} is not in ${this.#url} (no ${narInfoKey(storePath)})`,
+        {
+          key: narInfoKey(storePath),
+          storeUrl: this.#url,
+        },
+      );
     }
     return info;
   }
@@ -293,7 +360,11 @@ export class BinaryCacheStore {
       return;
     }
     yield* downloadNar(info, {
-      blobs: this.#blobs, storeUrl: this.#url, narInfoKey: narInfoKey(info.storePath), localCache: local, contentAddressProof: proof,
+      blobs: this.#blobs,
+      storeUrl: this.#url,
+      narInfoKey: narInfoKey(info.storePath),
+      localCache: local,
+      contentAddressProof: proof,
     });
   }
 
@@ -394,7 +465,9 @@ export class BinaryCacheStore {
   /** The only narinfo writer: puts the narinfo and keeps the look-up cache current. */
   async #writeNarInfo(info: NarInfo): Promise<void> {
     const key = narInfoKey(info.storePath);
-    await guard(key, this.#url, "write", () => this.#blobs.put(key, Buffer.from(formatNarInfo(info)), { contentType: NARINFO_CONTENT_TYPE }));
+    await guard(key, this.#url, "write", () =>
+      this.#blobs.put(key, Buffer.from(formatNarInfo(info)), { contentType: NARINFO_CONTENT_TYPE }),
+    );
     this.#narInfos.remember(info.storePath.hashPart, info);
   }
 
@@ -464,7 +537,11 @@ async function* inStorePath(file: AsyncIterable<Buffer>, storePath: string): Asy
     yield* file;
   } catch (error) {
     if (error instanceof NarError && error.code === "NAR_PATH_NOT_FOUND") {
-      throw new StoreError("PATH_NOT_IN_CACHE", `${storePath}/${String(error.path ?? "").replace(/^\/+/, "")} does not exist: ${error.message}`, { cause: error });
+      throw new StoreError(
+        "PATH_NOT_IN_CACHE",
+        `${storePath}/${String(error.path ?? "").replace(/^\/+/, "")} does not exist: ${error.message}`,
+        { cause: error },
+      );
     }
     if (error instanceof NarError && error.code === "NAR_NOT_A_REGULAR_FILE") {
       throw new StoreError("UNSUPPORTED", `${storePath}: ${error.message}`, { cause: error });

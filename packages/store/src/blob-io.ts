@@ -6,7 +6,12 @@ import { SMALL_OBJECT_LIMITS, type SmallObjectKind } from "./cache-layout.js";
 import { StoreError, messageOf, objectName, type StoreErrorCode } from "./errors.js";
 
 /** Reads a whole small object of `kind`, refusing it (without buffering it) once it passes that kind's limit. */
-export async function readObject(blobs: BlobStore, key: string, kind: SmallObjectKind, storeUrl: string): Promise<Buffer | undefined> {
+export async function readObject(
+  blobs: BlobStore,
+  key: string,
+  kind: SmallObjectKind,
+  storeUrl: string,
+): Promise<Buffer | undefined> {
   return guard(key, storeUrl, "read", () => readSmallObject(blobs, key, SMALL_OBJECT_LIMITS[kind]));
 }
 
@@ -35,9 +40,17 @@ export function asStoreError(error: unknown, key: string, storeUrl: string, what
   if (own !== undefined) return own;
   const transport = inCauses(error, BlobStoreError);
   if (transport !== undefined) {
-    return new StoreError(PASSED_THROUGH[transport.code], transport.message, { key: transport.key ?? key, storeUrl, cause: error });
+    return new StoreError(PASSED_THROUGH[transport.code], transport.message, {
+      key: transport.key ?? key,
+      storeUrl,
+      cause: error,
+    });
   }
-  return new StoreError("TRANSPORT", `cannot ${what} ${objectName(key, storeUrl)}: ${messageOf(error)}`, { key, storeUrl, cause: error });
+  return new StoreError("TRANSPORT", `cannot ${what} ${objectName(key, storeUrl)}: ${messageOf(error)}`, {
+    key,
+    storeUrl,
+    cause: error,
+  });
 }
 
 /** Our own error thrown inside a transport call may come back wrapped; find it in the cause chain. */

@@ -8,7 +8,6 @@ import { guard, readObject } from "./blob-io.js";
 import { CACHE_INFO_CONTENT_TYPE, CACHE_INFO_KEY } from "./cache-layout.js";
 import { StoreError, messageOf, objectName } from "./errors.js";
 
-
 export interface EffectiveCacheInfo {
   readonly storeDir: string;
   readonly priority: number;
@@ -38,9 +37,15 @@ export async function loadCacheInfo(
     try {
       fromCache = parseNixCacheInfo(bytes.toString("utf8"));
     } catch (error) {
-      throw new StoreError("CACHE_INFO_CORRUPT", `${objectName(CACHE_INFO_KEY, storeUrl)} is corrupt: ${messageOf(error)}`, {
-        key: CACHE_INFO_KEY, storeUrl, cause: error,
-      });
+      throw new StoreError(
+        "CACHE_INFO_CORRUPT",
+        `${objectName(CACHE_INFO_KEY, storeUrl)} is corrupt: ${messageOf(error)}`,
+        {
+          key: CACHE_INFO_KEY,
+          storeUrl,
+          cause: error,
+        },
+      );
     }
     if (fromCache.storeDir !== undefined && fromCache.storeDir !== settings.store) {
       throw new StoreError(

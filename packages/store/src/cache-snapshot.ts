@@ -22,7 +22,12 @@ export class CacheSnapshot {
    * `pathCount × SNAPSHOT_ENTRIES_PER_PATH` objects); undefined otherwise, or when the transport cannot list.
    */
   static async take(
-    objects: AsyncIterable<{ readonly key: string; readonly size: number; readonly kind: string; readonly hashPart?: string }>,
+    objects: AsyncIterable<{
+      readonly key: string;
+      readonly size: number;
+      readonly kind: string;
+      readonly hashPart?: string;
+    }>,
     pathCount: number,
   ): Promise<CacheSnapshot | undefined> {
     if (pathCount < SNAPSHOT_MIN_PATHS) return undefined;

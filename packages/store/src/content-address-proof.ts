@@ -3,7 +3,14 @@
 // git CA the git object (blob or tree) the NAR's root is.
 
 import { gitTreeHashOfNar, parseNar, type GitHashAlgorithm } from "@narwhal/nar";
-import { Hash, HashSink, formatContentAddress, formatHash, type ContentAddress, type NarInfo } from "@narwhal/store-path";
+import {
+  Hash,
+  HashSink,
+  formatContentAddress,
+  formatHash,
+  type ContentAddress,
+  type NarInfo,
+} from "@narwhal/store-path";
 import { StoreError } from "./errors.js";
 import { NarInspector } from "./nar-inspector.js";
 
@@ -28,7 +35,9 @@ export class ContentAddressProof {
       this.#narSink = new HashSink(info.ca.hash.algorithm);
     } else if (info.ca.method === "git") {
       const algorithm = info.ca.hash.algorithm as GitHashAlgorithm; // parseContentAddress allows sha1 and sha256 only
-      this.#fileHash = new NarInspector((chunks) => gitTreeHashOfNar(chunks, algorithm).then((digest) => new Hash(algorithm, digest)));
+      this.#fileHash = new NarInspector((chunks) =>
+        gitTreeHashOfNar(chunks, algorithm).then((digest) => new Hash(algorithm, digest)),
+      );
     } else {
       const algorithm = info.ca.hash.algorithm;
       this.#fileHash = new NarInspector((chunks) => rootFileHash(chunks, algorithm));

@@ -32,22 +32,32 @@ export function findDebugInfoLinks(listing: NarListing): DebugInfoLink[] {
   return links;
 }
 
-
 /** Writes the links that do not exist yet; returns the keys written. */
-export async function writeDebugInfoLinks(blobs: BlobStore, narUrl: string, links: readonly DebugInfoLink[], storeUrl: string): Promise<string[]> {
+export async function writeDebugInfoLinks(
+  blobs: BlobStore,
+  narUrl: string,
+  links: readonly DebugInfoLink[],
+  storeUrl: string,
+): Promise<string[]> {
   const written: string[] = [];
   for (const link of links) {
     const key = debugInfoKey(link.buildId);
     if (await guard(key, storeUrl, "check", () => blobs.exists(key))) continue;
     const body = JSON.stringify({ archive: `../${narUrl}`, member: link.member });
-    await guard(key, storeUrl, "write", () => blobs.put(key, Buffer.from(body), { contentType: DEBUG_INFO_CONTENT_TYPE }));
+    await guard(key, storeUrl, "write", () =>
+      blobs.put(key, Buffer.from(body), { contentType: DEBUG_INFO_CONTENT_TYPE }),
+    );
     written.push(key);
   }
   return written;
 }
 
 /** The NAR key a debuginfo link points to (`archive` without its `../`), or undefined for an unreadable link. */
-export async function readDebugInfoArchive(blobs: BlobStore, key: string, storeUrl: string): Promise<string | undefined> {
+export async function readDebugInfoArchive(
+  blobs: BlobStore,
+  key: string,
+  storeUrl: string,
+): Promise<string | undefined> {
   let bytes: Buffer | undefined;
   try {
     bytes = await readObject(blobs, key, "debuginfo", storeUrl);

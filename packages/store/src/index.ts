@@ -19,8 +19,20 @@ export { CacheSnapshot, SNAPSHOT_MIN_PATHS, SNAPSHOT_ENTRIES_PER_PATH } from "./
 export type { PathInfoToAdd, AddToStoreResult, UploadedNar, ListedNarObject } from "./nar-upload.js";
 export { WHOLE_NAR_LIMIT } from "./nar-upload.js";
 export {
-  narObjectKey, narInfoKey, NAR_PREFIX, listingKey, debugInfoKey, classifyKey, narHashOfNarKey, SMALL_OBJECT_LIMITS,
-  CACHE_INFO_KEY, CACHE_INFO_CONTENT_TYPE, NAR_CONTENT_TYPE, NARINFO_CONTENT_TYPE, LISTING_CONTENT_TYPE, LOG_CONTENT_TYPE,
+  narObjectKey,
+  narInfoKey,
+  NAR_PREFIX,
+  listingKey,
+  debugInfoKey,
+  classifyKey,
+  narHashOfNarKey,
+  SMALL_OBJECT_LIMITS,
+  CACHE_INFO_KEY,
+  CACHE_INFO_CONTENT_TYPE,
+  NAR_CONTENT_TYPE,
+  NARINFO_CONTENT_TYPE,
+  LISTING_CONTENT_TYPE,
+  LOG_CONTENT_TYPE,
   type CacheObjectKind,
 } from "./cache-layout.js";
 export { buildLogKey } from "./build-logs.js";

@@ -23,15 +23,23 @@ export interface NarDownloadContext {
   readonly contentAddressProof?: ContentAddressProof | undefined;
 }
 
-export async function* downloadNar(info: NarInfo, context: NarDownloadContext): AsyncGenerator<Buffer, void, undefined> {
+export async function* downloadNar(
+  info: NarInfo,
+  context: NarDownloadContext,
+): AsyncGenerator<Buffer, void, undefined> {
   const { blobs, storeUrl, narInfoKey } = context;
   const key = info.url;
   const where = objectName(key, storeUrl);
   const object = await guard(key, storeUrl, "read", () => blobs.get(key));
   if (object === undefined) {
-    throw new StoreError("NAR_MISSING", `NAR ${where} does not exist, but ${narInfoKey} for ${info.storePath.path} points to it`, {
-      key, storeUrl,
-    });
+    throw new StoreError(
+      "NAR_MISSING",
+      `NAR ${where} does not exist, but ${narInfoKey} for ${info.storePath.path} points to it`,
+      {
+        key,
+        storeUrl,
+      },
+    );
   }
   const fileSink = new HashSink(info.fileHash?.algorithm ?? "sha256");
   const narSink = new HashSink(info.narHash.algorithm);
@@ -44,7 +52,11 @@ export async function* downloadNar(info: NarInfo, context: NarDownloadContext): 
     try {
       decoded = decompressStream(info.compression, fileSink.passThrough(object.body), { maxOutputBytes: info.narSize });
     } catch (error) {
-      throw new StoreError("UNSUPPORTED", `cannot read NAR ${where}: ${messageOf(error)}`, { key, storeUrl, cause: error });
+      throw new StoreError("UNSUPPORTED", `cannot read NAR ${where}: ${messageOf(error)}`, {
+        key,
+        storeUrl,
+        cause: error,
+      });
     }
     try {
       for await (const chunk of decoded) {
@@ -58,21 +70,37 @@ export async function* downloadNar(info: NarInfo, context: NarDownloadContext): 
     } catch (error) {
       if (error instanceof StoreError) throw error;
       if (error instanceof CodecError && error.code === "OUTPUT_LIMIT_EXCEEDED") {
-        throw new StoreError("NAR_SIZE_MISMATCH", `NAR ${where} decompresses to more than NarSize ${info.narSize} bytes (${narInfoKey})`, {
-          key, storeUrl, cause: error,
-        });
+        throw new StoreError(
+          "NAR_SIZE_MISMATCH",
+          `NAR ${where} decompresses to more than NarSize ${info.narSize} bytes (${narInfoKey})`,
+          {
+            key,
+            storeUrl,
+            cause: error,
+          },
+        );
       }
       if (error instanceof CodecError) {
-        throw new StoreError("NAR_CORRUPT", `cannot read NAR ${where} (${info.compression}): ${messageOf(error)}`, { key, storeUrl, cause: error });
+        throw new StoreError("NAR_CORRUPT", `cannot read NAR ${where} (${info.compression}): ${messageOf(error)}`, {
+          key,
+          storeUrl,
+          cause: error,
+        });
       }
       throw asStoreError(error, key, storeUrl, "read");
     }
     verifyNar(info, fileSink, narSink, where, narInfoKey, key, storeUrl);
     await context.contentAddressProof?.verify(where);
     if (pending !== undefined) {
-      const root = formatBareRoot(await listing!.finish().catch((error: unknown) => {
-        throw new StoreError("NAR_CORRUPT", `NAR ${where} matches its hashes but is not a valid NAR: ${messageOf(error)}`, { key, storeUrl, cause: error });
-      }));
+      const root = formatBareRoot(
+        await listing!.finish().catch((error: unknown) => {
+          throw new StoreError(
+            "NAR_CORRUPT",
+            `NAR ${where} matches its hashes but is not a valid NAR: ${messageOf(error)}`,
+            { key, storeUrl, cause: error },
+          );
+        }),
+      );
       await pending.commit();
       committed = true;
       await context.localCache!.saveListing(info.storePath.hashPart, root);
@@ -82,24 +110,47 @@ export async function* downloadNar(info: NarInfo, context: NarDownloadContext): 
   }
 }
 
-function verifyNar(info: NarInfo, fileSink: HashSink, narSink: HashSink, where: string, narInfoKey: string, key: string, storeUrl: string): void {
+function verifyNar(
+  info: NarInfo,
+  fileSink: HashSink,
+  narSink: HashSink,
+  where: string,
+  narInfoKey: string,
+  key: string,
+  storeUrl: string,
+): void {
   const file = fileSink.finish();
   const nar = narSink.finish();
-  const fail = (code: "FILE_SIZE_MISMATCH" | "FILE_HASH_MISMATCH" | "NAR_SIZE_MISMATCH" | "NAR_HASH_MISMATCH", rule: string): never => {
+  const fail = (
+    code: "FILE_SIZE_MISMATCH" | "FILE_HASH_MISMATCH" | "NAR_SIZE_MISMATCH" | "NAR_HASH_MISMATCH",
+    rule: string,
+  ): never => {
     throw new StoreError(code, `NAR ${where} does not match ${narInfoKey}: ${rule}`, { key, storeUrl });
   };
-  if (info.fileSize !== undefined && file.size !== info.fileSize) fail("FILE_SIZE_MISMATCH", `FileSize is ${info.fileSize}, the object has ${file.size} bytes`);
+  if (info.fileSize !== undefined && file.size !== info.fileSize)
+    fail("FILE_SIZE_MISMATCH", `FileSize is ${info.fileSize}, the object has ${file.size} bytes`);
   if (info.fileHash !== undefined && !file.hash.equals(info.fileHash)) {
-    fail("FILE_HASH_MISMATCH", `FileHash is ${formatHash(info.fileHash)}, the object hashes to ${formatHash(file.hash)}`);
+    fail(
+      "FILE_HASH_MISMATCH",
+      `FileHash is ${formatHash(info.fileHash)}, the object hashes to ${formatHash(file.hash)}`,
+    );
   }
-  if (nar.size !== info.narSize) fail("NAR_SIZE_MISMATCH", `NarSize is ${info.narSize}, the decompressed NAR has ${nar.size} bytes`);
+  if (nar.size !== info.narSize)
+    fail("NAR_SIZE_MISMATCH", `NarSize is ${info.narSize}, the decompressed NAR has ${nar.size} bytes`);
   if (!nar.hash.equals(info.narHash)) {
-    fail("NAR_HASH_MISMATCH", `NarHash is ${formatHash(info.narHash)}, the decompressed NAR hashes to ${formatHash(nar.hash)}`);
+    fail(
+      "NAR_HASH_MISMATCH",
+      `NarHash is ${formatHash(info.narHash)}, the decompressed NAR hashes to ${formatHash(nar.hash)}`,
+    );
   }
 }
 
 /** Serves a NAR from the local cache, still checking NarSize/NarHash (the file may have been altered on disk). */
-export async function* readCachedNar(info: NarInfo, cache: LocalNarCache, proof?: ContentAddressProof): AsyncGenerator<Buffer, void, undefined> {
+export async function* readCachedNar(
+  info: NarInfo,
+  cache: LocalNarCache,
+  proof?: ContentAddressProof,
+): AsyncGenerator<Buffer, void, undefined> {
   const sink = new HashSink(info.narHash.algorithm);
   const file = cache.narFile(info.storePath.hashPart);
   for await (const chunk of cache.readNar(info.storePath.hashPart)) {
@@ -110,9 +161,13 @@ export async function* readCachedNar(info: NarInfo, cache: LocalNarCache, proof?
   }
   const result = sink.finish();
   if (result.size !== info.narSize || !result.hash.equals(info.narHash)) {
-    throw new StoreError("NAR_HASH_MISMATCH", `local NAR cache file ${file} does not match the narinfo of ${info.storePath.path}`, {
-      key: file,
-    });
+    throw new StoreError(
+      "NAR_HASH_MISMATCH",
+      `local NAR cache file ${file} does not match the narinfo of ${info.storePath.path}`,
+      {
+        key: file,
+      },
+    );
   }
   await proof?.verify(`local NAR cache file ${file}`);
 }

@@ -16,9 +16,13 @@ export function listingNodeAt(root: NarListingNode, subpath: string, storePath: 
   for (const [index, part] of parts.entries()) {
     const here = `${storePath}/${parts.slice(0, index).join("/")}`;
     if (node.type !== "directory") {
-      throw new StoreError("PATH_NOT_IN_CACHE", `${storePath}/${parts.join("/")} does not exist: ${here} is a ${node.type}, not a directory`);
+      throw new StoreError(
+        "PATH_NOT_IN_CACHE",
+        `${storePath}/${parts.join("/")} does not exist: ${here} is a ${node.type}, not a directory`,
+      );
     }
-    if (!Object.hasOwn(node.entries, part)) throw new StoreError("PATH_NOT_IN_CACHE", `${storePath}/${parts.join("/")} does not exist`);
+    if (!Object.hasOwn(node.entries, part))
+      throw new StoreError("PATH_NOT_IN_CACHE", `${storePath}/${parts.join("/")} does not exist`);
     node = node.entries[part]!;
   }
   return node;

@@ -27,7 +27,9 @@ export async function checkExistingNarObject(
   const fileSink = new HashSink("sha256");
   const narSink = new HashSink(nar.narHash.algorithm);
   try {
-    for await (const chunk of decompressStream(compression, fileSink.passThrough(object.body), { maxOutputBytes: nar.narSize })) {
+    for await (const chunk of decompressStream(compression, fileSink.passThrough(object.body), {
+      maxOutputBytes: nar.narSize,
+    })) {
       narSink.update(chunk);
     }
   } catch {

@@ -83,7 +83,11 @@ export interface UploadedNar {
 }
 
 /** All of addToStore after the "already valid" check: references first, then the NAR, then the narinfo. */
-export async function uploadPath(context: NarUploadContext, info: PathInfoToAdd, nar: AsyncIterable<Uint8Array>): Promise<NarInfo & { narUploaded: boolean }> {
+export async function uploadPath(
+  context: NarUploadContext,
+  info: PathInfoToAdd,
+  nar: AsyncIterable<Uint8Array>,
+): Promise<NarInfo & { narUploaded: boolean }> {
   checkClaims(info, context.storeUrl);
   await checkReferences(context, info);
   return publishPathInfo(context, await uploadNarObject(context, info, nar));
@@ -138,28 +142,40 @@ export async function uploadNarObject(
     // Small NAR: read and verify it all first (a bad NAR fails before any request), then one-shot compression.
     const pieces: Uint8Array[] = [];
     for await (const chunk of verified.chunks) pieces.push(chunk);
-    const body = await compressBuffer(compression, pieces.length === 1 ? pieces[0]! : Buffer.concat(pieces), { level: settings["compression-level"] });
+    const body = await compressBuffer(compression, pieces.length === 1 ? pieces[0]! : Buffer.concat(pieces), {
+      level: settings["compression-level"],
+    });
     const fileSink = new HashSink("sha256");
     fileSink.update(body);
-    await guard(narKey, storeUrl, "upload", () => blobs.put(narKey, body, { contentType: NAR_CONTENT_TYPE, sizeHint: body.byteLength }));
+    await guard(narKey, storeUrl, "upload", () =>
+      blobs.put(narKey, body, { contentType: NAR_CONTENT_TYPE, sizeHint: body.byteLength }),
+    );
     const file = fileSink.finish();
     fileSize = file.size;
     fileHash = file.hash;
   } else {
     const fileSink = new HashSink("sha256");
-    const compressed = fileSink.passThrough(compressStream(compression, verified.chunks, {
-      level: settings["compression-level"],
-      parallel: settings["parallel-compression"],
-      sizeHint: info.narSize,
-      singleStreamFallback: true,
-    }));
-    await guard(narKey, storeUrl, "upload", () => blobs.put(narKey, compressed, { contentType: NAR_CONTENT_TYPE, sizeHint: info.narSize }));
+    const compressed = fileSink.passThrough(
+      compressStream(compression, verified.chunks, {
+        level: settings["compression-level"],
+        parallel: settings["parallel-compression"],
+        sizeHint: info.narSize,
+        singleStreamFallback: true,
+      }),
+    );
+    await guard(narKey, storeUrl, "upload", () =>
+      blobs.put(narKey, compressed, { contentType: NAR_CONTENT_TYPE, sizeHint: info.narSize }),
+    );
     const file = fileSink.finish();
     fileSize = file.size;
     fileHash = file.hash;
   }
   return {
-    info, narKey, compression, narUploaded: !alreadyThere, listing: verified.listing(),
+    info,
+    narKey,
+    compression,
+    narUploaded: !alreadyThere,
+    listing: verified.listing(),
     ...(fileHash === undefined ? {} : { fileHash }),
     ...(fileSize === undefined ? {} : { fileSize }),
   };
@@ -169,18 +185,24 @@ export async function uploadNarObject(
  * Phase two: checks that every reference has a narinfo, writes the listing and debuginfo links, then the signed
  * narinfo, last. Refused (nothing written) while a reference is missing.
  */
-export async function publishPathInfo(context: NarUploadContext, uploaded: UploadedNar): Promise<NarInfo & { narUploaded: boolean }> {
+export async function publishPathInfo(
+  context: NarUploadContext,
+  uploaded: UploadedNar,
+): Promise<NarInfo & { narUploaded: boolean }> {
   const { blobs, settings, storeUrl } = context;
   const { info, narKey } = uploaded;
   await checkReferences(context, info);
   const secretKeys = await context.secretKeys();
   const listing = (): NarListing => {
-    if (uploaded.listing === undefined) throw new Error(`internal: the NAR of ${info.storePath.path} was uploaded without its listing`);
+    if (uploaded.listing === undefined)
+      throw new Error(`internal: the NAR of ${info.storePath.path} was uploaded without its listing`);
     return uploaded.listing;
   };
   if (settings["write-nar-listing"]) {
     const key = listingKey(info.storePath.hashPart);
-    await guard(key, storeUrl, "write", () => blobs.put(key, Buffer.from(formatNarListing(listing())), { contentType: LISTING_CONTENT_TYPE }));
+    await guard(key, storeUrl, "write", () =>
+      blobs.put(key, Buffer.from(formatNarListing(listing())), { contentType: LISTING_CONTENT_TYPE }),
+    );
   }
   if (settings["index-debug-info"]) await writeDebugInfoLinks(blobs, narKey, findDebugInfoLinks(listing()), storeUrl);
 
@@ -206,12 +228,16 @@ export async function publishPathInfo(context: NarUploadContext, uploaded: Uploa
 
 function checkClaims(info: PathInfoToAdd, storeUrl: string): void {
   const refuse = (rule: string): never => {
-    throw new StoreError("INVALID_PATH_INFO", `cannot add ${info.storePath.path} to ${storeUrl}: ${rule}`, { storeUrl });
+    throw new StoreError("INVALID_PATH_INFO", `cannot add ${info.storePath.path} to ${storeUrl}: ${rule}`, {
+      storeUrl,
+    });
   };
   if (info.narHash.algorithm !== "sha256") refuse(`NarHash must be sha256, got ${info.narHash.algorithm}`);
-  if (!Number.isSafeInteger(info.narSize) || info.narSize <= 0) refuse(`NarSize must be a positive integer, got ${info.narSize}`);
+  if (!Number.isSafeInteger(info.narSize) || info.narSize <= 0)
+    refuse(`NarSize must be a positive integer, got ${info.narSize}`);
   for (const path of [...info.references, ...(info.deriver ? [info.deriver] : [])]) {
-    if (path.storeDir !== info.storePath.storeDir) refuse(`${path.path} is not in store directory ${info.storePath.storeDir}`);
+    if (path.storeDir !== info.storePath.storeDir)
+      refuse(`${path.path} is not in store directory ${info.storePath.storeDir}`);
   }
 }
 
@@ -219,7 +245,13 @@ function checkClaims(info: PathInfoToAdd, storeUrl: string): void {
  * Passes the NAR through while hashing, counting and parsing it. The checks run inside the stream, before its
  * last chunk is released, so a mismatch makes the consumer (the upload) fail and nothing is stored.
  */
-function verifiedNar(nar: AsyncIterable<Uint8Array>, info: PathInfoToAdd, inspector: NarInspector<NarListing> | undefined, narKey: string, storeUrl: string) {
+function verifiedNar(
+  nar: AsyncIterable<Uint8Array>,
+  info: PathInfoToAdd,
+  inspector: NarInspector<NarListing> | undefined,
+  narKey: string,
+  storeUrl: string,
+) {
   let listing: NarListing | undefined;
   const where = `NAR for ${info.storePath.path} (${objectName(narKey, storeUrl)})`;
   async function* chunks(): AsyncGenerator<Uint8Array> {
@@ -227,16 +259,27 @@ function verifiedNar(nar: AsyncIterable<Uint8Array>, info: PathInfoToAdd, inspec
     for await (const chunk of nar) {
       sink.update(chunk);
       if (sink.size > info.narSize) {
-        throw new StoreError("NAR_SIZE_MISMATCH", `${where} is longer than the claimed NarSize ${info.narSize}`, { key: narKey, storeUrl });
+        throw new StoreError("NAR_SIZE_MISMATCH", `${where} is longer than the claimed NarSize ${info.narSize}`, {
+          key: narKey,
+          storeUrl,
+        });
       }
       await inspector?.push(chunk).catch((error: unknown) => {
-        throw new StoreError("NAR_CORRUPT", `${where} is not a valid NAR: ${messageOf(error)}`, { key: narKey, storeUrl, cause: error });
+        throw new StoreError("NAR_CORRUPT", `${where} is not a valid NAR: ${messageOf(error)}`, {
+          key: narKey,
+          storeUrl,
+          cause: error,
+        });
       });
       yield chunk;
     }
     const result = sink.finish();
     if (result.size !== info.narSize) {
-      throw new StoreError("NAR_SIZE_MISMATCH", `${where} has ${result.size} bytes, but NarSize claims ${info.narSize}`, { key: narKey, storeUrl });
+      throw new StoreError(
+        "NAR_SIZE_MISMATCH",
+        `${where} has ${result.size} bytes, but NarSize claims ${info.narSize}`,
+        { key: narKey, storeUrl },
+      );
     }
     if (!result.hash.equals(info.narHash)) {
       throw new StoreError(
@@ -248,7 +291,11 @@ function verifiedNar(nar: AsyncIterable<Uint8Array>, info: PathInfoToAdd, inspec
     try {
       listing = await inspector?.finish();
     } catch (error) {
-      throw new StoreError("NAR_CORRUPT", `${where} is not a valid NAR: ${messageOf(error)}`, { key: narKey, storeUrl, cause: error });
+      throw new StoreError("NAR_CORRUPT", `${where} is not a valid NAR: ${messageOf(error)}`, {
+        key: narKey,
+        storeUrl,
+        cause: error,
+      });
     }
   }
   return {

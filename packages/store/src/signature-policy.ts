@@ -48,7 +48,10 @@ export function checkNarInfoTrust(info: NarInfo, policy: SignaturePolicy, key: s
     signers.add(colon > 0 ? sig.slice(0, colon) : "(malformed)");
   }
   const found = signers.size === 0 ? "no signatures" : `signatures by key(s) ${[...signers].join(", ")}`;
-  const trustedNames = trusted === undefined || trusted.size === 0 ? "no trusted keys are configured" : `trusted key(s): ${trusted.names().join(", ")}`;
+  const trustedNames =
+    trusted === undefined || trusted.size === 0
+      ? "no trusted keys are configured"
+      : `trusted key(s): ${trusted.names().join(", ")}`;
   const bad = check?.badSignatures.filter((sig) => sig.reason === "mismatch").map((sig) => sig.keyName) ?? [];
   const badText = bad.length === 0 ? "" : `; signature(s) under trusted name(s) ${bad.join(", ")} do not verify`;
   throw new StoreError(

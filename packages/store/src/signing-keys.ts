@@ -5,7 +5,11 @@ import { KeyError, readSecretKeyFile, type SecretKey } from "@narwhal/signing";
 import type { StoreSettings } from "@narwhal/store-url";
 import { StoreError, messageOf } from "./errors.js";
 
-export async function loadSigningKeys(settings: StoreSettings, storeUrl: string, warn: (message: string) => void): Promise<SecretKey[]> {
+export async function loadSigningKeys(
+  settings: StoreSettings,
+  storeUrl: string,
+  warn: (message: string) => void,
+): Promise<SecretKey[]> {
   const files = [settings["secret-key"], ...settings["secret-keys"]].filter((file) => file !== "");
   const keys: SecretKey[] = [];
   for (const file of files) {

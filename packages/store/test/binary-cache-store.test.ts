@@ -10,13 +10,24 @@ import { formatHash, narInfoFileFor } from "@narwhal/store-path";
 import { FileBlobStore } from "@narwhal/blob-store";
 import { BinaryCacheStore, StoreError, narObjectKey } from "../src/index.js";
 import {
-  chunksOf, collect, fakeStorePath, filesUnder, makeKey, narOfFiles, pathInfoFor, removeTempDirs, tempDir,
+  chunksOf,
+  collect,
+  fakeStorePath,
+  filesUnder,
+  makeKey,
+  narOfFiles,
+  pathInfoFor,
+  removeTempDirs,
+  tempDir,
 } from "./support/fixtures.js";
 
 afterAll(removeTempDirs);
 
 async function storeError(promise: Promise<unknown>): Promise<StoreError> {
-  const error = await promise.then(() => undefined, (caught: unknown) => caught);
+  const error = await promise.then(
+    () => undefined,
+    (caught: unknown) => caught,
+  );
   expect(error).toBeInstanceOf(StoreError);
   return error as StoreError;
 }
@@ -24,7 +35,9 @@ async function storeError(promise: Promise<unknown>): Promise<StoreError> {
 async function newCache(settings = "compression=zstd", label = "cache") {
   const dir = await tempDir(label);
   const key = await makeKey("test-cache-1");
-  const store = await BinaryCacheStore.open(`file://${dir}?${settings}&secret-key=${key.secretFile}`, { trustedPublicKeys: key.trusted });
+  const store = await BinaryCacheStore.open(`file://${dir}?${settings}&secret-key=${key.secretFile}`, {
+    trustedPublicKeys: key.trusted,
+  });
   return { dir, key, store };
 }
 
@@ -71,18 +84,37 @@ describe("adding and reading paths", () => {
     expect(result.narInfo.url).toBe(narKey);
     const text = await readFile(join(dir, narInfoFileFor(path)), "utf8");
     expect(text.split("\n").map((line) => line.split(":")[0])).toEqual([
-      "StorePath", "URL", "Compression", "FileHash", "FileSize", "NarHash", "NarSize", "References", "Sig", "",
+      "StorePath",
+      "URL",
+      "Compression",
+      "FileHash",
+      "FileSize",
+      "NarHash",
+      "NarSize",
+      "References",
+      "Sig",
+      "",
     ]);
     expect(text).toContain(`Sig: test-cache-1:`);
-    expect(await filesUnder(dir)).toEqual([`${path.hashPart}.ls`, `${path.hashPart}.narinfo`, narKey, "nix-cache-info"].sort());
-    expect(await readFile(join(dir, `${path.hashPart}.ls`), "utf8")).toBe(formatNarListing(await listNar(chunksOf(nar))));
+    expect(await filesUnder(dir)).toEqual(
+      [`${path.hashPart}.ls`, `${path.hashPart}.narinfo`, narKey, "nix-cache-info"].sort(),
+    );
+    expect(await readFile(join(dir, `${path.hashPart}.ls`), "utf8")).toBe(
+      formatNarListing(await listNar(chunksOf(nar))),
+    );
 
     const reader = await BinaryCacheStore.open(`file://${dir}`, { trustedPublicKeys: key.trusted });
     const info = await reader.queryPathInfo(path.path);
     expect(info?.narHash.equals(result.narInfo.narHash)).toBe(true);
     expect((await collect(reader.narFromPath(path.path))).equals(nar)).toBe(true);
     expect((await collect(reader.readFile(path.path, "/bin/hello"))).toString()).toBe("#!/bin/sh\necho hi\n");
-    expect(Object.keys((await reader.getListing(path)).root.type === "directory" ? ((await reader.getListing(path)).root as { entries: object }).entries : {})).toEqual(["bin", "share"]);
+    expect(
+      Object.keys(
+        (await reader.getListing(path)).root.type === "directory"
+          ? ((await reader.getListing(path)).root as { entries: object }).entries
+          : {},
+      ),
+    ).toEqual(["bin", "share"]);
     const hashes: string[] = [];
     for await (const hashPart of reader.listNarInfos()) hashes.push(hashPart);
     expect(hashes).toEqual([path.hashPart]);
@@ -111,7 +143,9 @@ describe("adding and reading paths", () => {
     const dependency = fakeStorePath("dep");
     const nar = await narOfFiles({ a: "refers" });
     const path = fakeStorePath("needs-dep");
-    const error = await storeError(store.addToStore({ info: pathInfoFor(path, nar, [dependency]), nar: chunksOf(nar) }));
+    const error = await storeError(
+      store.addToStore({ info: pathInfoFor(path, nar, [dependency]), nar: chunksOf(nar) }),
+    );
     expect(error.code).toBe("REFERENCE_MISSING");
     expect(error.message).toContain(`reference ${dependency.path} has no narinfo`);
     expect(await filesUnder(dir)).toEqual(["nix-cache-info"]);
@@ -133,7 +167,9 @@ describe("adding and reading paths", () => {
     expect((await storeError(store.publishPathInfo(uploaded))).code).toBe("REFERENCE_MISSING");
     expect(await store.isValidPath(path)).toBe(false);
     const depNar = await narOfFiles({ d: "two-phase dep" });
-    await store.publishPathInfo(await store.uploadNar({ info: pathInfoFor(dependency, depNar), nar: chunksOf(depNar) }));
+    await store.publishPathInfo(
+      await store.uploadNar({ info: pathInfoFor(dependency, depNar), nar: chunksOf(depNar) }),
+    );
     const published = await store.publishPathInfo(uploaded);
     expect(published.narInfo.url).toBe(uploaded.narKey);
     expect((await store.queryPathInfo(path))?.references.map((reference) => reference.path)).toEqual([dependency.path]);
@@ -153,14 +189,20 @@ describe("adding and reading paths", () => {
   });
 
   it.each([
-    ["a different NarHash", (nar: Buffer) => ({ narHash: pathInfoFor(fakeStorePath("x"), Buffer.concat([nar, Buffer.from("x")])).narHash }), "NAR_HASH_MISMATCH"],
+    [
+      "a different NarHash",
+      (nar: Buffer) => ({ narHash: pathInfoFor(fakeStorePath("x"), Buffer.concat([nar, Buffer.from("x")])).narHash }),
+      "NAR_HASH_MISMATCH",
+    ],
     ["a smaller NarSize", (nar: Buffer) => ({ narSize: nar.length - 8 }), "NAR_SIZE_MISMATCH"],
     ["a larger NarSize", (nar: Buffer) => ({ narSize: nar.length + 8 }), "NAR_SIZE_MISMATCH"],
   ])("refuses a NAR that does not match %s, writing nothing", async (_label, claim, code) => {
     const { dir, store } = await newCache();
     const nar = await narOfFiles({ f: "content" });
     const path = fakeStorePath("mismatch");
-    const error = await storeError(store.addToStore({ info: { ...pathInfoFor(path, nar), ...claim(nar) }, nar: chunksOf(nar) }));
+    const error = await storeError(
+      store.addToStore({ info: { ...pathInfoFor(path, nar), ...claim(nar) }, nar: chunksOf(nar) }),
+    );
     expect(error.code).toBe(code);
     expect(error.message).toContain(path.path);
     expect(await filesUnder(dir)).toEqual(["nix-cache-info"]);
@@ -169,7 +211,9 @@ describe("adding and reading paths", () => {
   it("refuses bytes that are not a NAR, writing nothing", async () => {
     const { dir, store } = await newCache();
     const garbage = Buffer.from("this is not a NAR at all, just some bytes");
-    const error = await storeError(store.addToStore({ info: pathInfoFor(fakeStorePath("garbage"), garbage), nar: chunksOf(garbage) }));
+    const error = await storeError(
+      store.addToStore({ info: pathInfoFor(fakeStorePath("garbage"), garbage), nar: chunksOf(garbage) }),
+    );
     expect(error.code).toBe("NAR_CORRUPT");
     expect(await filesUnder(dir)).toEqual(["nix-cache-info"]);
   });
@@ -196,7 +240,9 @@ describe("adding and reading paths", () => {
     const refused = await newCache("compression=none");
     expect((await storeError(refused.store.addToStore({ info, nar: chunksOf(notANar) }))).code).toBe("NAR_CORRUPT");
     const listed = await newCache("compression=none&write-nar-listing=true");
-    expect((await storeError(listed.store.addToStore({ info: { ...info, wellFormed: true }, nar: chunksOf(notANar) }))).code).toBe("NAR_CORRUPT");
+    expect(
+      (await storeError(listed.store.addToStore({ info: { ...info, wellFormed: true }, nar: chunksOf(notANar) }))).code,
+    ).toBe("NAR_CORRUPT");
     const trusted = await newCache("compression=none");
     const added = await trusted.store.addToStore({ info: { ...info, wellFormed: true }, nar: chunksOf(notANar) });
     expect(added.added).toBe(true); // the producer's word stands for the parse; only @narwhal/nar's serializer may give it
@@ -223,7 +269,10 @@ describe("reading bad caches", () => {
     const nar = await narOfFiles({ file: Buffer.alloc(50_000, 3) });
     const path = fakeStorePath("victim");
     const { narInfo } = await cache.store.addToStore({ info: pathInfoFor(path, nar), nar: chunksOf(nar) });
-    const reader = await BinaryCacheStore.open(`file://${cache.dir}`, { trustedPublicKeys: cache.key.trusted, createCacheInfo: false });
+    const reader = await BinaryCacheStore.open(`file://${cache.dir}`, {
+      trustedPublicKeys: cache.key.trusted,
+      createCacheInfo: false,
+    });
     return { ...cache, nar, path, narInfo, reader };
   }
 
@@ -258,7 +307,10 @@ describe("reading bad caches", () => {
   it("stops a NAR that decompresses beyond NarSize", async () => {
     const { dir, path, reader, narInfo } = await cacheWithPath();
     const file = join(dir, narInfoFileFor(path));
-    const text = (await readFile(file, "utf8")).replace(/^NarSize: .*$/m, "NarSize: 1000").replace(/^FileSize: .*\n/m, "").replace(/^FileHash: .*\n/m, "");
+    const text = (await readFile(file, "utf8"))
+      .replace(/^NarSize: .*$/m, "NarSize: 1000")
+      .replace(/^FileSize: .*\n/m, "")
+      .replace(/^FileHash: .*\n/m, "");
     await writeFile(file, text);
     const unsigned = await BinaryCacheStore.open(`file://${dir}`, { requireSigs: false });
     const error = await storeError(collect(unsigned.narFromPath(path)));
@@ -275,7 +327,7 @@ describe("reading bad caches", () => {
       await store.addToStore({ info: pathInfoFor(path, nar), nar: chunksOf(nar) });
     }
     const reader = await BinaryCacheStore.open(`file://${dir}?path-info-cache-size=2`, { requireSigs: false });
-    const [a, b, c] = paths as [typeof paths[0], typeof paths[0], typeof paths[0]];
+    const [a, b, c] = paths as [(typeof paths)[0], (typeof paths)[0], (typeof paths)[0]];
     await reader.queryPathInfo(a);
     await reader.queryPathInfo(b);
     await reader.queryPathInfo(a); // a is now the most recently used
@@ -303,8 +355,11 @@ describe("reading bad caches", () => {
 describe("listings, debuginfo, logs and the local NAR cache", () => {
   it("writes debuginfo links for .build-id files", async () => {
     const { dir, store } = await newCache("compression=none&index-debug-info=true");
-    const id = "ab" + "c".repeat(38);
-    const nar = await narOfFiles({ [`lib/debug/.build-id/ab/${"c".repeat(38)}.debug`]: "elf", "lib/debug/.build-id/zz/nope.debug": "x" });
+    const id = `ab${"c".repeat(38)}`;
+    const nar = await narOfFiles({
+      [`lib/debug/.build-id/ab/${"c".repeat(38)}.debug`]: "elf",
+      "lib/debug/.build-id/zz/nope.debug": "x",
+    });
     const { narInfo } = await store.addToStore({ info: pathInfoFor(fakeStorePath("dbg"), nar), nar: chunksOf(nar) });
     expect(JSON.parse(await readFile(join(dir, "debuginfo", `${id}.debug`), "utf8"))).toEqual({
       archive: `../${narInfo.url}`,
@@ -328,7 +383,9 @@ describe("listings, debuginfo, logs and the local NAR cache", () => {
     const path = fakeStorePath("cached");
     const { narInfo } = await store.addToStore({ info: pathInfoFor(path, nar), nar: chunksOf(nar) });
     const localDir = await tempDir("local-nars");
-    const reader = await BinaryCacheStore.open(`file://${dir}?local-nar-cache=${localDir}`, { trustedPublicKeys: key.trusted });
+    const reader = await BinaryCacheStore.open(`file://${dir}?local-nar-cache=${localDir}`, {
+      trustedPublicKeys: key.trusted,
+    });
     expect((await collect(reader.narFromPath(path))).equals(nar)).toBe(true);
     expect((await readFile(join(localDir, `${path.hashPart}.nar`))).equals(nar)).toBe(true);
     const bare = await readFile(join(localDir, `${path.hashPart}.ls`), "utf8");
@@ -354,11 +411,16 @@ describe("signing with several keys", () => {
     const dir = await tempDir("multikey");
     const one = await makeKey("one-1");
     const two = await makeKey("two-1");
-    const store = await BinaryCacheStore.open(`file://${dir}?secret-key=${one.secretFile}&secret-keys=${two.secretFile}`, { requireSigs: false });
+    const store = await BinaryCacheStore.open(
+      `file://${dir}?secret-key=${one.secretFile}&secret-keys=${two.secretFile}`,
+      { requireSigs: false },
+    );
     const nar = await narOfFiles({ k: "k" });
     const { narInfo } = await store.addToStore({ info: pathInfoFor(fakeStorePath("signed"), nar), nar: chunksOf(nar) });
     expect(narInfo.sigs.map((sig) => sig.split(":")[0])).toEqual(["one-1", "two-1"]);
-    const onlyTwo = await BinaryCacheStore.open(`file://${dir}`, { trustedPublicKeys: TrustedKeys.from(two.publicText) });
+    const onlyTwo = await BinaryCacheStore.open(`file://${dir}`, {
+      trustedPublicKeys: TrustedKeys.from(two.publicText),
+    });
     expect(await onlyTwo.queryPathInfo(narInfo.storePath)).toBeDefined();
   });
 
@@ -366,7 +428,9 @@ describe("signing with several keys", () => {
     const dir = await tempDir("badkey");
     const store = await BinaryCacheStore.open(`file://${dir}?secret-key=${dir}/missing.key`);
     const nar = await narOfFiles({ k: "k" });
-    const error = await storeError(store.addToStore({ info: pathInfoFor(fakeStorePath("nokey"), nar), nar: chunksOf(nar) }));
+    const error = await storeError(
+      store.addToStore({ info: pathInfoFor(fakeStorePath("nokey"), nar), nar: chunksOf(nar) }),
+    );
     expect(error.code).toBe("SECRET_KEY");
     expect(error.message).toContain("missing.key");
     expect(await filesUnder(dir)).toEqual(["nix-cache-info"]);

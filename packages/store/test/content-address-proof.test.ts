@@ -19,15 +19,29 @@ async function gitTree(files: Record<string, string>): Promise<{ dir: string; sh
     await writeFile(join(dir, name), text);
   }
   const gitDir = await tempDir("git-dir"); // outside the tree, so the NAR holds only the files
-  const git = (...args: string[]) => execFileSync("git", args, { cwd: dir, env: { ...process.env, GIT_DIR: gitDir, GIT_WORK_TREE: dir } }).toString().trim();
+  const git = (...args: string[]) =>
+    execFileSync("git", args, { cwd: dir, env: { ...process.env, GIT_DIR: gitDir, GIT_WORK_TREE: dir } })
+      .toString()
+      .trim();
   git("init", "-q");
   git("add", "-A");
   return { dir, sha1: new Hash("sha1", Buffer.from(git("write-tree"), "hex")) };
 }
 
-async function unsignedCaCache(ca: ContentAddress, nar: AsyncIterable<Uint8Array>, narHash: Hash, narSize: number, name: string) {
+async function unsignedCaCache(
+  ca: ContentAddress,
+  nar: AsyncIterable<Uint8Array>,
+  narHash: Hash,
+  narSize: number,
+  name: string,
+) {
   const dir = await tempDir("ca-cache");
-  const storePath = makeContentAddressedPath(ca, { name, references: [], hasSelfReference: false, storeDir: "/nix/store" });
+  const storePath = makeContentAddressedPath(ca, {
+    name,
+    references: [],
+    hasSelfReference: false,
+    storeDir: "/nix/store",
+  });
   const writer = await BinaryCacheStore.open(`file://${dir}?compression=zstd`, { requireSigs: false });
   await writer.addToStore({ info: { storePath, narHash, narSize, references: [], ca }, nar });
   await writer.close();
@@ -47,8 +61,14 @@ describe("content addresses are proven by the read path", () => {
   it("serves an unsigned git-CA path whose NAR is the git tree it claims", async () => {
     const { dir, sha1 } = await gitTree({ "bin/tool": "#!/bin/sh\necho tool\n", README: "git hashed\n" });
     const nar = await narOf(dir);
-    const { reader, storePath } = await unsignedCaCache({ method: "git", hash: sha1 }, once(nar.bytes), nar.hash, nar.bytes.length, "git-honest");
-    expect((await reader.checkTrust((await reader.queryPathInfo(storePath))!))).toBe("content-address");
+    const { reader, storePath } = await unsignedCaCache(
+      { method: "git", hash: sha1 },
+      once(nar.bytes),
+      nar.hash,
+      nar.bytes.length,
+      "git-honest",
+    );
+    expect(await reader.checkTrust((await reader.queryPathInfo(storePath))!)).toBe("content-address");
     expect((await collect(reader.narFromPath(storePath))).equals(nar.bytes)).toBe(true);
     await reader.close();
   });
@@ -57,7 +77,13 @@ describe("content addresses are proven by the read path", () => {
     const claimed = await gitTree({ README: "the promised tree\n" });
     const served = await gitTree({ README: "another tree\n" });
     const nar = await narOf(served.dir);
-    const { reader, storePath } = await unsignedCaCache({ method: "git", hash: claimed.sha1 }, once(nar.bytes), nar.hash, nar.bytes.length, "git-liar");
+    const { reader, storePath } = await unsignedCaCache(
+      { method: "git", hash: claimed.sha1 },
+      once(nar.bytes),
+      nar.hash,
+      nar.bytes.length,
+      "git-liar",
+    );
     const error = await collect(reader.narFromPath(storePath)).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(StoreError);
     expect((error as StoreError).code).toBe("CONTENT_ADDRESS_MISMATCH");
@@ -90,7 +116,9 @@ describe("hash algorithms of current Nix on the read path", () => {
     await writeFile(join(other, "file"), "something else\n");
     const served = await narOf(other);
     const liar = await unsignedCaCache(ca, once(served.bytes), served.hash, served.bytes.length, "blake3-honest");
-    await expect(collect(liar.reader.narFromPath(liar.storePath))).rejects.toMatchObject({ code: "CONTENT_ADDRESS_MISMATCH" });
+    await expect(collect(liar.reader.narFromPath(liar.storePath))).rejects.toMatchObject({
+      code: "CONTENT_ADDRESS_MISMATCH",
+    });
     await liar.reader.close();
   });
 });

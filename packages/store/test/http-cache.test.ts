@@ -6,7 +6,15 @@ import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BinaryCacheStore } from "../src/index.js";
-import { chunksOf, collect, fakeStorePath, narOfFiles, pathInfoFor, removeTempDirs, tempDir } from "./support/fixtures.js";
+import {
+  chunksOf,
+  collect,
+  fakeStorePath,
+  narOfFiles,
+  pathInfoFor,
+  removeTempDirs,
+  tempDir,
+} from "./support/fixtures.js";
 
 describe("a cache over http", () => {
   let server: Server;
@@ -44,5 +52,4 @@ describe("a cache over http", () => {
     expect(await reader.isValidPath(path)).toBe(true);
     expect(await reader.queryPathInfo(fakeStorePath("absent"))).toBeUndefined();
   });
-
 });

@@ -31,7 +31,9 @@ describe.skipIf(!hasNix)("real Nix reads what we write", () => {
     symlinkSync("bin/run", join(tree, "link"));
     const added = nixOutput("nix-store", ["--add", tree]);
     // the closure, dependencies first: the toFile path, the built output (refers to it and itself), the added tree
-    const dependency = nixPathInfo([built])[0]!.references.map((reference) => reference.path).filter((path) => path !== built);
+    const dependency = nixPathInfo([built])[0]!
+      .references.map((reference) => reference.path)
+      .filter((path) => path !== built);
     paths = [...dependency, built, added];
     ({ secretPath, publicPath: publicKey } = generateNixKeyPair("narwhal-interop-1", await tempDir("nix-key")));
     publicKey = readFileSync(publicKey, "utf8");
@@ -44,7 +46,9 @@ describe.skipIf(!hasNix)("real Nix reads what we write", () => {
 
   async function addAll(store: BinaryCacheStore): Promise<void> {
     // nix path-info lists paths sorted by name; add them in `paths` order (references first)
-    for (const info of nixPathInfo(paths).sort((a, b) => paths.indexOf(a.storePath.path) - paths.indexOf(b.storePath.path))) {
+    for (const info of nixPathInfo(paths).sort(
+      (a, b) => paths.indexOf(a.storePath.path) - paths.indexOf(b.storePath.path),
+    )) {
       const result = await store.addToStore({ info, nar: dumpPath(info.storePath.path) });
       expect(result.added).toBe(true);
     }
@@ -53,21 +57,39 @@ describe.skipIf(!hasNix)("real Nix reads what we write", () => {
   async function nixCopyBack(fromUrl: string): Promise<void> {
     const root = await tempDir("nix-root");
     nixOutput("nix", [
-      "copy", "--from", fromUrl, "--to", `local?root=${root}`,
-      "--option", "require-sigs", "true", "--option", "trusted-public-keys", publicKey, "--option", "substituters", "",
+      "copy",
+      "--from",
+      fromUrl,
+      "--to",
+      `local?root=${root}`,
+      "--option",
+      "require-sigs",
+      "true",
+      "--option",
+      "trusted-public-keys",
+      publicKey,
+      "--option",
+      "substituters",
+      "",
       ...paths,
     ]);
     for (const path of paths) expect(nixStoreDump(join(root, path)).equals(nixStoreDump(path))).toBe(true);
   }
 
-  it.each([["xz"], ["zstd"], ["none"]])("restores byte-identical paths from a file:// cache (compression=%s)", async (compression) => {
-    const dir = await tempDir("nix-reads-file");
-    const store = await BinaryCacheStore.open(`file://${dir}?compression=${compression}&write-nar-listing=true&secret-key=${secretPath}`, {
-      trustedPublicKeys: TrustedKeys.from(publicKey),
-    });
-    await addAll(store);
-    await nixCopyBack(`file://${dir}`);
-  });
+  it.each([["xz"], ["zstd"], ["none"]])(
+    "restores byte-identical paths from a file:// cache (compression=%s)",
+    async (compression) => {
+      const dir = await tempDir("nix-reads-file");
+      const store = await BinaryCacheStore.open(
+        `file://${dir}?compression=${compression}&write-nar-listing=true&secret-key=${secretPath}`,
+        {
+          trustedPublicKeys: TrustedKeys.from(publicKey),
+        },
+      );
+      await addAll(store);
+      await nixCopyBack(`file://${dir}`);
+    },
+  );
 
   it("refuses our cache when our key is not the trusted one", async () => {
     const dir = await tempDir("nix-refuses");
@@ -78,8 +100,21 @@ describe.skipIf(!hasNix)("real Nix reads what we write", () => {
     const built = paths[paths.length - 2]!;
     expect(() =>
       nixOutput("nix", [
-        "copy", "--from", `file://${dir}`, "--to", `local?root=${root}`,
-        "--option", "require-sigs", "true", "--option", "trusted-public-keys", other, "--option", "substituters", "", built,
+        "copy",
+        "--from",
+        `file://${dir}`,
+        "--to",
+        `local?root=${root}`,
+        "--option",
+        "require-sigs",
+        "true",
+        "--option",
+        "trusted-public-keys",
+        other,
+        "--option",
+        "substituters",
+        "",
+        built,
       ]),
     ).toThrow(/signature/i);
   });
@@ -88,11 +123,15 @@ describe.skipIf(!hasNix)("real Nix reads what we write", () => {
     const bucket = freshBucket("nixread");
     buckets.push(bucket);
     await createBucket(bucket, true);
-    const store = await BinaryCacheStore.open(rgwUrl(bucket, "compression=zstd", "multipart-upload=true", `secret-key=${secretPath}`));
+    const store = await BinaryCacheStore.open(
+      rgwUrl(bucket, "compression=zstd", "multipart-upload=true", `secret-key=${secretPath}`),
+    );
     await addAll(store);
     await nixCopyBack(rgwHttpUrl(bucket));
     // and we read it back over plain HTTP too
-    const reader = new BinaryCacheStore(new HttpBlobStore(rgwHttpUrl(bucket)), store.settings, { trustedPublicKeys: TrustedKeys.from(publicKey) });
+    const reader = new BinaryCacheStore(new HttpBlobStore(rgwHttpUrl(bucket)), store.settings, {
+      trustedPublicKeys: TrustedKeys.from(publicKey),
+    });
     const built = paths[paths.length - 2]!;
     expect((await collect(reader.narFromPath(built))).equals(nixStoreDump(built))).toBe(true);
   });
@@ -112,23 +151,31 @@ describe.skipIf(!hasNix)("we read what real Nix writes", () => {
 
   afterAll(removeTempDirs);
 
-  it.each([["xz"], ["zstd"], ["bzip2"], ["none"]])("verifies and streams NARs of a cache Nix wrote with compression=%s", async (compression) => {
-    const dir = await tempDir(`nix-cache-${compression}`);
-    nixOutput("nix", ["copy", "--to", `file://${dir}?compression=${compression}&write-nar-listing=true&secret-key=${key.secretPath}`, ...paths]);
-    const store = await BinaryCacheStore.open(`file://${dir}`, {
-      trustedPublicKeys: TrustedKeys.from(readFileSync(key.publicPath, "utf8")),
-      createCacheInfo: false,
-    });
-    for (const path of paths) {
-      const info = await store.queryPathInfo(path);
-      expect(info?.compression).toBe(compression);
-      expect(info?.fileHash).toBeDefined();
-      expect((await collect(store.narFromPath(path))).equals(nixStoreDump(path))).toBe(true);
-      expect((await store.getListing(path)).root.type).toBe("regular");
-    }
-    const untrusting = await BinaryCacheStore.open(`file://${dir}`, { createCacheInfo: false });
-    await expect(untrusting.queryPathInfo(paths[0]!)).rejects.toMatchObject({ code: "UNTRUSTED_SIGNATURES" });
-  });
+  it.each([["xz"], ["zstd"], ["bzip2"], ["none"]])(
+    "verifies and streams NARs of a cache Nix wrote with compression=%s",
+    async (compression) => {
+      const dir = await tempDir(`nix-cache-${compression}`);
+      nixOutput("nix", [
+        "copy",
+        "--to",
+        `file://${dir}?compression=${compression}&write-nar-listing=true&secret-key=${key.secretPath}`,
+        ...paths,
+      ]);
+      const store = await BinaryCacheStore.open(`file://${dir}`, {
+        trustedPublicKeys: TrustedKeys.from(readFileSync(key.publicPath, "utf8")),
+        createCacheInfo: false,
+      });
+      for (const path of paths) {
+        const info = await store.queryPathInfo(path);
+        expect(info?.compression).toBe(compression);
+        expect(info?.fileHash).toBeDefined();
+        expect((await collect(store.narFromPath(path))).equals(nixStoreDump(path))).toBe(true);
+        expect((await store.getListing(path)).root.type).toBe("regular");
+      }
+      const untrusting = await BinaryCacheStore.open(`file://${dir}`, { createCacheInfo: false });
+      await expect(untrusting.queryPathInfo(paths[0]!)).rejects.toMatchObject({ code: "UNTRUSTED_SIGNATURES" });
+    },
+  );
 
   it("names debuginfo links as real Nix does (index-debug-info)", async () => {
     const work = await tempDir("nix-debuginfo");
@@ -140,13 +187,16 @@ describe.skipIf(!hasNix)("we read what real Nix writes", () => {
     const nixDir = await tempDir("nix-debuginfo-cache");
     nixOutput("nix", ["copy", "--to", `file://${nixDir}?index-debug-info=true&compression=none`, added]);
     const ours = await tempDir("our-debuginfo-cache");
-    const store = await BinaryCacheStore.open(`file://${ours}?index-debug-info=true&compression=none`, { requireSigs: false });
+    const store = await BinaryCacheStore.open(`file://${ours}?index-debug-info=true&compression=none`, {
+      requireSigs: false,
+    });
     const [info] = nixPathInfo([added]);
     await store.addToStore({ info: info!, nar: dumpPath(added) });
     const { readdirSync } = await import("node:fs");
     expect(readdirSync(join(ours, "debuginfo"))).toEqual(readdirSync(join(nixDir, "debuginfo")));
-    expect(JSON.parse(readFileSync(join(ours, "debuginfo", readdirSync(join(ours, "debuginfo"))[0]!), "utf8")))
-      .toEqual(JSON.parse(readFileSync(join(nixDir, "debuginfo", readdirSync(join(nixDir, "debuginfo"))[0]!), "utf8")));
+    expect(JSON.parse(readFileSync(join(ours, "debuginfo", readdirSync(join(ours, "debuginfo"))[0]!), "utf8"))).toEqual(
+      JSON.parse(readFileSync(join(nixDir, "debuginfo", readdirSync(join(nixDir, "debuginfo"))[0]!), "utf8")),
+    );
     await store.close();
   });
 });

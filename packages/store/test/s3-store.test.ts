@@ -5,7 +5,16 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { S3BlobStore } from "@narwhal/s3";
 import { narInfoFileFor } from "@narwhal/store-path";
 import { BinaryCacheStore, StoreError } from "../src/index.js";
-import { chunksOf, collect, fakeStorePath, makeKey, narOfFiles, pathInfoFor, removeTempDirs, type TestKey } from "./support/fixtures.js";
+import {
+  chunksOf,
+  collect,
+  fakeStorePath,
+  makeKey,
+  narOfFiles,
+  pathInfoFor,
+  removeTempDirs,
+  type TestKey,
+} from "./support/fixtures.js";
 import { createBucket, freshBucket, hasRgw, removeBucket, rgwUrl } from "./support/rgw.js";
 
 async function keysIn(blobs: S3BlobStore): Promise<string[]> {
@@ -29,7 +38,15 @@ describe.skipIf(!hasRgw)("BinaryCacheStore on S3 (Ceph RGW)", () => {
   });
 
   it("adds and reads back paths with listing, logs and br Content-Encoding on narinfo/ls/log", async () => {
-    const url = rgwUrl(bucket, "compression=zstd", "write-nar-listing=true", "narinfo-compression=br", "ls-compression=br", "log-compression=br", `secret-key=${key.secretFile}`);
+    const url = rgwUrl(
+      bucket,
+      "compression=zstd",
+      "write-nar-listing=true",
+      "narinfo-compression=br",
+      "ls-compression=br",
+      "log-compression=br",
+      `secret-key=${key.secretFile}`,
+    );
     const store = await BinaryCacheStore.open(url, { trustedPublicKeys: key.trusted });
     const nar = await narOfFiles({ "bin/app": "app", "lib/big": Buffer.alloc(7 * 1024 * 1024, 5) });
     const path = fakeStorePath("s3-app");
@@ -37,7 +54,10 @@ describe.skipIf(!hasRgw)("BinaryCacheStore on S3 (Ceph RGW)", () => {
     const drv = fakeStorePath("s3-app.drv");
     await store.addBuildLog(drv, "log line\n");
 
-    const reader = await BinaryCacheStore.open(rgwUrl(bucket), { trustedPublicKeys: key.trusted, createCacheInfo: false });
+    const reader = await BinaryCacheStore.open(rgwUrl(bucket), {
+      trustedPublicKeys: key.trusted,
+      createCacheInfo: false,
+    });
     expect((await reader.info()).storeDir).toBe("/nix/store");
     expect((await reader.queryPathInfo(path))?.url).toBe(narInfo.url);
     expect((await collect(reader.narFromPath(path))).equals(nar)).toBe(true);
@@ -59,7 +79,9 @@ describe.skipIf(!hasRgw)("BinaryCacheStore on S3 (Ceph RGW)", () => {
       yield* chunksOf(nar.subarray(0, 11 * 1024 * 1024), 1 << 20);
       throw new Error("source failed after 11 MiB");
     }
-    await expect(store.addToStore({ info: pathInfoFor(path, nar), nar: breaking() })).rejects.toThrow("source failed after 11 MiB");
+    await expect(store.addToStore({ info: pathInfoFor(path, nar), nar: breaking() })).rejects.toThrow(
+      "source failed after 11 MiB",
+    );
     expect(await keysIn(blobs)).toEqual(before);
     const pending: string[] = [];
     for await (const upload of blobs.multipart.list()) pending.push(upload.key);
@@ -72,7 +94,9 @@ describe.skipIf(!hasRgw)("BinaryCacheStore on S3 (Ceph RGW)", () => {
     const before = await keysIn(blobs);
     const nar = await narOfFiles({ f: "real" });
     const claimed = await narOfFiles({ f: "fake" });
-    const error = await store.addToStore({ info: pathInfoFor(fakeStorePath("s3-liar"), claimed), nar: chunksOf(nar) }).catch((caught: unknown) => caught);
+    const error = await store
+      .addToStore({ info: pathInfoFor(fakeStorePath("s3-liar"), claimed), nar: chunksOf(nar) })
+      .catch((caught: unknown) => caught);
     expect((error as StoreError).code).toBe("NAR_HASH_MISMATCH");
     expect(await keysIn(blobs)).toEqual(before);
   });
@@ -83,7 +107,9 @@ describe.skipIf(!hasRgw)("BinaryCacheStore on S3 (Ceph RGW)", () => {
     const path = fakeStorePath("s3-escape");
     const { narInfo } = await store.addToStore({ info: pathInfoFor(path, nar), nar: chunksOf(nar) });
     const raw = S3BlobStore.fromUrl(rgwUrl(bucket));
-    const text = (await collect((await raw.get(narInfoFileFor(path)))!.body)).toString().replace(`URL: ${narInfo.url}`, "URL: ../otherbucket/nar/x.nar.zst");
+    const text = (await collect((await raw.get(narInfoFileFor(path)))!.body))
+      .toString()
+      .replace(`URL: ${narInfo.url}`, "URL: ../otherbucket/nar/x.nar.zst");
     await raw.put(narInfoFileFor(path), Buffer.from(text), { contentType: "text/x-nix-narinfo" });
     const reader = await BinaryCacheStore.open(rgwUrl(bucket), { requireSigs: false, createCacheInfo: false });
     const error = await collect(reader.narFromPath(path)).catch((caught: unknown) => caught);

@@ -7,10 +7,18 @@ import { rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { buildReferencingOutput } from "@narwhal/test-kit";
-import { parseContentAddress, parseHash, parseStorePath, type ContentAddress, type Hash, type StorePath } from "@narwhal/store-path";
+import {
+  parseContentAddress,
+  parseHash,
+  parseStorePath,
+  type ContentAddress,
+  type Hash,
+  type StorePath,
+} from "@narwhal/store-path";
 
 export const hasNix = spawnSync("nix-store", ["--version"], { stdio: "ignore" }).status === 0;
-if (!hasNix && process.env.CI) throw new Error("nix-store is not on PATH but CI is set: these real-Nix tests must run in CI");
+if (!hasNix && process.env.CI)
+  throw new Error("nix-store is not on PATH but CI is set: these real-Nix tests must run in CI");
 
 const temps: string[] = [];
 export function tempDir(label: string): string {
@@ -26,7 +34,9 @@ export async function removeTempDirs(): Promise<void> {
 export function nix(command: string, args: readonly string[]): string {
   const extra = command === "nix" ? ["--extra-experimental-features", "nix-command"] : [];
   const result = spawnSync(command, [...extra, ...args], {
-    encoding: "utf8", maxBuffer: 1 << 30, env: { ...process.env, XDG_CACHE_HOME: mkdtempSync(join(tmpdir(), "narwhal-fetch-xdg-")) },
+    encoding: "utf8",
+    maxBuffer: 1 << 30,
+    env: { ...process.env, XDG_CACHE_HOME: mkdtempSync(join(tmpdir(), "narwhal-fetch-xdg-")) },
   });
   if (result.status !== 0) throw new Error(`${command} ${args.join(" ")} exited ${result.status}:\n${result.stderr}`);
   return result.stdout.trim();
@@ -59,19 +69,39 @@ export function buildClosure(label: string): NixClosure {
   symlinkSync("bin/run", join(treeDir, "link"));
   const tree = nix("nix-store", ["--add", treeDir]);
   const keys = tempDir("keys");
-  execFileSync("nix-store", ["--generate-binary-cache-key", `fetch-test-${label}-1`, join(keys, "sk"), join(keys, "pk")]);
-  execFileSync("nix-store", ["--generate-binary-cache-key", `fetch-test-${label}-2`, join(keys, "sk2"), join(keys, "pk2")]);
+  execFileSync("nix-store", [
+    "--generate-binary-cache-key",
+    `fetch-test-${label}-1`,
+    join(keys, "sk"),
+    join(keys, "pk"),
+  ]);
+  execFileSync("nix-store", [
+    "--generate-binary-cache-key",
+    `fetch-test-${label}-2`,
+    join(keys, "sk2"),
+    join(keys, "pk2"),
+  ]);
   return {
-    paths: [dependency, output, tree], dependency, output, tree,
-    secretKeyFile: join(keys, "sk"), publicKey: readFileSync(join(keys, "pk"), "utf8"),
-    otherSecretKeyFile: join(keys, "sk2"), otherPublicKey: readFileSync(join(keys, "pk2"), "utf8"),
+    paths: [dependency, output, tree],
+    dependency,
+    output,
+    tree,
+    secretKeyFile: join(keys, "sk"),
+    publicKey: readFileSync(join(keys, "pk"), "utf8"),
+    otherSecretKeyFile: join(keys, "sk2"),
+    otherPublicKey: readFileSync(join(keys, "pk2"), "utf8"),
   };
 }
 
 /** `nix copy --to file://DIR?compression=C&secret-key=…` of the closure; returns the cache URL. */
 export function nixCache(closure: NixClosure, compression: string): string {
   const dir = tempDir(`cache-${compression}`);
-  nix("nix", ["copy", "--to", `file://${dir}?compression=${compression}&secret-key=${closure.secretKeyFile}`, ...closure.paths]);
+  nix("nix", [
+    "copy",
+    "--to",
+    `file://${dir}?compression=${compression}&secret-key=${closure.secretKeyFile}`,
+    ...closure.paths,
+  ]);
   return `file://${dir}`;
 }
 
@@ -87,7 +117,14 @@ export interface NixPathInfo {
 
 /** Path info as real Nix reports it, in the order of `paths`, for BinaryCacheStore.addToStore. */
 export function nixPathInfo(paths: readonly string[]): NixPathInfo[] {
-  const json = JSON.parse(nix("nix", ["path-info", "--json", ...paths])) as Array<{ path: string; narHash: string; narSize: number; references: string[]; deriver?: string; ca?: string }>;
+  const json = JSON.parse(nix("nix", ["path-info", "--json", ...paths])) as Array<{
+    path: string;
+    narHash: string;
+    narSize: number;
+    references: string[];
+    deriver?: string;
+    ca?: string;
+  }>;
   const ordered = paths.map((path) => json.find((entry) => entry.path === path)!); // keep the caller's order (references first)
   return ordered.map((entry) => ({
     storePath: parseStorePath(entry.path),

@@ -19,7 +19,8 @@ export interface CacheCopy {
 export function copyCache(url: string): CacheCopy {
   const dir = tempDir("tampered");
   cpSync(url.slice("file://".length), dir, { recursive: true });
-  const narinfoFile = (path: string): string => join(dir, `${path.slice("/nix/store/".length, "/nix/store/".length + 32)}.narinfo`);
+  const narinfoFile = (path: string): string =>
+    join(dir, `${path.slice("/nix/store/".length, "/nix/store/".length + 32)}.narinfo`);
   const readNarInfoText = (path: string): string => readFileSync(narinfoFile(path), "utf8");
   return {
     dir,
@@ -28,7 +29,9 @@ export function copyCache(url: string): CacheCopy {
     readNarInfoText,
     field: (path, name) => new RegExp(`^${name}: (.*)$`, "m").exec(readNarInfoText(path))?.[1] ?? "",
     setField(path, name, value) {
-      const lines = readNarInfoText(path).split("\n").filter((line) => line !== "" && !line.startsWith(`${name}:`));
+      const lines = readNarInfoText(path)
+        .split("\n")
+        .filter((line) => line !== "" && !line.startsWith(`${name}:`));
       if (value !== undefined) lines.push(`${name}: ${value}`);
       writeFileSync(narinfoFile(path), `${lines.join("\n")}\n`);
     },

@@ -7,6 +7,12 @@ import { createNarTarget } from "./nar-target.js";
 import { createStoreUrlTarget } from "./store-url-target.js";
 
 export async function createAllTargets(): Promise<Array<FuzzTarget<never>>> {
-  const targets: Array<FuzzTarget<any>> = [await createNarTarget(), createNarInfoTarget(), await createListingTarget(), createStoreUrlTarget()];
+  // biome-ignore lint/suspicious/noExplicitAny: each target has its own input type; the runner only passes a target its own inputs
+  const targets: Array<FuzzTarget<any>> = [
+    await createNarTarget(),
+    createNarInfoTarget(),
+    await createListingTarget(),
+    createStoreUrlTarget(),
+  ];
   return targets as Array<FuzzTarget<never>>;
 }

@@ -17,15 +17,20 @@ export function formatFuzzReport(results: readonly FuzzTargetResult[], options: 
     "",
     "| parser | inputs | accepted | refused (typed error) | findings | time | slowest input | peak RSS |",
     "|---|---|---|---|---|---|---|---|",
-    ...results.map((result) =>
-      `| ${result.name} | ${result.inputs.toLocaleString("en-US")} | ${result.accepted.toLocaleString("en-US")} | ${result.refused.toLocaleString("en-US")} | ${result.findings.length} | ${result.seconds.toFixed(1)} s | ${result.slowestInputMilliseconds.toFixed(1)} ms | ${mib(result.peakRssBytes)} |`),
+    ...results.map(
+      (result) =>
+        `| ${result.name} | ${result.inputs.toLocaleString("en-US")} | ${result.accepted.toLocaleString("en-US")} | ${result.refused.toLocaleString("en-US")} | ${result.findings.length} | ${result.seconds.toFixed(1)} s | ${result.slowestInputMilliseconds.toFixed(1)} ms | ${mib(result.peakRssBytes)} |`,
+    ),
     "",
   ];
   const findings = results.flatMap((result) => result.findings.map((finding) => ({ name: result.name, finding })));
   lines.push("## Findings", "");
   if (findings.length === 0) lines.push("None.", "");
   for (const { name, finding } of findings) {
-    lines.push(`- **${name}**, ${finding.kind}, ${finding.occurrences} inputs: \`${finding.error}\``, `  shortest input (${finding.inputLength}): \`${finding.input}\``);
+    lines.push(
+      `- **${name}**, ${finding.kind}, ${finding.occurrences} inputs: \`${finding.error}\``,
+      `  shortest input (${finding.inputLength}): \`${finding.input}\``,
+    );
   }
   return `${lines.join("\n")}\n`;
 }

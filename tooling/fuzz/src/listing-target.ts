@@ -8,19 +8,61 @@ import { mutatedBytes, mutatedText } from "./mutations.js";
 import { seedNars } from "./nar-target.js";
 
 const TOKENS = [
-  "{", "}", "[", "]", ",", ":", '"', "\\", "\\u0000", "\\ud800", "\\u00e9", "-", "0", "-0", "1.5", "1e309", "9007199254740992", "null", "true", "false",
-  '"type"', '"regular"', '"directory"', '"symlink"', '"entries"', '"size"', '"executable"', '"narOffset"', '"target"', '"version"', '"root"',
-  '"__proto__"', '".."', '"a/b"', '{"type":"directory","entries":{', "\u0000", "\u00ff", " ",
+  "{",
+  "}",
+  "[",
+  "]",
+  ",",
+  ":",
+  '"',
+  "\\",
+  "\\u0000",
+  "\\ud800",
+  "\\u00e9",
+  "-",
+  "0",
+  "-0",
+  "1.5",
+  "1e309",
+  "9007199254740992",
+  "null",
+  "true",
+  "false",
+  '"type"',
+  '"regular"',
+  '"directory"',
+  '"symlink"',
+  '"entries"',
+  '"size"',
+  '"executable"',
+  '"narOffset"',
+  '"target"',
+  '"version"',
+  '"root"',
+  '"__proto__"',
+  '".."',
+  '"a/b"',
+  '{"type":"directory","entries":{',
+  "\u0000",
+  "\u00ff",
+  " ",
 ];
 
 /** Deep nesting of one opening fragment, never closed or closed: depth is what the parser must bound. */
 const nested = fc
-  .tuple(fc.constantFrom("[", '{"a":', '{"type":"directory","entries":{"a":'), fc.integer({ min: 1, max: 3000 }), fc.boolean())
+  .tuple(
+    fc.constantFrom("[", '{"a":', '{"type":"directory","entries":{"a":'),
+    fc.integer({ min: 1, max: 3000 }),
+    fc.boolean(),
+  )
   .map(([open, depth, wrapped]) => `${wrapped ? '{"version":1,"root":' : ""}${open.repeat(depth)}`);
 
 export async function createListingTarget(): Promise<FuzzTarget<string | Buffer>> {
   const listings = await Promise.all((await seedNars()).map((nar) => listNar([nar])));
-  const seeds = listings.flatMap((listing) => [formatNarListing(listing), formatNarListing(listing, { keyOrder: "sorted" })]);
+  const seeds = listings.flatMap((listing) => [
+    formatNarListing(listing),
+    formatNarListing(listing, { keyOrder: "sorted" }),
+  ]);
   return {
     name: "NAR listing .ls (@narwhal/nar parseNarListing)",
     inputs: fc.oneof(
@@ -29,7 +71,13 @@ export async function createListingTarget(): Promise<FuzzTarget<string | Buffer>
       { weight: 1, arbitrary: fc.json({ maxDepth: 4 }).map((json) => `{"version":1,"root":${json}}`) },
       { weight: 1, arbitrary: nested },
       { weight: 6, arbitrary: mutatedText(seeds, TOKENS) },
-      { weight: 2, arbitrary: mutatedBytes(seeds.map((seed) => Buffer.from(seed)), TOKENS.map((token) => Buffer.from(token))) },
+      {
+        weight: 2,
+        arbitrary: mutatedBytes(
+          seeds.map((seed) => Buffer.from(seed)),
+          TOKENS.map((token) => Buffer.from(token)),
+        ),
+      },
     ),
     run(input) {
       parseNarListing(input, { source: "fuzz.ls" });

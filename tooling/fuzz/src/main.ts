@@ -15,12 +15,19 @@ function integerFromEnvironment(name: string, fallback: number): number {
   const text = process.env[name];
   if (text === undefined || text === "") return fallback;
   const value = Number(text);
-  if (!Number.isSafeInteger(value) || value < 1) throw new Error(`${name} must be a positive integer, got ${JSON.stringify(text)}`);
+  if (!Number.isSafeInteger(value) || value < 1)
+    throw new Error(`${name} must be a positive integer, got ${JSON.stringify(text)}`);
   return value;
 }
 
-const options: FuzzOptions = { ...DEFAULT_FUZZ_OPTIONS, runs: integerFromEnvironment("FUZZ_RUNS", 1_000_000), seed: integerFromEnvironment("FUZZ_SEED", 20_261_126) };
-const only = process.env.FUZZ_TARGETS?.split(",").map((name) => name.trim().toLowerCase()).filter(Boolean);
+const options: FuzzOptions = {
+  ...DEFAULT_FUZZ_OPTIONS,
+  runs: integerFromEnvironment("FUZZ_RUNS", 1_000_000),
+  seed: integerFromEnvironment("FUZZ_SEED", 20_261_126),
+};
+const only = process.env.FUZZ_TARGETS?.split(",")
+  .map((name) => name.trim().toLowerCase())
+  .filter(Boolean);
 
 const results: FuzzTargetResult[] = [];
 for (const target of await createAllTargets()) {
@@ -31,7 +38,8 @@ for (const target of await createAllTargets()) {
   process.stdout.write(
     ` ${result.inputs.toLocaleString("en-US")} run in ${result.seconds.toFixed(1)} s (${result.accepted} accepted, ${result.refused} refused, slowest ${result.slowestInputMilliseconds.toFixed(1)} ms, peak RSS ${(result.peakRssBytes / 2 ** 20).toFixed(0)} MiB), ${result.findings.length} findings\n`,
   );
-  for (const finding of result.findings) process.stdout.write(`  ${finding.kind} x${finding.occurrences}: ${finding.error}\n    input: ${finding.input}\n`);
+  for (const finding of result.findings)
+    process.stdout.write(`  ${finding.kind} x${finding.occurrences}: ${finding.error}\n    input: ${finding.input}\n`);
 }
 
 if (only === undefined) {

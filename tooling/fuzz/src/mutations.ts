@@ -15,7 +15,10 @@ type Mutation =
 function mutation(tokens: readonly Uint8Array[]): fc.Arbitrary<Mutation> {
   const at = fc.nat();
   const length = fc.integer({ min: 1, max: 64 });
-  const bytes = fc.oneof({ weight: 3, arbitrary: fc.constantFrom(...tokens) }, { weight: 1, arbitrary: fc.uint8Array({ minLength: 1, maxLength: 8 }) });
+  const bytes = fc.oneof(
+    { weight: 3, arbitrary: fc.constantFrom(...tokens) },
+    { weight: 1, arbitrary: fc.uint8Array({ minLength: 1, maxLength: 8 }) },
+  );
   return fc.oneof(
     fc.record({ kind: fc.constant("flip" as const), at, bit: fc.integer({ min: 0, max: 7 }) }),
     fc.record({ kind: fc.constant("truncate" as const), at }),
@@ -48,8 +51,11 @@ function apply(input: Buffer, change: Mutation): Buffer {
       const length = Math.min(change.length, second - first);
       if (length <= 0) return input;
       return Buffer.concat([
-        input.subarray(0, first), input.subarray(second, second + length), input.subarray(first + length, second),
-        input.subarray(first, first + length), input.subarray(second + length),
+        input.subarray(0, first),
+        input.subarray(second, second + length),
+        input.subarray(first + length, second),
+        input.subarray(first, first + length),
+        input.subarray(second + length),
       ]);
     }
     case "insert":
@@ -63,14 +69,26 @@ function apply(input: Buffer, change: Mutation): Buffer {
 }
 
 /** One to `maxMutations` mutations of a seed from `seeds`, inserting format `tokens` among random bytes. */
-export function mutatedBytes(seeds: readonly Buffer[], tokens: readonly Uint8Array[], maxMutations = 4): fc.Arbitrary<Buffer> {
+export function mutatedBytes(
+  seeds: readonly Buffer[],
+  tokens: readonly Uint8Array[],
+  maxMutations = 4,
+): fc.Arbitrary<Buffer> {
   return fc
     .tuple(fc.constantFrom(...seeds), fc.array(mutation(tokens), { minLength: 1, maxLength: maxMutations }))
     .map(([seed, changes]) => changes.reduce(apply, seed));
 }
 
 /** The same on text: mutations run on the UTF-8 bytes, decoded back (invalid sequences become U+FFFD). */
-export function mutatedText(seeds: readonly string[], tokens: readonly string[], maxMutations = 4): fc.Arbitrary<string> {
+export function mutatedText(
+  seeds: readonly string[],
+  tokens: readonly string[],
+  maxMutations = 4,
+): fc.Arbitrary<string> {
   const encoder = new TextEncoder();
-  return mutatedBytes(seeds.map((seed) => Buffer.from(seed)), tokens.map((token) => encoder.encode(token)), maxMutations).map((bytes) => bytes.toString("utf8"));
+  return mutatedBytes(
+    seeds.map((seed) => Buffer.from(seed)),
+    tokens.map((token) => encoder.encode(token)),
+    maxMutations,
+  ).map((bytes) => bytes.toString("utf8"));
 }

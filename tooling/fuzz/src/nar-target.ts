@@ -20,12 +20,28 @@ interface Tree {
   readonly entries?: Record<string, Tree>;
 }
 
-const name = fc.constantFrom("a", "b", "bin", "lib", "x.so", "é", "10", "2", "B", "-", "..a", "longer-name-for-padding");
+const name = fc.constantFrom(
+  "a",
+  "b",
+  "bin",
+  "lib",
+  "x.so",
+  "é",
+  "10",
+  "2",
+  "B",
+  "-",
+  "..a",
+  "longer-name-for-padding",
+);
 const { tree } = fc.letrec<{ tree: Tree }>((tie) => ({
   tree: fc.oneof(
     { depthSize: "small" },
     fc.record({ kind: fc.constant("file" as const), contents: fc.string({ maxLength: 40 }), executable: fc.boolean() }),
-    fc.record({ kind: fc.constant("symlink" as const), target: fc.constantFrom("a", "../lib", "/nix/store/x", "t".repeat(20)) }),
+    fc.record({
+      kind: fc.constant("symlink" as const),
+      target: fc.constantFrom("a", "../lib", "/nix/store/x", "t".repeat(20)),
+    }),
     fc.record({ kind: fc.constant("directory" as const), entries: fc.dictionary(name, tie("tree"), { maxKeys: 4 }) }),
   ),
 }));
@@ -38,7 +54,9 @@ function* events(node: Tree, segments: Buffer[]): Generator<NarWriteEvent> {
     yield { type: "symlink", segments, target: node.target ?? "t" };
   } else {
     yield { type: "directory", segments };
-    const names = Object.keys(node.entries ?? {}).map((entry) => Buffer.from(entry)).sort(Buffer.compare);
+    const names = Object.keys(node.entries ?? {})
+      .map((entry) => Buffer.from(entry))
+      .sort(Buffer.compare);
     for (const entry of names) yield* events(node.entries![entry.toString()]!, [...segments, entry]);
   }
 }
@@ -56,8 +74,34 @@ export async function seedNars(count = 64): Promise<Buffer[]> {
 }
 
 const TOKENS: readonly Uint8Array[] = [
-  ...["nix-archive-1", "(", ")", "type", "regular", "directory", "symlink", "entry", "name", "node", "contents", "executable", "target", "", ".", "..", "a/b", "a\0b", "zzz"].map((token) => narToken(token)),
-  narU64(0), narU64(1), narU64(7), narU64(0xffffffff), narU64(Number.MAX_SAFE_INTEGER), Buffer.alloc(8, 0xff), Buffer.from([0x80]),
+  ...[
+    "nix-archive-1",
+    "(",
+    ")",
+    "type",
+    "regular",
+    "directory",
+    "symlink",
+    "entry",
+    "name",
+    "node",
+    "contents",
+    "executable",
+    "target",
+    "",
+    ".",
+    "..",
+    "a/b",
+    "a\0b",
+    "zzz",
+  ].map((token) => narToken(token)),
+  narU64(0),
+  narU64(1),
+  narU64(7),
+  narU64(0xffffffff),
+  narU64(Number.MAX_SAFE_INTEGER),
+  Buffer.alloc(8, 0xff),
+  Buffer.from([0x80]),
 ];
 
 export async function createNarTarget(): Promise<FuzzTarget<NarInput>> {
@@ -79,10 +123,17 @@ export async function createNarTarget(): Promise<FuzzTarget<NarInput>> {
           continue;
         }
         const contents = await collect(event.contents);
-        parsed.push({ type: "file", segments: event.segments, executable: event.executable, size: event.size, contents: [contents] });
+        parsed.push({
+          type: "file",
+          segments: event.segments,
+          executable: event.executable,
+          size: event.size,
+          contents: [contents],
+        });
       }
       const rewritten = await collect(writeNar(parsed));
-      if (!rewritten.equals(input)) throw new FuzzFinding(`accepted NAR re-serializes to different bytes (${rewritten.length} vs ${input.length})`);
+      if (!rewritten.equals(input))
+        throw new FuzzFinding(`accepted NAR re-serializes to different bytes (${rewritten.length} vs ${input.length})`);
       return "accepted";
     },
     isOwnError: (error) => error instanceof NarError,

@@ -6,10 +6,13 @@ import { NIX32_ALPHABET, NixFormatError, parseNarInfo } from "@narwhal/store-pat
 import { describeText, type FuzzTarget } from "./fuzz-target.js";
 import { mutatedText } from "./mutations.js";
 
-const nix32 = (length: number): fc.Arbitrary<string> => fc.string({ unit: fc.constantFrom(...NIX32_ALPHABET), minLength: length, maxLength: length });
+const nix32 = (length: number): fc.Arbitrary<string> =>
+  fc.string({ unit: fc.constantFrom(...NIX32_ALPHABET), minLength: length, maxLength: length });
 /** A sha256 digest in nix32: 52 characters, the first one 0 or 1 (the top 4 of 260 bits are zero). */
 const sha256Nix32 = fc.tuple(fc.constantFrom("0", "1"), nix32(51)).map(([first, rest]) => first + rest);
-const storePath = fc.tuple(nix32(32), fc.constantFrom("hello-2.12", "glibc-2.40-66", "d", "x.drv")).map(([hash, name]) => `${hash}-${name}`);
+const storePath = fc
+  .tuple(nix32(32), fc.constantFrom("hello-2.12", "glibc-2.40-66", "d", "x.drv"))
+  .map(([hash, name]) => `${hash}-${name}`);
 
 const narinfo = fc
   .record({
@@ -20,9 +23,18 @@ const narinfo = fc
     narSize: fc.integer({ min: 1, max: 2 ** 40 }),
     fileSize: fc.integer({ min: 1, max: 2 ** 40 }),
     references: fc.array(storePath, { maxLength: 4 }),
-    deriver: fc.option(storePath.map((path) => `${path.replace(/\.drv$/, "")}.drv`), { nil: undefined }),
-    sigs: fc.array(nix32(20).map((key) => `cache.example.org-1:${Buffer.from(key.repeat(3)).toString("base64")}`), { maxLength: 2 }),
-    ca: fc.option(sha256Nix32.map((hash) => `fixed:r:sha256:${hash}`), { nil: undefined }),
+    deriver: fc.option(
+      storePath.map((path) => `${path.replace(/\.drv$/, "")}.drv`),
+      { nil: undefined },
+    ),
+    sigs: fc.array(
+      nix32(20).map((key) => `cache.example.org-1:${Buffer.from(key.repeat(3)).toString("base64")}`),
+      { maxLength: 2 },
+    ),
+    ca: fc.option(
+      sha256Nix32.map((hash) => `fixed:r:sha256:${hash}`),
+      { nil: undefined },
+    ),
   })
   .map((info) =>
     [
@@ -42,9 +54,39 @@ const narinfo = fc
   );
 
 const TOKENS = [
-  "\n", "\r\n", ": ", ":", " ", "StorePath: ", "URL: ", "NarHash: ", "NarSize: ", "FileSize: ", "References: ", "Deriver: ", "Sig: ", "CA: ",
-  "sha256:", "sha512:", "md5:", "sha256-", "/nix/store/", "/nix/store/../", "-", "0", "-1", "1e3", "18446744073709551616", "9007199254740993",
-  "text:", "fixed:", "fixed:r:", "\u0000", "é", "%", "..",
+  "\n",
+  "\r\n",
+  ": ",
+  ":",
+  " ",
+  "StorePath: ",
+  "URL: ",
+  "NarHash: ",
+  "NarSize: ",
+  "FileSize: ",
+  "References: ",
+  "Deriver: ",
+  "Sig: ",
+  "CA: ",
+  "sha256:",
+  "sha512:",
+  "md5:",
+  "sha256-",
+  "/nix/store/",
+  "/nix/store/../",
+  "-",
+  "0",
+  "-1",
+  "1e3",
+  "18446744073709551616",
+  "9007199254740993",
+  "text:",
+  "fixed:",
+  "fixed:r:",
+  "\u0000",
+  "é",
+  "%",
+  "..",
 ];
 
 /** Valid narinfos from a fixed seed, kept only if parseNarInfo accepts them (most do; the seeds must parse). */
@@ -61,7 +103,10 @@ export function seedNarInfos(count = 64): string[] {
 
 export function createNarInfoTarget(): FuzzTarget<string> {
   const seeds = seedNarInfos();
-  if (seeds.length < 16) throw new Error(`only ${seeds.length} of 64 generated narinfo seeds parse; the generator no longer matches parseNarInfo`);
+  if (seeds.length < 16)
+    throw new Error(
+      `only ${seeds.length} of 64 generated narinfo seeds parse; the generator no longer matches parseNarInfo`,
+    );
   return {
     name: "narinfo (@narwhal/store-path parseNarInfo)",
     inputs: fc.oneof(

@@ -14,7 +14,10 @@ export interface FuzzOptions {
   readonly maxRssBytes: number;
 }
 
-export const DEFAULT_FUZZ_OPTIONS: Omit<FuzzOptions, "runs" | "seed"> = { maxInputMilliseconds: 1000, maxRssBytes: 500 * 1024 * 1024 };
+export const DEFAULT_FUZZ_OPTIONS: Omit<FuzzOptions, "runs" | "seed"> = {
+  maxInputMilliseconds: 1000,
+  maxRssBytes: 500 * 1024 * 1024,
+};
 
 /** One distinct problem: the shortest input seen for it, and how often it occurred. */
 export interface FuzzFindingReport {
@@ -40,9 +43,14 @@ const RSS_SAMPLE_INTERVAL = 256;
 
 /** What kind of problem `error` is, and a message with numbers masked so variants of one bug group together. */
 function classify(error: unknown): { kind: "crash" | "property"; error: string; key: string } {
-  const text = error instanceof Error ? `${error.constructor.name}: ${error.message}` : `non-Error thrown: ${String(error)}`;
+  const text =
+    error instanceof Error ? `${error.constructor.name}: ${error.message}` : `non-Error thrown: ${String(error)}`;
   const firstLine = text.split("\n")[0]!.slice(0, 300);
-  return { kind: error instanceof FuzzFinding ? "property" : "crash", error: firstLine, key: firstLine.replace(/\d+/g, "N").replace(/"[^"]*"/g, '"…"') };
+  return {
+    kind: error instanceof FuzzFinding ? "property" : "crash",
+    error: firstLine,
+    key: firstLine.replace(/\d+/g, "N").replace(/"[^"]*"/g, '"…"'),
+  };
 }
 
 export async function runFuzzTarget<Input>(target: FuzzTarget<Input>, options: FuzzOptions): Promise<FuzzTargetResult> {
@@ -88,11 +96,25 @@ export async function runFuzzTarget<Input>(target: FuzzTarget<Input>, options: F
       }
       const elapsed = performance.now() - before;
       if (elapsed > slowest) slowest = elapsed;
-      if (elapsed > options.maxInputMilliseconds) note("hang", `one input took ${elapsed.toFixed(0)} ms (limit ${options.maxInputMilliseconds} ms)`, "hang", input, lengthOf(input));
+      if (elapsed > options.maxInputMilliseconds)
+        note(
+          "hang",
+          `one input took ${elapsed.toFixed(0)} ms (limit ${options.maxInputMilliseconds} ms)`,
+          "hang",
+          input,
+          lengthOf(input),
+        );
       if (inputs % RSS_SAMPLE_INTERVAL === 0) {
         const rss = process.memoryUsage.rss();
         if (rss > peakRss) peakRss = rss;
-        if (rss > options.maxRssBytes) note("memory", `RSS ${(rss / 2 ** 20).toFixed(0)} MiB above ${(options.maxRssBytes / 2 ** 20).toFixed(0)} MiB`, "memory", input, lengthOf(input));
+        if (rss > options.maxRssBytes)
+          note(
+            "memory",
+            `RSS ${(rss / 2 ** 20).toFixed(0)} MiB above ${(options.maxRssBytes / 2 ** 20).toFixed(0)} MiB`,
+            "memory",
+            input,
+            lengthOf(input),
+          );
       }
     }),
     { numRuns: options.runs, seed: options.seed },

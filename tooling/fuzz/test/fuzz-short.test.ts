@@ -9,12 +9,15 @@ const RUNS = Number(process.env.FUZZ_TEST_RUNS ?? 2000);
 const targets = await createAllTargets();
 
 describe("fuzz targets (short run)", () => {
-  it.each(targets.map((target) => [target.name, target] as const))("%s: only returns or typed refusals", async (_, target) => {
-    const result = await runFuzzTarget(target, { ...DEFAULT_FUZZ_OPTIONS, runs: RUNS, seed: Date.now() % 2 ** 31 });
-    expect(result.inputs).toBe(RUNS);
-    expect(result.findings).toEqual([]);
-    expect(result.accepted + result.refused).toBe(RUNS);
-  });
+  it.each(targets.map((target) => [target.name, target] as const))(
+    "%s: only returns or typed refusals",
+    async (_, target) => {
+      const result = await runFuzzTarget(target, { ...DEFAULT_FUZZ_OPTIONS, runs: RUNS, seed: Date.now() % 2 ** 31 });
+      expect(result.inputs).toBe(RUNS);
+      expect(result.findings).toEqual([]);
+      expect(result.accepted + result.refused).toBe(RUNS);
+    },
+  );
 
   it("the structure-aware inputs reach acceptance and refusal for every parser (the seeds are valid, the mutations bite)", async () => {
     for (const target of targets) {

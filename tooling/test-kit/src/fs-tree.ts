@@ -40,7 +40,27 @@ export interface ArbFsTreeOptions {
 const MiB = 1 << 20;
 
 /** Names that sort differently by bytes than by JS (UTF-16) order, plus other classic edge cases. */
-const TRICKY_NAMES = ["B", "a", "A", "_", "é", "z", "\u{1F600}", "\uFF5E", "\uFFFD", "10", "2", "-", "a b", "tab\tname", "new\nline", ".hidden", "...", "__proto__", "constructor"];
+const TRICKY_NAMES = [
+  "B",
+  "a",
+  "A",
+  "_",
+  "é",
+  "z",
+  "\u{1F600}",
+  "\uFF5E",
+  "\uFFFD",
+  "10",
+  "2",
+  "-",
+  "a b",
+  "tab\tname",
+  "new\nline",
+  ".hidden",
+  "...",
+  "__proto__",
+  "constructor",
+];
 
 const nameByte = fc.integer({ min: 1, max: 255 }).filter((byte) => byte !== 0x2f);
 const codePoint = fc.integer({ min: 0x20, max: 0x10ffff }).filter((cp) => cp !== 0x2f && (cp < 0xd800 || cp > 0xdfff));
@@ -49,17 +69,37 @@ const arbName: fc.Arbitrary<Buffer> = fc
   .oneof(
     { arbitrary: fc.constantFrom(...TRICKY_NAMES).map((name) => Buffer.from(name, "utf8")), weight: 4 },
     { arbitrary: fc.stringMatching(/^[a-zA-Z0-9._-]{1,10}$/).map((name) => Buffer.from(name, "utf8")), weight: 4 },
-    { arbitrary: fc.array(codePoint, { minLength: 1, maxLength: 6 }).map((cps) => Buffer.from(String.fromCodePoint(...cps), "utf8")), weight: 2 },
+    {
+      arbitrary: fc
+        .array(codePoint, { minLength: 1, maxLength: 6 })
+        .map((cps) => Buffer.from(String.fromCodePoint(...cps), "utf8")),
+      weight: 2,
+    },
     {
       // Not valid UTF-8: starts with a byte in 0x80–0xff.
-      arbitrary: fc.tuple(fc.integer({ min: 0x80, max: 0xff }), fc.array(nameByte, { maxLength: 5 })).map(([first, rest]) => Buffer.from([first, ...rest])),
+      arbitrary: fc
+        .tuple(fc.integer({ min: 0x80, max: 0xff }), fc.array(nameByte, { maxLength: 5 }))
+        .map(([first, rest]) => Buffer.from([first, ...rest])),
       weight: 2,
     },
   )
   .filter((name) => !name.equals(Buffer.from(".")) && !name.equals(Buffer.from("..")));
 
 const arbTarget: fc.Arbitrary<Buffer> = fc.oneof(
-  fc.constantFrom("/nix/store/00000000000000000000000000000000-dangling", "/", "/etc/passwd", "../x", "..", ".", "dangling", "a/b/c", "é", " ").map((t) => Buffer.from(t, "utf8")),
+  fc
+    .constantFrom(
+      "/nix/store/00000000000000000000000000000000-dangling",
+      "/",
+      "/etc/passwd",
+      "../x",
+      "..",
+      ".",
+      "dangling",
+      "a/b/c",
+      "é",
+      " ",
+    )
+    .map((t) => Buffer.from(t, "utf8")),
   fc.array(nameByte, { minLength: 1, maxLength: 12 }).map((bytes) => Buffer.from(bytes)),
 );
 
@@ -68,7 +108,9 @@ const PLAIN_MODES = [0o644, 0o600, 0o655, 0o611];
 
 function arbFile(largeFiles: boolean): fc.Arbitrary<FsFile> {
   const small = fc.oneof(fc.constantFrom(0, 1, 7, 8, 9, 15, 16, 17), fc.integer({ min: 0, max: 300 }));
-  const size = largeFiles ? fc.oneof({ arbitrary: small, weight: 40 }, { arbitrary: fc.integer({ min: 2 * MiB, max: 5 * MiB }), weight: 1 }) : small;
+  const size = largeFiles
+    ? fc.oneof({ arbitrary: small, weight: 40 }, { arbitrary: fc.integer({ min: 2 * MiB, max: 5 * MiB }), weight: 1 })
+    : small;
   return fc.record({
     kind: fc.constant("file" as const),
     size,
@@ -85,7 +127,10 @@ export function arbFsTree(options: ArbFsTreeOptions = {}): fc.Arbitrary<FsTree> 
   const tree = fc.letrec<{ node: FsTree; directory: FsDirectory }>((tie) => ({
     node: fc.oneof({ maxDepth, depthSize: "small" }, file, link, tie("directory")),
     directory: fc
-      .uniqueArray(fc.record({ name: arbName, node: tie("node") }), { maxLength: maxEntries, selector: (entry) => entry.name.toString("hex") })
+      .uniqueArray(fc.record({ name: arbName, node: tie("node") }), {
+        maxLength: maxEntries,
+        selector: (entry) => entry.name.toString("hex"),
+      })
       .map((entries): FsDirectory => ({ kind: "directory", entries })),
   }));
   return root === "any" ? tree.node : tree.directory;

@@ -9,4 +9,13 @@ export { toNix32 } from "./nix32.js";
 export { buildReferencingOutput, type ReferencingOutput } from "./nix-closure.js";
 export { collectBytes } from "./collect-bytes.js";
 export { onGlibc } from "./platform.js";
-export { arbFsTree, writeFsTree, fsFileContents, type FsTree, type FsDirectory, type FsFile, type FsSymlink, type ArbFsTreeOptions } from "./fs-tree.js";
+export {
+  arbFsTree,
+  writeFsTree,
+  fsFileContents,
+  type FsTree,
+  type FsDirectory,
+  type FsFile,
+  type FsSymlink,
+  type ArbFsTreeOptions,
+} from "./fs-tree.js";

@@ -17,17 +17,22 @@ export function buildReferencingOutput(label: string): ReferencingOutput {
   const work = mkdtempSync(join(tmpdir(), "narwhal-nix-closure-"));
   try {
     const expression = join(work, "closure.nix");
-    writeFileSync(expression, `
+    writeFileSync(
+      expression,
+      `
 let dep = builtins.toFile "narwhal-${label}-dep" "dependency of ${label} ${process.pid} ${Date.now()}"; in
 derivation {
   name = "narwhal-${label}-out";
   system = builtins.currentSystem;
   builder = "/bin/sh";
   args = [ "-c" "echo \${dep} $out > $out" ];
-}`);
+}`,
+    );
     const nix = (cmd: string, args: string[]) => execFileSync(cmd, args, { encoding: "utf8" }).trim();
     const output = nix("nix-build", ["--no-out-link", expression]);
-    const dependency = nix("nix-store", ["-q", "--references", output]).split("\n").find((path) => path !== output && path !== "");
+    const dependency = nix("nix-store", ["-q", "--references", output])
+      .split("\n")
+      .find((path) => path !== output && path !== "");
     if (!dependency) throw new Error(`nix-build of ${expression} gave ${output} without the expected dependency`);
     return { output, dependency };
   } finally {

@@ -17,7 +17,11 @@ export interface CommandResult {
 }
 
 /** Run `command args…`; resolves when it exits 0, rejects with its stderr otherwise. */
-export function runCommand(command: string, args: readonly string[], options: RunCommandOptions = {}): Promise<CommandResult> {
+export function runCommand(
+  command: string,
+  args: readonly string[],
+  options: RunCommandOptions = {},
+): Promise<CommandResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, {
       cwd: options.cwd,

@@ -3,7 +3,18 @@ import { lstat, readdir, readFile, readlink, writeFile } from "node:fs/promises"
 import { join } from "node:path";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { arbFsTree, collectBytes, fsFileContents, nixHashPath, requireNix, tempDir, toNix32, withTempDir, writeFsTree, type FsTree } from "../src/index.js";
+import {
+  arbFsTree,
+  collectBytes,
+  fsFileContents,
+  nixHashPath,
+  requireNix,
+  tempDir,
+  toNix32,
+  withTempDir,
+  writeFsTree,
+  type FsTree,
+} from "../src/index.js";
 
 describe("toNix32", () => {
   it("encodes SHA-256('abc') like Nix", () => {
@@ -69,8 +80,11 @@ async function expectOnDisk(path: Buffer, tree: FsTree): Promise<void> {
     case "directory": {
       expect(stats.isDirectory()).toBe(true);
       const names = await readdir(path, { encoding: "buffer" });
-      expect(names.map((n) => n.toString("hex")).sort()).toEqual(tree.entries.map((e) => e.name.toString("hex")).sort());
-      for (const entry of tree.entries) await expectOnDisk(Buffer.concat([path, Buffer.from("/"), entry.name]), entry.node);
+      expect(names.map((n) => n.toString("hex")).sort()).toEqual(
+        tree.entries.map((e) => e.name.toString("hex")).sort(),
+      );
+      for (const entry of tree.entries)
+        await expectOnDisk(Buffer.concat([path, Buffer.from("/"), entry.name]), entry.node);
     }
   }
 }

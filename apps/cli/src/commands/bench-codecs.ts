@@ -13,7 +13,8 @@ import { ProgressLine } from "../progress-line.js";
 export const benchCodecs: Command = {
   words: ["bench", "codecs"],
   summary: "benchmark compression codecs on NARs (ratio, MB/s, memory) against the native CLIs",
-  usage: "bench codecs [--input PATH]... [--codecs LIST] [--levels LIST] [--threads LIST] [--chunk-size BYTES] [--out DIR] [--json]",
+  usage:
+    "bench codecs [--input PATH]... [--codecs LIST] [--levels LIST] [--threads LIST] [--chunk-size BYTES] [--out DIR] [--json]",
   description:
     "Each --input (a file, a directory or a store path) is measured as its NAR serialisation; files are read as they\n" +
     "are. Without --input, NARs of a built-in sample (narwhal's own installed code and the Node.js binary) are used.\n" +
@@ -49,23 +50,33 @@ export const benchCodecs: Command = {
     const known = listCodecs().map((c) => c.name);
     const codecs = list(options.codecs, "codecs");
     for (const c of codecs ?? []) {
-      if (!known.includes(c)) throw new UsageError(`bench codecs: --codecs names unknown codec '${c}'; valid: ${known.join(", ")}`);
+      if (!known.includes(c))
+        throw new UsageError(`bench codecs: --codecs names unknown codec '${c}'; valid: ${known.join(", ")}`);
     }
     const inputs = (options.input as string[] | undefined) ?? builtInSample();
     for (const input of inputs) {
       if (!existsSync(input)) throw new Error(`bench codecs: input '${input}' does not exist`);
     }
-    const backends = typeof options.backends === "string" ? (options.backends === "all" || options.backends === "default" ? options.backends : options.backends.split(",")) : "default";
-    const chunkSize = options["chunk-size"] === undefined ? undefined : integer(options["chunk-size"] as string, "--chunk-size");
+    const backends =
+      typeof options.backends === "string"
+        ? options.backends === "all" || options.backends === "default"
+          ? options.backends
+          : options.backends.split(",")
+        : "default";
+    const chunkSize =
+      options["chunk-size"] === undefined ? undefined : integer(options["chunk-size"] as string, "--chunk-size");
     const progress = new ProgressLine(stderr);
     const outDir = resolve((options.out as string | undefined) ?? "bench-results/codecs");
     const result = await runCodecBenchmark(
       {
         inputs,
         readInput: (input) => (statSync(input).isFile() ? fileChunks(input) : dumpPath(input)),
-        maxInputBytes: options["max-input"] === undefined ? 64_000_000 : integer(options["max-input"] as string, "--max-input"),
+        maxInputBytes:
+          options["max-input"] === undefined ? 64_000_000 : integer(options["max-input"] as string, "--max-input"),
         ...(codecs ? { codecs } : {}),
-        ...(options.levels ? { levels: (list(options.levels, "levels") ?? []).map((l) => integer(l, "--levels")) } : {}),
+        ...(options.levels
+          ? { levels: (list(options.levels, "levels") ?? []).map((l) => integer(l, "--levels")) }
+          : {}),
         threads: (list(options.threads, "threads") ?? ["1", "2"]).map((t) => integer(t, "--threads")),
         ...(chunkSize === undefined ? {} : { chunkSize }),
         backends,
@@ -76,13 +87,19 @@ export const benchCodecs: Command = {
     );
     progress.done();
     if (options.json) stdout.write(`${JSON.stringify(result, null, 2)}\n`);
-    else stdout.write(`${renderMarkdownTable(result.rows)}\n\nResults written to ${outDir}/ (results.json, results.md, chart.svg)\n`);
+    else
+      stdout.write(
+        `${renderMarkdownTable(result.rows)}\n\nResults written to ${outDir}/ (results.json, results.md, chart.svg)\n`,
+      );
   },
 };
 
 function list(value: unknown, name: string): string[] | undefined {
   if (value === undefined) return undefined;
-  const items = String(value).split(",").map((s) => s.trim()).filter(Boolean);
+  const items = String(value)
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
   if (items.length === 0) throw new UsageError(`bench codecs: --${name} is empty`);
   return items;
 }
@@ -100,6 +117,10 @@ async function* fileChunks(path: string): AsyncIterable<Uint8Array> {
 /** Real files that exist wherever narwhal runs: its own installed packages and the Node.js binary. */
 function builtInSample(): string[] {
   const cliRoot = dirname(dirname(fileURLToPath(import.meta.url)));
-  const candidates = [join(cliRoot, "..", "..", "node_modules", ".pnpm"), join(cliRoot, "node_modules"), process.execPath];
+  const candidates = [
+    join(cliRoot, "..", "..", "node_modules", ".pnpm"),
+    join(cliRoot, "node_modules"),
+    process.execPath,
+  ];
   return candidates.filter((p) => existsSync(p));
 }

@@ -67,7 +67,10 @@ export class CopyProgress {
     for (const [path, entry] of this.#inFlight) {
       if (entry.size >= LARGE_NAR && entry.size > (largest?.size ?? 0)) largest = { path, ...entry };
     }
-    const nar = largest === undefined ? "" : ` | ${largest.path.slice(largest.path.lastIndexOf("/") + 34)} ${bar(largest.done / largest.size)}`;
+    const nar =
+      largest === undefined
+        ? ""
+        : ` | ${largest.path.slice(largest.path.lastIndexOf("/") + 34)} ${bar(largest.done / largest.size)}`;
     this.#line.update(
       `copying ${this.#done}/${this.#total} paths${failed}, ${mib(this.#bytes)}/${mib(this.#bytesTotal)}, ${mib(rate)}/s` +
         `${eta === undefined ? "" : `, ETA ${Math.ceil(eta)} s`}${nar}`,

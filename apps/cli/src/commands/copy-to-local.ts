@@ -20,7 +20,11 @@ export interface CopyToLocalOptions {
 }
 
 /** Opens a cache for reading with the same trust defaults as the store commands (flag, else nix.conf). */
-export function openSourceCache(url: string, trustedPublicKeys: string | undefined, requireSigs: boolean): ReturnType<typeof openStoreForReading> {
+export function openSourceCache(
+  url: string,
+  trustedPublicKeys: string | undefined,
+  requireSigs: boolean,
+): ReturnType<typeof openStoreForReading> {
   return openStoreForReading({
     store: url,
     ...(trustedPublicKeys === undefined ? {} : { "trusted-public-keys": trustedPublicKeys }),
@@ -44,7 +48,8 @@ export function formatBytes(bytes: number): string {
 export function parseJobs(value: unknown): number | undefined {
   if (value === undefined) return undefined;
   const jobs = Number(value);
-  if (!Number.isInteger(jobs) || jobs < 1) throw new UsageError(`--jobs must be a positive integer, got '${String(value)}'`);
+  if (!Number.isInteger(jobs) || jobs < 1)
+    throw new UsageError(`--jobs must be a positive integer, got '${String(value)}'`);
   return jobs;
 }
 
@@ -59,7 +64,10 @@ const EXIT_GRACE_MS = 2_000;
  * After a signal, `body`'s library calls stop and remove their temp trees; then this returns 130 (SIGINT) or 143
  * (SIGTERM) with one line on stderr. A second signal exits at once.
  */
-export async function withSignalAbort(ctx: Pick<CommandContext, "stderr">, body: (signal: AbortSignal) => Promise<number>): Promise<number> {
+export async function withSignalAbort(
+  ctx: Pick<CommandContext, "stderr">,
+  body: (signal: AbortSignal) => Promise<number>,
+): Promise<number> {
   const controller = new AbortController();
   let received: HandledSignal | undefined;
   const handlers = (Object.keys(SIGNAL_STATUS) as HandledSignal[]).map((name) => {
@@ -92,7 +100,11 @@ export function copyToLocalStore(ctx: CommandContext, opts: CopyToLocalOptions):
   return withSignalAbort(ctx, (signal) => copyToLocalStoreUntil(ctx, opts, signal));
 }
 
-async function copyToLocalStoreUntil(ctx: CommandContext, opts: CopyToLocalOptions, signal: AbortSignal): Promise<number> {
+async function copyToLocalStoreUntil(
+  ctx: CommandContext,
+  opts: CopyToLocalOptions,
+  signal: AbortSignal,
+): Promise<number> {
   const store = await openSourceCache(opts.from, opts.trustedPublicKeys, opts.requireSigs);
   let registry: LocalStoreRegistry;
   try {
@@ -108,25 +120,42 @@ async function copyToLocalStoreUntil(ctx: CommandContext, opts: CopyToLocalOptio
       ...(opts.jobs === undefined ? {} : { jobs: opts.jobs }),
       recursive: opts.recursive,
       signal,
-      onProgress: (p: CopyProgress) => progress.update(`copying ${p.pathsDone}/${p.pathsTotal} paths, ${formatBytes(p.narBytesDone)} / ${formatBytes(p.narBytesTotal)}`),
+      onProgress: (p: CopyProgress) =>
+        progress.update(
+          `copying ${p.pathsDone}/${p.pathsTotal} paths, ${formatBytes(p.narBytesDone)} / ${formatBytes(p.narBytesTotal)}`,
+        ),
     });
     progress.done();
     const seconds = (Date.now() - started) / 1000;
     const narBytes = result.copied.reduce((sum, item) => sum + item.narSize, 0);
     if (opts.json) {
-      ctx.stdout.write(`${jsonForTerminal({
-        from: store.url,
-        to: opts.to,
-        copied: result.copied.map((item) => ({ path: item.storePath, narSize: item.narSize, fileSize: item.fileSize ?? null, compression: item.compression })),
-        alreadyValid: result.alreadyValid,
-        failed: result.failed.map((item) => ({ path: item.storePath, code: (item.error as { code?: string }).code ?? "ERROR", message: item.error.message })),
-        skipped: result.skipped,
-        narBytes,
-        seconds,
-      })}\n`);
+      ctx.stdout.write(
+        `${jsonForTerminal({
+          from: store.url,
+          to: opts.to,
+          copied: result.copied.map((item) => ({
+            path: item.storePath,
+            narSize: item.narSize,
+            fileSize: item.fileSize ?? null,
+            compression: item.compression,
+          })),
+          alreadyValid: result.alreadyValid,
+          failed: result.failed.map((item) => ({
+            path: item.storePath,
+            code: (item.error as { code?: string }).code ?? "ERROR",
+            message: item.error.message,
+          })),
+          skipped: result.skipped,
+          narBytes,
+          seconds,
+        })}\n`,
+      );
     } else {
-      for (const failure of result.failed) ctx.stderr.write(`narwhal: error: ${escapeForTerminal(failure.error.message)}\n`);
-      ctx.stderr.write(`copied ${result.copied.length} paths (${formatBytes(narBytes)} NAR) in ${seconds.toFixed(1)} s${result.failed.length > 0 ? `; ${result.failed.length} failed, ${result.skipped.length} not attempted` : ""}\n`);
+      for (const failure of result.failed)
+        ctx.stderr.write(`narwhal: error: ${escapeForTerminal(failure.error.message)}\n`);
+      ctx.stderr.write(
+        `copied ${result.copied.length} paths (${formatBytes(narBytes)} NAR) in ${seconds.toFixed(1)} s${result.failed.length > 0 ? `; ${result.failed.length} failed, ${result.skipped.length} not attempted` : ""}\n`,
+      );
     }
     return result.failed.length === 0 ? 0 : 1;
   } finally {

@@ -8,7 +8,13 @@ import { UsageError } from "../usage-error.js";
 import { readAll } from "../stream-io.js";
 import { CopyProgress } from "./copy-progress.js";
 import { copyToLocalStore } from "./copy-to-local.js";
-import { TRUST_HELP, TRUST_OPTIONS, defaultTrustedKeys, storeOpenOptionsFromNixConf, storeUrlOption } from "./store-access.js";
+import {
+  TRUST_HELP,
+  TRUST_OPTIONS,
+  defaultTrustedKeys,
+  storeOpenOptionsFromNixConf,
+  storeUrlOption,
+} from "./store-access.js";
 import { escapeForTerminal, jsonForTerminal } from "../terminal-text.js";
 
 const STDIN_LIMIT = 256 * 1024 * 1024;
@@ -34,7 +40,10 @@ export const copyCommand: Command = {
     ...TRUST_OPTIONS,
   },
   optionHelp: [
-    ["--to URL", "destination: s3://BUCKET?..., file:///DIR?... (or local?root=DIR to copy from a cache into a Nix store)"],
+    [
+      "--to URL",
+      "destination: s3://BUCKET?..., file:///DIR?... (or local?root=DIR to copy from a cache into a Nix store)",
+    ],
     ["--from URL", "source: local (default), local?root=DIR, or a binary cache URL"],
     ["--jobs N", "NAR uploads at once (default 4)"],
     ["--no-recursive", "copy only the named paths (their references must already be in the destination)"],
@@ -49,8 +58,18 @@ export const copyCommand: Command = {
     const to = storeUrlOption(options, "to");
     const from = typeof options.from === "string" && options.from !== "" ? options.from : "local";
     const jobs = options.jobs === undefined ? undefined : positiveInteger(options.jobs as string, "--jobs");
-    const stale = options["stale-upload-age"] === undefined ? undefined : nonNegativeInteger(options["stale-upload-age"] as string, "--stale-upload-age");
-    const listed = options.stdin === true ? (await readAll(stdin, STDIN_LIMIT, "the path list on stdin")).toString("utf8").split("\n").map((line) => line.trim()).filter(Boolean) : [];
+    const stale =
+      options["stale-upload-age"] === undefined
+        ? undefined
+        : nonNegativeInteger(options["stale-upload-age"] as string, "--stale-upload-age");
+    const listed =
+      options.stdin === true
+        ? (await readAll(stdin, STDIN_LIMIT, "the path list on stdin"))
+            .toString("utf8")
+            .split("\n")
+            .map((line) => line.trim())
+            .filter(Boolean)
+        : [];
     const named = [...ctx.args, ...listed];
     if (named.length === 0) throw new UsageError("copy: no paths given (name them as arguments or use --stdin)");
     const trustFlag = options["trusted-public-keys"];
@@ -59,7 +78,12 @@ export const copyCommand: Command = {
 
     if (isLocalStoreUrl(to)) {
       return copyToLocalStore(ctx, {
-        from, to, paths: named, recursive: options["no-recursive"] !== true, json: options.json === true, requireSigs,
+        from,
+        to,
+        paths: named,
+        recursive: options["no-recursive"] !== true,
+        json: options.json === true,
+        requireSigs,
         ...(jobs === undefined ? {} : { jobs }),
         ...(typeof trustFlag === "string" ? { trustedPublicKeys: trustFlag } : {}),
       });
@@ -70,13 +94,22 @@ export const copyCommand: Command = {
     let summary: CopySummary;
     try {
       summary = await copy({
-        from, to, paths,
+        from,
+        to,
+        paths,
         recursive: options["no-recursive"] !== true,
         ...(jobs === undefined ? {} : { jobs }),
         ...(stale === undefined ? {} : { staleUploadAgeMs: stale * 1000 }),
         reporter: progress.reporter,
         destinationOptions: fromNixConf,
-        sourceOptions: { ...fromNixConf, requireSigs, trustedPublicKeys: TrustedKeys.from(trustedKeys, typeof trustFlag === "string" ? "--trusted-public-keys" : "trusted-public-keys (nix.conf)") },
+        sourceOptions: {
+          ...fromNixConf,
+          requireSigs,
+          trustedPublicKeys: TrustedKeys.from(
+            trustedKeys,
+            typeof trustFlag === "string" ? "--trusted-public-keys" : "trusted-public-keys (nix.conf)",
+          ),
+        },
       });
     } finally {
       progress.done();
@@ -87,18 +120,23 @@ export const copyCommand: Command = {
 };
 
 function report(ctx: CommandContext, summary: CopySummary, json: boolean): void {
-  for (const failure of summary.failed) ctx.stderr.write(`narwhal: copy: ${escapeForTerminal(`${failure.path}: ${failure.error}`)}\n`);
+  for (const failure of summary.failed)
+    ctx.stderr.write(`narwhal: copy: ${escapeForTerminal(`${failure.path}: ${failure.error}`)}\n`);
   if (json) {
-    ctx.stdout.write(`${jsonForTerminal({
-      copied: summary.copied.length,
-      skipped: summary.skipped.length,
-      failed: summary.failed.map(({ path, error }) => ({ path, error })),
-      bytes: summary.bytes,
-      abortedUploads: summary.abortedUploads,
-      seconds: Number(summary.seconds.toFixed(3)),
-    })}\n`);
+    ctx.stdout.write(
+      `${jsonForTerminal({
+        copied: summary.copied.length,
+        skipped: summary.skipped.length,
+        failed: summary.failed.map(({ path, error }) => ({ path, error })),
+        bytes: summary.bytes,
+        abortedUploads: summary.abortedUploads,
+        seconds: Number(summary.seconds.toFixed(3)),
+      })}\n`,
+    );
   } else if ((ctx.stderr as NodeJS.WriteStream).isTTY) {
-    ctx.stderr.write(`copied ${summary.copied.length} paths (${(summary.bytes / 1048576).toFixed(1)} MiB) in ${summary.seconds.toFixed(1)} s, skipped ${summary.skipped.length}, failed ${summary.failed.length}\n`);
+    ctx.stderr.write(
+      `copied ${summary.copied.length} paths (${(summary.bytes / 1048576).toFixed(1)} MiB) in ${summary.seconds.toFixed(1)} s, skipped ${summary.skipped.length}, failed ${summary.failed.length}\n`,
+    );
   }
 }
 
@@ -117,7 +155,8 @@ async function storePathOf(argument: string): Promise<string> {
 }
 
 function positiveInteger(text: string, flag: string): number {
-  if (!/^\d+$/.test(text) || Number(text) < 1) throw new UsageError(`copy: ${flag} must be a positive integer, got '${text}'`);
+  if (!/^\d+$/.test(text) || Number(text) < 1)
+    throw new UsageError(`copy: ${flag} must be a positive integer, got '${text}'`);
   return Number(text);
 }
 

@@ -18,7 +18,12 @@ export const fetch: Command = {
     "FileSize/FileHash, NarSize/NarHash and content-address checks passed, so nothing is left at DIR on failure " +
     "or interruption (SIGINT/SIGTERM remove the temp directory; exit status 130/143).",
   options: { from: { type: "string" }, out: { type: "string" }, json: { type: "boolean" }, ...TRUST_OPTIONS },
-  optionHelp: [["--from URL", "the binary cache (s3://, file://, http(s)://)"], ["--out DIR", "where to unpack the path"], ["--json", "print a JSON summary"], ...TRUST_HELP],
+  optionHelp: [
+    ["--from URL", "the binary cache (s3://, file://, http(s)://)"],
+    ["--out DIR", "where to unpack the path"],
+    ["--json", "print a JSON summary"],
+    ...TRUST_HELP,
+  ],
   arity: [1, 1],
   run(ctx) {
     return withSignalAbort(ctx, (signal) => fetchUntil(ctx, signal));
@@ -31,7 +36,11 @@ async function fetchUntil({ args, options, stdout, stderr }: CommandContext, sig
   if (typeof from !== "string" || from === "") throw new UsageError("fetch: --from URL is required");
   if (typeof out !== "string" || out === "") throw new UsageError("fetch: --out DIR is required");
   const keys = options["trusted-public-keys"];
-  const store = await openSourceCache(from, typeof keys === "string" ? keys : undefined, options["no-require-sigs"] !== true);
+  const store = await openSourceCache(
+    from,
+    typeof keys === "string" ? keys : undefined,
+    options["no-require-sigs"] !== true,
+  );
   const progress = new ProgressLine(stderr);
   const started = Date.now();
   let done = 0;
@@ -46,9 +55,13 @@ async function fetchUntil({ args, options, stdout, stderr }: CommandContext, sig
     progress.done();
     const seconds = (Date.now() - started) / 1000;
     if (options.json === true) {
-      stdout.write(`${jsonForTerminal({ path: fetched.storePath, out: fetched.target, narSize: fetched.narSize, fileSize: fetched.fileSize ?? null, compression: fetched.compression, seconds })}\n`);
+      stdout.write(
+        `${jsonForTerminal({ path: fetched.storePath, out: fetched.target, narSize: fetched.narSize, fileSize: fetched.fileSize ?? null, compression: fetched.compression, seconds })}\n`,
+      );
     } else {
-      stderr.write(`fetched ${escapeForTerminal(fetched.storePath)} (${formatBytes(fetched.narSize)} NAR) to ${escapeForTerminal(fetched.target)}\n`);
+      stderr.write(
+        `fetched ${escapeForTerminal(fetched.storePath)} (${formatBytes(fetched.narSize)} NAR) to ${escapeForTerminal(fetched.target)}\n`,
+      );
     }
     return 0;
   } finally {

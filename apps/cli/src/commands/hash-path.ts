@@ -10,7 +10,8 @@ export const hashPath: Command = {
   words: ["hash", "path"],
   summary: "print the hash of a path's NAR serialisation",
   usage: "hash path [--type ALGO] [--sri|--base16|--base32|--base64] PATH...",
-  description: "Hashes the NAR serialisation of each PATH, like `nix hash path`. --base32 is Nix's own base-32\n(the form `nix-hash --type sha256 --base32` and narinfo files use).",
+  description:
+    "Hashes the NAR serialisation of each PATH, like `nix hash path`. --base32 is Nix's own base-32\n(the form `nix-hash --type sha256 --base32` and narinfo files use).",
   options: {
     type: { type: "string" },
     sri: { type: "boolean" },
@@ -32,15 +33,18 @@ export const hashPath: Command = {
     const format = chosen[0] ?? "sri";
     const algorithm = (options.type ?? "sha256") as string;
     if (!isHashAlgorithm(algorithm)) {
-      throw new UsageError(`hash path: --type '${algorithm}' is not a hash algorithm; valid: ${HASH_ALGORITHMS.join(", ")}`);
+      throw new UsageError(
+        `hash path: --type '${algorithm}' is not a hash algorithm; valid: ${HASH_ALGORITHMS.join(", ")}`,
+      );
     }
     for (const path of args) {
       const sink = new HashSink(algorithm);
       await dumpPathInWorker(path, (chunk) => void sink.update(chunk)); // read on a worker thread, hashed here
       const { hash } = sink.finish();
       const text =
-        format === "sri" ? formatHash(hash, "sri")
-        : formatHash(hash, format === "base32" ? "nix32" : format, { prefix: false });
+        format === "sri"
+          ? formatHash(hash, "sri")
+          : formatHash(hash, format === "base32" ? "nix32" : format, { prefix: false });
       stdout.write(`${text}\n`);
     }
   },

@@ -15,7 +15,10 @@ export const commands: readonly CommandEntry[] = [
   { words: ["nar", "cat"], load: async () => (await import("./nar-cat.js")).narCat },
   { words: ["hash", "path"], load: async () => (await import("./hash-path.js")).hashPath },
   { words: ["key", "generate-secret"], load: async () => (await import("./key-generate-secret.js")).keyGenerateSecret },
-  { words: ["key", "convert-secret-to-public"], load: async () => (await import("./key-convert-secret-to-public.js")).keyConvertSecretToPublic },
+  {
+    words: ["key", "convert-secret-to-public"],
+    load: async () => (await import("./key-convert-secret-to-public.js")).keyConvertSecretToPublic,
+  },
   { words: ["store", "info"], load: async () => (await import("./store-info.js")).storeInfo },
   { words: ["path-info"], load: async () => (await import("./path-info.js")).pathInfo },
   { words: ["store", "ls"], load: async () => (await import("./store-ls.js")).storeLs },

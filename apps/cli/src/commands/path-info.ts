@@ -33,7 +33,9 @@ export function pathInfoJson(info: NarInfo): Record<string, unknown> {
  * `nix path-info --json`'s whole document: an object from each full store path (sorted, each once) to its object,
  * or to null when the cache does not have it.
  */
-export function pathInfosJson(found: ReadonlyArray<readonly [path: string, info: NarInfo | undefined]>): Record<string, unknown> {
+export function pathInfosJson(
+  found: ReadonlyArray<readonly [path: string, info: NarInfo | undefined]>,
+): Record<string, unknown> {
   const byPath = new Map(found.map(([path, info]) => [info?.storePath.path ?? path, info] as const));
   const document: Record<string, unknown> = {};
   for (const path of [...byPath.keys()].sort(byBytes)) {
@@ -60,7 +62,11 @@ export const pathInfo: Command = {
     "cache. --json prints what `nix path-info --json` prints for a binary cache (Nix 2.32's shape: an object " +
     "keyed by store path, null for a path the cache does not have).",
   options: { ...STORE_OPTION, ...TRUST_OPTIONS, json: { type: "boolean" } },
-  optionHelp: [["--store URL", "the binary cache"], ["--json", "print JSON like `nix path-info --json`"], ...TRUST_HELP],
+  optionHelp: [
+    ["--store URL", "the binary cache"],
+    ["--json", "print JSON like `nix path-info --json`"],
+    ...TRUST_HELP,
+  ],
   arity: [1, Infinity],
   async run({ args, options, stdout, own }) {
     const store = own(await openStoreForReading(options));

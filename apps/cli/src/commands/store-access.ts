@@ -12,7 +12,10 @@ export const TRUST_OPTIONS: OptionSpec = {
   "no-require-sigs": { type: "boolean" },
 };
 export const TRUST_HELP: ReadonlyArray<readonly [string, string]> = [
-  ["--trusted-public-keys KEYS", "space-separated NAME:BASE64 keys to trust (default: trusted-public-keys from /etc/nix/nix.conf and NIX_CONFIG)"],
+  [
+    "--trusted-public-keys KEYS",
+    "space-separated NAME:BASE64 keys to trust (default: trusted-public-keys from /etc/nix/nix.conf and NIX_CONFIG)",
+  ],
   ["--no-require-sigs", "accept narinfos without a trusted signature"],
 ];
 
@@ -39,7 +42,12 @@ export function trustedKeysFromNixConf(texts: readonly string[]): string {
 export function nixConfTexts(): string[] {
   const texts: string[] = [];
   try {
-    texts.push(readFileSync(process.env["NIX_CONF_DIR"] ? `${process.env["NIX_CONF_DIR"]}/nix.conf` : "/etc/nix/nix.conf", "utf8"));
+    texts.push(
+      readFileSync(
+        process.env["NIX_CONF_DIR"] ? `${process.env["NIX_CONF_DIR"]}/nix.conf` : "/etc/nix/nix.conf",
+        "utf8",
+      ),
+    );
   } catch {
     // no nix.conf: Nix's defaults
   }
@@ -63,7 +71,8 @@ export function storeOpenOptionsFromNixConf(): Pick<OpenStoreOptions, "http" | "
   const whole = (name: string): number | undefined => {
     const value = nixConfValue(texts, name);
     if (value === undefined) return undefined;
-    if (!/^\d+$/.test(value)) throw new UsageError(`nix.conf setting ${name} = ${JSON.stringify(value)} is not a non-negative whole number`);
+    if (!/^\d+$/.test(value))
+      throw new UsageError(`nix.conf setting ${name} = ${JSON.stringify(value)} is not a non-negative whole number`);
     return Number(value);
   };
   const seconds = (name: string): number | undefined => {
@@ -78,7 +87,9 @@ export function storeOpenOptionsFromNixConf(): Pick<OpenStoreOptions, "http" | "
   const maxDelayMs = whole("filetransfer-retry-max-delay");
   const jitterText = nixConfValue(texts, "filetransfer-retry-jitter");
   if (jitterText !== undefined && jitterText !== "true" && jitterText !== "false") {
-    throw new UsageError(`nix.conf setting filetransfer-retry-jitter = ${JSON.stringify(jitterText)} is not true or false`);
+    throw new UsageError(
+      `nix.conf setting filetransfer-retry-jitter = ${JSON.stringify(jitterText)} is not true or false`,
+    );
   }
   return {
     http: {
@@ -99,7 +110,8 @@ export function storeOpenOptionsFromNixConf(): Pick<OpenStoreOptions, "http" | "
 
 export function storeUrlOption(options: CommandContext["options"], name = "store"): string {
   const url = options[name];
-  if (typeof url !== "string" || url === "") throw new UsageError(`--${name} URL is required (e.g. s3://bucket, file:///dir, https://host)`);
+  if (typeof url !== "string" || url === "")
+    throw new UsageError(`--${name} URL is required (e.g. s3://bucket, file:///dir, https://host)`);
   return url;
 }
 
@@ -112,7 +124,10 @@ export async function openStoreForReading(options: CommandContext["options"]): P
     ...storeOpenOptionsFromNixConf(),
     createCacheInfo: false,
     requireSigs: options["no-require-sigs"] !== true,
-    trustedPublicKeys: TrustedKeys.from(keys, typeof flag === "string" ? "--trusted-public-keys" : "trusted-public-keys (nix.conf)"),
+    trustedPublicKeys: TrustedKeys.from(
+      keys,
+      typeof flag === "string" ? "--trusted-public-keys" : "trusted-public-keys (nix.conf)",
+    ),
   });
 }
 
@@ -122,5 +137,7 @@ export function splitStorePathArgument(argument: string, storeDir: string): { st
   if (!argument.startsWith(prefix)) throw new UsageError(`'${argument}' is not inside the store directory ${storeDir}`);
   const rest = argument.slice(prefix.length);
   const slash = rest.indexOf("/");
-  return slash < 0 ? { storePath: argument, subpath: "" } : { storePath: prefix + rest.slice(0, slash), subpath: rest.slice(slash + 1) };
+  return slash < 0
+    ? { storePath: argument, subpath: "" }
+    : { storePath: prefix + rest.slice(0, slash), subpath: rest.slice(slash + 1) };
 }

@@ -31,7 +31,9 @@ export const storeAdd: Command = {
       });
       progress.done();
       const { storePath, narHash, narSize, added } = result;
-      stdout.write(options.json === true ? `${JSON.stringify({ storePath, narHash, narSize, added })}\n` : `${storePath}\n`);
+      stdout.write(
+        options.json === true ? `${JSON.stringify({ storePath, narHash, narSize, added })}\n` : `${storePath}\n`,
+      );
     } finally {
       progress.done();
     }

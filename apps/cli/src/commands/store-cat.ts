@@ -3,7 +3,13 @@
 import type { Command } from "../command.js";
 import { writeAll } from "../stream-io.js";
 import { UsageError } from "../usage-error.js";
-import { openStoreForReading, splitStorePathArgument, STORE_OPTION, TRUST_HELP, TRUST_OPTIONS } from "./store-access.js";
+import {
+  openStoreForReading,
+  splitStorePathArgument,
+  STORE_OPTION,
+  TRUST_HELP,
+  TRUST_OPTIONS,
+} from "./store-access.js";
 
 export const storeCat: Command = {
   words: ["store", "cat"],

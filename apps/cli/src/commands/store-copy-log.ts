@@ -14,12 +14,21 @@ export const storeCopyLog: Command = {
   usage: "store copy-log --to URL DRVPATH [--file LOGFILE]",
   description: "Reads the log from LOGFILE, or from stdin when --file is not given.",
   options: { to: { type: "string" }, file: { type: "string" } },
-  optionHelp: [["--to URL", "the binary cache to write to"], ["--file LOGFILE", "the log file (default: stdin)"]],
+  optionHelp: [
+    ["--to URL", "the binary cache to write to"],
+    ["--file LOGFILE", "the log file (default: stdin)"],
+  ],
   arity: [1, 1],
   async run({ args, options, stdin, stdout, own }) {
-    const store = own(await BinaryCacheStore.open(storeUrlOption(options, "to"), { ...storeOpenOptionsFromNixConf(), requireSigs: false }));
+    const store = own(
+      await BinaryCacheStore.open(storeUrlOption(options, "to"), {
+        ...storeOpenOptionsFromNixConf(),
+        requireSigs: false,
+      }),
+    );
     const file = options.file;
-    const text = typeof file === "string" ? await readFile(file) : await readAll(stdin, LOG_LIMIT, "the build log on stdin");
+    const text =
+      typeof file === "string" ? await readFile(file) : await readAll(stdin, LOG_LIMIT, "the build log on stdin");
     const key = await store.addBuildLog(args[0]!, text);
     stdout.write(`${key}\n`);
   },

@@ -16,29 +16,54 @@ export const storeGc: Command = {
     "Narinfos not reachable from the kept paths are deleted (referrers first), then NARs, listings and debuginfo links " +
     "no remaining narinfo needs. With --older-than, unreachable narinfos younger than that are kept (with their closures). " +
     "Nothing younger than --grace (default 1h) is deleted. Durations: 90s, 30m, 1h, 7d, 2w.",
-  options: { ...STORE_OPTION, keep: { type: "string", multiple: true }, "older-than": { type: "string" }, grace: { type: "string" }, "dry-run": { type: "boolean" }, json: { type: "boolean" } },
+  options: {
+    ...STORE_OPTION,
+    keep: { type: "string", multiple: true },
+    "older-than": { type: "string" },
+    grace: { type: "string" },
+    "dry-run": { type: "boolean" },
+    json: { type: "boolean" },
+  },
   optionHelp: [
-    ["--store URL", "the binary cache"], ["--keep PATH", "a store path whose closure stays (repeatable; more paths may follow as arguments)"],
-    ["--older-than DURATION", "only delete unreachable narinfos older than this"], ["--grace DURATION", "never delete objects younger than this (default 1h)"],
-    ["--dry-run", "print what would be deleted and how many bytes"], ["--json", "print the report as JSON"],
+    ["--store URL", "the binary cache"],
+    ["--keep PATH", "a store path whose closure stays (repeatable; more paths may follow as arguments)"],
+    ["--older-than DURATION", "only delete unreachable narinfos older than this"],
+    ["--grace DURATION", "never delete objects younger than this (default 1h)"],
+    ["--dry-run", "print what would be deleted and how many bytes"],
+    ["--json", "print the report as JSON"],
   ],
   arity: [0, Infinity],
   async run({ args, options, stdout, own }) {
     const keepFlag = options.keep;
     const keep = [...(Array.isArray(keepFlag) ? keepFlag : []), ...args];
-    if (keep.length === 0) throw new UsageError("store gc: --keep PATH is required (a gc without roots would delete everything)");
+    if (keep.length === 0)
+      throw new UsageError("store gc: --keep PATH is required (a gc without roots would delete everything)");
     const olderThan = typeof options["older-than"] === "string" ? parseDuration(options["older-than"]) : undefined;
     const grace = typeof options.grace === "string" ? parseDuration(options.grace) : DEFAULT_GRACE_MS;
-    const store = own(await BinaryCacheStore.open(storeUrlOption(options), { ...storeOpenOptionsFromNixConf(), createCacheInfo: false, requireSigs: false }));
-    const report = await gcCache(store, { keep, graceMs: grace, dryRun: options["dry-run"] === true, ...(olderThan === undefined ? {} : { olderThanMs: olderThan }) });
+    const store = own(
+      await BinaryCacheStore.open(storeUrlOption(options), {
+        ...storeOpenOptionsFromNixConf(),
+        createCacheInfo: false,
+        requireSigs: false,
+      }),
+    );
+    const report = await gcCache(store, {
+      keep,
+      graceMs: grace,
+      dryRun: options["dry-run"] === true,
+      ...(olderThan === undefined ? {} : { olderThanMs: olderThan }),
+    });
     if (options.json === true) {
       stdout.write(`${jsonForTerminal(report)}\n`);
     } else {
       const verb = report.dryRun ? "would delete" : "deleted";
       for (const item of report.deleted) stdout.write(`${verb} ${escapeForTerminal(item.key)} (${item.size} bytes)\n`);
-      for (const root of report.missingRoots) stdout.write(`warning: kept path ${root} has no narinfo in ${store.url}\n`);
+      for (const root of report.missingRoots)
+        stdout.write(`warning: kept path ${root} has no narinfo in ${store.url}\n`);
       for (const key of report.unreadable) stdout.write(`warning: kept unreadable narinfo ${escapeForTerminal(key)}\n`);
-      stdout.write(`${verb} ${report.deleted.length} objects, ${formatBytes(report.bytes)} (${report.bytes} bytes); ${report.keptNarInfos} narinfos kept\n`);
+      stdout.write(
+        `${verb} ${report.deleted.length} objects, ${formatBytes(report.bytes)} (${report.bytes} bytes); ${report.keptNarInfos} narinfos kept\n`,
+      );
     }
   },
 };

@@ -9,7 +9,8 @@ export const storeInfo: Command = {
   words: ["store", "info"],
   summary: "show a binary cache's info and the settings in force",
   usage: "store info --store URL [--json]",
-  description: "Reads nix-cache-info (never writes it). Priority and WantMassQuery come from the cache unless the URL sets them.",
+  description:
+    "Reads nix-cache-info (never writes it). Priority and WantMassQuery come from the cache unless the URL sets them.",
   options: { ...STORE_OPTION, json: { type: "boolean" } },
   optionHelp: [
     ["--store URL", "the binary cache (s3://BUCKET?..., file:///DIR, http(s)://HOST/...)"],
@@ -20,7 +21,9 @@ export const storeInfo: Command = {
     const store = own(await openStoreForReading({ ...options, "no-require-sigs": true, "trusted-public-keys": "" }));
     const info = await store.info();
     if (options.json) {
-      stdout.write(`${jsonForTerminal({ ...info, url: redactStoreUrl(info.url), cacheInfo: info.cacheInfo ?? null })}\n`);
+      stdout.write(
+        `${jsonForTerminal({ ...info, url: redactStoreUrl(info.url), cacheInfo: info.cacheInfo ?? null })}\n`,
+      );
       return;
     }
     const lines = [
@@ -32,7 +35,9 @@ export const storeInfo: Command = {
       `Trusted: ${info.trusted ? "yes" : "no"}`,
       `nix-cache-info: ${info.cacheInfo === undefined ? "absent" : "present"}`,
       "Settings:",
-      ...Object.entries(info.settings).map(([name, value]) => `  ${name} = ${Array.isArray(value) ? value.join(",") : String(value)}`),
+      ...Object.entries(info.settings).map(
+        ([name, value]) => `  ${name} = ${Array.isArray(value) ? value.join(",") : String(value)}`,
+      ),
     ];
     stdout.write(`${lines.map(escapeForTerminal).join("\n")}\n`);
   },

@@ -2,7 +2,13 @@
 // listing the store computes from the verified NAR (never from the cache's .ls), printed as `nix store ls` does.
 import type { Command } from "../command.js";
 import { LS_OPTIONS, LS_OPTION_HELP, printListing } from "../listing-view.js";
-import { openStoreForReading, splitStorePathArgument, STORE_OPTION, TRUST_HELP, TRUST_OPTIONS } from "./store-access.js";
+import {
+  openStoreForReading,
+  splitStorePathArgument,
+  STORE_OPTION,
+  TRUST_HELP,
+  TRUST_OPTIONS,
+} from "./store-access.js";
 
 export const storeLs: Command = {
   words: ["store", "ls"],
@@ -13,11 +19,7 @@ export const storeLs: Command = {
     ...TRUST_OPTIONS,
     ...LS_OPTIONS,
   },
-  optionHelp: [
-    ["--store URL", "the binary cache"],
-    ...LS_OPTION_HELP,
-    ...TRUST_HELP,
-  ],
+  optionHelp: [["--store URL", "the binary cache"], ...LS_OPTION_HELP, ...TRUST_HELP],
   arity: [1, 1],
   async run({ args, options, stdout, own }) {
     const store = own(await openStoreForReading(options));

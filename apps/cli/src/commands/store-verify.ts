@@ -11,16 +11,28 @@ import { parseJobs } from "./copy-to-local.js";
 export const storeVerify: Command = {
   words: ["store", "verify"],
   summary: "verify every object of a binary cache (signatures, hashes, sizes, references)",
-  usage: "store verify --store URL [--all | PATH...] [--trusted-public-keys KEYS | --no-require-sigs] [--jobs N] [--json]",
-  description: "Exits with status 1 when anything is damaged (orphan NARs and incomplete uploads are reported but are not damage).",
-  options: { ...STORE_OPTION, ...TRUST_OPTIONS, all: { type: "boolean" }, json: { type: "boolean" }, jobs: { type: "string" } },
+  usage:
+    "store verify --store URL [--all | PATH...] [--trusted-public-keys KEYS | --no-require-sigs] [--jobs N] [--json]",
+  description:
+    "Exits with status 1 when anything is damaged (orphan NARs and incomplete uploads are reported but are not damage).",
+  options: {
+    ...STORE_OPTION,
+    ...TRUST_OPTIONS,
+    all: { type: "boolean" },
+    json: { type: "boolean" },
+    jobs: { type: "string" },
+  },
   optionHelp: [
-    ["--store URL", "the binary cache"], ["--all", "check every narinfo, and look for orphan NARs and incomplete uploads"],
-    ["--jobs N", "narinfos checked at once (default 4)"], ["--json", "print the report as JSON"], ...TRUST_HELP,
+    ["--store URL", "the binary cache"],
+    ["--all", "check every narinfo, and look for orphan NARs and incomplete uploads"],
+    ["--jobs N", "narinfos checked at once (default 4)"],
+    ["--json", "print the report as JSON"],
+    ...TRUST_HELP,
   ],
   arity: [0, Infinity],
   async run({ args, options, stdout, stderr, own }) {
-    if ((options.all === true) === args.length > 0) throw new UsageError("store verify: give either --all or one or more store paths");
+    if ((options.all === true) === args.length > 0)
+      throw new UsageError("store verify: give either --all or one or more store paths");
     const jobs = parseJobs(options.jobs);
     const store = own(await openStoreForReading(options));
     const progress = new ProgressLine(stderr);

@@ -12,7 +12,9 @@ interface StreamResult {
   free(): void;
 }
 interface BrotliWasm {
-  CompressStream: new (quality?: number) => {
+  CompressStream: new (
+    quality?: number,
+  ) => {
     compress(input: Uint8Array | undefined, outputSize: number): StreamResult;
     free(): void;
   };
@@ -51,7 +53,10 @@ async function* compressBrotli(source: AsyncIterable<Uint8Array>, quality: numbe
 }
 
 const trailingData = () =>
-  new CodecError("TRAILING_DATA", "br: bytes follow the end of the brotli stream; a br body must be exactly one stream");
+  new CodecError(
+    "TRAILING_DATA",
+    "br: bytes follow the end of the brotli stream; a br body must be exactly one stream",
+  );
 
 async function* decompressBrotli(source: AsyncIterable<Uint8Array>): AsyncGenerator<Buffer> {
   const lib = brotliWasm();
@@ -78,7 +83,8 @@ async function* decompressBrotli(source: AsyncIterable<Uint8Array>): AsyncGenera
       } while (code === lib.BrotliStreamResultCode.NeedsMoreOutput || (!finished && offset < piece.byteLength));
       if (finished && offset < piece.byteLength) throw trailingData();
     }
-    if (!finished) throw new CodecError("TRUNCATED_INPUT", "br: compressed input ends before the brotli stream is complete");
+    if (!finished)
+      throw new CodecError("TRUNCATED_INPUT", "br: compressed input ends before the brotli stream is complete");
   } finally {
     decoder.free();
   }
@@ -91,6 +97,9 @@ export const brotliWasmCodec: Codec = {
   levels: { min: 0, max: 11, default: 11 },
   concatenable: false,
   nativeThreads: false,
-  compress: ({ level }) => (source) => compressBrotli(source, level),
+  compress:
+    ({ level }) =>
+    (source) =>
+      compressBrotli(source, level),
   decompress: () => (source) => decompressBrotli(source),
 };

@@ -15,7 +15,7 @@ const MAX_GROUPS = 6;
 const MAX_SYMBOLS = 258;
 const MAX_CODE_BITS = 20;
 const GROUP_SIZE = 50;
-const MAX_BLOCK = 900_000;
+const _MAX_BLOCK = 900_000;
 
 const CRC_TABLE = (() => {
   const table = new Int32Array(256);
@@ -183,7 +183,11 @@ export class Bzip2Decoder {
     const h = this.#bits(8);
     const level = this.#bits(8) - 0x30;
     if (b !== 0x42 || z !== 0x5a || h !== 0x68 || level < 1 || level > 9) {
-      throw corrupt(this.#blockSizeMax === 0 ? "no bzip2 stream header" : "bytes after the end of a bzip2 stream are not another stream");
+      throw corrupt(
+        this.#blockSizeMax === 0
+          ? "no bzip2 stream header"
+          : "bytes after the end of a bzip2 stream are not another stream",
+      );
     }
     this.#blockSizeMax = level * 100_000;
     if (this.#tt.length < this.#blockSizeMax) this.#tt = new Int32Array(this.#blockSizeMax);
@@ -258,7 +262,8 @@ export class Bzip2Decoder {
       group.minLen = minLen;
       group.maxLen = maxLen;
       let pp = 0;
-      for (let l = minLen; l <= maxLen; l++) for (let s = 0; s < symCount; s++) if (length[s] === l) group.permute[pp++] = s;
+      for (let l = minLen; l <= maxLen; l++)
+        for (let s = 0; s < symCount; s++) if (length[s] === l) group.permute[pp++] = s;
       temp.fill(0);
       for (let i = 0; i < symCount; i++) temp[length[i] as number]! += 1;
       group.limit.fill(0);

@@ -15,7 +15,11 @@ import { checkedXzDecode } from "./node-liblzma.js";
 interface NativeLzmaStream {
   code(chunk: Buffer | null, async: boolean): void;
   /** Called per output buffer, then with buf null at the stream's end or with an error, then with processed counts. */
-  bufferHandler: (buf: Buffer | null | undefined, processedChunks: number | undefined, error: Error | null | undefined) => void;
+  bufferHandler: (
+    buf: Buffer | null | undefined,
+    processedChunks: number | undefined,
+    error: Error | null | undefined,
+  ) => void;
   resetUnderlying(): void;
 }
 
@@ -107,6 +111,9 @@ export const lzmaNativeCodec: Codec = {
   levels: { min: 0, max: 9, default: 6 },
   concatenable: true,
   nativeThreads: true,
-  compress: ({ level, threads }) => (source) => throughNodeTransform(source, encoder(level, threads), { codecName: "xz" }),
+  compress:
+    ({ level, threads }) =>
+    (source) =>
+      throughNodeTransform(source, encoder(level, threads), { codecName: "xz" }),
   decompress: () => (source) => checkedXzDecode(source, decodeLzmaNative),
 };

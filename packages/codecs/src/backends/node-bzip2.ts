@@ -69,8 +69,10 @@ export const nodeBzip2Codec: Codec = {
   levels: { min: 1, max: 9, default: 9 },
   concatenable: true,
   nativeThreads: false,
-  compress: ({ level }) => (source) => compressBzip2(source, level),
+  compress:
+    ({ level }) =>
+    (source) =>
+      compressBzip2(source, level),
   decompress: () => (source) => decompressBzip2(source),
   compressChunk: compressPiece,
 };
-

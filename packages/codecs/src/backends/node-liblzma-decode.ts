@@ -22,7 +22,8 @@ interface NativeLzma {
 const NO_INPUT = Buffer.alloc(0);
 
 function statusError(status: number, LZMA_BUF_ERROR: number): CodecError {
-  if (status === LZMA_BUF_ERROR) return new CodecError("TRUNCATED_INPUT", "xz: compressed input ends before its stream is complete");
+  if (status === LZMA_BUF_ERROR)
+    return new CodecError("TRUNCATED_INPUT", "xz: compressed input ends before its stream is complete");
   return new CodecError("CORRUPT_INPUT", `xz: compressed input is not valid xz data (liblzma status ${status})`);
 }
 

@@ -31,9 +31,19 @@ export const nodeLiblzmaCodec: Codec = {
   concatenable: true,
   nativeThreads: true,
   chunkWorkerModule: new URL("./node-liblzma-chunk.js", import.meta.url).href,
-  compress: ({ level, threads }) => async function* (source) {
-    const { check, createXz } = await nodeLiblzma();
-    yield* throughNodeTransform(source, createXz({ preset: level, check: check.CRC64, threads, chunkSize: TRANSFORM_OUTPUT_CHUNK }) as unknown as Transform, { codecName: "xz" });
-  },
+  compress: ({ level, threads }) =>
+    async function* (source) {
+      const { check, createXz } = await nodeLiblzma();
+      yield* throughNodeTransform(
+        source,
+        createXz({
+          preset: level,
+          check: check.CRC64,
+          threads,
+          chunkSize: TRANSFORM_OUTPUT_CHUNK,
+        }) as unknown as Transform,
+        { codecName: "xz" },
+      );
+    },
   decompress: () => (source) => checkedXzDecode(source, decompressXz),
 };

@@ -13,9 +13,15 @@ export const zlibGzipCodec: Codec = {
   concatenable: true,
   nativeThreads: false,
   chunkWorkerModule: new URL("./node-zlib-chunk.js", import.meta.url).href,
-  compress: ({ level }) => (source) => throughNodeTransform(source, createGzip({ level, chunkSize: TRANSFORM_OUTPUT_CHUNK }), { codecName: "gzip" }),
+  compress:
+    ({ level }) =>
+    (source) =>
+      throughNodeTransform(source, createGzip({ level, chunkSize: TRANSFORM_OUTPUT_CHUNK }), { codecName: "gzip" }),
   decompress: () => (source) =>
-    throughNodeTransform(source, createGunzip({ chunkSize: TRANSFORM_OUTPUT_CHUNK }), { codecName: "gzip", rejectUnconsumedInput: true }),
+    throughNodeTransform(source, createGunzip({ chunkSize: TRANSFORM_OUTPUT_CHUNK }), {
+      codecName: "gzip",
+      rejectUnconsumedInput: true,
+    }),
 };
 
 export const zlibBrotliCodec: Codec = {
@@ -25,12 +31,20 @@ export const zlibBrotliCodec: Codec = {
   levels: { min: 0, max: 11, default: 11 },
   concatenable: false,
   nativeThreads: false,
-  compress: ({ level }) => (source) =>
-    throughNodeTransform(
-      source,
-      createBrotliCompress({ params: { [constants.BROTLI_PARAM_QUALITY]: level }, chunkSize: TRANSFORM_OUTPUT_CHUNK }),
-      { codecName: "br" },
-    ),
+  compress:
+    ({ level }) =>
+    (source) =>
+      throughNodeTransform(
+        source,
+        createBrotliCompress({
+          params: { [constants.BROTLI_PARAM_QUALITY]: level },
+          chunkSize: TRANSFORM_OUTPUT_CHUNK,
+        }),
+        { codecName: "br" },
+      ),
   decompress: () => (source) =>
-    throughNodeTransform(source, createBrotliDecompress({ chunkSize: TRANSFORM_OUTPUT_CHUNK }), { codecName: "br", rejectUnconsumedInput: true }),
+    throughNodeTransform(source, createBrotliDecompress({ chunkSize: TRANSFORM_OUTPUT_CHUNK }), {
+      codecName: "br",
+      rejectUnconsumedInput: true,
+    }),
 };

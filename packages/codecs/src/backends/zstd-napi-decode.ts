@@ -30,7 +30,8 @@ export async function* decompressZstd(source: AsyncIterable<Uint8Array>): AsyncG
       }
       const space = out.space();
       const [hint, produced, consumed] = dctx.decompressStream(space, input);
-      if (produced === 0 && consumed === 0) throw new CodecError("CORRUPT_INPUT", "zstd: the decoder made no progress on its input");
+      if (produced === 0 && consumed === 0)
+        throw new CodecError("CORRUPT_INPUT", "zstd: the decoder made no progress on its input");
       out.wrote(produced);
       input = input.subarray(consumed);
       inFrame = hint !== 0;

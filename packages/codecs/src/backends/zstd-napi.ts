@@ -7,7 +7,6 @@ import { zstdBinding, zstdNapi } from "../native-modules.js";
 import { compressZstdInWorker } from "../zstd-worker-pool.js";
 import { decompressZstd } from "./zstd-napi-decode.js";
 
-
 // One reusable context for whole-buffer frames: ZSTD_compress2 resets it per call and sizes it to the input.
 let wholeBufferCompressor: Compressor | undefined;
 
@@ -28,7 +27,10 @@ export const zstdNapiCodec: Codec = {
   chunkWorkerModule: new URL("./zstd-napi-chunk.js", import.meta.url).href,
   // Not zstd-napi's CompressStream on this thread: even with nbWorkers >= 1 its compressStream2 blocks the event
   // loop whenever zstd's job queue is full (and copies the input). A worker thread per core hosts the streams.
-  compress: ({ level, threads }) => (source) => compressZstdInWorker(source, level, threads > 1 ? threads : 0),
+  compress:
+    ({ level, threads }) =>
+    (source) =>
+      compressZstdInWorker(source, level, threads > 1 ? threads : 0),
   compressWhole: (body, level) => {
     wholeBufferCompressor ??= new (zstdNapi().Compressor)();
     wholeBufferCompressor.setParameters({ compressionLevel: level, checksumFlag: true });

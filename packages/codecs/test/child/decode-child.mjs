@@ -56,7 +56,10 @@ try {
     pieces = 1;
     largestPiece = decoded.length;
   } else if (mode === "first-piece") {
-    for await (const piece of decompressStream(codec, fileSource(path), { maxOutputBytes, backend: backend || undefined })) {
+    for await (const piece of decompressStream(codec, fileSource(path), {
+      maxOutputBytes,
+      backend: backend || undefined,
+    })) {
       bytes += piece.byteLength;
       pieces += 1;
       largestPiece = piece.byteLength;
@@ -65,7 +68,10 @@ try {
       break;
     }
   } else {
-    for await (const piece of decompressStream(codec, fileSource(path), { maxOutputBytes, backend: backend || undefined })) {
+    for await (const piece of decompressStream(codec, fileSource(path), {
+      maxOutputBytes,
+      backend: backend || undefined,
+    })) {
       bytes += piece.byteLength;
       pieces += 1;
       if (piece.byteLength > largestPiece) largestPiece = piece.byteLength;

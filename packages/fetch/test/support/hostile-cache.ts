@@ -22,8 +22,18 @@ export function fileNar(contents: string | Buffer, executable = false): Promise<
 }
 
 /** Adds `nar` as store path `/nix/store/<hash>-<name>` (signed with `secretKeyFile`) to the file:// cache at `dir`. */
-export async function addHostilePath(dir: string, secretKeyFile: string, name: string, nar: Buffer, references: readonly StorePath[] = []): Promise<StorePath> {
-  const storePath = makeStorePath("output:out", hashBytes("sha256", `${name} ${nar.length} ${Date.now()} ${Math.random()}`), name);
+export async function addHostilePath(
+  dir: string,
+  secretKeyFile: string,
+  name: string,
+  nar: Buffer,
+  references: readonly StorePath[] = [],
+): Promise<StorePath> {
+  const storePath = makeStorePath(
+    "output:out",
+    hashBytes("sha256", `${name} ${nar.length} ${Date.now()} ${Math.random()}`),
+    name,
+  );
   const writer = await BinaryCacheStore.open(`file://${dir}?compression=none&secret-key=${secretKeyFile}`);
   await writer.addToStore({
     info: { storePath, narHash: hashBytes("sha256", nar), narSize: nar.length, references: [...references] },
@@ -38,7 +48,10 @@ export async function addHostilePath(dir: string, secretKeyFile: string, name: s
 export function expectNothingOf(root: string, path: string): void {
   const storeDir = join(root, "nix/store");
   expect(existsSync(join(root, path)), `${path} must not be in the store`).toBe(false);
-  expect(readdirSync(storeDir).filter((name) => name.startsWith(".") || name.includes(".narwhal-")), "no temp trees").toEqual([]);
+  expect(
+    readdirSync(storeDir).filter((name) => name.startsWith(".") || name.includes(".narwhal-")),
+    "no temp trees",
+  ).toEqual([]);
   const store = openLocalStore(`local?root=${root}`);
   try {
     expect(store.isValidPath(path), `${path} must not be registered`).toBe(false);

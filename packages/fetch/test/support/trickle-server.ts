@@ -12,7 +12,10 @@ export interface TrickleServer {
   close(): Promise<void>;
 }
 
-export async function startTrickleServer(dir: string, options: { chunkBytes?: number; intervalMs?: number } = {}): Promise<TrickleServer> {
+export async function startTrickleServer(
+  dir: string,
+  options: { chunkBytes?: number; intervalMs?: number } = {},
+): Promise<TrickleServer> {
   const chunkBytes = options.chunkBytes ?? 1024;
   const intervalMs = options.intervalMs ?? 20;
   let completed = 0;
@@ -44,9 +47,10 @@ export async function startTrickleServer(dir: string, options: { chunkBytes?: nu
   return {
     url: `http://127.0.0.1:${port}`,
     narsCompleted: () => completed,
-    close: () => new Promise<void>((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }

@@ -29,7 +29,8 @@ export function writeFixtureDb(stateDir: string, paths: readonly FixturePath[]):
   db.exec(SCHEMA);
   const insert = db.prepare("insert into ValidPaths (path, hash, registrationTime, narSize) values (?, ?, 1, 8)");
   const ids = new Map<string, number>();
-  for (const entry of paths) ids.set(entry.path, Number(insert.run(entry.path, entry.hash ?? ZERO_HASH).lastInsertRowid));
+  for (const entry of paths)
+    ids.set(entry.path, Number(insert.run(entry.path, entry.hash ?? ZERO_HASH).lastInsertRowid));
   const ref = db.prepare("insert into Refs (referrer, reference) values (?, ?)");
   const output = db.prepare("insert into DerivationOutputs (drv, id, path) values (?, ?, ?)");
   for (const entry of paths) {

@@ -54,5 +54,8 @@ export function nixPathInfo(paths: readonly string[], extraArgs: readonly string
 
 /** Lines of stdout, sorted, without empties. */
 export function lines(text: string): string[] {
-  return text.split("\n").filter((line) => line !== "").sort();
+  return text
+    .split("\n")
+    .filter((line) => line !== "")
+    .sort();
 }

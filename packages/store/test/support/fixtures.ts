@@ -5,7 +5,14 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { writeNar, type NarWriteEvent } from "@narwhal/nar";
-import { formatPublicKey, formatSecretKey, generateSecretKey, toPublicKey, TrustedKeys, type SecretKey } from "@narwhal/signing";
+import {
+  formatPublicKey,
+  formatSecretKey,
+  generateSecretKey,
+  toPublicKey,
+  TrustedKeys,
+  type SecretKey,
+} from "@narwhal/signing";
 import { hashBytes, makeStorePath, type StorePath } from "@narwhal/store-path";
 import type { PathInfoToAdd } from "../../src/index.js";
 
@@ -43,7 +50,13 @@ export async function narOfFiles(files: Record<string, string | Buffer>): Promis
       }
     }
     const contents = Buffer.from(files[name]!);
-    events.push({ type: "file", segments: parts.map((part) => Buffer.from(part)), executable: false, size: contents.length, contents: [contents] });
+    events.push({
+      type: "file",
+      segments: parts.map((part) => Buffer.from(part)),
+      executable: false,
+      size: contents.length,
+      contents: [contents],
+    });
   }
   return collect(writeNar(events));
 }
@@ -79,6 +92,8 @@ export async function filesUnder(dir: string): Promise<string[]> {
   const entries = await readdir(dir, { recursive: true, withFileTypes: true });
   return entries
     .filter((entry) => entry.isFile())
-    .map((entry) => join(entry.parentPath ?? (entry as unknown as { path: string }).path, entry.name).slice(dir.length + 1))
+    .map((entry) =>
+      join(entry.parentPath ?? (entry as unknown as { path: string }).path, entry.name).slice(dir.length + 1),
+    )
     .sort();
 }

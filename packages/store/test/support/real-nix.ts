@@ -23,4 +23,3 @@ export function generateNixKeyPair(name: string, dir: string): { secretPath: str
   execFileSync("nix-store", ["--generate-binary-cache-key", name, secretPath, publicPath]);
   return { secretPath, publicPath };
 }
-
