@@ -1,10 +1,10 @@
 // Another binary cache as a copy source: narinfos (signatures checked by the store's policy) give the metadata,
 // the closure is walked with bounded concurrency, and NARs are read decompressed and verified.
 
+import pLimit from "p-limit";
 import type { BinaryCacheStore } from "@narwhal/store";
 import { topoSort } from "@narwhal/local-store";
 import type { NarInfo } from "@narwhal/store-path";
-import { mapLimited } from "./concurrency-limit.js";
 import { EngineError } from "./errors.js";
 import type { PathSource, SourcePathInfo } from "./path-source.js";
 
@@ -29,7 +29,7 @@ export class BinaryCacheSource implements PathSource {
     const found = new Map<string, NarInfo>();
     let frontier = [...new Set(paths)];
     while (frontier.length > 0) {
-      const infos = await mapLimited(frontier, LOOKUPS_AT_ONCE, (path) => this.#infoOf(path));
+      const infos = await pLimit(LOOKUPS_AT_ONCE).map(frontier, (path) => this.#infoOf(path));
       const next = new Set<string>();
       for (const info of infos) {
         found.set(info.storePath.path, info);

@@ -2,9 +2,9 @@
 // in parallel largest first (identical NARs once), and publishes each narinfo only after its references' narinfos,
 // so the destination never holds a narinfo whose NAR or references are missing.
 
+import pLimit from "p-limit";
 import type { BinaryCacheStore, UploadedNar } from "@narwhal/store";
 import { formatHash } from "@narwhal/store-path";
-import { forEachLimited, mapLimited } from "./concurrency-limit.js";
 import type { CopyFailure, CopyReporter, CopySummary } from "./copy-events.js";
 import { EngineError, messageOf } from "./errors.js";
 import { DEFAULT_STALE_UPLOAD_AGE_MS, abortLeftoverUploads } from "./leftover-uploads.js";
@@ -60,7 +60,7 @@ export async function copyPaths(
 
   const existenceChecks = positive(options.existenceChecks ?? DEFAULT_EXISTENCE_CHECKS, "existenceChecks");
   const snapshot = await destination.takeSnapshot(infos.length);
-  const present = await mapLimited(infos, existenceChecks, (info) => destination.isValidPath(info.storePath, snapshot));
+  const present = await pLimit(existenceChecks).map(infos, (info) => destination.isValidPath(info.storePath, snapshot));
   const skipped: string[] = [];
   const todo: SourcePathInfo[] = [];
   infos.forEach((info, index) => {
@@ -115,7 +115,7 @@ export async function copyPaths(
     }
   };
   const largestFirst = [...todo].sort((a, b) => b.narSize - a.narSize);
-  const uploading = forEachLimited(largestFirst, jobs, uploadOne);
+  const uploading = pLimit(jobs).map(largestFirst, uploadOne);
 
   const copied: string[] = [];
   const failed: CopyFailure[] = [];

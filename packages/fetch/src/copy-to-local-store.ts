@@ -2,6 +2,7 @@
 // fetched and verified in parallel, canonicalised, then moved into place and registered in one step once its
 // references are. A failure or an abort leaves nothing of the unfinished paths behind.
 
+import pLimit from "p-limit";
 import { lstat } from "node:fs/promises";
 import { topoSort, type LocalStoreRegistry } from "@narwhal/local-store";
 import type { BinaryCacheStore } from "@narwhal/store";
@@ -10,7 +11,6 @@ import { abortError, isAbortError, raceAbort, throwIfAborted } from "./abortable
 import { canonicaliseStoreTree } from "./canonicalise.js";
 import { FetchError, messageOf } from "./errors.js";
 import { fetchPath, requirePathInfo, type FetchedPath } from "./fetch-path.js";
-import { JobPool } from "./job-pool.js";
 import { moveIntoStoreAndRegister } from "./move-into-store.js";
 import { queryClosure } from "./query-closure.js";
 import { removeTree } from "./remove-tree.js";
@@ -77,7 +77,7 @@ export async function copyClosureToLocalStore(
     registry.realStoreDir,
     into,
   );
-  const pool = new JobPool(options.jobs ?? 4);
+  const limit = pLimit(options.jobs ?? 4);
   const progress = {
     pathsDone: 0,
     pathsTotal: infos.length,
@@ -96,69 +96,67 @@ export async function copyClosureToLocalStore(
     const references = info.references
       .filter((reference) => reference.path !== path)
       .map((reference) => done.get(reference.path));
-    await pool
-      .run(async () => {
-        throwIfAborted(signal, path, `copying ${path}`);
-        if (stop) {
-          skipped.push(path);
-          throw new FetchError("DEPENDENCY_FAILED", path, `${path} was not copied: an earlier path failed`);
-        }
-        const target = registry.realPath(info.storePath);
-        await removeStale(target, registry, info.storePath);
-        const fetched = await fetchPath(store, info, target, {
-          onNarBytes: (bytes) => {
-            progress.narBytesDone += bytes;
-            report();
-          },
-          prepare: canonicaliseStoreTree,
-          beforeRename: async () => {
-            try {
-              await Promise.all(references);
-            } catch (error) {
-              if (isAbortError(error)) throw error;
-              throw new FetchError(
-                "DEPENDENCY_FAILED",
-                path,
-                `${path} was not copied: a path it refers to failed (${messageOf(error)})`,
-                { cause: error },
-              );
-            }
-          },
-          moveIntoPlace: async (staged, to, derivation) => {
-            moveIntoStoreAndRegister(
-              registry,
-              {
-                storePath: info.storePath,
-                narHash: info.narHash,
-                narSize: info.narSize,
-                references: info.references,
-                deriver: info.deriver,
-                sigs: info.sigs,
-                ca: info.ca === undefined ? undefined : formatContentAddress(info.ca),
-                derivation,
-              },
-              staged,
-              to,
+    await limit(async () => {
+      throwIfAborted(signal, path, `copying ${path}`);
+      if (stop) {
+        skipped.push(path);
+        throw new FetchError("DEPENDENCY_FAILED", path, `${path} was not copied: an earlier path failed`);
+      }
+      const target = registry.realPath(info.storePath);
+      await removeStale(target, registry, info.storePath);
+      const fetched = await fetchPath(store, info, target, {
+        onNarBytes: (bytes) => {
+          progress.narBytesDone += bytes;
+          report();
+        },
+        prepare: canonicaliseStoreTree,
+        beforeRename: async () => {
+          try {
+            await Promise.all(references);
+          } catch (error) {
+            if (isAbortError(error)) throw error;
+            throw new FetchError(
+              "DEPENDENCY_FAILED",
+              path,
+              `${path} was not copied: a path it refers to failed (${messageOf(error)})`,
+              { cause: error },
             );
-          },
-          ...(options.maxDerivationSize === undefined ? {} : { maxDerivationSize: options.maxDerivationSize }),
-          ...(signal === undefined ? {} : { signal }),
-        });
-        copied.push(fetched);
-        progress.pathsDone++;
-        report();
-      })
-      .catch((error: unknown) => {
-        const failure = error instanceof Error ? error : new Error(String(error));
-        if (isAbortError(failure)) throw failure; // reported once, by the whole call
-        if (!(failure instanceof FetchError && failure.code === "DEPENDENCY_FAILED")) {
-          stop = true;
-          failed.push({ storePath: path, error: failure });
-        } else if (!skipped.includes(path)) {
-          skipped.push(path);
-        }
-        throw failure;
+          }
+        },
+        moveIntoPlace: async (staged, to, derivation) => {
+          moveIntoStoreAndRegister(
+            registry,
+            {
+              storePath: info.storePath,
+              narHash: info.narHash,
+              narSize: info.narSize,
+              references: info.references,
+              deriver: info.deriver,
+              sigs: info.sigs,
+              ca: info.ca === undefined ? undefined : formatContentAddress(info.ca),
+              derivation,
+            },
+            staged,
+            to,
+          );
+        },
+        ...(options.maxDerivationSize === undefined ? {} : { maxDerivationSize: options.maxDerivationSize }),
+        ...(signal === undefined ? {} : { signal }),
       });
+      copied.push(fetched);
+      progress.pathsDone++;
+      report();
+    }).catch((error: unknown) => {
+      const failure = error instanceof Error ? error : new Error(String(error));
+      if (isAbortError(failure)) throw failure; // reported once, by the whole call
+      if (!(failure instanceof FetchError && failure.code === "DEPENDENCY_FAILED")) {
+        stop = true;
+        failed.push({ storePath: path, error: failure });
+      } else if (!skipped.includes(path)) {
+        skipped.push(path);
+      }
+      throw failure;
+    });
   };
 
   for (const info of infos) {

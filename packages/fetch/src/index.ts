@@ -13,7 +13,6 @@ export {
   type CopyToLocalStoreOptions,
   type CopyToLocalStoreResult,
 } from "./copy-to-local-store.js";
-export { JobPool } from "./job-pool.js";
 export {
   DerivationCapture,
   MAX_DERIVATION_SIZE,

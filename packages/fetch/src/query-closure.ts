@@ -1,12 +1,12 @@
 // The closure of some store paths in a binary cache: every narinfo reachable through References, looked up in
 // parallel, returned references first. A missing narinfo names the path, its referrer and the cache.
 
+import pLimit from "p-limit";
 import type { BinaryCacheStore } from "@narwhal/store";
 import { topoSort } from "@narwhal/local-store";
 import { narInfoFileFor, type NarInfo, type StorePath } from "@narwhal/store-path";
 import { throwIfAborted } from "./abortable.js";
 import { FetchError } from "./errors.js";
-import { JobPool } from "./job-pool.js";
 
 export interface QueryClosureOptions {
   /** Narinfo look-ups in flight at once (default 16). */
@@ -22,14 +22,14 @@ export async function queryClosure(
   roots: ReadonlyArray<StorePath | string>,
   options: QueryClosureOptions = {},
 ): Promise<NarInfo[]> {
-  const pool = new JobPool(options.jobs ?? 16);
+  const limit = pLimit(options.jobs ?? 16);
   const found = new Map<string, NarInfo>();
   const started = new Set<string>();
   const visit = async (path: StorePath, referrer: string | undefined): Promise<void> => {
     if (started.has(path.path)) return;
     started.add(path.path);
     if (options.skip?.(path) === true) return;
-    const info = await pool.run(() => {
+    const info = await limit(() => {
       throwIfAborted(options.signal, path.path, `looking up ${path.path}`);
       return store.queryPathInfo(path);
     });
