@@ -1,63 +1,50 @@
-// The lean request path for the hot writes (PutObject of an in-memory body, UploadPart): hand-signed SigV4 requests
-// over one keep-alive agent per store, with the SDK client's own credentials, endpoint rules and attempt count.
+// The lean request path for the hot writes (PutObject of an in-memory body, UploadPart): requests signed by the
+// AWS SDK's own SigV4 signer (@smithy/signature-v4) and sent over one keep-alive agent per store, with the SDK
+// client's credentials, endpoint rules and retry strategy, but without its middleware stack.
 
 import * as http from "node:http";
 import * as https from "node:https";
 import type { S3Client } from "@aws-sdk/client-s3";
+import { SignatureV4 } from "@smithy/signature-v4";
 import { exchange, type HttpAnswer, type HttpTarget, type HttpTimeouts } from "./http-exchange.js";
-import { objectPath, resolveBucketAddress, type BucketAddress } from "./object-address.js";
-import { mayRetry, parseRetryAfter, retryDelayMs, retryKind } from "./retry-policy.js";
-import type { RetrySettings } from "./retry-settings.js";
+import { type NixRetryStrategy, retryErrorInfo } from "./nix-retry-strategy.js";
+import { type BucketAddress, objectPath, resolveBucketAddress } from "./object-address.js";
+import type { ObjectHeaders, ObjectWrites } from "./object-writes.js";
 import { parseS3ErrorResponse, S3ErrorResponse } from "./s3-error-response.js";
-import { sha256Hex, SigV4Signer, UNSIGNED_PAYLOAD, type SigningCredentials } from "./sigv4.js";
-import { canonicalQuery } from "./uri-encoding.js";
+import { encodeQuery } from "./uri-encoding.js";
 
 export interface LeanRequestSettings {
   readonly client: S3Client;
   readonly bucket: string;
-  readonly region: string;
-  readonly forcePathStyle: boolean;
-  /** The custom endpoint URL, undefined for AWS. */
-  readonly endpoint: string | undefined;
-  readonly retry: RetrySettings;
+  /** The strategy the SDK client retries with (S3Connection.retryStrategy). */
+  readonly retryStrategy: NixRetryStrategy;
   readonly timeouts: HttpTimeouts;
   /** Sockets the keep-alive agent may open at once. */
   readonly maxSockets: number;
 }
 
-export interface ObjectHeaders {
-  readonly contentType: string;
-  readonly contentEncoding?: string;
-  /** x-amz-storage-class (the storage-class setting); signed like every header sent. */
-  readonly storageClass?: string;
+interface Target {
+  readonly address: BucketAddress;
+  readonly http: HttpTarget;
+  readonly signer: SignatureV4;
 }
 
-interface Identity extends SigningCredentials {
-  readonly expiration?: Date;
-}
-
-type CredentialProvider = (options?: { forceRefresh?: boolean }) => Promise<Identity>;
-
-/** Credentials are fetched again from the SDK's provider when they expire within this window. */
-const CREDENTIAL_REFRESH_WINDOW_MS = 5 * 60_000;
+/** Over https the body is not hashed into the signature (TLS protects it), as the SDK's S3 client does. */
+const UNSIGNED_PAYLOAD = "UNSIGNED-PAYLOAD";
 const EXPIRED_CREDENTIAL_CODES = new Set(["ExpiredToken", "TokenRefreshRequired"]);
 
 function sleep(ms: number): Promise<void> {
   return ms <= 0 ? Promise.resolve() : new Promise((resolve) => setTimeout(resolve, ms));
 }
 
-export class LeanS3Requests {
+export class LeanS3Requests implements ObjectWrites {
   readonly #settings: LeanRequestSettings;
-  readonly #credentialProvider: CredentialProvider;
-  #target: Promise<{ address: BucketAddress; http: HttpTarget; signer: SigV4Signer }> | undefined;
+  #target: Promise<Target> | undefined;
   #agent: http.Agent | undefined;
-  #identity: Identity | undefined;
-  #identityPending: Promise<Identity> | undefined;
   #clockOffsetMs = 0;
 
   constructor(settings: LeanRequestSettings) {
     this.#settings = settings;
-    this.#credentialProvider = settings.client.config.credentials as unknown as CredentialProvider;
   }
 
   /** PutObject of an in-memory body; answers the ETag S3 gave. Throws the raw cause (map with toTransportError). */
@@ -86,87 +73,90 @@ export class LeanS3Requests {
   ): Promise<HttpAnswer> {
     const { address, http: target, signer } = await this.#resolveTarget();
     const path = objectPath(address, key);
-    const queryString = canonicalQuery(query);
-    const payloadHash = address.protocol === "http:" ? sha256Hex(body) : UNSIGNED_PAYLOAD;
-    const unsigned: Record<string, string> = { host: address.host, "content-length": String(body.byteLength) };
+    const queryString = encodeQuery(query);
+    const headers: Record<string, string> = { host: address.host, "content-length": String(body.byteLength) };
+    // Over http the signer hashes the body into x-amz-content-sha256 itself.
+    if (address.protocol === "https:") headers["x-amz-content-sha256"] = UNSIGNED_PAYLOAD;
     if (objectHeaders !== undefined) {
-      unsigned["content-type"] = objectHeaders.contentType;
-      if (objectHeaders.contentEncoding !== undefined) unsigned["content-encoding"] = objectHeaders.contentEncoding;
-      if (objectHeaders.storageClass !== undefined) unsigned["x-amz-storage-class"] = objectHeaders.storageClass;
+      headers["content-type"] = objectHeaders.contentType;
+      if (objectHeaders.contentEncoding !== undefined) headers["content-encoding"] = objectHeaders.contentEncoding;
+      if (objectHeaders.storageClass !== undefined) headers["x-amz-storage-class"] = objectHeaders.storageClass;
     }
+    const request = {
+      method,
+      protocol: address.protocol,
+      hostname: address.hostname,
+      ...(address.port === undefined ? {} : { port: address.port }),
+      path,
+      query,
+      headers,
+      body,
+    };
     const requestPath = queryString === "" ? path : `${path}?${queryString}`;
+    const strategy = this.#settings.retryStrategy;
+    let token = await strategy.acquireInitialRetryToken(address.host);
     let refreshedCredentials = false;
-    for (let attempt = 1; ; attempt += 1) {
+    for (;;) {
       let failure: unknown;
-      let retryAfterMs: number | undefined;
+      let retryAfter: string | undefined;
       try {
-        const credentials = await this.#credentials(false);
-        const signed = signer.sign(
-          { method, path, query: queryString, headers: unsigned, payloadHash },
-          credentials,
-          new Date(Date.now() + this.#clockOffsetMs),
-        );
-        const answer = await exchange(target, method, requestPath, signed, body, this.#settings.timeouts);
-        if (answer.status < 300) return answer;
+        const signed = await signer.sign(request, { signingDate: new Date(Date.now() + this.#clockOffsetMs) });
+        const answer = await exchange(target, method, requestPath, signed.headers, body, this.#settings.timeouts);
+        if (answer.status < 300) {
+          strategy.recordSuccess(token);
+          return answer;
+        }
         const refused = parseS3ErrorResponse(
           answer.status,
           answer.body,
           headerText(answer.headers["x-amz-request-id"]),
         );
         this.#noteServerClock(refused, answer);
-        retryAfterMs = parseRetryAfter(headerText(answer.headers["retry-after"]));
+        retryAfter = headerText(answer.headers["retry-after"]);
         failure = refused;
       } catch (error) {
         failure = error;
       }
+      // Expired session credentials: fetched again from the SDK's provider, once, without using up an attempt.
       if (failure instanceof S3ErrorResponse && EXPIRED_CREDENTIAL_CODES.has(failure.Code) && !refreshedCredentials) {
         refreshedCredentials = true;
-        await this.#credentials(true);
+        await this.#settings.client.config.credentials({ forceRefresh: true });
         continue;
       }
-      const kind = retryKind(failure);
-      if (kind === undefined || !mayRetry(this.#settings.retry, attempt)) throw failure;
-      await sleep(retryDelayMs(this.#settings.retry, kind, attempt, retryAfterMs));
+      token = await strategy.refreshRetryTokenForRetry(token, retryErrorInfo(failure, retryAfter));
+      await sleep(token.getRetryDelay());
     }
   }
 
+  /** After RequestTimeTooSkewed, later requests are signed with the server's clock (the strategy retries at once). */
   #noteServerClock(failure: S3ErrorResponse, answer: HttpAnswer): void {
     if (failure.Code !== "RequestTimeTooSkewed" && failure.Code !== "RequestExpired") return;
     const serverTime = Date.parse(headerText(answer.headers.date) ?? "");
     if (!Number.isNaN(serverTime)) this.#clockOffsetMs = serverTime - Date.now();
   }
 
-  async #credentials(forceRefresh: boolean): Promise<Identity> {
-    const cached = this.#identity;
-    const fresh =
-      cached !== undefined &&
-      (cached.expiration === undefined || cached.expiration.getTime() - Date.now() > CREDENTIAL_REFRESH_WINDOW_MS);
-    if (fresh && !forceRefresh) return cached;
-    this.#identityPending ??= this.#credentialProvider(forceRefresh ? { forceRefresh: true } : undefined)
-      .then((identity) => {
-        this.#identity = identity;
-        return identity;
-      })
-      .finally(() => {
-        this.#identityPending = undefined;
-      });
-    return this.#identityPending;
-  }
-
-  #resolveTarget(): Promise<{ address: BucketAddress; http: HttpTarget; signer: SigV4Signer }> {
+  #resolveTarget(): Promise<Target> {
     if (this.#target !== undefined) return this.#target;
-    const target = resolveBucketAddress(this.#settings.client, this.#settings.bucket, this.#settings).then(
-      (address) => {
-        const options = { keepAlive: true, maxSockets: this.#settings.maxSockets };
-        const agent = address.protocol === "https:" ? new https.Agent(options) : new http.Agent(options);
-        this.#agent = agent;
-        return {
-          address,
-          http: { protocol: address.protocol, hostname: address.hostname, port: address.port, agent },
-          signer: new SigV4Signer(address.signingRegion),
-        };
-      },
-    );
+    const { client, bucket, maxSockets } = this.#settings;
+    const target = resolveBucketAddress(client, bucket).then((address) => {
+      const options = { keepAlive: true, maxSockets };
+      const agent = address.protocol === "https:" ? new https.Agent(options) : new http.Agent(options);
+      this.#agent = agent;
+      // The client's credential provider is memoized by the SDK and fetched again within 5 minutes of expiry.
+      const signer = new SignatureV4({
+        service: "s3",
+        region: address.signingRegion,
+        credentials: client.config.credentials,
+        sha256: client.config.sha256,
+        uriEscapePath: false,
+        applyChecksum: true,
+      });
+      return {
+        address,
+        http: { protocol: address.protocol, hostname: address.hostname, port: address.port, agent },
+        signer,
+      };
+    });
     // A failed resolution (e.g. an endpoint the rules refuse) is tried again by the next request.
     target.catch(() => {
       if (this.#target === target) this.#target = undefined;

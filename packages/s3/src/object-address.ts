@@ -1,7 +1,9 @@
-// Where the lean request path sends an object's requests: the bucket URL the AWS SDK itself would use (its endpoint
-// rules resolved once per store: path-style or virtual-hosted, custom endpoint, region), plus the signing region.
+// Where the lean request path sends an object's requests: the bucket URL the AWS SDK itself resolves for a
+// PutObject (its endpoint rules, run once per store through the SDK's public getEndpointFromInstructions, as
+// @aws-sdk/lib-storage does: path-style or virtual-hosted, custom endpoint, region), plus the signing region.
 
-import type { S3Client } from "@aws-sdk/client-s3";
+import { PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
+import { getEndpointFromInstructions } from "@smithy/core/endpoints";
 import { encodeObjectKey } from "./uri-encoding.js";
 
 export interface BucketAddress {
@@ -15,31 +17,10 @@ export interface BucketAddress {
   readonly signingRegion: string;
 }
 
-interface SdkEndpointRules {
-  endpointProvider: (params: Record<string, unknown>) => {
-    url: URL;
-    properties?: { authSchemes?: Array<{ signingRegion?: string }> };
-  };
-  useFipsEndpoint: () => Promise<boolean>;
-  useDualstackEndpoint: () => Promise<boolean>;
-}
-
-/** Asks the SDK client's own endpoint rules for the bucket's URL, with the same settings connectS3 gave it. */
-export async function resolveBucketAddress(
-  client: S3Client,
-  bucket: string,
-  settings: { region: string; forcePathStyle: boolean; endpoint: string | undefined },
-): Promise<BucketAddress> {
-  const rules = client.config as unknown as SdkEndpointRules;
-  const resolved = rules.endpointProvider({
-    Bucket: bucket,
-    Region: settings.region,
-    ForcePathStyle: settings.forcePathStyle,
-    UseFIPS: await rules.useFipsEndpoint(),
-    UseDualStack: await rules.useDualstackEndpoint(),
-    Accelerate: false,
-    ...(settings.endpoint === undefined ? {} : { Endpoint: settings.endpoint }),
-  });
+/** Asks the SDK client's own endpoint rules for the bucket's URL, with the configuration connectS3 gave it. */
+export async function resolveBucketAddress(client: S3Client, bucket: string): Promise<BucketAddress> {
+  // A copy: the SDK may note an endpoint it found in the environment or profile on the configuration it is given.
+  const resolved = await getEndpointFromInstructions({ Bucket: bucket }, PutObjectCommand, { ...client.config });
   const url = resolved.url;
   const protocol = url.protocol === "http:" ? "http:" : "https:";
   return {
@@ -48,7 +29,7 @@ export async function resolveBucketAddress(
     port: url.port === "" ? undefined : Number(url.port),
     host: url.host,
     basePath: url.pathname.replace(/\/+$/, ""),
-    signingRegion: resolved.properties?.authSchemes?.[0]?.signingRegion ?? settings.region,
+    signingRegion: resolved.properties?.authSchemes?.[0]?.signingRegion ?? (await client.config.region()),
   };
 }
 

@@ -3,7 +3,6 @@
 // backoff = min(max delay, base x 2^(attempt-1)) with full jitter above any Retry-After. Shared by both paths.
 
 import type { RetrySettings } from "./retry-settings.js";
-import { S3ErrorResponse } from "./s3-error-response.js";
 
 const RETRYABLE_NETWORK_CODES = new Set([
   "ECONNRESET",
@@ -36,10 +35,31 @@ export function retryKindOf(status: number | undefined, code: string | undefined
   return undefined;
 }
 
-/** Why `error` is worth another attempt, or undefined when it is final (4xx such as AccessDenied, NoSuchBucket). */
+/** The fields of a failure the rules look at: an S3 answer (the SDK's service exceptions and the lean path's
+ * S3ErrorResponse share this shape) or a network error (Node's `code`, the SDK's and our `TimeoutError`). */
+interface FailureShape {
+  readonly $metadata?: { readonly httpStatusCode?: number };
+  readonly Code?: unknown;
+  readonly name?: unknown;
+  readonly code?: unknown;
+}
+
+/** The HTTP status of the answer `error` stands for, undefined when there was no answer. */
+export function answerStatusOf(error: unknown): number | undefined {
+  return (error as FailureShape | undefined)?.$metadata?.httpStatusCode;
+}
+
+/**
+ * Why `error` is worth another attempt, or undefined when it is final (4xx such as AccessDenied, NoSuchBucket).
+ * The same rules for both request paths: an S3 answer by status and code, else a timeout or a network error code.
+ */
 export function retryKind(error: unknown): RetryKind {
-  if (error instanceof S3ErrorResponse) return retryKindOf(error.$metadata.httpStatusCode, error.Code);
-  const e = error as { code?: unknown; name?: unknown };
+  const e = error as FailureShape | undefined;
+  const status = answerStatusOf(error);
+  if (status !== undefined) {
+    const code = typeof e?.Code === "string" ? e.Code : typeof e?.name === "string" ? e.name : undefined;
+    return retryKindOf(status, code);
+  }
   if (e?.name === "TimeoutError") return "transient";
   return typeof e?.code === "string" && RETRYABLE_NETWORK_CODES.has(e.code) ? "transient" : undefined;
 }

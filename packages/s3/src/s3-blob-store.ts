@@ -9,15 +9,13 @@ import {
   HeadObjectCommand,
   ListMultipartUploadsCommand,
   ListObjectsV2Command,
-  PutObjectCommand,
   type S3Client,
-  type StorageClass,
 } from "@aws-sdk/client-s3";
 import { decompressStream, DEFAULT_CONTENT_ENCODING_LIMIT, encodeContentEncoding } from "@narwhal/codecs";
 import type { S3StoreUrl, StoreUrl } from "@narwhal/store-url";
 import { checkContentEncodingSettings, contentEncodingFor } from "./content-encoding-policy.js";
 import { LeanS3Requests } from "./lean-s3-requests.js";
-import { uploadStreamed } from "./multipart.js";
+import { type ObjectWrites, SdkObjectWrites } from "./object-writes.js";
 import { PartBufferPool } from "./part-assembler.js";
 import { uploadInParts } from "./parts-upload.js";
 import { checkPartSchedule, choosePartSize, MAX_PART_SIZE, PartSizeError, type PartSchedule } from "./part-size.js";
@@ -42,15 +40,16 @@ export interface S3BlobStoreOptions extends S3ClientOptions {
   /** Keys per ListObjectsV2 / ListMultipartUploads page (default 1000, S3's maximum). */
   readonly listPageSize?: number;
   /**
-   * Send PutObject of in-memory bodies and multipart UploadPart as hand-signed requests over a keep-alive agent
-   * instead of through the AWS SDK (default true; see README "Lean request path"). false = the SDK for everything.
+   * Send PutObject and multipart UploadPart as requests signed with the SDK's signer over a keep-alive agent instead
+   * of through the AWS SDK client (default true; see README "Lean request path"). false = the SDK client for
+   * everything; uploads, retries and part sizes are the same either way.
    */
   readonly leanRequests?: boolean;
   /** Sockets the lean path's keep-alive agent may open at once (default 64); keep it >= your concurrency. */
   readonly maxSockets?: number;
   /**
-   * How part sizes grow along a streamed upload on the lean path (default S3_PART_SCHEDULE: 9,000 uniform parts,
-   * then 1,000 growing ones), for stores with another part limit.
+   * How part sizes grow along a multipart upload (default S3_PART_SCHEDULE: 9,000 uniform parts, then 1,000
+   * growing ones), for stores with another part limit.
    */
   readonly partSchedule?: PartSchedule;
 }
@@ -119,7 +118,8 @@ export class S3BlobStore implements BlobStore {
   readonly #listPageSize: number;
   readonly #warn: (message: string) => void;
   readonly #warned = new Set<string>();
-  readonly #lean: LeanS3Requests | undefined;
+  /** How PutObject and UploadPart go out: the lean requests, or the SDK client with `leanRequests: false`. */
+  readonly #writes: ObjectWrites;
   /** Part buffers shared by this store's streamed uploads; keeps what a few concurrent uploads had in use. */
   readonly #partBuffers: PartBufferPool;
   readonly #partSchedule: PartSchedule | undefined;
@@ -136,16 +136,13 @@ export class S3BlobStore implements BlobStore {
     this.#partSchedule = options.partSchedule === undefined ? undefined : checkPartSchedule(options.partSchedule);
     this.#listPageSize = options.listPageSize ?? 1000;
     this.#warn = options.onWarning ?? ((message) => process.emitWarning(message, "NarwhalS3Warning"));
-    this.#lean =
+    this.#writes =
       options.leanRequests === false
-        ? undefined
+        ? new SdkObjectWrites(connection.client, connection.bucket)
         : new LeanS3Requests({
             client: connection.client,
             bucket: connection.bucket,
-            region: connection.region,
-            forcePathStyle: connection.forcePathStyle,
-            endpoint: connection.customEndpoint,
-            retry: connection.retry,
+            retryStrategy: connection.retryStrategy,
             timeouts: { connectTimeoutMs: connection.connectTimeoutMs, requestTimeoutMs: connection.requestTimeoutMs },
             maxSockets: options.maxSockets ?? 64,
           });
@@ -320,14 +317,18 @@ export class S3BlobStore implements BlobStore {
         );
       }
       try {
-        const etag = await this.#putInMemory(key, payload, options.contentType, encoding, storageClass);
+        const etag = await this.#writes.putObject(key, payload, {
+          contentType: options.contentType,
+          ...extraFields,
+        });
         return { key, size: payload.byteLength, multipart: false, ...(etag ? { etag } : {}), ...extraFields };
       } catch (error) {
         throw this.#error(error, "put", key);
       }
     }
-    const request = {
+    const result = await uploadInParts({
       client: this.#client,
+      writes: this.#writes,
       bucket: this.#bucket,
       key,
       body: payload,
@@ -336,12 +337,9 @@ export class S3BlobStore implements BlobStore {
       partSize,
       queueSize: this.#queueSize,
       endpoint: this.#endpoint,
-    };
-    const schedule = this.#partSchedule === undefined ? {} : { schedule: this.#partSchedule };
-    const result =
-      this.#lean === undefined
-        ? await uploadStreamed(request)
-        : await uploadInParts({ ...request, lean: this.#lean, pool: this.#partBuffers, ...schedule });
+      pool: this.#partBuffers,
+      ...(this.#partSchedule === undefined ? {} : { schedule: this.#partSchedule }),
+    });
     return { key, ...result, ...extraFields };
   }
 
@@ -452,34 +450,7 @@ export class S3BlobStore implements BlobStore {
   /** Releases the client's sockets (the SDK client's and the lean path's agent). Closing twice is harmless. */
   async close(): Promise<void> {
     this.#client.destroy();
-    this.#lean?.close();
-  }
-
-  async #putInMemory(
-    key: string,
-    payload: Uint8Array,
-    contentType: string,
-    encoding: string | undefined,
-    storageClass: string | undefined,
-  ): Promise<string | undefined> {
-    if (this.#lean !== undefined) {
-      return this.#lean.putObject(key, payload, {
-        contentType,
-        ...(encoding === undefined ? {} : { contentEncoding: encoding }),
-        ...(storageClass === undefined ? {} : { storageClass }),
-      });
-    }
-    const answer = await this.#client.send(
-      new PutObjectCommand({
-        Bucket: this.#bucket,
-        Key: key,
-        Body: payload,
-        ContentType: contentType,
-        ...(encoding === undefined ? {} : { ContentEncoding: encoding }),
-        ...(storageClass === undefined ? {} : { StorageClass: storageClass as StorageClass }),
-      }),
-    );
-    return answer.ETag;
+    this.#writes.close();
   }
 
   /** A versionId to send, refused when empty (S3 would answer it with an error naming no object). */

@@ -5,7 +5,7 @@ import { S3Client, type S3ClientConfig } from "@aws-sdk/client-s3";
 import { parseStoreUrl, resolveS3Endpoint, type S3StoreUrl, type StoreUrl } from "@narwhal/store-url";
 import { retrySettingsFor, type GlobalRetrySettings, type RetrySettings } from "./retry-settings.js";
 import { S3TransportError } from "./s3-errors.js";
-import { NixRetryStrategy } from "./sdk-retry-strategy.js";
+import { NixRetryStrategy } from "./nix-retry-strategy.js";
 
 export interface S3ClientOptions {
   /** Explicit credentials (tests, embedding); omitted = the SDK's default provider chain (env, profile, SSO, ...). */
@@ -39,6 +39,8 @@ export interface S3Connection {
   readonly maxAttempts: number;
   /** The retry settings both request paths follow. */
   readonly retry: RetrySettings;
+  /** The retry strategy the SDK client runs, for the lean path to drive too: one retry policy per store. */
+  readonly retryStrategy: NixRetryStrategy;
   readonly connectTimeoutMs: number;
   readonly requestTimeoutMs: number;
 }
@@ -75,13 +77,14 @@ export function connectS3(url: string | StoreUrl, options: S3ClientOptions = {})
     ...(options.maxAttempts === undefined ? {} : { attempts: options.maxAttempts }),
   });
   const maxAttempts = Math.max(1, retry.attempts);
+  const retryStrategy = new NixRetryStrategy(retry);
   const connectTimeoutMs = options.connectTimeoutMs ?? 5_000;
   const requestTimeoutMs = options.requestTimeoutMs ?? 600_000;
   const config: S3ClientConfig = {
     region,
     forcePathStyle,
     maxAttempts,
-    retryStrategy: new NixRetryStrategy(retry),
+    retryStrategy,
     // Third-party S3 servers (Ceph RGW, MinIO, ...) differ in support for the newer flexible checksums.
     requestChecksumCalculation: "WHEN_REQUIRED",
     responseChecksumValidation: "WHEN_REQUIRED",
@@ -103,6 +106,7 @@ export function connectS3(url: string | StoreUrl, options: S3ClientOptions = {})
     customEndpoint: endpoint,
     maxAttempts,
     retry,
+    retryStrategy,
     connectTimeoutMs,
     requestTimeoutMs,
   };

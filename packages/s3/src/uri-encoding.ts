@@ -1,5 +1,6 @@
-// RFC 3986 percent-encoding as AWS Signature V4 and S3 expect it: only A-Z a-z 0-9 - . _ ~ stay as they are, and
-// object keys are encoded segment by segment so their '/' separators survive.
+// RFC 3986 percent-encoding as AWS Signature V4 and S3 expect it for the paths and queries the lean path sends (the
+// SDK's signer signs the path exactly as given, like the SDK's S3 client): only A-Z a-z 0-9 - . _ ~ stay as they
+// are, and object keys are encoded segment by segment so their '/' separators survive.
 
 const RESERVED_BY_AWS = /[!'()*]/g;
 
@@ -13,11 +14,9 @@ export function encodeObjectKey(key: string): string {
   return key.split("/").map(uriEncode).join("/");
 }
 
-/** The canonical query string of SigV4: parameters sorted by encoded name, then value, each side encoded. */
-export function canonicalQuery(query: Readonly<Record<string, string>>): string {
+/** The query string of a request, each name and value encoded with `uriEncode` (as SigV4 canonicalises them). */
+export function encodeQuery(query: Readonly<Record<string, string>>): string {
   return Object.entries(query)
-    .map(([name, value]) => [uriEncode(name), uriEncode(value)] as const)
-    .sort(([a, av], [b, bv]) => (a < b ? -1 : a > b ? 1 : av < bv ? -1 : av > bv ? 1 : 0))
-    .map(([name, value]) => `${name}=${value}`)
+    .map(([name, value]) => `${uriEncode(name)}=${uriEncode(value)}`)
     .join("&");
 }

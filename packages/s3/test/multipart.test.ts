@@ -2,6 +2,7 @@ import { createHash, randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { contentTypeFor, deleteBucket, ensureBucket, S3BlobStore, S3TransportError } from "../src/index.js";
 import { LeanS3Requests } from "../src/lean-s3-requests.js";
+import { type ObjectWrites, SdkObjectWrites } from "../src/object-writes.js";
 import { PartBufferPool } from "../src/part-assembler.js";
 import { uploadInParts } from "../src/parts-upload.js";
 import { collectBody, freshBucketName, inPieces, noRgw, rgwStoreUrl, sameBytes } from "./rgw.js";
@@ -77,27 +78,36 @@ describe.skipIf(noRgw)("multipart uploads against Ceph RGW", () => {
     }
   });
 
-  it("refuses a body longer than every part of the schedule can carry, and aborts its upload", async () => {
-    const grows = S3BlobStore.fromUrl(url, { partSchedule: { uniformParts: 2, growthStep: 1, maxParts: 4 } });
-    try {
-      const key = "nar/too-long.nar";
-      const error = await grows
-        .put(key, inPieces(randomBytes(40 * MiB + 1), MiB), { contentType: contentTypeFor(key) })
-        .catch((e: unknown) => e);
-      expect(error).toBeInstanceOf(S3TransportError);
-      expect((error as S3TransportError).code).toBe("OBJECT_TOO_LARGE");
-      expect((error as Error).message).toContain(
-        `s3://${bucket}/${key} failed: the body is longer than the ${40 * MiB} bytes that 4 parts starting at ${5 * MiB} bytes can carry`,
-      );
-      expect((error as Error).message).toContain("the multipart upload was aborted");
-      const pending = [];
-      for await (const upload of grows.listMultipartUploads()) pending.push(upload);
-      expect(pending).toEqual([]);
-      expect(await grows.exists(key)).toBe(false);
-    } finally {
-      grows.close();
-    }
-  });
+  it.each([
+    ["lean", true],
+    ["SDK", false],
+  ] as const)(
+    "%s path: refuses a body longer than every part of the schedule can carry, and aborts its upload",
+    async (name, leanRequests) => {
+      const grows = S3BlobStore.fromUrl(url, {
+        leanRequests,
+        partSchedule: { uniformParts: 2, growthStep: 1, maxParts: 4 },
+      });
+      try {
+        const key = `nar/too-long-${name}.nar`;
+        const error = await grows
+          .put(key, inPieces(randomBytes(40 * MiB + 1), MiB), { contentType: contentTypeFor(key) })
+          .catch((e: unknown) => e);
+        expect(error).toBeInstanceOf(S3TransportError);
+        expect((error as S3TransportError).code).toBe("OBJECT_TOO_LARGE");
+        expect((error as Error).message).toContain(
+          `s3://${bucket}/${key} failed: the body is longer than the ${40 * MiB} bytes that 4 parts starting at ${5 * MiB} bytes can carry`,
+        );
+        expect((error as Error).message).toContain("the multipart upload was aborted");
+        const pending = [];
+        for await (const upload of grows.listMultipartUploads()) pending.push(upload);
+        expect(pending).toEqual([]);
+        expect(await grows.exists(key)).toBe(false);
+      } finally {
+        grows.close();
+      }
+    },
+  );
 
   it("gives every part buffer back to the pool, a single PUT's too, so later uploads reuse the same buffers", async () => {
     const { connectS3 } = await import("../src/index.js");
@@ -105,10 +115,7 @@ describe.skipIf(noRgw)("multipart uploads against Ceph RGW", () => {
     const lean = new LeanS3Requests({
       client: raw.client,
       bucket,
-      region: raw.region,
-      forcePathStyle: raw.forcePathStyle,
-      endpoint: raw.customEndpoint,
-      retry: raw.retry,
+      retryStrategy: raw.retryStrategy,
       timeouts: { connectTimeoutMs: raw.connectTimeoutMs, requestTimeoutMs: raw.requestTimeoutMs },
       maxSockets: 8,
     });
@@ -124,7 +131,7 @@ describe.skipIf(noRgw)("multipart uploads against Ceph RGW", () => {
     const upload = (key: string, data: Buffer) =>
       uploadInParts({
         client: raw.client,
-        lean,
+        writes: lean,
         bucket,
         key,
         body: inPieces(data, 100_000),
@@ -145,6 +152,80 @@ describe.skipIf(noRgw)("multipart uploads against Ceph RGW", () => {
       raw.client.destroy();
     }
   });
+
+  it.each([
+    ["lean", true],
+    ["SDK", false],
+  ] as const)(
+    "%s path: sends at most queueSize parts at once and holds at most queueSize + 1 part buffers",
+    async (_name, lean) => {
+      const { connectS3 } = await import("../src/index.js");
+      const raw = connectS3(url);
+      const inner: ObjectWrites = lean
+        ? new LeanS3Requests({
+            client: raw.client,
+            bucket,
+            retryStrategy: raw.retryStrategy,
+            timeouts: { connectTimeoutMs: raw.connectTimeoutMs, requestTimeoutMs: raw.requestTimeoutMs },
+            maxSockets: 8,
+          })
+        : new SdkObjectWrites(raw.client, bucket);
+      let sending = 0;
+      let mostSending = 0;
+      const counted: ObjectWrites = {
+        putObject: (key, body, headers) => inner.putObject(key, body, headers),
+        uploadPart: async (key, uploadId, partNumber, body) => {
+          sending += 1;
+          mostSending = Math.max(mostSending, sending);
+          try {
+            return await inner.uploadPart(key, uploadId, partNumber, body);
+          } finally {
+            sending -= 1;
+          }
+        },
+        close: () => inner.close(),
+      };
+      let held = 0;
+      let mostHeld = 0;
+      class CountingPool extends PartBufferPool {
+        override take(size: number): Buffer {
+          held += 1;
+          mostHeld = Math.max(mostHeld, held);
+          return super.take(size);
+        }
+        override release(buffer: Buffer | undefined): void {
+          if (buffer !== undefined) held -= 1;
+          super.release(buffer);
+        }
+      }
+      const queueSize = 3;
+      const data = randomBytes(40 * MiB + 1);
+      try {
+        const result = await uploadInParts({
+          client: raw.client,
+          writes: counted,
+          bucket,
+          key: `nar/bounded-${_name}.nar`,
+          body: inPieces(data, 256 * 1024),
+          contentType: "application/x-nix-nar",
+          partSize: 5 * MiB,
+          queueSize,
+          endpoint: raw.endpoint,
+          pool: new CountingPool(queueSize + 1),
+        });
+        expect(result).toMatchObject({ multipart: true, size: data.length });
+        expect(result.etag).toMatch(/-9"$/);
+        expect(mostSending).toBeLessThanOrEqual(queueSize);
+        expect(mostSending).toBeGreaterThan(1);
+        expect(mostHeld).toBeLessThanOrEqual(queueSize + 1);
+        expect(held).toBe(0);
+        expect(sameBytes(await collectBody((await store.get(`nar/bounded-${_name}.nar`))!.body), data)).toBe("same");
+      } finally {
+        inner.close();
+        raw.client.destroy();
+      }
+    },
+  );
 
   it("aborts the multipart upload when the body throws midway, leaving no upload and no object", async () => {
     const key = "nar/broken.nar";

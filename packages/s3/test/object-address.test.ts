@@ -5,11 +5,7 @@ import { objectPath, resolveBucketAddress } from "../src/object-address.js";
 async function addressOf(url: string): Promise<{ host: string; path: string; protocol: string; region: string }> {
   const connection = connectS3(url, { credentials: { accessKeyId: "a", secretAccessKey: "b" } });
   try {
-    const address = await resolveBucketAddress(connection.client, connection.bucket, {
-      region: connection.region,
-      forcePathStyle: connection.forcePathStyle,
-      endpoint: connection.customEndpoint,
-    });
+    const address = await resolveBucketAddress(connection.client, connection.bucket);
     return {
       host: address.host,
       path: objectPath(address, "nar/a b.nar"),

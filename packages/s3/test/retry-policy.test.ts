@@ -3,7 +3,9 @@
 
 import { describe, expect, it } from "vitest";
 import { parseStoreUrl, type S3StoreUrl } from "@narwhal/store-url";
-import { parseRetryAfter, retryDelayMs, retryKindOf, retrySettingsFor } from "../src/index.js";
+import { parseRetryAfter, retryDelayMs, retryKind, retryKindOf, retrySettingsFor } from "../src/index.js";
+import { NixRetryStrategy, retryErrorInfo } from "../src/nix-retry-strategy.js";
+import { S3ErrorResponse } from "../src/s3-error-response.js";
 
 const s3 = (query = ""): S3StoreUrl => parseStoreUrl(`s3://my-bucket${query}`) as S3StoreUrl;
 
@@ -84,5 +86,45 @@ describe("parseRetryAfter", () => {
     expect(parseRetryAfter("Sun, 06 Nov 1994 08:49:00 GMT", now)).toBe(0);
     expect(parseRetryAfter("soon", now)).toBeUndefined();
     expect(parseRetryAfter(undefined, now)).toBeUndefined();
+  });
+});
+
+describe("the one retry strategy (NixRetryStrategy), as the SDK client and the lean path both drive it", () => {
+  const settings = { attempts: 3, delayMs: 100, delayRateLimitedMs: 5000, maxDelayMs: 60000, jitter: false };
+  const answer = (status: number, code: string) => new S3ErrorResponse(status, code, code, undefined);
+  const network = Object.assign(new Error("socket hang up"), { code: "ECONNRESET" });
+
+  it("classifies failures as the SDK's middleware would hand them over", () => {
+    expect(retryErrorInfo(answer(503, "SlowDown"), undefined).errorType).toBe("THROTTLING");
+    expect(retryErrorInfo(answer(500, "InternalError"), undefined).errorType).toBe("SERVER_ERROR");
+    expect(retryErrorInfo(answer(403, "AccessDenied"), undefined).errorType).toBe("CLIENT_ERROR");
+    expect(retryErrorInfo(network, undefined).errorType).toBe("TRANSIENT");
+    const hinted = retryErrorInfo(answer(503, "SlowDown"), "7");
+    expect(hinted.retryAfterHint!.getTime() - Date.now()).toBeGreaterThan(6000);
+  });
+
+  it("waits the Nix delays between attempts and throws the failure itself when it is final or attempts run out", async () => {
+    const strategy = new NixRetryStrategy(settings);
+    let token = await strategy.acquireInitialRetryToken("host");
+    token = await strategy.refreshRetryTokenForRetry(token, retryErrorInfo(answer(500, "InternalError"), undefined));
+    expect(token.getRetryDelay()).toBe(100);
+    token = await strategy.refreshRetryTokenForRetry(token, retryErrorInfo(network, undefined));
+    expect(token.getRetryDelay()).toBe(200);
+    const third = answer(503, "SlowDown");
+    await expect(strategy.refreshRetryTokenForRetry(token, retryErrorInfo(third, undefined))).rejects.toBe(third);
+    const denied = answer(403, "AccessDenied");
+    const fresh = await strategy.acquireInitialRetryToken("host");
+    await expect(strategy.refreshRetryTokenForRetry(fresh, retryErrorInfo(denied, undefined))).rejects.toBe(denied);
+  });
+
+  it("treats the SDK's own service exceptions like the lean path's answers", () => {
+    const sdkShaped = Object.assign(new Error("Please reduce your request rate."), {
+      name: "SlowDown",
+      $metadata: { httpStatusCode: 503 },
+    });
+    expect(retryKind(sdkShaped)).toBe("throttled");
+    expect(retryKind(answer(503, "SlowDown"))).toBe("throttled");
+    expect(retryKind(Object.assign(new Error("timed out"), { name: "TimeoutError" }))).toBe("transient");
+    expect(retryKind(new TypeError("a bug"))).toBeUndefined();
   });
 });
