@@ -36,6 +36,7 @@ import { CacheSnapshot } from "./cache-snapshot.js";
 import { ContentAddressProof } from "./content-address-proof.js";
 import { readDebugInfoArchive } from "./debug-info-index.js";
 import { StoreError, messageOf, objectName } from "./errors.js";
+import { GcNoticeBoard, announceGc, withdrawGcNotice, type GcDoomed } from "./gc-notices.js";
 import { LocalNarCache } from "./local-nar-cache.js";
 import { downloadNar, readCachedNar } from "./nar-download.js";
 import {
@@ -129,6 +130,7 @@ export class BinaryCacheStore {
   readonly #narInfos: NarInfoCache;
   readonly #localNars: LocalNarCache | undefined;
   readonly #warn: (message: string) => void;
+  readonly #gcNotices: GcNoticeBoard;
   #secretKeys: Promise<readonly SecretKey[]> | undefined;
   #cacheInfo: EffectiveCacheInfo | undefined;
   #closed = false;
@@ -147,6 +149,7 @@ export class BinaryCacheStore {
     this.#narInfos = new NarInfoCache(settings["path-info-cache-size"]);
     this.#localNars = settings["local-nar-cache"] === "" ? undefined : new LocalNarCache(settings["local-nar-cache"]);
     this.#warn = options.onWarning ?? ((message) => process.emitWarning(message, "NarwhalWarning"));
+    this.#gcNotices = new GcNoticeBoard(blobs, this.#url);
   }
 
   /** Opens the transport for a store URL and runs init(); close() the store when done. */
@@ -310,11 +313,18 @@ export class BinaryCacheStore {
    * Whether the cache has the path: the one "already present" rule every writer uses. A narinfo object exists
    * (its signatures are not checked). A remembered hit answers without a request; so does a snapshot taken in
    * this run, both ways; without one a miss is always asked again (another writer may have added it since).
+   * `fresh` (the check right before a referrer is published) trusts only narinfos this store wrote itself and
+   * asks the cache about every other path: a GC may have deleted it since it was remembered.
    */
-  async isValidPath(path: StorePath | string, snapshot?: CacheSnapshot): Promise<boolean> {
+  async isValidPath(
+    path: StorePath | string,
+    snapshot?: CacheSnapshot,
+    options: { readonly fresh?: boolean } = {},
+  ): Promise<boolean> {
     const storePath = this.parsePath(path);
-    if (this.#narInfos.lookup(storePath.hashPart)?.info !== undefined) return true;
-    if (snapshot !== undefined) return snapshot.hasNarInfo(storePath.hashPart);
+    const remembered = this.#narInfos.lookup(storePath.hashPart);
+    if (remembered?.info !== undefined && (options.fresh !== true || remembered.written)) return true;
+    if (snapshot !== undefined && options.fresh !== true) return snapshot.hasNarInfo(storePath.hashPart);
     const key = narInfoKey(storePath);
     return guard(key, this.#url, "check", () => this.#blobs.exists(key));
   }
@@ -468,7 +478,20 @@ export class BinaryCacheStore {
     await guard(key, this.#url, "write", () =>
       this.#blobs.put(key, Buffer.from(formatNarInfo(info)), { contentType: NARINFO_CONTENT_TYPE }),
     );
-    this.#narInfos.remember(info.storePath.hashPart, info);
+    this.#narInfos.remember(info.storePath.hashPart, info, true);
+  }
+
+  /**
+   * For `store gc`: puts a notice naming what the run is about to delete (gc-notices.ts), so writers publishing a
+   * narinfo that needs one of those objects wait for the run to end and check again. Returns the notice's key;
+   * withdraw it (withdrawGcNotice) when the run ends, failed or not.
+   */
+  announceGc(doomed: GcDoomed, now = new Date()): Promise<string> {
+    return announceGc(this.#blobs, this.#url, doomed, now);
+  }
+
+  withdrawGcNotice(key: string): Promise<void> {
+    return withdrawGcNotice(this.#blobs, this.#url, key);
   }
 
   /**
@@ -514,7 +537,8 @@ export class BinaryCacheStore {
       blobs: this.#blobs,
       settings: this.#settings,
       storeUrl: this.#url,
-      hasNarInfo: (reference) => this.isValidPath(reference),
+      hasNarInfo: (reference) => this.isValidPath(reference, undefined, { fresh: true }),
+      awaitGcSweeps: (leanedOn, what) => this.#gcNotices.waitUntilClear(leanedOn, what),
       secretKeys: () => this.secretKeys(),
       writeNarInfo: (info) => this.#writeNarInfo(info),
     };

@@ -19,6 +19,7 @@ export const SMALL_OBJECT_LIMITS = {
   listing: 16 * 1024 * 1024,
   debuginfo: 64 * 1024,
   log: 1024 * 1024 * 1024,
+  "gc-notice": 64 * 1024 * 1024,
 } as const;
 
 export type SmallObjectKind = keyof typeof SMALL_OBJECT_LIMITS;
@@ -53,6 +54,15 @@ export function buildLogObjectKey(drvPath: StorePath): string {
 /** `debuginfo/<build-id>.debug`: Nix names the link after the debug file (build-id dir + file name), dwarffs looks there. */
 export function debugInfoKey(buildId: string): string {
   return `debuginfo/${buildId}.debug`;
+}
+
+/** Where a running `store gc` announces what it is about to delete (see gc-notices.ts); Nix never looks there. */
+export const GC_NOTICE_PREFIX = "narwhal-gc/";
+export const GC_NOTICE_CONTENT_TYPE = "application/json";
+
+/** `narwhal-gc/<run id>.json`, one garbage-collection run's notice. */
+export function gcNoticeKey(runId: string): string {
+  return `${GC_NOTICE_PREFIX}${runId}.json`;
 }
 
 export type CacheObjectKind = "cache-info" | "narinfo" | "nar" | "listing" | "debuginfo" | "log" | "other";

@@ -1,6 +1,8 @@
 // Typed errors of the binary cache store: every failure carries a stable `code`, the object key it concerns and
 // the store URL, so a message always says which object in which cache broke which rule.
 
+import type { StorePath } from "@narwhal/store-path";
+
 export type StoreErrorCode =
   | "INVALID_KEY"
   | "READ_ONLY"
@@ -25,6 +27,7 @@ export type StoreErrorCode =
   | "OBJECT_TOO_LARGE"
   | "OUTSIDE_CACHE"
   | "CONTENT_ADDRESS_MISMATCH"
+  | "GC_RUNNING"
   | "CLOSED";
 
 export interface StoreErrorDetails {
@@ -46,6 +49,20 @@ export class StoreError extends Error {
     this.code = code;
     this.key = details.key;
     this.storeUrl = details.storeUrl;
+  }
+}
+
+/**
+ * REFERENCE_MISSING, naming every reference of the path that has no narinfo, so a writer that holds them (a copy of
+ * the whole closure) knows what to upload again before it retries.
+ */
+export class MissingReferencesError extends StoreError {
+  readonly references: readonly StorePath[];
+
+  constructor(message: string, references: readonly StorePath[], details: StoreErrorDetails = {}) {
+    super("REFERENCE_MISSING", message, details);
+    this.name = "MissingReferencesError";
+    this.references = references;
   }
 }
 

@@ -1,7 +1,8 @@
 // Public API of @narwhal/store: BinaryCacheStore, the Nix binary cache logic over any blob transport (opened from
 // a store URL), its typed errors, and the cache layout's names for the objects it reads and writes.
 
-export { StoreError, type StoreErrorCode, type StoreErrorDetails } from "./errors.js";
+export { StoreError, MissingReferencesError, type StoreErrorCode, type StoreErrorDetails } from "./errors.js";
+export { type GcDoomed, NOTICE_WAIT_LIMIT_MS } from "./gc-notices.js";
 export type { PendingMultipartUpload } from "@narwhal/blob-store";
 export type { TrustBasis } from "./signature-policy.js";
 export { openBlobStore, describeStoreUrl, type OpenBlobStoreOptions } from "./open-blob-store.js";
@@ -26,6 +27,7 @@ export {
   debugInfoKey,
   classifyKey,
   narHashOfNarKey,
+  GC_NOTICE_PREFIX,
   SMALL_OBJECT_LIMITS,
   CACHE_INFO_KEY,
   CACHE_INFO_CONTENT_TYPE,

@@ -12,7 +12,8 @@ import type { BlobStore } from "@narwhal/blob-store";
 import { guard } from "./blob-io.js";
 import { LISTING_CONTENT_TYPE, NAR_CONTENT_TYPE, listingKey, narInfoKey, narObjectKey } from "./cache-layout.js";
 import { findDebugInfoLinks, writeDebugInfoLinks } from "./debug-info-index.js";
-import { StoreError, messageOf, objectName } from "./errors.js";
+import { MissingReferencesError, StoreError, messageOf, objectName } from "./errors.js";
+import { PUBLISH_WINDOW_MS, type LeanedOn, type NoticeCheck } from "./gc-notices.js";
 import { NarInspector } from "./nar-inspector.js";
 import { checkExistingNarObject } from "./nar-object-reuse.js";
 
@@ -57,8 +58,13 @@ export interface NarUploadContext {
   readonly blobs: BlobStore;
   readonly settings: StoreSettings;
   readonly storeUrl: string;
-  /** Whether the cache has a narinfo for this path (used for the reference check). */
+  /**
+   * Whether the cache has a narinfo for this path (the reference check): asks the cache unless this store wrote
+   * the narinfo itself, since a GC may have deleted one that was present when the copy began.
+   */
   hasNarInfo(path: StorePath): Promise<boolean>;
+  /** Waits while a GC notice names something in `leanedOn` (gc-notices.ts); says whether it waited, and when it last read them. */
+  awaitGcSweeps(leanedOn: LeanedOn, what: string): Promise<NoticeCheck>;
   /** The store's signing keys, loaded once per store. */
   secretKeys(): Promise<readonly SecretKey[]>;
   /** Writes a narinfo: the store's only narinfo writer, which also keeps its cache of narinfos current. */
@@ -93,19 +99,53 @@ export async function uploadPath(
   return publishPathInfo(context, await uploadNarObject(context, info, nar));
 }
 
-/** Every reference other than the path itself must have a narinfo; the error names the first that does not. */
+/**
+ * Every reference other than the path itself must have a narinfo; the error (MissingReferencesError) names the
+ * first that does not in its message and all of them in `references`.
+ */
 async function checkReferences(context: NarUploadContext, info: PathInfoToAdd): Promise<void> {
   const { storeUrl } = context;
-  for (const reference of info.references) {
-    if (reference.equals(info.storePath)) continue;
-    if (!(await context.hasNarInfo(reference))) {
+  const others = info.references.filter((reference) => !reference.equals(info.storePath));
+  const present = await Promise.all(others.map((reference) => context.hasNarInfo(reference)));
+  const missing = others.filter((_, index) => !present[index]);
+  if (missing.length === 0) return;
+  const first = missing[0]!;
+  const more = missing.length > 1 ? ` (and ${missing.length - 1} more)` : "";
+  throw new MissingReferencesError(
+    `cannot add ${info.storePath.path} to ${storeUrl}: reference ${first.path} has no narinfo in ${storeUrl}${more}; add it first`,
+    missing,
+    { key: narInfoKey(first), storeUrl },
+  );
+}
+
+/**
+ * Right before a narinfo is published: wait while a GC run announced it is deleting something the narinfo needs
+ * (its references, its NAR, its listing, the narinfo itself), then check the references in the cache (not in
+ * memory) and, when the NAR object was found rather than uploaded here or a GC ran meanwhile, that it is still
+ * there. Throws MissingReferencesError or NAR_MISSING, writing nothing, for the writer to upload those again.
+ */
+async function checkStillPresent(context: NarUploadContext, uploaded: UploadedNar): Promise<number> {
+  const { info, narKey } = uploaded;
+  const references = info.references.map((reference) => reference.hashPart);
+  const { waited, readAt } = await context.awaitGcSweeps(
+    {
+      narInfos: [info.storePath.hashPart, ...references],
+      objects: [narKey, listingKey(info.storePath.hashPart)],
+    },
+    info.storePath.path,
+  );
+  await checkReferences(context, info);
+  if (!uploaded.narUploaded || waited) {
+    const { blobs, storeUrl } = context;
+    if (!(await guard(narKey, storeUrl, "check", () => blobs.exists(narKey)))) {
       throw new StoreError(
-        "REFERENCE_MISSING",
-        `cannot add ${info.storePath.path} to ${storeUrl}: reference ${reference.path} has no narinfo in ${storeUrl}; add it first`,
-        { key: narInfoKey(reference), storeUrl },
+        "NAR_MISSING",
+        `cannot add ${info.storePath.path} to ${storeUrl}: its NAR ${objectName(narKey, storeUrl)} is gone (deleted by a garbage collection); upload it again`,
+        { key: narKey, storeUrl },
       );
     }
   }
+  return readAt;
 }
 
 /**
@@ -182,8 +222,8 @@ export async function uploadNarObject(
 }
 
 /**
- * Phase two: checks that every reference has a narinfo, writes the listing and debuginfo links, then the signed
- * narinfo, last. Refused (nothing written) while a reference is missing.
+ * Phase two: checks that every reference has a narinfo and the NAR is still there (checkStillPresent), writes the
+ * listing and debuginfo links, then the signed narinfo, last. Refused (nothing written) while something is missing.
  */
 export async function publishPathInfo(
   context: NarUploadContext,
@@ -191,20 +231,24 @@ export async function publishPathInfo(
 ): Promise<NarInfo & { narUploaded: boolean }> {
   const { blobs, settings, storeUrl } = context;
   const { info, narKey } = uploaded;
-  await checkReferences(context, info);
   const secretKeys = await context.secretKeys();
   const listing = (): NarListing => {
     if (uploaded.listing === undefined)
       throw new Error(`internal: the NAR of ${info.storePath.path} was uploaded without its listing`);
     return uploaded.listing;
   };
-  if (settings["write-nar-listing"]) {
-    const key = listingKey(info.storePath.hashPart);
-    await guard(key, storeUrl, "write", () =>
-      blobs.put(key, Buffer.from(formatNarListing(listing())), { contentType: LISTING_CONTENT_TYPE }),
-    );
+  // The GC notices must have been read at most PUBLISH_WINDOW_MS before the narinfo is put (a GC's settle time
+  // covers that window); after a slow check or listing upload, everything is checked and written again.
+  for (let noticesReadAt = 0; Date.now() - noticesReadAt > PUBLISH_WINDOW_MS; ) {
+    noticesReadAt = await checkStillPresent(context, uploaded);
+    if (settings["write-nar-listing"]) {
+      const key = listingKey(info.storePath.hashPart);
+      await guard(key, storeUrl, "write", () =>
+        blobs.put(key, Buffer.from(formatNarListing(listing())), { contentType: LISTING_CONTENT_TYPE }),
+      );
+    }
+    if (settings["index-debug-info"]) await writeDebugInfoLinks(blobs, narKey, findDebugInfoLinks(listing()), storeUrl);
   }
-  if (settings["index-debug-info"]) await writeDebugInfoLinks(blobs, narKey, findDebugInfoLinks(listing()), storeUrl);
 
   const narInfo: NarInfo = {
     storePath: info.storePath,

@@ -6,6 +6,8 @@ import type { NarInfo } from "@narwhal/store-path";
 
 interface Entry {
   readonly info: NarInfo | undefined;
+  /** This process wrote the narinfo (so it is younger than any GC grace period while the run lasts). */
+  readonly written: boolean;
 }
 
 export class NarInfoCache {
@@ -26,10 +28,10 @@ export class NarInfoCache {
     return entry;
   }
 
-  remember(hashPart: string, info: NarInfo | undefined): void {
+  remember(hashPart: string, info: NarInfo | undefined, written = false): void {
     if (this.#max <= 0) return;
     this.#entries.delete(hashPart);
-    this.#entries.set(hashPart, { info });
+    this.#entries.set(hashPart, { info, written });
     if (this.#entries.size > this.#max) this.#entries.delete(this.#entries.keys().next().value!);
   }
 
