@@ -3,7 +3,7 @@
 // so the destination never holds a narinfo whose NAR or references are missing.
 
 import pLimit from "p-limit";
-import type { BinaryCacheStore, UploadedNar } from "@narwhal/store";
+import { MissingReferencesError, StoreError, type BinaryCacheStore, type UploadedNar } from "@narwhal/store";
 import { formatHash } from "@narwhal/store-path";
 import type { CopyFailure, CopyReporter, CopySummary } from "./copy-events.js";
 import { EngineError, messageOf } from "./errors.js";
@@ -12,6 +12,8 @@ import type { PathSource, SourcePathInfo } from "./path-source.js";
 
 export const DEFAULT_JOBS = 4;
 export const DEFAULT_EXISTENCE_CHECKS = 32;
+/** A publish is tried again after uploading what a GC deleted at most this often (each GC run costs one). */
+const MAX_PUBLISH_ATTEMPTS = 4;
 
 export interface CopyPathsOptions {
   /** NAR uploads at once (default 4). */
@@ -119,6 +121,59 @@ export async function copyPaths(
 
   const copied: string[] = [];
   const failed: CopyFailure[] = [];
+  // A path published only after what it leans on was found gone again (a GC ran meanwhile): upload it once more.
+  const closure = new Map(infos.map((info) => [info.storePath.path, info]));
+  const repushed = new Map<string, Promise<void>>();
+  const repushSlots = pLimit(jobs);
+  const skippedSet = new Set<string>();
+  const reupload = (info: SourcePathInfo): Promise<UploadedNar> =>
+    repushSlots(() => {
+      report({ type: "path-started", path: info.storePath.path, narSize: info.narSize });
+      const counted = countBytes(source.nar(info), (count) => {
+        bytes += count;
+        report({ type: "bytes", path: info.storePath.path, bytes: count });
+      });
+      return destination.uploadNar({ info, nar: counted });
+    });
+  const repush = (path: string, cause: MissingReferencesError): Promise<void> => {
+    let pushing = repushed.get(path);
+    if (pushing === undefined) {
+      const info = closure.get(path);
+      if (info === undefined) return Promise.reject(cause); // not in the closure being copied (--no-recursive)
+      pushing = (async () => {
+        const uploaded = await reupload(info);
+        report({ type: "path-uploaded", path, narUploaded: uploaded.narUploaded });
+        await publishRepairing(uploaded);
+        if (skippedSet.delete(path)) {
+          skipped.splice(skipped.indexOf(path), 1);
+          copied.push(path);
+        }
+        report({ type: "path-finished", path });
+      })();
+      pushing.catch(() => {}); // awaited by every referrer that needs it
+      repushed.set(path, pushing);
+    }
+    return pushing;
+  };
+  /** Publishes; a reference or the NAR a GC deleted since it was found present is uploaded again first. */
+  const publishRepairing = async (uploaded: UploadedNar): Promise<void> => {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await destination.publishPathInfo(uploaded);
+        return;
+      } catch (error) {
+        if (attempt >= MAX_PUBLISH_ATTEMPTS) throw error;
+        if (error instanceof MissingReferencesError) {
+          await Promise.all(error.references.map((reference) => repush(reference.path, error)));
+        } else if (error instanceof StoreError && error.code === "NAR_MISSING" && error.key === uploaded.narKey) {
+          uploaded = await reupload(uploaded.info);
+        } else {
+          throw error;
+        }
+      }
+    }
+  };
+  for (const path of skipped) skippedSet.add(path);
   const published = new Map<string, Promise<void>>();
   for (const info of todo) {
     const path = info.storePath.path;
@@ -136,7 +191,7 @@ export async function copyPaths(
           );
         });
       }
-      await destination.publishPathInfo(uploaded);
+      await publishRepairing(uploaded);
       copied.push(path);
       report({ type: "path-finished", path });
     })();
