@@ -8,6 +8,7 @@ export { signCache, type SignCacheOptions, type SignReport } from "./sign-cache.
 export {
   gcCache,
   DEFAULT_GRACE_MS,
+  DEFAULT_SETTLE_MS,
   type GcOptions,
   type GcReport,
   type GcDeletion,

@@ -5,7 +5,7 @@ import type { BinaryCacheStore } from "@narwhal/store";
 import { TrustedKeys, formatPublicKey, signFingerprint, toPublicKey, type SecretKey } from "@narwhal/signing";
 import { fingerprint } from "@narwhal/store-path";
 import { messageOf } from "./errors.js";
-import { mapConcurrent, narInfoHashParts } from "./narinfo-scan.js";
+import { forEachConcurrent, narInfoHashParts } from "./narinfo-scan.js";
 
 export interface SignCacheOptions {
   readonly paths?: readonly string[];
@@ -34,7 +34,7 @@ export async function signCache(
   }));
   const hashParts = await narInfoHashParts(store, options.paths);
   const report: SignReport = { storeUrl: store.url, signed: [], alreadySigned: [], problems: [] };
-  await mapConcurrent(hashParts, options.jobs ?? 8, async (hashPart) => {
+  await forEachConcurrent(hashParts, options.jobs ?? 8, async (hashPart) => {
     const scanned = await store.scanNarInfo(hashPart);
     const key = scanned.key;
     if (scanned.info === undefined) {

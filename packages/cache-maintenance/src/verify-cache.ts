@@ -5,7 +5,7 @@
 import { NAR_PREFIX, StoreError, type BinaryCacheStore, type PendingMultipartUpload } from "@narwhal/store";
 import { narInfoFileFor, type NarInfo } from "@narwhal/store-path";
 import { messageOf } from "./errors.js";
-import { mapConcurrent, narInfoHashParts } from "./narinfo-scan.js";
+import { forEachConcurrent, narInfoHashParts } from "./narinfo-scan.js";
 
 export interface VerifyCacheOptions {
   /** Store paths to check; undefined checks every narinfo and also looks for orphans and incomplete uploads. */
@@ -41,7 +41,7 @@ export async function verifyCache(store: BinaryCacheStore, options: VerifyCacheO
   const referencedNars = new Set<string>();
   let checked = 0;
   let valid = 0;
-  await mapConcurrent(hashParts, options.jobs ?? 4, async (hashPart) => {
+  await forEachConcurrent(hashParts, options.jobs ?? 4, async (hashPart) => {
     const scanned = await store.scanNarInfo(hashPart);
     const key = scanned.key;
     if (scanned.info === undefined) {

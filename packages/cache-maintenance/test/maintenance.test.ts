@@ -173,7 +173,7 @@ describe.skipIf(!hasNix)("cache maintenance on caches real Nix wrote", () => {
     expect(dry.deleted.find((item) => item.kind === "narinfo")!.storePath).toBe(closure.tree);
     expect(dry.bytes).toBe(dry.deleted.reduce((sum, item) => sum + item.size, 0));
     expect((await verifyCache(await open(cache.url, closure.publicKey))).checked).toBe(3); // dry run deleted nothing
-    const report = await gcCache(await open(cache.url, closure.publicKey), { keep: [closure.output] });
+    const report = await gcCache(await open(cache.url, closure.publicKey), { keep: [closure.output], settleMs: 0 });
     expect(report.deleted.map((item) => item.key).sort()).toEqual(dry.deleted.map((item) => item.key).sort());
     const after = await verifyCache(await open(cache.url, closure.publicKey));
     expect(after.problems).toEqual([]);
