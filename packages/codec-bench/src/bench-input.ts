@@ -1,9 +1,9 @@
-// Builds the benchmark's input bytes: given files and directories (directories walked in sorted order, each
-// file preceded by a small path/size header, like a tar-ish concatenation), a caller's reader (e.g. NAR dumps),
-// or a deterministic built-in sample of text-like and binary-like data when nothing is given.
+// The benchmark's corpus and how it reaches disk: items (NARs of a closure or a cache, files and directories, or a
+// deterministic generated sample) concatenated into one input file, streamed, up to a byte budget.
 
-import { lstat, readdir, readFile } from "node:fs/promises";
+import { lstat, open, readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
+import { CodecBenchError } from "./bench-error.js";
 
 export type InputReader = (input: string) => AsyncIterable<Uint8Array>;
 
@@ -64,29 +64,91 @@ export function generateSampleInput(size = 24 * 1024 * 1024): Buffer {
   return out;
 }
 
-export async function collectInput(
-  inputs: readonly string[],
-  readInput: InputReader | undefined,
-  maxBytes: number,
-): Promise<{ bytes: Buffer; description: string }> {
-  if (inputs.length === 0) {
-    return {
-      bytes: generateSampleInput(Math.min(maxBytes, 24 * 1024 * 1024)),
-      description: "built-in deterministic sample",
-    };
-  }
-  const parts: Buffer[] = [];
+/** One piece of a corpus: a NAR (or a file's bytes) with the name it is reported under. */
+export interface CorpusItem {
+  readonly name: string;
+  readonly bytes: AsyncIterable<Uint8Array>;
+  /**
+   * True when the stream proves its bytes only at its end (a cache's NAR, hash-checked by narFromPath): it is then
+   * read to the end even past the byte budget, so a NAR that fails its check fails the run.
+   */
+  readonly verifiedAtEnd?: boolean;
+}
+
+/** What the benchmark measures: items concatenated into one input, up to the byte budget. */
+export interface Corpus {
+  readonly description: string;
+  items(): AsyncIterable<CorpusItem>;
+}
+
+export interface WrittenCorpus {
+  readonly description: string;
+  readonly bytes: number;
+  /** Names of the items that went in (the last may be cut at the budget). */
+  readonly items: readonly string[];
+}
+
+/** A corpus of `inputs`, each read by `readInput` or as files and directories. */
+export function corpusOfInputs(inputs: readonly string[], readInput: InputReader | undefined): Corpus {
+  return {
+    description: inputs.join(", "),
+    async *items() {
+      if (readInput) for (const input of inputs) yield { name: input, bytes: readInput(input) };
+      else yield { name: inputs.join(", "), bytes: readFilesAndDirectories(inputs) };
+    },
+  };
+}
+
+/** The deterministic generated sample as a corpus. */
+export function sampleCorpus(size: number): Corpus {
+  return {
+    description: "built-in deterministic sample",
+    async *items() {
+      yield {
+        name: "generated sample",
+        bytes: (async function* () {
+          yield generateSampleInput(size);
+        })(),
+      };
+    },
+  };
+}
+
+/**
+ * Streams the corpus into `file`, at most `maxBytes` of it (memory: one piece at a time). Fails with EMPTY_CORPUS
+ * when nothing was read.
+ */
+export async function writeCorpus(corpus: Corpus, file: string, maxBytes: number): Promise<WrittenCorpus> {
+  const handle = await open(file, "w");
+  const names: string[] = [];
   let total = 0;
-  const source = readInput
-    ? (async function* () {
-        for (const input of inputs) yield* readInput(input);
-      })()
-    : readFilesAndDirectories(inputs, maxBytes);
-  for await (const part of source) {
-    const take = Buffer.from(part).subarray(0, maxBytes - total);
-    parts.push(take);
-    total += take.length;
-    if (total >= maxBytes) break;
+  // Asked for one item at a time, and not once the budget is spent: a cache corpus reads a narinfo per item.
+  const items = corpus.items()[Symbol.asyncIterator]();
+  try {
+    while (total < maxBytes) {
+      const next = await items.next();
+      if (next.done) break;
+      const item = next.value;
+      names.push(item.name);
+      for await (const part of item.bytes) {
+        const take = part.subarray(0, Math.max(0, maxBytes - total));
+        if (take.length > 0) {
+          await handle.write(take);
+          total += take.length;
+        }
+        if (total >= maxBytes && !item.verifiedAtEnd) break;
+      }
+    }
+  } finally {
+    await items.return?.();
+    await handle.close();
   }
-  return { bytes: Buffer.concat(parts), description: inputs.join(", ") };
+  if (total === 0) {
+    throw new CodecBenchError(
+      "EMPTY_CORPUS",
+      corpus.description,
+      `the benchmark input (${corpus.description}) has no bytes to compress`,
+    );
+  }
+  return { description: corpus.description, bytes: total, items: names };
 }

@@ -21,11 +21,36 @@ export interface BenchRow {
   readonly error?: string;
 }
 
+export interface RecommendedConfiguration {
+  /** Index into BenchResult.rows. */
+  readonly row: number;
+  readonly label: string;
+  /** The store URL query that selects it (`compression=zstd&compression-level=9&parallel-compression=true`). */
+  readonly storeUrlSettings: string;
+  readonly pushSecondsPerGiB: number;
+  readonly consumeSecondsPerGiB: number;
+  readonly weightedSecondsPerGiB: number;
+}
+
+export interface RecommendationSummary {
+  readonly uploadBytesPerSecond: number;
+  readonly downloadBytesPerSecond: number;
+  readonly downloadsPerUpload: number;
+  /** Cheapest first. */
+  readonly best: readonly RecommendedConfiguration[];
+}
+
 export interface BenchResult {
   readonly startedAt: string;
-  readonly input: { readonly description: string; readonly bytes: number };
+  readonly input: {
+    readonly description: string;
+    readonly bytes: number;
+    /** The NARs (or files) that went in, in order; the last may be cut at the byte budget. */
+    readonly items?: readonly string[];
+  };
   readonly machine: { readonly node: string; readonly cpus: number; readonly platform: string };
   readonly rows: BenchRow[];
+  readonly recommendation?: RecommendationSummary;
 }
 
 export const MB = 1_000_000;

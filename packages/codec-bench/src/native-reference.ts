@@ -21,7 +21,15 @@ export function nativeCommandFor(codec: string, level: number, threads: number):
       case "zstd":
         return {
           tool: "zstd",
-          compress: ["zstd", "-q", "-c", ...(level > 19 ? ["--ultra"] : []), `-${level}`, `-T${threads}`],
+          // Negative levels are spelt --fast=N; 20-22 need --ultra (their windows are up to 128 MiB, which the
+          // decoder accepts without --long: its default limit is the same 2^27).
+          compress: [
+            "zstd",
+            "-q",
+            "-c",
+            ...(level < 0 ? [`--fast=${-level}`] : level > 19 ? ["--ultra", `-${level}`] : [`-${level}`]),
+            `-T${threads}`,
+          ],
           decompress: ["zstd", "-d", "-q", "-c"],
         };
       case "xz":

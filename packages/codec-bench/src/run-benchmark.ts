@@ -1,22 +1,29 @@
 // runCodecBenchmark(): measures every codec x level x threads x backend configuration (each in its own child
-// process, so peak RSS is per run) plus the native CLI reference, then writes results.json, results.md and
-// chart.svg to the output directory.
+// process, so peak RSS is per run) plus the native CLI reference, ranks them for the given bandwidths when asked,
+// then writes results.json, results.md, chart.svg and report.html to the output directory.
 
 import { fork } from "node:child_process";
 import { existsSync } from "node:fs";
 import { mkdir, rm, writeFile } from "node:fs/promises";
-import { availableParallelism, cpus, platform } from "node:os";
+import { cpus, platform } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { getCodec, listCodecs, resolveLevel, type ParallelStrategy } from "@narwhal/codecs";
-import { collectInput, type InputReader } from "./bench-input.js";
-import { MB, type BenchResult, type BenchRow } from "./bench-result.js";
+import { type Corpus, corpusOfInputs, type InputReader, sampleCorpus, writeCorpus } from "./bench-input.js";
+import { benchPreset, type PresetName } from "./bench-presets.js";
+import { MB, type BenchResult, type BenchRow, type RecommendationSummary } from "./bench-result.js";
+import { pointLabel } from "./point-style.js";
+import { RunClock, stepWeight } from "./progress-eta.js";
+import { checkTransferModel, recommend, type TransferModel } from "./recommendation.js";
+import { renderHtmlReport } from "./report-html.js";
 import type { ChildResult, ChildTask } from "./measure-child.js";
 import { measureNative, nativeCommandFor } from "./native-reference.js";
 import { renderChartSvg } from "./report-chart.js";
 import { renderMarkdownReport } from "./report-markdown.js";
 
 export interface CodecBenchmarkOptions {
+  /** What to measure (a closure's or a cache's NARs, ...); wins over `inputs`. */
+  readonly corpus?: Corpus;
   /** Files or directories (read as a concatenation), or anything `readInput` understands (e.g. store paths). */
   readonly inputs?: readonly string[];
   /** Turns one input into bytes (the CLI passes NAR dumps); default: read files and directories. */
@@ -35,30 +42,40 @@ export interface CodecBenchmarkOptions {
   readonly strategies?: readonly ParallelStrategy[];
   /** Measure the native CLIs as the reference column (default true). */
   readonly includeNative?: boolean;
+  /** Which codecs, levels and threads when those options are not given (default: "default", a handful). */
+  readonly preset?: PresetName;
+  /** Bandwidths and downloads per upload: rank the configurations and mark the best on the charts. */
+  readonly transfer?: TransferModel;
+  /** How many configurations to recommend (default 3). */
+  readonly recommendCount?: number;
   readonly outDir: string;
 }
 
-export type BenchProgress = { readonly done: number; readonly total: number; readonly label: string };
-
-const DEFAULT_LEVELS: Record<string, number[]> = {
-  zstd: [1, 3, 9],
-  xz: [0, 6],
-  gzip: [1, 6],
-  bzip2: [9],
-  br: [4, 6],
-  none: [0],
+export type BenchProgress = {
+  readonly done: number;
+  readonly total: number;
+  readonly label: string;
+  readonly elapsedSeconds: number;
+  /** Estimated seconds left; undefined until the first configuration finished. */
+  readonly etaSeconds: number | undefined;
 };
 
 interface Plan {
   readonly label: string;
+  /** Prior cost, for the ETA. */
+  readonly weight: number;
   run(inputFile: string, scratch: string, inputBytes: number): Promise<BenchRow>;
 }
 
-function levelsFor(codec: string, levels: CodecBenchmarkOptions["levels"]): number[] {
+function levelsFor(
+  codec: string,
+  levels: CodecBenchmarkOptions["levels"],
+  presetLevels: Readonly<Record<string, readonly number[]>>,
+): number[] {
   const codecInfo = getCodec(codec);
   const wanted = Array.isArray(levels)
     ? levels
-    : ((levels as Record<string, number[]> | undefined)?.[codec] ?? DEFAULT_LEVELS[codec] ?? [-1]);
+    : ((levels as Record<string, number[]> | undefined)?.[codec] ?? presetLevels[codec] ?? [-1]);
   return [
     ...new Set(
       wanted
@@ -102,6 +119,7 @@ function registryPlan(
   const label = `${codec}-${level} ${backend} T${threads}${parallel ? ` ${strategy}` : ""}`;
   return {
     label,
+    weight: stepWeight(codec, level, parallel ? threads : 1),
     async run(inputFile, _scratch, inputBytes) {
       const result = await runChild({
         inputFile,
@@ -135,6 +153,7 @@ function nativePlan(codec: string, level: number, threads: number): Plan | undef
   if (!command) return undefined;
   return {
     label: `${codec}-${level} native ${command.tool} T${threads}`,
+    weight: stepWeight(codec, level, threads) / 2,
     async run(inputFile, scratch, inputBytes) {
       const base = {
         codec,
@@ -175,8 +194,9 @@ function nativePlan(codec: string, level: number, threads: number): Plan | undef
 }
 
 function plan(options: CodecBenchmarkOptions): Plan[] {
-  const codecs = options.codecs ?? ["zstd", "xz", "gzip", "bzip2", "br"];
-  const threadCounts = options.threads ?? [1, Math.min(2, availableParallelism())];
+  const preset = benchPreset(options.preset ?? "default");
+  const codecs = options.codecs ?? preset.codecs;
+  const threadCounts = options.threads ?? preset.threads;
   const plans: Plan[] = [];
   for (const codec of codecs) {
     const method = listCodecs().find((entry) => entry.name === codec);
@@ -188,8 +208,9 @@ function plan(options: CodecBenchmarkOptions): Plan[] {
           ? options.backends.includes(b.backend)
           : b.backend === method?.defaultBackend,
     );
-    for (const level of levelsFor(codec, options.levels)) {
+    for (const level of levelsFor(codec, options.levels, preset.levels)) {
       for (const threads of [...new Set(threadCounts)]) {
+        if (codec === "none" && threads > 1) continue; // nothing to parallelise
         for (const backend of backends) {
           if (threads > 1 && !backend.concatenable) continue;
           const strategies: ParallelStrategy[] =
@@ -215,32 +236,82 @@ export async function runCodecBenchmark(
   options: CodecBenchmarkOptions,
   onProgress: (progress: BenchProgress) => void = () => undefined,
 ): Promise<BenchResult> {
-  await mkdir(options.outDir, { recursive: true });
+  if (options.transfer) checkTransferModel(options.transfer);
   const plans = plan(options);
-  const input = await collectInput(options.inputs ?? [], options.readInput, options.maxInputBytes ?? 64 * MB);
+  await mkdir(options.outDir, { recursive: true });
+  const maxInputBytes = options.maxInputBytes ?? 64 * MB;
+  const corpus =
+    options.corpus ??
+    (options.inputs && options.inputs.length > 0
+      ? corpusOfInputs(options.inputs, options.readInput)
+      : sampleCorpus(Math.min(maxInputBytes, 24 * 1024 * 1024)));
   const inputFile = join(options.outDir, ".bench-input.bin");
   const scratch = join(options.outDir, ".bench-scratch.bin");
-  await writeFile(inputFile, input.bytes);
   const rows: BenchRow[] = [];
   const startedAt = new Date().toISOString();
+  let input: Awaited<ReturnType<typeof writeCorpus>>;
   try {
+    input = await writeCorpus(corpus, inputFile, maxInputBytes);
+    const clock = new RunClock(plans.map((step) => step.weight));
     for (const [index, step] of plans.entries()) {
-      onProgress({ done: index, total: plans.length, label: step.label });
-      rows.push(await step.run(inputFile, scratch, input.bytes.length));
+      onProgress({
+        done: index,
+        total: plans.length,
+        label: step.label,
+        elapsedSeconds: clock.elapsedSeconds(),
+        etaSeconds: clock.etaSeconds(index),
+      });
+      rows.push(await step.run(inputFile, scratch, input.bytes));
+      clock.finished(index);
     }
-    onProgress({ done: plans.length, total: plans.length, label: "done" });
+    onProgress({
+      done: plans.length,
+      total: plans.length,
+      label: "done",
+      elapsedSeconds: clock.elapsedSeconds(),
+      etaSeconds: 0,
+    });
   } finally {
     await rm(inputFile, { force: true });
     await rm(scratch, { force: true });
   }
+  const machine = { node: process.version, cpus: cpus().length, platform: `${platform()} ${process.arch}` };
+  const recommendation = options.transfer
+    ? summarise(rows, options.transfer, machine.cpus, options.recommendCount ?? 3)
+    : undefined;
   const result: BenchResult = {
     startedAt,
-    input: { description: input.description, bytes: input.bytes.length },
-    machine: { node: process.version, cpus: cpus().length, platform: `${platform()} ${process.arch}` },
+    input: { description: input.description, bytes: input.bytes, items: input.items },
+    machine,
     rows,
+    ...(recommendation ? { recommendation } : {}),
   };
-  await writeFile(join(options.outDir, "results.json"), `${JSON.stringify(result, null, 2)}\n`);
-  await writeFile(join(options.outDir, "results.md"), renderMarkdownReport(result));
-  await writeFile(join(options.outDir, "chart.svg"), renderChartSvg(rows));
+  await writeReports(result, options.outDir);
   return result;
+}
+
+function summarise(rows: BenchRow[], model: TransferModel, cpus: number, count: number): RecommendationSummary {
+  return {
+    uploadBytesPerSecond: model.uploadBytesPerSecond,
+    downloadBytesPerSecond: model.downloadBytesPerSecond,
+    downloadsPerUpload: model.downloadsPerUpload,
+    best: recommend(rows, model, cpus, count).map((cost) => ({
+      row: rows.indexOf(cost.row),
+      label: pointLabel(cost.row),
+      storeUrlSettings: cost.storeUrlSettings!,
+      pushSecondsPerGiB: cost.pushSecondsPerGiB,
+      consumeSecondsPerGiB: cost.consumeSecondsPerGiB,
+      weightedSecondsPerGiB: cost.weightedSecondsPerGiB,
+    })),
+  };
+}
+
+/** Writes results.json, results.md, chart.svg and report.html for a result (also for one read back from JSON). */
+export async function writeReports(result: BenchResult, outDir: string): Promise<void> {
+  const recommended = new Map((result.recommendation?.best ?? []).map((best, i) => [best.row, i + 1]));
+  await mkdir(outDir, { recursive: true });
+  await writeFile(join(outDir, "results.json"), `${JSON.stringify(result, null, 2)}\n`);
+  await writeFile(join(outDir, "results.md"), renderMarkdownReport(result));
+  await writeFile(join(outDir, "chart.svg"), renderChartSvg(result.rows, recommended));
+  await writeFile(join(outDir, "report.html"), renderHtmlReport(result));
 }
