@@ -102,7 +102,9 @@ describe.runIf(hasChromium)("report.html in Chromium", () => {
       // Rendered label boxes (the browser's own text metrics) never overlap each other.
       const boxes = await page.$$eval(`${chart} text.label`, (nodes) =>
         nodes.map((node) => {
-          const b = (node as SVGGraphicsElement).getBBox();
+          const b = (
+            node as unknown as { getBBox(): { x: number; y: number; width: number; height: number } }
+          ).getBBox();
           return [b.x, b.y, b.x + b.width, b.y + b.height, node.textContent ?? ""] as const;
         }),
       );
@@ -134,7 +136,7 @@ describe.runIf(hasChromium)("report.html in Chromium", () => {
 
     const ratios = () =>
       page.$$eval("#results tbody tr", (trs) =>
-        trs.map((tr) => (tr as HTMLTableRowElement).cells[6]!.getAttribute("data-value") ?? ""),
+        trs.map((tr) => tr.querySelectorAll("td")[6]!.getAttribute("data-value") ?? ""),
       );
     const numbers = (values: string[]) => values.filter((v) => v !== "").map(Number);
     await page.locator('#results th[data-key="ratio"]').click();
@@ -147,7 +149,7 @@ describe.runIf(hasChromium)("report.html in Chromium", () => {
     expect(await page.locator('#results th[data-key="ratio"]').getAttribute("aria-sort")).toBe("descending");
     await page.locator('#results th[data-key="label"]').click();
     const labels = await page.$$eval("#results tbody tr", (trs) =>
-      trs.map((tr) => (tr as HTMLTableRowElement).cells[0]!.textContent ?? ""),
+      trs.map((tr) => tr.querySelectorAll("td")[0]!.textContent ?? ""),
     );
     expect(labels).toEqual([...labels].sort((a, b) => a.localeCompare(b)));
     await page.close();
