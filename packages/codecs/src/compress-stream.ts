@@ -31,7 +31,10 @@ export interface CompressOptions {
   readonly level?: number;
   /** Nix's parallel-compression. */
   readonly parallel?: boolean;
-  /** Worker threads for parallel mode (default: available parallelism). */
+  /**
+   * Threads for this stream in parallel mode (default: available parallelism): the native encoder's threads, or
+   * the chunks in flight at once on the shared chunk pool. 1 compresses on one thread (other streams run beside it).
+   */
   readonly threads?: number;
   /** Independent chunk size in bytes for chunked parallel mode (default 16 MiB). */
   readonly chunkSize?: number;
@@ -71,7 +74,8 @@ function defaultThreads(): number {
 
 function chunkCompressorFor(codec: Codec, level: number, threads: number): ChunkCompressor {
   if (codec.chunkWorkerModule) {
-    const pool = compressionPool(threads);
+    // `threads` bounds this stream's chunks in flight; the pool is shared with the other streams (one per core).
+    const pool = compressionPool(Math.max(threads, defaultThreads()));
     const module = chunkModuleUrl(codec.chunkWorkerModule);
     return async (chunk) => {
       const result = (await pool.run({ module, level, chunk })) as Uint8Array;

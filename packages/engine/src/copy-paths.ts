@@ -5,6 +5,7 @@
 import pLimit from "p-limit";
 import { MissingReferencesError, StoreError, type BinaryCacheStore, type UploadedNar } from "@narwhal/store";
 import { formatHash } from "@narwhal/store-path";
+import { compressionThreadsFor } from "./compression-threads.js";
 import type { CopyFailure, CopyReporter, CopySummary } from "./copy-events.js";
 import { EngineError, messageOf } from "./errors.js";
 import { DEFAULT_STALE_UPLOAD_AGE_MS, abortLeftoverUploads } from "./leftover-uploads.js";
@@ -69,12 +70,8 @@ export async function copyPaths(
     if (present[index]) skipped.push(info.storePath.path);
     else todo.push(info);
   });
-  report({
-    type: "planned",
-    paths: infos.length,
-    toCopy: todo.length,
-    bytesToCopy: todo.reduce((sum, info) => sum + info.narSize, 0),
-  });
+  const bytesToCopy = todo.reduce((sum, info) => sum + info.narSize, 0);
+  report({ type: "planned", paths: infos.length, toCopy: todo.length, bytesToCopy });
   for (const path of skipped) report({ type: "path-skipped", path });
 
   const narHashOf = (info: SourcePathInfo): string => formatHash(info.narHash, "nix32", { prefix: false });
@@ -105,7 +102,12 @@ export async function copyPaths(
         report({ type: "bytes", path, bytes: count });
       });
       // The snapshot is only valid for the first upload of a NAR; a repeat follows the first and must look again.
-      return destination.uploadNar({ info, nar: counted, snapshot: earlier === undefined ? snapshot : undefined });
+      return destination.uploadNar({
+        info,
+        nar: counted,
+        snapshot: earlier === undefined ? snapshot : undefined,
+        compressionThreads: compressionThreadsFor(info.narSize, bytesToCopy),
+      });
     })();
     narInFlight.set(key, attempt);
     try {

@@ -100,6 +100,11 @@ export interface AddToStoreRequest {
 export interface UploadNarRequest extends Omit<AddToStoreRequest, "repair"> {
   /** A snapshot of the cache taken in this run (takeSnapshot); it answers whether the NAR object exists. */
   readonly snapshot?: CacheSnapshot | undefined;
+  /**
+   * Threads the compressor may use with parallel-compression (default: one per core); a copy that uploads
+   * several NARs at once passes 1 for each NAR that is not most of its bytes (see the engine's compression-threads).
+   */
+  readonly compressionThreads?: number | undefined;
 }
 
 /** A narinfo read without the trust check, for maintenance: parsed, or why it cannot be. */
@@ -516,7 +521,7 @@ export class BinaryCacheStore {
    */
   async uploadNar(request: UploadNarRequest): Promise<UploadedNar> {
     const listed: ListedNarObject | undefined = request.snapshot?.narObject(this.#narKeyOf(request.info));
-    return uploadNarObject(this.#uploadContext(), request.info, request.nar, listed);
+    return uploadNarObject(this.#uploadContext(), request.info, request.nar, listed, request.compressionThreads);
   }
 
   /**

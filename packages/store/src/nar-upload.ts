@@ -157,6 +157,8 @@ export async function uploadNarObject(
   info: PathInfoToAdd,
   nar: AsyncIterable<Uint8Array>,
   listed?: ListedNarObject,
+  /** Threads the compressor may use with parallel-compression; default one per core. */
+  compressionThreads?: number,
 ): Promise<UploadedNar> {
   const { blobs, settings, storeUrl } = context;
   checkClaims(info, storeUrl);
@@ -199,6 +201,7 @@ export async function uploadNarObject(
       compressStream(compression, verified.chunks, {
         level: settings["compression-level"],
         parallel: settings["parallel-compression"],
+        ...(compressionThreads === undefined ? {} : { threads: compressionThreads }),
         sizeHint: info.narSize,
         singleStreamFallback: true,
       }),
