@@ -542,7 +542,10 @@ export class BinaryCacheStore {
       blobs: this.#blobs,
       settings: this.#settings,
       storeUrl: this.#url,
-      hasNarInfo: (reference) => this.isValidPath(reference, undefined, { fresh: true }),
+      hasNarInfo: (reference, askCache) => {
+        if (askCache === true) this.#narInfos.forget(reference.hashPart);
+        return this.isValidPath(reference, undefined, { fresh: true });
+      },
       awaitGcSweeps: (leanedOn, what) => this.#gcNotices.waitUntilClear(leanedOn, what),
       secretKeys: () => this.secretKeys(),
       writeNarInfo: (info) => this.#writeNarInfo(info),

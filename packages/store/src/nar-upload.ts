@@ -60,9 +60,10 @@ export interface NarUploadContext {
   readonly storeUrl: string;
   /**
    * Whether the cache has a narinfo for this path (the reference check): asks the cache unless this store wrote
-   * the narinfo itself, since a GC may have deleted one that was present when the copy began.
+   * the narinfo itself, since a GC may have deleted one that was present when the copy began; with `askCache`
+   * (after a GC run that named it) it asks even then.
    */
-  hasNarInfo(path: StorePath): Promise<boolean>;
+  hasNarInfo(path: StorePath, askCache?: boolean): Promise<boolean>;
   /** Waits while a GC notice names something in `leanedOn` (gc-notices.ts); says whether it waited, and when it last read them. */
   awaitGcSweeps(leanedOn: LeanedOn, what: string): Promise<NoticeCheck>;
   /** The store's signing keys, loaded once per store. */
@@ -103,10 +104,10 @@ export async function uploadPath(
  * Every reference other than the path itself must have a narinfo; the error (MissingReferencesError) names the
  * first that does not in its message and all of them in `references`.
  */
-async function checkReferences(context: NarUploadContext, info: PathInfoToAdd): Promise<void> {
+async function checkReferences(context: NarUploadContext, info: PathInfoToAdd, askCache = false): Promise<void> {
   const { storeUrl } = context;
   const others = info.references.filter((reference) => !reference.equals(info.storePath));
-  const present = await Promise.all(others.map((reference) => context.hasNarInfo(reference)));
+  const present = await Promise.all(others.map((reference) => context.hasNarInfo(reference, askCache)));
   const missing = others.filter((_, index) => !present[index]);
   if (missing.length === 0) return;
   const first = missing[0]!;
@@ -134,7 +135,7 @@ async function checkStillPresent(context: NarUploadContext, uploaded: UploadedNa
     },
     info.storePath.path,
   );
-  await checkReferences(context, info);
+  await checkReferences(context, info, waited);
   if (!uploaded.narUploaded || waited) {
     const { blobs, storeUrl } = context;
     if (!(await guard(narKey, storeUrl, "check", () => blobs.exists(narKey)))) {
