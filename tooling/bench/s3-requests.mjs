@@ -1,15 +1,19 @@
-// S3 request-cost benchmark of @narwhal/s3: small PutObject per second and client CPU per PUT (AWS SDK path vs the
-// lean hand-signed path), and streamed multipart MiB/s (lib-storage Upload vs own part assembly + lean UploadPart).
-// Writes bench-results/s3-requests.{json,md}; measures, never asserts. Each case runs twice, the better run is kept.
+// S3 request-cost benchmark of @narwhal/s3: small PutObject per second and client CPU per PUT, and streamed multipart
+// MiB/s, for the AWS SDK client path (`leanRequests: false`) vs the lean path (requests signed by the SDK's signer,
+// sent over a keep-alive agent); both paths share the same part assembly. Writes bench-results/s3-requests.{json,md};
+// measures, never asserts. Runs are interleaved (every case once per round, the order reversed each round) and
+// each row reports the median and the spread (min-max) over the rounds.
 //
 // Env: S3_ENDPOINT (required; plus AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY), BENCH_S3_PUTS (default 4000),
-// BENCH_S3_STREAM_MIB (default 560, as 10 objects), BENCH_S3_RUNS (default 2). Results are saved after every case.
-// Volume: runs x 2 x BENCH_S3_STREAM_MIB of objects (2.2 GiB by default); they are deleted after each run, but RGW
-// frees deleted data only when its garbage collector runs, so a small memstore RGW can fill up (see the report).
+// BENCH_S3_STREAM_MIB (default 560, as 10 objects; 0 skips the streamed rows), BENCH_S3_RUNS (rounds, default 3),
+// BENCH_S3_BASELINE (optional: the dist/index.js of another @narwhal/s3 build, e.g. an older commit's, whose lean
+// path then runs as extra "baseline" rows in the same rounds). Results are saved after every round.
+// Volume: runs x 2 x BENCH_S3_STREAM_MIB of objects; they are deleted after each case, but RGW frees deleted data
+// only when its garbage collector runs, so a small memstore RGW can fill up (lower BENCH_S3_STREAM_MIB then).
 import { randomBytes } from "node:crypto";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
 const root = fileURLToPath(new URL("../..", import.meta.url));
@@ -21,39 +25,48 @@ if (endpoint === "") {
   );
   process.exit(0);
 }
-const { S3BlobStore, ensureBucket, deleteBucket } = await import("@narwhal/s3");
+const current = await import("@narwhal/s3");
+const { ensureBucket, deleteBucket } = current;
+const baselinePath = process.env.BENCH_S3_BASELINE ?? "";
+const baseline = baselinePath === "" ? undefined : await import(pathToFileURL(baselinePath).href);
 
 const puts = Number(process.env.BENCH_S3_PUTS ?? "4000");
 const streamMiB = Number(process.env.BENCH_S3_STREAM_MIB ?? "560");
-const runs = Number(process.env.BENCH_S3_RUNS ?? "2");
+const runs = Number(process.env.BENCH_S3_RUNS ?? "3");
 const objects = 10;
 const objectMiB = Math.max(6, Math.round(streamMiB / objects));
 const MiB = 1024 * 1024;
 const bucket = `narwhal-bench-s3-${randomBytes(4).toString("hex")}`;
 const url = `s3://${bucket}?endpoint=${encodeURIComponent(endpoint)}`;
 
-async function smallPuts(lean, concurrency, run) {
-  const store = S3BlobStore.fromUrl(url, { leanRequests: lean });
+/** The request paths measured: the SDK client, the lean path, and optionally the baseline build's lean path. */
+const variants = [
+  { name: "sdk", S3BlobStore: current.S3BlobStore, leanRequests: false },
+  { name: "lean", S3BlobStore: current.S3BlobStore, leanRequests: true },
+  ...(baseline === undefined ? [] : [{ name: "lean-baseline", S3BlobStore: baseline.S3BlobStore, leanRequests: true }]),
+];
+
+async function smallPuts(variant, concurrency, run) {
+  const store = variant.S3BlobStore.fromUrl(url, { leanRequests: variant.leanRequests });
   const body = randomBytes(300);
+  const prefix = `small/${variant.name}-${concurrency}-${run}`;
   try {
-    await store.put(`warm/${run}`, body, { contentType: "text/x-nix-narinfo" }); // credentials, endpoint, sockets
+    await store.put(`${prefix}/warm`, body, { contentType: "text/x-nix-narinfo" }); // credentials, endpoint, sockets
     let next = 0;
     const cpu = process.cpuUsage();
     const started = performance.now();
     const worker = async () => {
       while (next < puts) {
         const i = next++;
-        await store.put(`small/${lean ? "lean" : "sdk"}-${concurrency}-${run}/${i}.narinfo`, body, {
-          contentType: "text/x-nix-narinfo",
-        });
+        await store.put(`${prefix}/${i}.narinfo`, body, { contentType: "text/x-nix-narinfo" });
       }
     };
     await Promise.all(Array.from({ length: concurrency }, worker));
     const seconds = (performance.now() - started) / 1000;
     const used = process.cpuUsage(cpu);
     return {
-      putsPerSecond: Math.round(puts / seconds),
-      clientCpuMsPerPut: Number(((used.user + used.system) / 1000 / puts).toFixed(3)),
+      rate: Math.round(puts / seconds),
+      cpu: Number(((used.user + used.system) / 1000 / puts).toFixed(3)),
       seconds: Number(seconds.toFixed(2)),
     };
   } finally {
@@ -61,9 +74,10 @@ async function smallPuts(lean, concurrency, run) {
   }
 }
 
-async function streamed(lean, run) {
-  const store = S3BlobStore.fromUrl(url, { leanRequests: lean, queueSize: 4 });
+async function streamed(variant, run) {
+  const store = variant.S3BlobStore.fromUrl(url, { leanRequests: variant.leanRequests, queueSize: 4 });
   const data = randomBytes(objectMiB * MiB);
+  const key = (i) => `nar/${variant.name}-${run}-${i}.nar`;
   try {
     let next = 0;
     const cpu = process.cpuUsage();
@@ -74,19 +88,16 @@ async function streamed(lean, run) {
         const body = (async function* () {
           for (let offset = 0; offset < data.length; offset += MiB) yield data.subarray(offset, offset + MiB);
         })();
-        await store.put(`nar/${lean ? "lean" : "sdk"}-${run}-${i}.nar`, body, {
-          contentType: "application/x-nix-nar",
-          sizeHint: data.length,
-        });
+        await store.put(key(i), body, { contentType: "application/x-nix-nar", sizeHint: data.length });
       }
     };
     await Promise.all(Array.from({ length: 4 }, worker));
     const seconds = (performance.now() - started) / 1000;
     const used = process.cpuUsage(cpu);
-    for (let i = 0; i < objects; i += 1) await store.delete(`nar/${lean ? "lean" : "sdk"}-${run}-${i}.nar`);
+    for (let i = 0; i < objects; i += 1) await store.delete(key(i));
     return {
-      mibPerSecond: Number(((objects * objectMiB) / seconds).toFixed(1)),
-      clientCpuSeconds: Number(((used.user + used.system) / 1e6).toFixed(2)),
+      rate: Number(((objects * objectMiB) / seconds).toFixed(1)),
+      cpu: Number(((used.user + used.system) / 1e6).toFixed(2)),
       seconds: Number(seconds.toFixed(2)),
     };
   } finally {
@@ -94,30 +105,63 @@ async function streamed(lean, run) {
   }
 }
 
-async function best(label, measure, better) {
-  const results = [];
-  for (let run = 0; run < runs; run += 1) results.push(await measure(run));
-  const chosen = results.reduce((a, b) => (better(b, a) ? b : a));
-  console.error(`${label}: ${JSON.stringify(chosen)} (runs: ${results.map((r) => JSON.stringify(r)).join(", ")})`);
-  return { ...chosen, runs: results };
+const cases = [
+  ...[16, 32].flatMap((concurrency) =>
+    variants.map((variant) => ({
+      name: `smallPut ${variant.name} x${concurrency}`,
+      kind: "smallPut",
+      measure: (run) => smallPuts(variant, concurrency, run),
+    })),
+  ),
+  ...(streamMiB > 0
+    ? variants.map((variant) => ({
+        name: `streamed ${variant.name}`,
+        kind: "streamed",
+        measure: (run) => streamed(variant, run),
+      }))
+    : []),
+];
+
+function median(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[middle] : Number(((sorted[middle - 1] + sorted[middle]) / 2).toFixed(3));
+}
+
+function spread(values) {
+  return `${median(values)} (${Math.min(...values)}–${Math.max(...values)})`;
 }
 
 const outDir = join(root, "bench-results");
 function save(print = false) {
   mkdirSync(outDir, { recursive: true });
   writeFileSync(join(outDir, "s3-requests.json"), `${JSON.stringify(report, null, 2)}\n`);
-  const rows = Object.entries(report.results).map(([name, r]) =>
-    name.startsWith("smallPut")
-      ? `| ${name} | ${r.putsPerSecond} PUT/s | ${r.clientCpuMsPerPut} ms CPU/PUT | ${r.seconds} s |`
-      : `| ${name} | ${r.mibPerSecond} MiB/s | ${r.clientCpuSeconds} s CPU total | ${r.seconds} s |`,
-  );
+  const rows = cases
+    .filter((c) => report.results[c.name]?.length > 0)
+    .map((c) => {
+      const results = report.results[c.name];
+      const rates = results.map((r) => r.rate);
+      const cpus = results.map((r) => r.cpu);
+      const walls = results.map((r) => r.seconds);
+      return c.kind === "smallPut"
+        ? `| ${c.name} | ${spread(rates)} PUT/s | ${spread(cpus)} ms CPU/PUT | ${spread(walls)} s |`
+        : `| ${c.name} | ${spread(rates)} MiB/s | ${spread(cpus)} s CPU total | ${spread(walls)} s |`;
+    });
   const md = [
-    "# S3 request cost: AWS SDK path vs lean path",
+    "# S3 request cost: AWS SDK client path vs lean path",
     "",
-    `${report.date}, RGW at ${endpoint}. Small PUTs: ${puts} × 300 B at 16 and 32 concurrent. Streamed: ${objects} × ${objectMiB} MiB`,
-    "incompressible objects, 1 MiB pieces, 5 MiB parts, queueSize 4, 4 objects at once. Client CPU = this process's user+sys.",
-    `Best of ${runs} runs per case. **Noisy**: a shared 2-core machine where RGW runs on the same cores and other agents run`,
-    "benchmarks at the same time.",
+    `${report.date}, RGW at ${endpoint}, Node ${process.version}.`,
+    `Small PUTs: ${puts} × 300 B at 16 and 32 concurrent.`,
+    ...(streamMiB > 0
+      ? [
+          `Streamed: ${objects} × ${objectMiB} MiB incompressible objects, 1 MiB pieces, 5 MiB parts, queueSize 4, 4 objects at once (both paths use the same part assembly).`,
+        ]
+      : []),
+    "Client CPU = this process's user+sys.",
+    "`sdk` = every request through the AWS SDK client (`leanRequests: false`); `lean` = PutObject and UploadPart signed by the SDK's signer (@smithy/signature-v4) and sent over a keep-alive agent.",
+    ...(baseline === undefined ? [] : [`\`lean-baseline\` = the lean path of the build at ${baselinePath}.`]),
+    `Each cell: median (min–max) over ${report.roundsDone} interleaved rounds (every case once per round, the order reversed each round).`,
+    "**Noisy**: a shared 2-core machine where RGW runs on the same cores and other agents run at the same time.",
     "",
     "| case | rate | client CPU | wall |",
     "|---|---|---|---|",
@@ -132,31 +176,25 @@ await ensureBucket(url);
 const report = {
   date: new Date().toISOString(),
   endpoint,
-  note: "shared 2-core machine, RGW on the same cores, other agents benchmarking: numbers are noisy; best of runs",
+  node: process.version,
+  note: "shared 2-core machine, RGW on the same cores, other agents running: numbers are noisy; median (min-max) of interleaved rounds",
   runs,
+  roundsDone: 0,
+  baseline: baselinePath === "" ? undefined : baselinePath,
   smallPut: { bytes: 300, puts },
-  streamed: { objects, objectMiB, partMiB: 5, queueSize: 4, concurrentObjects: 4 },
-  results: {},
+  streamed: streamMiB > 0 ? { objects, objectMiB, partMiB: 5, queueSize: 4, concurrentObjects: 4 } : undefined,
+  units: { smallPut: "rate PUT/s, cpu ms per PUT", streamed: "rate MiB/s, cpu s in all" },
+  results: Object.fromEntries(cases.map((c) => [c.name, []])),
 };
 try {
-  for (const concurrency of [16, 32]) {
-    for (const lean of [false, true]) {
-      const name = `smallPut ${lean ? "lean" : "sdk"} x${concurrency}`;
-      report.results[name] = await best(
-        name,
-        (run) => smallPuts(lean, concurrency, run),
-        (a, b) => a.putsPerSecond > b.putsPerSecond,
-      );
-      save();
+  for (let run = 0; run < runs; run += 1) {
+    const order = run % 2 === 0 ? cases : [...cases].reverse();
+    for (const c of order) {
+      const result = await c.measure(run);
+      report.results[c.name].push(result);
+      console.error(`round ${run + 1} ${c.name}: ${JSON.stringify(result)}`);
     }
-  }
-  for (const lean of [false, true]) {
-    const name = `streamed ${lean ? "lean parts" : "sdk lib-storage"}`;
-    report.results[name] = await best(
-      name,
-      (run) => streamed(lean, run),
-      (a, b) => a.mibPerSecond > b.mibPerSecond,
-    );
+    report.roundsDone = run + 1;
     save();
   }
 } finally {

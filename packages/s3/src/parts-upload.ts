@@ -2,8 +2,12 @@
 // first part, else a multipart upload of parts it assembles itself (one copy at most), growing along the part
 // schedule, at most queueSize parts in flight (p-limit). Any failure (S3 or the body) aborts the upload.
 
-import { CompleteMultipartUploadCommand, CreateMultipartUploadCommand, type S3Client } from "@aws-sdk/client-s3";
-import type { StorageClass } from "@aws-sdk/client-s3";
+import {
+  CompleteMultipartUploadCommand,
+  CreateMultipartUploadCommand,
+  type S3Client,
+  type StorageClass,
+} from "@aws-sdk/client-s3";
 import pLimit from "p-limit";
 import { abortQuietly, etagOf } from "./multipart-upload-ends.js";
 import type { ObjectWrites } from "./object-writes.js";
