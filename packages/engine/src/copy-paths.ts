@@ -135,7 +135,11 @@ export async function copyPaths(
         bytes += count;
         report({ type: "bytes", path: info.storePath.path, bytes: count });
       });
-      return destination.uploadNar({ info, nar: counted });
+      return destination.uploadNar({
+        info,
+        nar: counted,
+        compressionThreads: compressionThreadsFor(info.narSize, bytesToCopy),
+      });
     });
   const repush = (path: string, cause: MissingReferencesError): Promise<void> => {
     let pushing = repushed.get(path);
