@@ -109,6 +109,19 @@ async function collect(body: Uint8Array | AsyncIterable<Uint8Array>): Promise<Bu
   return Buffer.concat(pieces);
 }
 
+/** A count option (parts in flight, sockets, page size): `fallback` when unset, else a positive integer. */
+function countOption(name: string, value: number | undefined, fallback: number, bucket: string): number {
+  if (value === undefined) return fallback;
+  if (!Number.isSafeInteger(value) || value < 1) {
+    throw new S3TransportError(
+      "INVALID_OPTION",
+      `s3://${bucket}: ${name}=${String(value)} is not valid; it must be a positive integer`,
+      { bucket },
+    );
+  }
+  return value;
+}
+
 export class S3BlobStore implements BlobStore {
   readonly #client: S3Client;
   readonly #bucket: string;
@@ -131,10 +144,10 @@ export class S3BlobStore implements BlobStore {
     this.#bucket = connection.bucket;
     this.#endpoint = connection.endpoint;
     this.#url = connection.url;
-    this.#queueSize = options.queueSize ?? 4;
+    this.#queueSize = countOption("queueSize", options.queueSize, 4, connection.bucket);
     this.#partBuffers = new PartBufferPool(4 * (this.#queueSize + 1));
     this.#partSchedule = options.partSchedule === undefined ? undefined : checkPartSchedule(options.partSchedule);
-    this.#listPageSize = options.listPageSize ?? 1000;
+    this.#listPageSize = countOption("listPageSize", options.listPageSize, 1000, connection.bucket);
     this.#warn = options.onWarning ?? ((message) => process.emitWarning(message, "NarwhalS3Warning"));
     this.#writes =
       options.leanRequests === false
@@ -144,7 +157,7 @@ export class S3BlobStore implements BlobStore {
             bucket: connection.bucket,
             retryStrategy: connection.retryStrategy,
             timeouts: { connectTimeoutMs: connection.connectTimeoutMs, requestTimeoutMs: connection.requestTimeoutMs },
-            maxSockets: options.maxSockets ?? 64,
+            maxSockets: countOption("maxSockets", options.maxSockets, 64, connection.bucket),
           });
   }
 

@@ -12,6 +12,7 @@ export type S3TransportErrorCode =
   | "BODY_FAILED"
   | "CONTENT_ENCODING_REFUSED"
   | "INVALID_STORE_URL"
+  | "INVALID_OPTION"
   | "OBJECT_TOO_LARGE";
 
 export interface S3ErrorContext {
