@@ -83,8 +83,8 @@ describe("chart.svg", () => {
       expect(placed.length).toBeGreaterThan(4);
       for (const label of placed) expect(onFront.has(label.row) || recommended.has(label.row)).toBe(true);
       expect(placed.filter((l) => l.text.startsWith("#1 ")).length).toBe(1);
-      // Boxes at 6.1 px per character (an over-estimate at 11 px sans-serif); the browser test measures real ones.
-      const boxes = placed.map((l) => [l.x, l.y - 10, l.x + l.text.length * 6.1, l.y + 3] as const);
+      // Boxes at 6.4 px per character (an over-estimate at 11 px sans-serif); the browser test measures real ones.
+      const boxes = placed.map((l) => [l.x, l.y - 10, l.x + l.text.length * 6.4, l.y + 3] as const);
       for (let i = 0; i < boxes.length; i++)
         for (let j = i + 1; j < boxes.length; j++) {
           const [a, b] = [boxes[i]!, boxes[j]!];
