@@ -14,6 +14,8 @@ const ENTRY_LIMIT = 16 * 1024;
 /** Temp files older than this were left by a writer that died; younger ones may belong to a running queue-push. */
 const STALE_TEMP_MS = 60 * 60 * 1000;
 const DIRECTORY_MODE = 0o755;
+/** Entries written at once by one enqueue (each is written, fsynced and renamed on its own). */
+const PARALLEL_WRITES = 32;
 
 /** One queued path and its retry state. */
 export interface QueueEntry {
@@ -89,13 +91,17 @@ export class PushQueue {
     const checked = new Map<string, string>();
     for (const path of paths) checked.set(baseNameOf(path), path);
     let added = 0;
-    for (const [name, path] of checked) {
-      if (await exists(join(this.pendingDirectory, name))) continue;
+    const writeOne = async ([name, path]: [string, string]): Promise<void> => {
+      if (await exists(join(this.pendingDirectory, name))) return;
       await writeFileDurably(this.tempDirectory, this.pendingDirectory, name, formatEntry({ path }), {
         syncDirectory: false,
       });
       added++;
-    }
+    };
+    // Several fsyncs in flight at once share the file system's journal commits (2,000 paths: 9-16 s one by one).
+    const all = [...checked];
+    for (let start = 0; start < all.length; start += PARALLEL_WRITES)
+      await Promise.all(all.slice(start, start + PARALLEL_WRITES).map(writeOne));
     if (added > 0) await syncDirectory(this.pendingDirectory);
     return added;
   }
