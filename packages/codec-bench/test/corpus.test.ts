@@ -8,11 +8,18 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileS
 import { createServer, type Server } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { randomBytes } from "node:crypto";
 import { openLocalStore } from "@narwhal/local-store";
+import { dumpPath } from "@narwhal/nar";
+import { deleteBucket, ensureBucket } from "@narwhal/s3";
 import { BinaryCacheStore } from "@narwhal/store";
 import { buildReferencingOutput, nixStoreDump, requireNix } from "@narwhal/test-kit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { cacheCorpus, closureCorpus, type Corpus, sampleHashParts, writeCorpus } from "../src/index.js";
+
+const rgwEndpoint = process.env["S3_ENDPOINT"] ?? "";
+if (rgwEndpoint === "" && process.env["CI"])
+  throw new Error("S3_ENDPOINT is not set but CI is: the S3 corpus test needs the Ceph RGW started by .ci/run");
 
 const work = mkdtempSync(join(tmpdir(), "narwhal-codec-bench-corpus-"));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
@@ -204,6 +211,46 @@ describe.runIf(requireNix())("corpora from real Nix", () => {
       expect(named.items).toEqual([output]);
     } finally {
       await store.close();
+    }
+  });
+
+  it.runIf(rgwEndpoint !== "")("an S3 bucket (real Ceph RGW) is sampled like any other cache", async () => {
+    const url = `s3://narwhal-codec-bench-${randomBytes(4).toString("hex")}?endpoint=${encodeURIComponent(rgwEndpoint)}`;
+    await ensureBucket(url);
+    try {
+      const writer = await BinaryCacheStore.open(`${url}&compression=zstd`);
+      const local = openLocalStore();
+      try {
+        for (const path of [dependency, output]) {
+          const info = local.queryPathInfo(path)!;
+          await writer.addToStore({
+            info: {
+              storePath: info.storePath,
+              narHash: info.narHash,
+              narSize: info.narSize,
+              references: info.references,
+            },
+            nar: dumpPath(path),
+          });
+        }
+      } finally {
+        local.close();
+        await writer.close();
+      }
+      const store = await BinaryCacheStore.open(url, { requireSigs: false, createCacheInfo: false });
+      try {
+        const file = nextFile();
+        const written = await writeCorpus(cacheCorpus(store, { sample: 10 }), file, 1e9);
+        const byHash = [dependency, output].sort((a, b) => a.slice(11, 43).localeCompare(b.slice(11, 43)));
+        expect(written.items).toEqual(byHash);
+        expect(readFileSync(file).equals(Buffer.concat(await Promise.all(byHash.map((p) => nixStoreDump(p)))))).toBe(
+          true,
+        );
+      } finally {
+        await store.close();
+      }
+    } finally {
+      await deleteBucket(url);
     }
   });
 });
