@@ -242,6 +242,30 @@ describe.skipIf(!hasNixStore || rgwEndpoint === "")("narwhal watch-store and que
     expect(await cacheProblems(url)).toEqual([]);
   });
 
+  it("refuses a malformed --to at once, and never shows a URL's password in its events", async () => {
+    const root = newChrootStore(work);
+    const built = buildInto(root, `secret-${randomBytes(4).toString("hex")}`);
+    const queue = join(work, "q-secret");
+    const malformed = await narwhal(["watch-store", "--from", `local?root=${root}`, "--queue", queue, "--to", "s3://"]);
+    expect(malformed.status).toBe(1);
+    expect(malformed.stderr).toMatch(/^narwhal: error: .*s3:\/\//);
+
+    expect((await narwhal(["queue-push", "--queue", queue, built.roots[0]!])).status).toBe(0);
+    const running = watcher([
+      "--from",
+      `local?root=${root}`,
+      "--queue",
+      queue,
+      "--to",
+      "https://user:hunter2@127.0.0.1:9/c",
+    ]);
+    await running.waitFor("a retry", (e) => e.event === "retrying");
+    await stop(running);
+    const shown = JSON.stringify(running.events) + running.stderr;
+    expect(shown).toContain("127.0.0.1:9");
+    expect(shown).not.toContain("hunter2");
+  });
+
   it("queue-push refuses what is not a store path, naming it, and queues nothing", async () => {
     const queue = join(work, "q-refuse");
     const result = await narwhal([

@@ -1,8 +1,12 @@
 // When a failed push is tried again, and which failures are final: exponential backoff per path (with jitter, so
 // paths that failed together do not all return together), and errors no retry can fix skip the path at once.
 
-/** Codes of failures that retrying cannot fix: the path is not (or no longer) in the local store, or is malformed. */
+/**
+ * Codes of failures that retrying cannot fix: the path is not (or no longer) in the local store, its metadata is
+ * malformed, or the source and destination cannot fit (store directories differ).
+ */
 const FINAL_CODES = new Set([
+  "BAD_OPTIONS",
   "PATH_NOT_IN_SOURCE",
   "BAD_SOURCE",
   "LOCAL_STORE_PATH_NOT_VALID",

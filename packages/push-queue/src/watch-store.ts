@@ -6,6 +6,7 @@ import { holdCompressionPools } from "@narwhal/codecs";
 import type { CopyReporter } from "@narwhal/engine";
 import { openLocalStore } from "@narwhal/local-store";
 import type { OpenStoreOptions } from "@narwhal/store";
+import { parseStoreUrl } from "@narwhal/store-url";
 import { dirname } from "node:path";
 import { type ChangeWatch, Wakeup, watchDirectory } from "./change-watch.js";
 import { PushQueueError } from "./errors.js";
@@ -56,6 +57,7 @@ export async function watchStore(options: WatchStoreOptions): Promise<WatchStore
   const onEvent = options.onEvent ?? (() => {});
   const from = options.from ?? "local";
   const pollMs = positive(options.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS, "poll interval");
+  parseStoreUrl(options.to); // a malformed destination is refused now, not once per path in every batch
   const queue = await PushQueue.open(options.queueDirectory);
   const lock = await WatcherLock.acquire(queue.directory);
   const cleanups: Array<() => Promise<void> | void> = [() => lock.release()];

@@ -3,6 +3,7 @@
 
 import { isLocalStoreUrl } from "@narwhal/engine";
 import { type PushEvent, defaultQueueDirectory, watchStore } from "@narwhal/push-queue";
+import { redactStoreUrl } from "@narwhal/store-url";
 import type { Command, CommandContext } from "../command.js";
 import { escapeForTerminal, jsonForTerminal } from "../terminal-text.js";
 import { UsageError } from "../usage-error.js";
@@ -117,12 +118,20 @@ export const watchStoreCommand: Command = {
 };
 
 function printJson(ctx: CommandContext, event: PushEvent): void {
-  const { type, ...rest } = event;
+  const { type, ...rest } = redacted(event);
   ctx.stdout.write(`${jsonForTerminal({ event: type, ...rest })}\n`);
 }
 
+/** URLs in an event (the destination, an error's text) lose their passwords, as in every narwhal message. */
+function redacted(event: PushEvent): PushEvent {
+  if (event.type === "watching") return { ...event, to: redactStoreUrl(event.to) };
+  if (event.type === "retrying" || event.type === "failed") return { ...event, error: redactStoreUrl(event.error) };
+  return event;
+}
+
 /** Without --json: one line on stderr per path pushed, retried or skipped (a service's log). */
-function printLine(ctx: CommandContext, event: PushEvent): void {
+function printLine(ctx: CommandContext, shown: PushEvent): void {
+  const event = redacted(shown);
   let line: string;
   switch (event.type) {
     case "watching":
