@@ -183,6 +183,32 @@ describe.skipIf(!hasNixStore || rgwEndpoint === "")("narwhal watch-store and que
     expect(await cacheProblems(url)).toEqual([]);
   });
 
+  it("after SIGTERM in the middle of an upload it lets the upload finish within --stop-timeout, then exits 0", async () => {
+    const root = newChrootStore(work);
+    buildInto(root, `seed-${randomBytes(4).toString("hex")}`);
+    const bucket = await freshBucket("finish");
+    const url = rgwUrl(bucket, "compression=none", "buffer-size=5242880");
+    const running = watcher([
+      "--from",
+      `local?root=${root}`,
+      "--queue",
+      join(work, "q-finish"),
+      "--to",
+      slowUrl(bucket),
+    ]);
+    await running.waitFor("watching", (e) => e.event === "watching");
+    const built = buildInto(root, `finish-${randomBytes(4).toString("hex")}`, { payloadBytes: BIG_PAYLOAD });
+    const payload = built.closure.find((path) => path.includes("-narwhal-watch-payload-"))!;
+    await waitUntil("a multipart upload in flight", async () => (await pendingUploads(url)).length > 0);
+    await stop(running); // 120 s: ample for the rest of the NAR at 4 MiB/s
+    const stopping = running.events.findIndex((e) => e.event === "stopping");
+    const pushed = running.events.findIndex((e) => e.event === "pushed" && e.path === payload);
+    expect(pushed).toBeGreaterThan(stopping); // finished after the signal, not aborted
+    expect(await cached(url, [payload])).toEqual([payload]);
+    expect(await pendingUploads(url)).toEqual([]);
+    expect(await cacheProblems(url)).toEqual([]);
+  });
+
   it("kill -9 of the watcher loses nothing: queued paths and paths built meanwhile are pushed by the next one", async () => {
     const root = newChrootStore(work);
     buildInto(root, `seed-${randomBytes(4).toString("hex")}`);
