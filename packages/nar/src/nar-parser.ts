@@ -189,8 +189,8 @@ class TagReader {
     this.#reader = reader;
   }
 
-  read(): Promise<Buffer> {
-    return this.#reader.readString(
+  read(): Buffer | Promise<Buffer> {
+    return this.#reader.readTransientString(
       MAX_TAG_LENGTH,
       (length, offset) =>
         new NarError(
@@ -201,19 +201,25 @@ class TagReader {
     );
   }
 
-  /** Read a tag that must be one of `allowed`; returns the one found. */
-  async expect(...allowed: string[]): Promise<string> {
+  /** Read a tag that must be one of `allowed`; returns the one found (at once when the tag was already buffered). */
+  expect(...allowed: string[]): string | Promise<string> {
     const offset = this.#reader.offset;
-    const tag = await this.read();
-    const text = tag.toString("latin1");
-    if (!allowed.includes(text)) {
-      const wanted = allowed.map((value) => `"${value}"`).join(" or ");
-      throw new NarError("NAR_UNEXPECTED_TAG", `expected ${wanted} at offset ${offset}, found ${describeBytes(tag)}`, {
-        offset,
-      });
-    }
-    return text;
+    const tag = this.read();
+    return tag instanceof Promise
+      ? tag.then((read) => checkTag(read, offset, allowed))
+      : checkTag(tag, offset, allowed);
   }
+}
+
+function checkTag(tag: Buffer, offset: number, allowed: readonly string[]): string {
+  const text = tag.toString("latin1");
+  if (!allowed.includes(text)) {
+    const wanted = allowed.map((value) => `"${value}"`).join(" or ");
+    throw new NarError("NAR_UNEXPECTED_TAG", `expected ${wanted} at offset ${offset}, found ${describeBytes(tag)}`, {
+      offset,
+    });
+  }
+  return text;
 }
 
 /** A file's contents as a one-shot stream that is only valid until the parser moves past the file. */

@@ -71,17 +71,15 @@ export class NarReader {
   }
 
   /** Read a u64 little-endian length; refuses values above Number.MAX_SAFE_INTEGER. */
-  async readLength(): Promise<number> {
+  readLength(): number | Promise<number> {
     const start = this.#offset;
-    const value = await this.#readU64();
-    if (value > BigInt(Number.MAX_SAFE_INTEGER)) {
-      throw new NarError(
-        "NAR_LENGTH_OVERFLOW",
-        `length ${value} at offset ${start} exceeds the largest supported length ${Number.MAX_SAFE_INTEGER}`,
-        { offset: start },
-      );
+    if (this.#chunk.length - this.#position >= 8) {
+      const value = this.#chunk.readBigUInt64LE(this.#position);
+      this.#position += 8;
+      this.#offset += 8;
+      return checkedLength(value, start);
     }
-    return Number(value);
+    return this.#readU64().then((value) => checkedLength(value, start));
   }
 
   async #readU64(): Promise<bigint> {
@@ -89,25 +87,65 @@ export class NarReader {
   }
 
   /** Consume the zero padding that follows a payload of `payloadLength` bytes; any non-zero byte is refused. */
-  async readPadding(payloadLength: number): Promise<void> {
+  readPadding(payloadLength: number): void | Promise<void> {
     const count = paddingLength(payloadLength);
     if (count === 0) return;
     const start = this.#offset;
-    const padding = await this.readExact(count);
-    if (padding.some((byte) => byte !== 0)) {
-      throw new NarError(
-        "NAR_NONZERO_PADDING",
-        `non-zero padding ${describeBytes(padding)} at offset ${start}; padding bytes must be zero`,
-        { offset: start },
-      );
+    if (this.#chunk.length - this.#position >= count) {
+      const padding = this.#chunk.subarray(this.#position, this.#position + count);
+      this.#position += count;
+      this.#offset += count;
+      checkPadding(padding, start);
+      return;
     }
+    return this.readExact(count).then((padding) => checkPadding(padding, start));
   }
 
   /**
    * Read one length-prefixed string token whose payload may be at most `limit` bytes.
    * `onTooLong` builds the error for an over-long value (called before anything is allocated).
    */
-  async readString(limit: number, onTooLong: (length: number | bigint, offset: number) => NarError): Promise<Buffer> {
+  readString(
+    limit: number,
+    onTooLong: (length: number | bigint, offset: number) => NarError,
+  ): Buffer | Promise<Buffer> {
+    return this.#readBufferedString(limit, onTooLong, true) ?? this.#readString(limit, onTooLong);
+  }
+
+  /** readString for a token that is only looked at, not kept: when buffered, a view of the input, not a copy. */
+  readTransientString(
+    limit: number,
+    onTooLong: (length: number | bigint, offset: number) => NarError,
+  ): Buffer | Promise<Buffer> {
+    return this.#readBufferedString(limit, onTooLong, false) ?? this.#readString(limit, onTooLong);
+  }
+
+  /**
+   * readString without waiting when the whole token (length, payload, padding) is already buffered: the common case,
+   * and most of a NAR's tokens; undefined, having consumed nothing, otherwise. Same checks, same errors.
+   */
+  #readBufferedString(
+    limit: number,
+    onTooLong: (length: number | bigint, offset: number) => NarError,
+    copy: boolean,
+  ): Buffer | undefined {
+    const chunk = this.#chunk;
+    const at = this.#position;
+    const available = chunk.length - at;
+    if (available < 8) return undefined;
+    const low = chunk.readUInt32LE(at);
+    if (chunk.readUInt32LE(at + 4) !== 0 || low > limit) throw onTooLong(chunk.readBigUInt64LE(at), this.#offset);
+    const padded = low + paddingLength(low);
+    if (available < 8 + padded) return undefined;
+    const view = chunk.subarray(at + 8, at + 8 + low);
+    const value = copy ? Buffer.from(view) : view;
+    checkPadding(chunk.subarray(at + 8 + low, at + 8 + padded), this.#offset + 8 + low);
+    this.#position += 8 + padded;
+    this.#offset += 8 + padded;
+    return value;
+  }
+
+  async #readString(limit: number, onTooLong: (length: number | bigint, offset: number) => NarError): Promise<Buffer> {
     const start = this.#offset;
     // Compare before narrowing to a JS number, so a huge length reads as "too long" rather than "overflow".
     const wide = await this.#readU64();
@@ -163,4 +201,27 @@ function toAsyncIterator(iterator: Iterator<Uint8Array>): AsyncIterator<Uint8Arr
     next: async () => iterator.next(),
     return: async () => iterator.return?.() ?? { done: true, value: undefined },
   };
+}
+
+function checkedLength(value: bigint, start: number): number {
+  if (value > BigInt(Number.MAX_SAFE_INTEGER)) {
+    throw new NarError(
+      "NAR_LENGTH_OVERFLOW",
+      `length ${value} at offset ${start} exceeds the largest supported length ${Number.MAX_SAFE_INTEGER}`,
+      { offset: start },
+    );
+  }
+  return Number(value);
+}
+
+function checkPadding(padding: Buffer, start: number): void {
+  let nonZero = 0;
+  for (let index = 0; index < padding.length; index++) nonZero |= padding[index]!;
+  if (nonZero !== 0) {
+    throw new NarError(
+      "NAR_NONZERO_PADDING",
+      `non-zero padding ${describeBytes(padding)} at offset ${start}; padding bytes must be zero`,
+      { offset: start },
+    );
+  }
 }

@@ -1,6 +1,7 @@
 // Defences of restoreNar: never overwrite, never write outside the target, never write through a symlink.
 // Node has no openat(), so every write goes into a directory this restore created, re-checked with lstat by inode.
 
+import { lstatSync } from "node:fs";
 import { lstat } from "node:fs/promises";
 import { NarError, describeBytes } from "./errors.js";
 import { entryNameProblem } from "./entry-name-rules.js";
@@ -48,17 +49,17 @@ export class CreatedDirectories {
   #identities = new Map<string, { dev: number; ino: number }>();
 
   /** Remember `path` right after mkdir created it. */
-  async record(path: Buffer): Promise<void> {
-    const stats = await lstat(path);
+  record(path: Buffer): void {
+    const stats = lstatSync(path);
     if (!stats.isDirectory()) throw unsafe(path, "it is not the directory that was just created");
     this.#identities.set(path.toString("latin1"), { dev: stats.dev, ino: stats.ino });
   }
 
   /** Refuse to write into `path` unless it is, still, a real directory created by this restore. */
-  async assertWritable(path: Buffer): Promise<void> {
+  assertWritable(path: Buffer): void {
     const identity = this.#identities.get(path.toString("latin1"));
     if (identity === undefined) throw unsafe(path, "it is not a directory this restore created");
-    const stats = await lstat(path);
+    const stats = lstatSync(path);
     if (!stats.isDirectory() || stats.dev !== identity.dev || stats.ino !== identity.ino) {
       throw unsafe(path, "it was replaced after this restore created it");
     }

@@ -1,8 +1,12 @@
 // Unpacks a NAR stream into a new path, like `nix-store --restore`, streaming file contents to disk.
 // Safety rules live in restore-guards.ts; on failure everything this call created is removed unless asked to keep it.
+// Only the calls that create an inode (open, mkdir, symlink) go through libuv's thread pool: on a busy file system
+// they are the ones that wait, and several restores then wait in parallel. The rest (lstat, fchmod, write, close) are
+// synchronous, each a few microseconds against the page cache: sent through the pool one by one, a closure of 30,000
+// files took ~1.14 million futex calls (system time 4-7x Nix's) and most of the copy's user CPU.
 
-import { constants } from "node:fs";
-import { mkdir, open, rm, symlink } from "node:fs/promises";
+import { closeSync, constants, fchmodSync, open, writeSync } from "node:fs";
+import { mkdir, rm, symlink } from "node:fs/promises";
 import { resolve } from "node:path";
 import type { NarFileEvent } from "./nar-events.js";
 import { parseNar } from "./nar-parser.js";
@@ -32,13 +36,13 @@ export async function restoreNar(
   try {
     for await (const event of parseNar(source)) {
       const isRoot = event.segments.length === 0;
-      if (!isRoot) await directories.assertWritable(pathInside(target, event.segments.slice(0, -1)));
+      if (!isRoot) directories.assertWritable(pathInside(target, event.segments.slice(0, -1)));
       const fsPath = isRoot ? target : pathInside(target, event.segments);
       switch (event.type) {
         case "directory":
           await mkdirExclusive(fsPath, isRoot, target);
           if (isRoot) createdTarget = true;
-          await directories.record(fsPath);
+          directories.record(fsPath);
           break;
         case "symlink":
           await symlink(event.target, fsPath).catch((error: unknown) => rethrowExists(error, isRoot, target));
@@ -80,20 +84,24 @@ async function writeNewFile(
 ): Promise<void> {
   const mode = event.executable ? EXECUTABLE_MODE : REGULAR_MODE;
   const flags = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW;
-  const handle = await open(fsPath, flags, mode).catch((error: unknown) => rethrowExists(error, isRoot, target));
+  const fd = await openNew(fsPath, flags, mode).catch((error: unknown) => rethrowExists(error, isRoot, target));
   onCreated();
   try {
-    await handle.chmod(mode);
+    fchmodSync(fd, mode);
     for await (const chunk of event.contents) {
       let written = 0;
-      while (written < chunk.length) {
-        const { bytesWritten } = await handle.write(chunk, written, chunk.length - written);
-        written += bytesWritten;
-      }
+      while (written < chunk.length) written += writeSync(fd, chunk, written, chunk.length - written);
     }
   } finally {
-    await handle.close();
+    closeSync(fd);
   }
+}
+
+/** open(2) on libuv's pool, giving the plain descriptor (a FileHandle would send its close through the pool too). */
+function openNew(fsPath: Buffer, flags: number, mode: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    open(fsPath, flags, mode, (error, fd) => (error ? reject(error) : resolve(fd)));
+  });
 }
 
 function rethrowExists(error: unknown, isRoot: boolean, target: Buffer): never {
