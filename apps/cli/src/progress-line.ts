@@ -1,30 +1,27 @@
-// A one-line progress display for long commands: redrawn in place on a terminal, silent when stderr is piped.
-// Path names in it come from caches, so the line is escaped like every other output.
-import { escapeForTerminal } from "./terminal-text.js";
+// A one-line status for long commands (bench codecs): redrawn in place on a terminal at most ten times a second,
+// cut to the terminal's width, silent when stderr is piped. Text in it may come from caches, so it is escaped.
+// Transfers with bytes and counts use progress/transfer-progress.ts instead.
+import { LiveDisplay } from "./progress/live-display.js";
 
 export class ProgressLine {
-  readonly #out: NodeJS.WriteStream | undefined;
-  #width = 0;
+  readonly #display: LiveDisplay;
+  #text = "";
 
-  constructor(stream: NodeJS.WritableStream) {
-    this.#out = (stream as NodeJS.WriteStream).isTTY ? (stream as NodeJS.WriteStream) : undefined;
+  constructor(stream: NodeJS.WritableStream, env: NodeJS.ProcessEnv = process.env) {
+    this.#display = new LiveDisplay(stream, { render: () => (this.#text === "" ? [] : [[{ text: this.#text }]]), env });
   }
 
   get enabled(): boolean {
-    return this.#out !== undefined;
+    return this.#display.live;
   }
 
   update(text: string): void {
-    if (!this.#out) return;
-    const columns = this.#out.columns || 80;
-    const line = text.length >= columns ? `${text.slice(0, columns - 2)}…` : text;
-    this.#out.write(`\r${escapeForTerminal(line).padEnd(this.#width)}`);
-    this.#width = line.length;
+    this.#text = text;
+    this.#display.invalidate();
   }
 
+  /** Clears the line (it may be called again). */
   done(): void {
-    if (!this.#out || this.#width === 0) return;
-    this.#out.write(`\r${" ".repeat(this.#width)}\r`);
-    this.#width = 0;
+    this.#display.stop();
   }
 }

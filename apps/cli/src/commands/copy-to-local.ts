@@ -3,7 +3,8 @@
 import { openLocalStoreRegistry, type LocalStoreRegistry } from "@narwhal/local-store";
 import { copyClosureToLocalStore, isAbortError, type CopyProgress } from "@narwhal/fetch";
 import type { CommandContext } from "../command.js";
-import { ProgressLine } from "../progress-line.js";
+import { formatBytes } from "../progress/byte-units.js";
+import { TransferProgress } from "../progress/transfer-progress.js";
 import { UsageError } from "../usage-error.js";
 import { openStoreForReading } from "./store-access.js";
 import { escapeForTerminal, jsonForTerminal } from "../terminal-text.js";
@@ -32,17 +33,8 @@ export function openSourceCache(
   });
 }
 
-/** `12.3 MiB` style sizes for progress lines and summaries. */
-export function formatBytes(bytes: number): string {
-  const units = ["B", "KiB", "MiB", "GiB", "TiB"];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return unit === 0 ? `${bytes} B` : `${value.toFixed(1)} ${units[unit]}`;
-}
+/** `12.3 MiB` style sizes for summaries (its home is progress/byte-units.ts). */
+export { formatBytes };
 
 /** Parses --jobs: a positive integer. */
 export function parseJobs(value: unknown): number | undefined {
@@ -113,7 +105,11 @@ async function copyToLocalStoreUntil(
     await store.close();
     throw error;
   }
-  const progress = new ProgressLine(ctx.stderr);
+  const progress = new TransferProgress(ctx.stderr, {
+    verb: "copying",
+    items: "paths",
+    preparing: "finding the paths the store lacks",
+  });
   const started = Date.now();
   try {
     const result = await copyClosureToLocalStore(store, registry, opts.paths, {
@@ -121,9 +117,12 @@ async function copyToLocalStoreUntil(
       recursive: opts.recursive,
       signal,
       onProgress: (p: CopyProgress) =>
-        progress.update(
-          `copying ${p.pathsDone}/${p.pathsTotal} paths, ${formatBytes(p.narBytesDone)} / ${formatBytes(p.narBytesTotal)}`,
-        ),
+        progress.setCounts({
+          itemsDone: p.pathsDone,
+          itemsTotal: p.pathsTotal,
+          bytesDone: p.narBytesDone,
+          bytesTotal: p.narBytesTotal,
+        }),
     });
     progress.done();
     const seconds = (Date.now() - started) / 1000;

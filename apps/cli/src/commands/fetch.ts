@@ -1,9 +1,11 @@
 // `narwhal fetch --from URL PATH --out DIR`: one store path from any binary cache unpacked at DIR (which must not
 // exist), after every check: trusted signature, FileSize/FileHash, NarSize/NarHash, content address. SIGINT or
 // SIGTERM stops it and removes the temp tree (exit 130/143).
-import { fetchPath } from "@narwhal/fetch";
+import { FetchError, fetchPath, requirePathInfo } from "@narwhal/fetch";
+import type { BinaryCacheStore } from "@narwhal/store";
+import type { NarInfo } from "@narwhal/store-path";
 import type { Command, CommandContext } from "../command.js";
-import { ProgressLine } from "../progress-line.js";
+import { TransferProgress } from "../progress/transfer-progress.js";
 import { UsageError } from "../usage-error.js";
 import { TRUST_HELP, TRUST_OPTIONS } from "./store-access.js";
 import { formatBytes, openSourceCache, withSignalAbort } from "./copy-to-local.js";
@@ -41,17 +43,16 @@ async function fetchUntil({ args, options, stdout, stderr }: CommandContext, sig
     typeof keys === "string" ? keys : undefined,
     options["no-require-sigs"] !== true,
   );
-  const progress = new ProgressLine(stderr);
+  const progress = new TransferProgress(stderr, {
+    verb: "fetching",
+    subject: args[0]!,
+    preparing: "reading its narinfo",
+  });
   const started = Date.now();
-  let done = 0;
   try {
-    const fetched = await fetchPath(store, args[0]!, out, {
-      signal,
-      onNarBytes: (bytes) => {
-        done += bytes;
-        progress.update(`fetching ${args[0]}: ${formatBytes(done)}`);
-      },
-    });
+    const info = await pathInfoUnlessAborted(store, args[0]!, signal);
+    progress.plan(1, info.narSize);
+    const fetched = await fetchPath(store, info, out, { signal, onNarBytes: (bytes) => progress.addBytes(bytes) });
     progress.done();
     const seconds = (Date.now() - started) / 1000;
     if (options.json === true) {
@@ -68,4 +69,27 @@ async function fetchUntil({ args, options, stdout, stderr }: CommandContext, sig
     progress.done();
     await store.close();
   }
+}
+
+/** The narinfo first, so the display knows the NAR's size; a signal ends the wait as it ends the fetch. */
+function pathInfoUnlessAborted(store: BinaryCacheStore, path: string, signal: AbortSignal): Promise<NarInfo> {
+  const lookup = requirePathInfo(store, path);
+  return new Promise((resolve, reject) => {
+    const onAbort = (): void => {
+      lookup.catch(() => undefined);
+      reject(
+        new FetchError(
+          "ABORTED",
+          path,
+          `fetching ${path} was aborted (${String(signal.reason?.message ?? "aborted")})`,
+          {
+            cause: signal.reason,
+          },
+        ),
+      );
+    };
+    if (signal.aborted) return onAbort();
+    signal.addEventListener("abort", onAbort, { once: true });
+    lookup.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
+  });
 }

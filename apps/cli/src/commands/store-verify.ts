@@ -3,7 +3,7 @@
 import { verifyCache } from "@narwhal/cache-maintenance";
 import type { Command } from "../command.js";
 import { escapeForTerminal, jsonForTerminal } from "../terminal-text.js";
-import { ProgressLine } from "../progress-line.js";
+import { TransferProgress } from "../progress/transfer-progress.js";
 import { UsageError } from "../usage-error.js";
 import { openStoreForReading, STORE_OPTION, TRUST_HELP, TRUST_OPTIONS } from "./store-access.js";
 import { parseJobs } from "./copy-to-local.js";
@@ -35,13 +35,21 @@ export const storeVerify: Command = {
       throw new UsageError("store verify: give either --all or one or more store paths");
     const jobs = parseJobs(options.jobs);
     const store = own(await openStoreForReading(options));
-    const progress = new ProgressLine(stderr);
-    const report = await verifyCache(store, {
-      ...(options.all === true ? {} : { paths: args }),
-      ...(jobs === undefined ? {} : { jobs }),
-      onChecked: (checked, total) => progress.update(`verifying ${checked}/${total} narinfos`),
+    const progress = new TransferProgress(stderr, {
+      verb: "verifying",
+      items: "narinfos",
+      preparing: "listing the cache",
     });
-    progress.done();
+    let report: Awaited<ReturnType<typeof verifyCache>>;
+    try {
+      report = await verifyCache(store, {
+        ...(options.all === true ? {} : { paths: args }),
+        ...(jobs === undefined ? {} : { jobs }),
+        onChecked: (checked, total) => progress.setCounts({ itemsDone: checked, itemsTotal: total, bytesDone: 0 }),
+      });
+    } finally {
+      progress.done();
+    }
     if (options.json === true) {
       stdout.write(`${jsonForTerminal(report)}\n`);
     } else {
