@@ -5,7 +5,8 @@
 // `nix-store --add`, plus one path built with a tiny derivation whose contents name all of them (so the closure is a
 // real closure with references), and one ~60 MiB path of /usr/bin binaries. Writes bench-results/upload-closure.{json,md}.
 // Env: BENCH_UPLOAD_QUICK=1 (small corpus, 2 rounds), BENCH_ROUNDS (default 3), BENCH_STARTUP_RUNS (default 10),
-// S3_ENDPOINT (+ AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY) for the RGW rows (skipped without it). Never asserts.
+// S3_ENDPOINT (+ AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY) for the RGW rows (skipped without it), BENCH_UPLOAD_CODECS
+// (default "zstd,xz": the closure codecs to run; the xz rows take minutes per round). Never asserts.
 import { spawnSync } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import {
@@ -35,6 +36,9 @@ const quick = process.env.BENCH_UPLOAD_QUICK === "1";
 const rounds = Number(process.env.BENCH_ROUNDS ?? (quick ? "2" : "3"));
 const startupRuns = Number(process.env.BENCH_STARTUP_RUNS ?? (quick ? "4" : "10"));
 const endpoint = process.env.S3_ENDPOINT ?? "";
+const closureCodecs = (process.env.BENCH_UPLOAD_CODECS ?? "zstd,xz").split(",").filter((codec) => codec !== "");
+for (const codec of closureCodecs)
+  if (!["zstd", "xz"].includes(codec)) throw new Error(`BENCH_UPLOAD_CODECS: unknown codec ${JSON.stringify(codec)}`);
 const subtrees = quick
   ? ["/usr/share/i18n", "/usr/lib/x86_64-linux-gnu/gconv", "/usr/lib/x86_64-linux-gnu/ceph"]
   : [
@@ -153,6 +157,7 @@ const buckets = new Set();
 const results = {
   date: new Date().toISOString(),
   quick,
+  closureCodecs,
   rounds,
   startupRuns,
   cores: Number(must("nproc", []).trim()),
@@ -180,7 +185,7 @@ try {
   const native = { zstd: "zstd -T2 -3 -c", xz: "xz -T2 -6 -c" };
   const ext = { zstd: "zst", xz: "xz" };
 
-  for (const codec of ["zstd", "xz"]) {
+  for (const codec of closureCodecs) {
     const g = `closure-${codec}`;
     for (let round = 0; round < rounds; round++) {
       console.error(`closure, ${codec}, file://, round ${round + 1}/${rounds}`);
@@ -400,6 +405,11 @@ const md = [
   `# Upload of a real closure (${results.date}${quick ? ", quick mode" : ""})`,
   "",
   `Corpus: real files, never random bytes. A closure of ${results.paths} store paths, ${mib(results.closureNarBytes).toFixed(0)} MiB of NAR: \`nix-store --add\` of ${subtrees.map((s) => `\`${s}\``).join(", ")}, and one derivation output naming them all (its references). The single path is ${mib(results.singleNarBytes).toFixed(0)} MiB of \`/usr/bin\` binaries.`,
+  ...(closureCodecs.length < 2
+    ? [
+        `Closure codecs run: ${closureCodecs.join(", ")} only (BENCH_UPLOAD_CODECS); the other codec's rows were not measured in this run.`,
+      ]
+    : []),
   `${results.cores} cores, shared machine, RGW on the same cores. ${rounds} interleaved rounds (narwhal, nix copy, native, limit, narwhal, …); start-up ${startupRuns} interleaved runs. Every cell is median (min–max).`,
   "narwhal runs as `node apps/cli/dist/main.js` (the package's `bin`); wall time includes process start-up everywhere. CPU = user+sys of the process and its children (`/usr/bin/time`); peak RSS is the largest single process (for a pipeline, its biggest member). Each run writes into a fresh directory or bucket.",
   "",
