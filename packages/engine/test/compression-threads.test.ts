@@ -1,4 +1,4 @@
-// Compression threads per upload: a copy gives the codec's own threads only to a NAR that is at least half of
+// Compression threads per upload: a copy gives the codec's own threads only to a NAR that is more than half of
 // the bytes to copy; every other NAR compresses on one thread (the uploads beside it keep the cores busy).
 
 import { mkdtemp, rm } from "node:fs/promises";
@@ -37,10 +37,10 @@ function threadsByName(source: SyntheticSource, requests: readonly UploadNarRequ
 }
 
 describe("compressionThreadsFor", () => {
-  it("leaves the choice to the codec only for a NAR of at least half the bytes to copy", () => {
+  it("leaves the choice to the codec only for a NAR of more than half the bytes to copy", () => {
     expect(compressionThreadsFor(100, 100)).toBeUndefined();
-    expect(compressionThreadsFor(50, 100)).toBeUndefined();
-    expect(compressionThreadsFor(49, 100)).toBe(1);
+    expect(compressionThreadsFor(51, 100)).toBeUndefined();
+    expect(compressionThreadsFor(50, 100)).toBe(1); // two equal paths: one thread each, side by side
     expect(compressionThreadsFor(43, 171)).toBe(1); // the largest path of the benchmark closure
   });
 });
