@@ -223,6 +223,30 @@ describe.skipIf(!hasNixStore || !hasTmux)("the copy progress display in a real t
     }
   });
 
+  it("clears the display when Ctrl-C stops a copy, in both directions", async () => {
+    for (const to of ["file://", "local?root="]) {
+      const server = await serveHoldingBack(sourceDir);
+      const into = tempDir("progress-interrupted");
+      const url = to === "file://" ? `file://${into}?compression=zstd` : `local?root=${into}`;
+      const pane = TmuxPane.start(
+        [process.execPath, NARWHAL, "copy", "--from", server.url, "--no-require-sigs", "--to", url, ...roots],
+        { columns: COLUMNS, rows: ROWS },
+      );
+      try {
+        await pane.waitFor((text) => /^copying +\d+\/\d+ paths +[█░]+/m.test(text), `the bar copying to ${to}`);
+        pane.sendKeys("C-c");
+        expect(await pane.exited(), pane.capture()).toBe(130);
+        const end = pane.capture();
+        expect(end).not.toMatch(/[█░]|copying \d/);
+        expectNoEscapesAsText(end);
+      } finally {
+        server.release();
+        pane.close();
+        await server.close();
+      }
+    }
+  });
+
   it("prints nothing on a piped stderr and only the JSON summary on a piped stdout", async () => {
     const cache = tempDir("progress-piped");
     const piped = await narwhal(["copy", "--json", "--to", `file://${cache}?compression=zstd`, ...roots]);

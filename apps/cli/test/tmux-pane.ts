@@ -52,7 +52,8 @@ export class TmuxPane {
         "-y",
         String(options.rows),
         ...Object.entries(options.env ?? {}).flatMap(([name, value]) => ["-e", `${name}=${value}`]),
-        `${argv.map(shellQuote).join(" ")}${options.stdoutTo === undefined ? "" : ` > ${shellQuote(options.stdoutTo)}`}; ` +
+        // the shell survives a Ctrl-C sent to the command (a trapped signal is default again in the command)
+        `trap : INT; ${argv.map(shellQuote).join(" ")}${options.stdoutTo === undefined ? "" : ` > ${shellQuote(options.stdoutTo)}`}; ` +
           `printf '[exit %d]\\n' $?; exec cat`,
       ],
       { encoding: "utf8", env },
@@ -66,9 +67,14 @@ export class TmuxPane {
     return this.#tmux(["capture-pane", "-p", "-J", ...(escapes ? ["-e"] : [])]);
   }
 
+  /** Types `keys` as tmux send-keys names them (e.g. "C-c"). */
+  sendKeys(...keys: string[]): void {
+    this.#tmux(["send-keys", ...keys]);
+  }
+
   /** The command's exit status once it has exited, else undefined. */
   exitStatus(screen = this.capture()): number | undefined {
-    const match = /^\[exit (\d+)\]$/m.exec(screen);
+    const match = /\[exit (\d+)\]$/m.exec(screen); // after a "^C" the terminal echoed, perhaps
     return match === null ? undefined : Number(match[1]);
   }
 

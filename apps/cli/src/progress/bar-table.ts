@@ -75,6 +75,7 @@ export function layoutBars(
     const line: Segment[] = [...label, { text: " ".repeat(labelWidth - lineColumns(label)) }];
     if (barWidth > 0) line.push({ text: " " }, ...bar(row.fraction, barWidth, unicode, row.colour ?? "green"));
     const cells = [...visible].filter((index) => index < (row.fields?.length ?? 0));
+    while (cells.length > 0 && (row.fields?.[cells.at(-1)!]?.text ?? "") === "") cells.pop(); // no trailing blanks
     cells.forEach((index, position) => {
       const cell = row.fields?.[index];
       const text = cell?.text ?? "";
