@@ -182,6 +182,22 @@ describe("the live display", () => {
     const warning = written.indexOf("narwhal: warning");
     expect(written.slice(warning - "\r\x1b[1A\x1b[J".length, warning)).toBe("\r\x1b[1A\x1b[J");
   });
+
+  it("lets one display draw on a stream at a time; the second starts once the first has stopped", async () => {
+    const terminal = terminalLike(80, 24);
+    const first = new LiveDisplay(terminal, { render: () => [[{ text: "first" }]], env: UTF8 });
+    const second = new LiveDisplay(terminal, { render: () => [[{ text: "second" }]], env: UTF8 });
+    first.invalidate();
+    second.invalidate();
+    await until(() => terminal.text().includes("first"));
+    first.stop();
+    expect(terminal.text()).not.toContain("second");
+    expect(Object.hasOwn(terminal, "write")).toBe(false);
+    second.invalidate();
+    await until(() => terminal.text().includes("second"));
+    second.stop();
+    expect(Object.hasOwn(terminal, "write")).toBe(false);
+  });
 });
 
 /** Polls `done` until it holds (the display draws on a timer). */

@@ -2,7 +2,8 @@
 // write that moves up over the previous frame, rewrites its lines and clears what is left below. Lines are escaped,
 // kept narrower than the terminal (a wrapped line would break the next move up) and no taller than it. Anything
 // else written to the stream meanwhile (a warning) first clears the block, and the block is drawn again below it.
-// The block is cleared when the display stops, when the process exits, and on SIGINT/SIGTERM.
+// The block is cleared when the display stops, when the process exits, and on SIGINT/SIGTERM. One display draws
+// on a stream at a time.
 import { escapeForTerminal } from "../terminal-text.js";
 import { type StyledLine, fitLine, lineColumns, paintLine } from "./styled-line.js";
 import { type TerminalCapabilities, terminalCapabilities } from "./terminal-capabilities.js";
@@ -21,6 +22,9 @@ const REFRESH_MS = 1_000;
 const HANDLED_SIGNALS = ["SIGINT", "SIGTERM"] as const;
 
 type Write = NodeJS.WriteStream["write"];
+
+/** Streams a display is drawing on: one at a time per stream (a second waits, silent, until the first stops). */
+const drawing = new WeakSet<object>();
 
 export class LiveDisplay {
   readonly capabilities: TerminalCapabilities;
@@ -56,7 +60,7 @@ export class LiveDisplay {
   invalidate(): void {
     if (!this.capabilities.live || this.#state === "stopped") return;
     this.#dirty = true;
-    if (this.#state === "idle") this.#start();
+    if (this.#state === "idle" && !drawing.has(this.#stream)) this.#start();
   }
 
   /** Prints `text` (escaped) as a line above the block. */
@@ -72,6 +76,7 @@ export class LiveDisplay {
     this.#state = "stopped";
     if (!wasRunning) return;
     clearInterval(this.#timer);
+    drawing.delete(this.#stream);
     process.off("exit", this.#onExit);
     for (const signal of HANDLED_SIGNALS) process.off(signal, this.#onSignal);
     this.#stream.off("resize", this.#onResize);
@@ -82,6 +87,7 @@ export class LiveDisplay {
 
   #start(): void {
     this.#state = "running";
+    drawing.add(this.#stream);
     this.#write = this.#stream.write;
     this.#ownWrite = Object.getOwnPropertyDescriptor(this.#stream, "write");
     const original = this.#write as (...args: unknown[]) => boolean;
