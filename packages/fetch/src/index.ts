@@ -3,6 +3,13 @@
 
 export { FetchError, type FetchErrorCode } from "./errors.js";
 export { fetchPath, requirePathInfo, type FetchPathOptions, type FetchedPath } from "./fetch-path.js";
+export {
+  fetchPathsInto,
+  fetchTargetIn,
+  type FetchPathsFailure,
+  type FetchPathsOptions,
+  type FetchPathsResult,
+} from "./fetch-paths.js";
 export { queryClosure, type QueryClosureOptions } from "./query-closure.js";
 export { restoreBeside, type RestoreBesideOptions } from "./restore-beside.js";
 export { canonicaliseStoreTree } from "./canonicalise.js";
