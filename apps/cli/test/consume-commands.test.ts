@@ -2,7 +2,7 @@
 // caches real Nix wrote (file://) and narwhal wrote (RGW over S3): exit statuses, JSON reports, nothing left on failure.
 
 import { existsSync, readdirSync, utimesSync } from "node:fs";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import { PassThrough } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { dumpPath } from "@narwhal/nar";
@@ -87,6 +87,34 @@ describe.skipIf(!hasNix)("consume commands", () => {
     const result = await narwhal(["fetch", "--from", cache, closure.output, "--out", existing, "--no-require-sigs"]);
     expect(result.status).toBe(1);
     expect(result.stderr).toMatch(/already exists/);
+  });
+
+  it("fetch of several paths puts each at DIR/<hash>-<name>, reports a failed one by code, exits 1", async () => {
+    const out = join(tempDir("fetch-several"), "out");
+    const missing = `${closure.output.slice(0, 11)}${"0".repeat(32)}-missing`;
+    const result = await narwhal([
+      "fetch",
+      "--from",
+      cache,
+      closure.output,
+      closure.tree,
+      missing,
+      "--out",
+      out,
+      "--jobs",
+      "2",
+      "--trusted-public-keys",
+      closure.publicKey,
+      "--json",
+    ]);
+    expect(result.status).toBe(1);
+    const summary = JSON.parse(result.stdout.toString());
+    expect(summary.fetched.map((f: { path: string }) => f.path)).toEqual([closure.output, closure.tree]);
+    expect(summary.failed).toMatchObject([{ path: missing, code: "PATH_NOT_IN_CACHE" }]);
+    expect(summary.narBytes).toBe(summary.fetched.reduce((n: number, f: { narSize: number }) => n + f.narSize, 0));
+    for (const path of [closure.output, closure.tree])
+      expect(narOf(join(out, basename(path))).equals(narOf(path))).toBe(true);
+    expect(readdirSync(out).sort()).toEqual([basename(closure.output), basename(closure.tree)].sort());
   });
 
   it("store verify exits 0 on a healthy cache and 1 with a JSON report on a damaged one", async () => {
