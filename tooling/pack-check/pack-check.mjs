@@ -10,7 +10,8 @@
 //   - the CLI's bin runs from its tarball: `narwhal --version`, then `store add` of a directory into a signed
 //     file:// cache and `fetch` of it back out, the fetched tree's NAR hash equal to the source's.
 // Run after `pnpm build` (it packs dist/ as it is). Exit status 1 names each package and the rule it broke.
-// Options: --keep leaves the temporary project in place and prints its path.
+// Options: --keep leaves the temporary project in place and prints its path; --recheck DIR runs the checks again on
+// a project an earlier --keep left (no packing or installing), e.g. after editing a package.json in it by hand.
 import { spawnSync } from "node:child_process";
 import {
   existsSync,
@@ -28,6 +29,8 @@ import { join, relative, resolve, sep } from "node:path";
 
 const workspace = resolve(import.meta.dirname, "../..");
 const keep = process.argv.includes("--keep");
+const recheckIndex = process.argv.indexOf("--recheck");
+const recheck = recheckIndex === -1 ? undefined : resolve(process.argv[recheckIndex + 1] ?? "");
 const failures = [];
 const fail = (pkg, rule) => {
   failures.push(`${pkg}: ${rule}`);
@@ -40,6 +43,8 @@ function run(command, args, options = {}) {
   if (result.error) throw result.error;
   return result;
 }
+
+const exitOf = (result) => (result.signal ? `killed by ${result.signal}` : `exit ${result.status}`);
 
 function mustRun(command, args, options = {}) {
   const result = run(command, args, options);
@@ -156,7 +161,9 @@ function checkImports(pkg, manifest, project) {
       ? `await import(${JSON.stringify(specifier)}, { with: { type: "json" } })`
       : `await import(${JSON.stringify(specifier)})`;
     const result = run(process.execPath, ["--input-type=module", "-e", load], { cwd: project });
-    if (result.status !== 0) fail(pkg.name, `import of "${specifier}" failed:\n${result.stderr.trim()}`);
+    if (result.status !== 0) {
+      fail(pkg.name, `import of "${specifier}" failed (${exitOf(result)}):\n${result.stderr.trim()}`);
+    }
   }
 }
 
@@ -186,13 +193,13 @@ function checkCli(project, cliVersion) {
   ]);
   const storePath = added.stdout.trim();
   if (added.status !== 0 || !storePath.startsWith("/nix/store/")) {
-    fail("@narwhal/cli", `narwhal store add failed (${added.status}): ${added.stderr.trim()}`);
+    fail("@narwhal/cli", `narwhal store add failed (${exitOf(added)}): ${added.stderr.trim()}`);
     return;
   }
   const out = join(work, "fetched");
   const fetched = cli(["fetch", "--from", cache, "--trusted-public-keys", publicKey, storePath, "--out", out]);
   if (fetched.status !== 0) {
-    fail("@narwhal/cli", `narwhal fetch failed (${fetched.status}): ${fetched.stderr.trim()}`);
+    fail("@narwhal/cli", `narwhal fetch failed (${exitOf(fetched)}): ${fetched.stderr.trim()}`);
     return;
   }
   const hash = (dir) => cli(["hash", "path", "--base32", dir]).stdout.trim();
@@ -203,11 +210,26 @@ function checkCli(project, cliVersion) {
   step(`narwhal ${cliVersion} from its tarball: --version, store add ${storePath} into ${cache}, fetch back: ok`);
 }
 
-const started = Date.now();
-const packages = publicPackages();
-const project = mkdtempSync(join(tmpdir(), "narwhal-pack-check-"));
-if (!relative(workspace, project).startsWith(`..${sep}`)) throw new Error(`${project} is inside the workspace`);
-try {
+/** The checks on an installed project; `packages` names the public packages it must hold. */
+function checkProject(project, packages) {
+  let cliVersion;
+  for (const pkg of packages) {
+    const installedDir = join(project, "node_modules", ...pkg.name.split("/"));
+    if (!existsSync(join(installedDir, "package.json"))) {
+      fail(pkg.name, `not installed in ${project}`);
+      continue;
+    }
+    const manifest = checkInstalledFiles(pkg, installedDir);
+    checkImports(pkg, manifest, project);
+    if (manifest.bin?.narwhal) cliVersion = manifest.version;
+    step(`${pkg.name}@${manifest.version}: files, dependencies, ${exportKeys(manifest.exports).length} entry points`);
+  }
+  if (cliVersion === undefined) fail("@narwhal/cli", "no public package has the narwhal bin");
+  else checkCli(project, cliVersion);
+}
+
+/** Packs every public package and installs the tarballs with npm into `project`; false if npm failed. */
+function packAndInstall(project, packages) {
   const tarballs = join(project, "tarballs");
   mkdirSync(tarballs);
   step(`packing ${packages.length} public packages`);
@@ -215,14 +237,13 @@ try {
   for (const pkg of packages) {
     const packed = JSON.parse(mustRun("pnpm", ["pack", "--json", "--pack-destination", tarballs], { cwd: pkg.dir }));
     const tarball = packed.filename;
-    if (!existsSync(tarball) || statSync(tarball).size === 0)
+    if (!existsSync(tarball) || statSync(tarball).size === 0) {
       throw new Error(`pnpm pack made no tarball for ${pkg.name}`);
+    }
     dependencies[pkg.name] = `file:${tarball}`;
   }
-  writeFileSync(
-    join(project, "package.json"),
-    `${JSON.stringify({ name: "narwhal-pack-check", private: true, type: "module", dependencies, overrides: dependencies }, null, 2)}\n`,
-  );
+  const manifest = { name: "narwhal-pack-check", private: true, type: "module", dependencies, overrides: dependencies };
+  writeFileSync(join(project, "package.json"), `${JSON.stringify(manifest, null, 2)}\n`);
   step(`npm install of the tarballs in ${project}`);
   // As a user installs: prebuilt addons where a package ships them, compiled (against npm_config_nodedir's headers,
   // when set) where it does not; a CI's "build everything from source" does not apply here.
@@ -231,26 +252,28 @@ try {
     cwd: project,
     env: userEnv,
   });
-  if (install.status !== 0) {
-    fail(
-      "(npm install)",
-      `npm install of the tarballs exited with ${install.status}:\n${install.stdout}${install.stderr}`,
-    );
-  } else {
-    let cliVersion;
-    for (const pkg of packages) {
-      const installedDir = join(project, "node_modules", ...pkg.name.split("/"));
-      const manifest = checkInstalledFiles(pkg, installedDir);
-      checkImports(pkg, manifest, project);
-      if (manifest.bin?.narwhal) cliVersion = manifest.version;
-      step(`${pkg.name}@${manifest.version}: files, dependencies, ${exportKeys(manifest.exports).length} entry points`);
-    }
-    if (cliVersion === undefined) fail("@narwhal/cli", "no public package has the narwhal bin");
-    else checkCli(project, cliVersion);
+  if (install.status === 0) return true;
+  fail(
+    "(npm install)",
+    `npm install of the tarballs exited with ${install.status}:\n${install.stdout}${install.stderr}`,
+  );
+  return false;
+}
+
+const started = Date.now();
+const packages = publicPackages();
+if (recheck !== undefined) {
+  rmSync(join(recheck, "cli-run"), { recursive: true, force: true });
+  checkProject(recheck, packages);
+} else {
+  const project = mkdtempSync(join(tmpdir(), "narwhal-pack-check-"));
+  if (!relative(workspace, project).startsWith(`..${sep}`)) throw new Error(`${project} is inside the workspace`);
+  try {
+    if (packAndInstall(project, packages)) checkProject(project, packages);
+  } finally {
+    if (keep) step(`kept ${project}`);
+    else rmSync(project, { recursive: true, force: true });
   }
-} finally {
-  if (keep) step(`kept ${project}`);
-  else rmSync(project, { recursive: true, force: true });
 }
 const seconds = ((Date.now() - started) / 1000).toFixed(1);
 if (failures.length > 0) {
