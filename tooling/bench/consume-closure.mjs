@@ -53,12 +53,15 @@ function must(cmd, args, options = {}) {
     throw new Error(`${cmd} ${args.slice(0, 4).join(" ")} failed (${r.status}): ${(r.stderr ?? "").slice(-2000)}`);
   return r.stdout;
 }
+/** glibc's settings as @narwhal/nar-native's keepFreedMemory() makes them (the CLI calls it at start). */
+const CLI_MALLOC =
+  "glibc.malloc.mmap_threshold=33554432:glibc.malloc.mmap_max=0:glibc.malloc.trim_threshold=134217728:glibc.malloc.top_pad=67108864";
 /** Runs cmd under /usr/bin/time: wall, user and system CPU of it and its waited-for children, peak RSS. */
-function timed(cmd, args) {
+function timed(cmd, args, extraEnv = {}) {
   const timeFile = join(work, "time.txt");
   const started = performance.now();
   const r = spawnSync("/usr/bin/time", ["-o", timeFile, "-f", "%e %U %S %M", cmd, ...args], {
-    env,
+    env: { ...env, ...extraEnv },
     encoding: "utf8",
     maxBuffer: 1 << 28,
   });
@@ -232,7 +235,8 @@ try {
         inputBytes,
         timed("/bin/sh", ["-c", `${decompress} ${file} > /dev/null`]),
       );
-      const child = timed("node", [join(here, "decode-stream.mjs"), codec, file]);
+      // With the allocator setting the CLI applies at start (allocator-tuning.ts), as glibc tunables.
+      const child = timed("node", [join(here, "decode-stream.mjs"), codec, file], { GLIBC_TUNABLES: CLI_MALLOC });
       const inside = JSON.parse(child.stdout.trim().split("\n").pop());
       // The decode alone (start-up and module loading excluded), as the native CLI's own start-up is ~1 ms.
       record(`decode-${codec}`, `@narwhal/codecs decompressStream (${codec})`, inside.bytes, {
@@ -322,7 +326,7 @@ const md = [
   `# Consumer path on a real closure (${results.date}${quick ? ", quick mode" : ""})`,
   "",
   `Corpus: real files, never random bytes. A closure of ${results.paths} store paths, ${mib(results.closureNarBytes).toFixed(0)} MiB of NAR: \`nix-store --add\` of ${subtrees.map((s) => `\`${s}\``).join(", ")}, and one derivation output naming them all. Caches written once by narwhal (signed; \`parallel-compression=true\`); every consumer reads the same cache.`,
-  `${results.cores} cores, shared machine. ${rounds} interleaved rounds (narwhal copy, nix copy, narwhal fetch, floor, narwhal copy, …), each into a fresh directory. Every cell is median (min–max). narwhal runs as \`node apps/cli/dist/main.js\` (start-up included); CPU from \`/usr/bin/time\` (process and children). Decoder rows: the native CLI's whole run against the decode alone inside Node (start-up excluded; its user column is user+sys).`,
+  `${results.cores} cores, shared machine. ${rounds} interleaved rounds (narwhal copy, nix copy, narwhal fetch, floor, narwhal copy, …), each into a fresh directory. Every cell is median (min–max). narwhal runs as \`node apps/cli/dist/main.js\` (start-up included); CPU from \`/usr/bin/time\` (process and children). Decoder rows: the native CLI's whole run against the decode alone inside Node (start-up excluded; its user column is user+sys), with the CLI's allocator setting (glibc keeps freed MiB buffers for reuse).`,
   "",
   "| row | wall s | user s | sys s | peak RSS MiB | MiB/s | MiB per CPU s |",
   "|---|---|---|---|---|---|---|",

@@ -16,9 +16,14 @@ export class StreamTail {
     this.#limit = limit;
   }
 
+  /** Keeps the last `limit` bytes seen; copies at most that much (a piece is never copied whole). */
   push(piece: Uint8Array): void {
-    const joined = Buffer.concat([this.#tail, piece]);
-    this.#tail = joined.subarray(Math.max(0, joined.length - this.#limit));
+    if (piece.byteLength >= this.#limit) {
+      this.#tail = Buffer.from(piece.subarray(piece.byteLength - this.#limit));
+      return;
+    }
+    const keep = this.#tail.subarray(Math.max(0, this.#tail.length - (this.#limit - piece.byteLength)));
+    this.#tail = Buffer.concat([keep, piece]);
   }
 
   bytes(): Buffer {
