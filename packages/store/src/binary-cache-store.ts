@@ -546,6 +546,7 @@ export class BinaryCacheStore {
         if (askCache === true) this.#narInfos.forget(reference.hashPart);
         return this.isValidPath(reference, undefined, { fresh: true });
       },
+      wroteNarInfo: (path) => this.#narInfos.lookup(path.hashPart)?.written === true,
       awaitGcSweeps: (leanedOn, what) => this.#gcNotices.waitUntilClear(leanedOn, what),
       secretKeys: () => this.secretKeys(),
       writeNarInfo: (info) => this.#writeNarInfo(info),

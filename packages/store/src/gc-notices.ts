@@ -42,6 +42,12 @@ export const NOTICE_WAIT_LIMIT_MS = 30 * 60 * 1000;
 /** A notice's own start time is shown only when it looks like one (the cache is untrusted input). */
 const ISO_TIME = /^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:.]+Z$/;
 
+interface NoticeListing {
+  /** Date.now() when the LIST request was started. */
+  readonly at: number;
+  readonly entries: readonly BlobListEntry[];
+}
+
 interface NoticeContent {
   readonly narInfos: ReadonlySet<string>;
   readonly objects: ReadonlySet<string>;
@@ -72,6 +78,8 @@ export class GcNoticeBoard {
   readonly #blobs: BlobStore;
   readonly #storeUrl: string;
   /** Parsed notices by key and LastModified (a notice is written once, so this is only a read saver). */
+  #current: Promise<NoticeListing> | undefined;
+  #queued: Promise<NoticeListing> | undefined;
   readonly #contents = new Map<string, { readonly stamp: string; readonly content: Promise<NoticeContent> }>();
 
   constructor(blobs: BlobStore, storeUrl: string) {
@@ -88,8 +96,8 @@ export class GcNoticeBoard {
     let pause = NOTICE_POLL_START_MS;
     const started = Date.now();
     for (;;) {
-      const listing = this.#list();
-      const blocking = await this.#blockingNotice(await listing.entries, leanedOn);
+      const listing = await this.#list();
+      const blocking = await this.#blockingNotice(listing.entries, leanedOn);
       if (blocking === undefined) return { waited, readAt: listing.at };
       if (Date.now() - started > NOTICE_WAIT_LIMIT_MS) {
         throw new StoreError(
@@ -122,31 +130,49 @@ export class GcNoticeBoard {
   }
 
   /**
-   * The notices in the cache, listed now: one small LIST per publish. (A listing shared by publishes that start
-   * later would move their read time back, and the settle time would have to cover that too.)
+   * The notices in the cache, from a listing started after this call: a new one when none is in flight, else the
+   * one that starts when the current one ends, shared by every publish arriving meanwhile (at most one LIST in
+   * flight per store, however many publishes are due). A listing started before the call is never reused: that
+   * would move the read time back, and the settle time would have to cover that too.
    */
-  #list(): { readonly at: number; readonly entries: Promise<BlobListEntry[]> } {
-    const now = Date.now();
-    const entries = (async () => {
-      const found: BlobListEntry[] = [];
-      try {
-        for await (const entry of this.#blobs.list(GC_NOTICE_PREFIX)) found.push(entry);
-      } catch (error) {
-        // A cache that cannot be listed (http://) cannot be garbage-collected by narwhal either: no notices.
-        if ((error as { code?: unknown }).code === "UNSUPPORTED") return [];
-        throw new StoreError(
-          "TRANSPORT",
-          `cannot list ${objectName(GC_NOTICE_PREFIX, this.#storeUrl)}: ${messageOf(error)}`,
-          {
-            key: GC_NOTICE_PREFIX,
-            storeUrl: this.#storeUrl,
-            cause: error,
-          },
-        );
-      }
-      return found;
-    })();
-    return { at: now, entries };
+  #list(): Promise<NoticeListing> {
+    if (this.#current === undefined) {
+      const current = this.#fetch();
+      this.#current = current;
+      const clear = () => {
+        if (this.#current === current) this.#current = undefined;
+      };
+      current.then(clear, clear);
+      return current;
+    }
+    this.#queued ??= this.#current
+      .catch(() => {})
+      .then(() => {
+        this.#queued = undefined;
+        return this.#list();
+      });
+    return this.#queued;
+  }
+
+  async #fetch(): Promise<NoticeListing> {
+    const at = Date.now();
+    const entries: BlobListEntry[] = [];
+    try {
+      for await (const entry of this.#blobs.list(GC_NOTICE_PREFIX)) entries.push(entry);
+    } catch (error) {
+      // A cache that cannot be listed (http://) cannot be garbage-collected by narwhal either: no notices.
+      if ((error as { code?: unknown }).code === "UNSUPPORTED") return { at, entries: [] };
+      throw new StoreError(
+        "TRANSPORT",
+        `cannot list ${objectName(GC_NOTICE_PREFIX, this.#storeUrl)}: ${messageOf(error)}`,
+        {
+          key: GC_NOTICE_PREFIX,
+          storeUrl: this.#storeUrl,
+          cause: error,
+        },
+      );
+    }
+    return { at, entries };
   }
 
   #content(entry: BlobListEntry): Promise<NoticeContent> {

@@ -39,7 +39,9 @@ async function cache(label: string) {
   const settings = (await BinaryCacheStore.open(`file://${dir}?compression=zstd`, { requireSigs: false })).settings;
   const store = new BinaryCacheStore(blobs, settings, { requireSigs: false, url: `file://${dir}` });
   await store.init();
-  return { dir, blobs, store };
+  // the references come from another writer: what this store wrote itself it trusts (README: --grace)
+  const other = await BinaryCacheStore.open(`file://${dir}?compression=zstd`, { requireSigs: false });
+  return { dir, blobs, store, other };
 }
 
 async function addPath(store: BinaryCacheStore, name: string, references: ReturnType<typeof fakeStorePath>[] = []) {
@@ -82,16 +84,18 @@ describe("publishing while a garbage collector runs", () => {
     expect(await reader.isValidPath(app, undefined, { fresh: true })).toBe(false); // nothing was published
   });
 
-  it("trusts from memory only the narinfos this store wrote itself", async () => {
-    const { dir, store } = await cache("own-writes");
+  it("trusts from memory only the narinfos this store wrote itself, and then needs no notice listing", async () => {
+    const { dir, blobs, store } = await cache("own-writes");
     const lib = await addPath(store, "own-lib");
     await unlink(join(dir, `${lib.hashPart}.narinfo`));
     expect(await store.isValidPath(lib, undefined, { fresh: true })).toBe(true); // written here, in this run
+    await addPath(store, "own-app", [lib]);
+    expect(blobs.noticeListings).toBe(0);
   });
 
   it("waits while a notice names a reference, then finds it gone and says so", async () => {
-    const { dir, blobs, store } = await cache("wait");
-    const lib = await addPath(store, "wait-lib");
+    const { dir, blobs, store, other } = await cache("wait");
+    const lib = await addPath(other, "wait-lib");
     const app = fakeStorePath("wait-app");
     const nar = await narOfFiles({ f: "wait app" });
     const uploaded = await store.uploadNar({ info: pathInfoFor(app, nar, [lib]), nar: chunksOf(nar) });
@@ -123,10 +127,10 @@ describe("publishing while a garbage collector runs", () => {
   });
 
   it("is not held up by a notice that names nothing it needs", async () => {
-    const { dir, store } = await cache("unrelated");
-    const other = await addPath(store, "unrelated-other");
-    const notice = await store.announceGc({ narInfos: [other.hashPart], objects: ["nar/unrelated.nar.zst"] });
-    const lib = await addPath(store, "unrelated-lib");
+    const { dir, store, other } = await cache("unrelated");
+    const doomed = await addPath(other, "unrelated-other");
+    const notice = await store.announceGc({ narInfos: [doomed.hashPart], objects: ["nar/unrelated.nar.zst"] });
+    const lib = await addPath(other, "unrelated-lib");
     await addPath(store, "unrelated-app", [lib]);
     expect(await new FileBlobStore(dir).exists(`${fakeStorePath("unrelated-app").hashPart}.narinfo`)).toBe(true);
     await store.withdrawGcNotice(notice);
@@ -137,8 +141,8 @@ describe("publishing while a garbage collector runs", () => {
     ["a list of numbers", JSON.stringify({ narInfos: [1, 2], objects: [] })],
     ["missing its lists", JSON.stringify({ startedAt: "\u001b[2Jnow" })],
   ])("takes a notice that is %s to doom everything, until it is gone", async (_name, body) => {
-    const { dir, blobs, store } = await cache("hostile");
-    const lib = await addPath(store, "hostile-lib");
+    const { dir, blobs, store, other } = await cache("hostile");
+    const lib = await addPath(other, "hostile-lib");
     await mkdir(join(dir, "narwhal-gc"), { recursive: true });
     await writeFile(join(dir, "narwhal-gc", "1-evil.json"), body);
     const before = blobs.noticeListings;
