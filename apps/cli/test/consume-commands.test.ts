@@ -205,7 +205,8 @@ describe.skipIf(!hasNix)("consume commands", () => {
       closure.tree,
     ]);
     for (const item of plan.deleted) expect(existsSync(join(collected.dir, item.key))).toBe(true);
-    const real = await narwhal(["store", "gc", "--store", collected.url, "--keep", closure.output]);
+    // --settle 0s: no writer runs beside this gc, so its wait for concurrent publishes is skipped
+    const real = await narwhal(["store", "gc", "--store", collected.url, "--keep", closure.output, "--settle", "0s"]);
     expect(real.status).toBe(0);
     for (const item of plan.deleted) expect(existsSync(join(collected.dir, item.key))).toBe(false);
     const root = tempDir("gc-root");
@@ -334,6 +335,8 @@ describe.skipIf(!hasNix)("consume commands", () => {
         "--keep",
         closure.output,
         "--grace",
+        "0s",
+        "--settle",
         "0s",
         "--json",
       ]);
