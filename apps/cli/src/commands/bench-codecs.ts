@@ -239,7 +239,7 @@ async function* fileChunks(path: string): AsyncIterable<Uint8Array> {
 
 /** Real files that exist wherever narwhal runs: its own installed packages and the Node.js binary. */
 function builtInSample(): string[] {
-  const cliRoot = dirname(dirname(fileURLToPath(import.meta.url)));
+  const cliRoot = dirname(dirname(dirname(fileURLToPath(import.meta.url)))); // dist/commands/bench-codecs.js
   const candidates = [
     join(cliRoot, "..", "..", "node_modules", ".pnpm"),
     join(cliRoot, "node_modules"),
