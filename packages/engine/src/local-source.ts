@@ -1,18 +1,41 @@
 // A local Nix store as a copy source: metadata and closures from its SQLite database (read-only), NARs dumped
-// from the filesystem. Opened from `local`, `local?root=DIR` or a bare absolute path.
+// from the filesystem. Opened from `local`, `local?root=DIR` or a bare absolute path, or given an opened store
+// (which its opener closes). An AbortSignal ends every NAR stream still being read, so the engine aborts those
+// uploads (no narinfo, no half-made object) and the copy returns at once.
 
 import { LocalStoreError, openLocalStore, topoSort, type LocalPathInfo, type LocalStore } from "@narwhal/local-store";
 import { parseContentAddress } from "@narwhal/store-path";
 import { EngineError, messageOf } from "./errors.js";
 import type { PathSource, SourcePathInfo } from "./path-source.js";
 
+export interface LocalStoreSourceOptions {
+  /** Aborting it ends the NAR streams being read and refuses new ones. */
+  readonly signal?: AbortSignal;
+}
+
+/** An opened local store to read from, with the name used in messages; it stays open when the source closes. */
+export interface OpenedLocalStore {
+  readonly store: LocalStore;
+  readonly description: string;
+}
+
 export class LocalStoreSource implements PathSource {
   readonly description: string;
   readonly #store: LocalStore;
+  readonly #ownsStore: boolean;
+  readonly #signal: AbortSignal | undefined;
 
-  constructor(url: string) {
-    this.description = url;
-    this.#store = openLocalStore(url);
+  constructor(from: string | OpenedLocalStore, options: LocalStoreSourceOptions = {}) {
+    if (typeof from === "string") {
+      this.description = from;
+      this.#store = openLocalStore(from);
+      this.#ownsStore = true;
+    } else {
+      this.description = from.description;
+      this.#store = from.store;
+      this.#ownsStore = false;
+    }
+    this.#signal = options.signal;
   }
 
   get storeDir(): string {
@@ -41,11 +64,13 @@ export class LocalStoreSource implements PathSource {
   }
 
   nar(info: SourcePathInfo): AsyncIterable<Uint8Array> {
-    return this.#store.narFromPath(info.storePath);
+    const signal = this.#signal;
+    if (signal === undefined) return this.#store.narFromPath(info.storePath);
+    return untilAborted(() => this.#store.narFromPath(info.storePath), signal);
   }
 
   async close(): Promise<void> {
-    this.#store.close();
+    if (this.#ownsStore) this.#store.close();
   }
 
   #infoOf(path: string): LocalPathInfo {
@@ -58,6 +83,14 @@ export class LocalStoreSource implements PathSource {
       );
     }
     return info;
+  }
+}
+
+async function* untilAborted(open: () => AsyncIterable<Uint8Array>, signal: AbortSignal): AsyncGenerator<Uint8Array> {
+  signal.throwIfAborted();
+  for await (const chunk of open()) {
+    signal.throwIfAborted();
+    yield chunk;
   }
 }
 

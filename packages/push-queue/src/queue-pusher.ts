@@ -2,6 +2,7 @@
 // copy, removes each pushed path's entry, postpones a failed one with backoff (the batch and the paths after it go
 // on), and moves a path that can never be pushed to failed/.
 
+import { LocalStoreSource } from "@narwhal/engine/local-source";
 import { type CopyReporter, type CopySummary, copy } from "@narwhal/engine";
 import type { LocalStore } from "@narwhal/local-store";
 import type { OpenStoreOptions } from "@narwhal/store";
@@ -9,7 +10,6 @@ import { constants } from "node:fs";
 import { open } from "node:fs/promises";
 import { parseDerivationOutputs } from "@narwhal/store-path";
 import { codeOf, messageOf } from "./errors.js";
-import { InterruptibleLocalSource } from "./interruptible-local-source.js";
 import type { PushEventListener } from "./push-events.js";
 import type { PushQueue, QueueEntry } from "./push-queue.js";
 import { type RetryPolicy, isFinalFailure, retryDelayMs } from "./retry-policy.js";
@@ -130,7 +130,10 @@ export class QueuePusher {
     let summary: CopySummary;
     try {
       summary = await copy({
-        from: new InterruptibleLocalSource(this.#options.store, this.#options.storeDescription, abortUploads),
+        from: new LocalStoreSource(
+          { store: this.#options.store, description: this.#options.storeDescription },
+          { signal: abortUploads },
+        ),
         to: this.#options.to,
         paths: entries.map((entry) => entry.path),
         ...(this.#options.jobs === undefined ? {} : { jobs: this.#options.jobs }),
