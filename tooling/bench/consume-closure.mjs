@@ -14,6 +14,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync }
 import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { addRealClosure, CLOSURE_SUBTREES, must, sampleRecorder, timed as timedIn } from "./harness.mjs";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
 const here = fileURLToPath(new URL(".", import.meta.url));
@@ -26,51 +27,19 @@ if (spawnSync("nix-store", ["--version"], { stdio: "ignore" }).status !== 0) {
 const quick = process.env.BENCH_CONSUME_QUICK === "1";
 const rounds = Number(process.env.BENCH_ROUNDS ?? (quick ? "2" : "3"));
 const decodeMiB = Number(process.env.BENCH_DECODE_MIB ?? (quick ? "16" : "64"));
-const subtrees = quick
-  ? ["/usr/share/i18n", "/usr/lib/x86_64-linux-gnu/gconv"]
-  : [
-      "/usr/share/man",
-      "/usr/share/perl",
-      "/usr/share/i18n",
-      "/usr/lib/x86_64-linux-gnu/perl",
-      "/usr/lib/x86_64-linux-gnu/valgrind",
-      "/usr/lib/x86_64-linux-gnu/ceph",
-      "/usr/lib/x86_64-linux-gnu/gconv",
-      "/usr/share/icons",
-    ];
+const subtrees = quick ? ["/usr/share/i18n", "/usr/lib/x86_64-linux-gnu/gconv"] : CLOSURE_SUBTREES;
 const work = mkdtempSync(join(tmpdir(), "narwhal-consume-closure-"));
 for (const signal of ["SIGINT", "SIGTERM"])
   process.on(signal, () => {
     rmSync(work, { recursive: true, force: true });
     process.exit(130);
   });
-const env = { ...process.env, NIX_CONFIG: `${process.env.NIX_CONFIG ?? ""}\nexperimental-features = nix-command` };
 const mib = (bytes) => bytes / 1024 ** 2;
+const timed = (cmd, args, extraEnv = {}) => timedIn(work, cmd, args, { extraEnv });
 
-function must(cmd, args, options = {}) {
-  const r = spawnSync(cmd, args, { env, encoding: "utf8", maxBuffer: 1 << 28, ...options });
-  if (r.status !== 0)
-    throw new Error(`${cmd} ${args.slice(0, 4).join(" ")} failed (${r.status}): ${(r.stderr ?? "").slice(-2000)}`);
-  return r.stdout;
-}
 /** glibc's settings as @narwhal/nar-native's keepFreedMemory() makes them (the CLI calls it at start). */
 const CLI_MALLOC =
   "glibc.malloc.mmap_threshold=33554432:glibc.malloc.mmap_max=0:glibc.malloc.trim_threshold=134217728:glibc.malloc.top_pad=67108864";
-/** Runs cmd under /usr/bin/time: wall, user and system CPU of it and its waited-for children, peak RSS. */
-function timed(cmd, args, extraEnv = {}) {
-  const timeFile = join(work, "time.txt");
-  const started = performance.now();
-  const r = spawnSync("/usr/bin/time", ["-o", timeFile, "-f", "%e %U %S %M", cmd, ...args], {
-    env: { ...env, ...extraEnv },
-    encoding: "utf8",
-    maxBuffer: 1 << 28,
-  });
-  const wall = (performance.now() - started) / 1000;
-  if (r.status !== 0)
-    throw new Error(`${cmd} ${args.slice(0, 6).join(" ")} failed (${r.status}): ${(r.stderr ?? "").slice(-2000)}`);
-  const [, user, sys, rssKiB] = readFileSync(timeFile, "utf8").trim().split("\n").pop().split(" ").map(Number);
-  return { wall, user, sys, cpu: user + sys, rssMiB: rssKiB / 1024, stdout: r.stdout };
-}
 /** A fresh, empty directory for one run; removed (store paths are read-only) after it. */
 function withFreshDir(body) {
   const dir = join(work, `run-${Math.random().toString(36).slice(2, 8)}`);
@@ -84,37 +53,12 @@ function withFreshDir(body) {
 }
 
 // ---- corpus and caches --------------------------------------------------------------------------------------
-function buildClosure() {
-  const parts = subtrees.map((dir) => must("nix-store", ["--add", dir]).trim());
-  const expr = join(work, "closure.nix");
-  writeFileSync(
-    expr,
-    `derivation {
-  name = "narwhal-bench-consume-closure";
-  system = builtins.currentSystem;
-  builder = "/bin/sh";
-  args = [ "-c" "echo ${parts.map((p) => `\${builtins.storePath "${p}"}`).join(" ")} > $out" ];
-}\n`,
-  );
-  const top = must("nix-build", ["--no-out-link", expr]).trim();
-  const paths = must("nix-store", ["-qR", top]).trim().split("\n");
-  const narBytes = paths.reduce((sum, p) => sum + Number(must("nix-store", ["-q", "--size", p]).trim()), 0);
-  return { top, paths, narBytes };
-}
-
-const stats = new Map(); // row name -> {group, bytes, samples}
-function record(group, name, bytes, sample) {
-  if (!stats.has(name)) stats.set(name, { group, name, bytes, samples: [] });
-  stats.get(name).samples.push(sample);
-  console.error(
-    `  ${name}: ${sample.wall.toFixed(2)} s, ${sample.user.toFixed(2)} user + ${sample.sys.toFixed(2)} sys${sample.rssMiB ? `, ${sample.rssMiB.toFixed(0)} MiB RSS` : ""}`,
-  );
-}
+const { stats, record } = sampleRecorder(); // row name -> {group, bytes, samples}
 
 const results = { date: new Date().toISOString(), quick, rounds, cores: Number(must("nproc", []).trim()), subtrees };
 try {
   console.error(`consume-closure bench: adding ${subtrees.length} /usr subtrees to the Nix store`);
-  const closure = buildClosure();
+  const closure = addRealClosure(work, subtrees, "narwhal-bench-consume-closure");
   Object.assign(results, { top: closure.top, paths: closure.paths.length, closureNarBytes: closure.narBytes });
   must("nix-store", ["--generate-binary-cache-key", "narwhal-bench-consume-1", join(work, "sk"), join(work, "pk")]);
   const publicKey = readFileSync(join(work, "pk"), "utf8").trim();

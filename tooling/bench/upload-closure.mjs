@@ -9,19 +9,11 @@
 // (default "zstd,xz": the closure codecs to run; the xz rows take minutes per round). Never asserts.
 import { spawnSync } from "node:child_process";
 import { randomUUID } from "node:crypto";
-import {
-  copyFileSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-} from "node:fs";
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { addRealClosure, CLOSURE_SUBTREES, must, narSizeOf, sampleRecorder, timed as timedIn } from "./harness.mjs";
 import { bucketAdmin, putFileRaw, s3UrlFor } from "./rgw-ceiling.mjs";
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
@@ -41,16 +33,7 @@ for (const codec of closureCodecs)
   if (!["zstd", "xz"].includes(codec)) throw new Error(`BENCH_UPLOAD_CODECS: unknown codec ${JSON.stringify(codec)}`);
 const subtrees = quick
   ? ["/usr/share/i18n", "/usr/lib/x86_64-linux-gnu/gconv", "/usr/lib/x86_64-linux-gnu/ceph"]
-  : [
-      "/usr/share/man",
-      "/usr/share/perl",
-      "/usr/share/i18n",
-      "/usr/lib/x86_64-linux-gnu/perl",
-      "/usr/lib/x86_64-linux-gnu/valgrind",
-      "/usr/lib/x86_64-linux-gnu/ceph",
-      "/usr/lib/x86_64-linux-gnu/gconv",
-      "/usr/share/icons",
-    ]; // not .../dri: its 25 MiB are hard links, 319 MiB of NAR
+  : CLOSURE_SUBTREES;
 const singleMiB = quick ? 20 : 60;
 const work = mkdtempSync(join(tmpdir(), "narwhal-upload-closure-"));
 const runId = randomUUID().slice(0, 8);
@@ -59,33 +42,9 @@ for (const signal of ["SIGINT", "SIGTERM"])
     rmSync(work, { recursive: true, force: true });
     process.exit(130);
   });
-const env = { ...process.env, NIX_CONFIG: `${process.env.NIX_CONFIG ?? ""}\nexperimental-features = nix-command` };
 const mib = (bytes) => bytes / 1024 ** 2;
 const gib = (bytes) => bytes / 1024 ** 3;
-const _q = (s) => `'${s.replaceAll("'", "'\\''")}'`;
-
-function must(cmd, args, options = {}) {
-  const r = spawnSync(cmd, args, { env, encoding: "utf8", maxBuffer: 1 << 28, ...options });
-  if (r.status !== 0)
-    throw new Error(`${cmd} ${args.slice(0, 4).join(" ")} failed (${r.status}): ${(r.stderr ?? "").slice(-2000)}`);
-  return r.stdout;
-}
-/** Runs cmd under /usr/bin/time: wall (ms clock), user+sys CPU of the child and its waited-for children, peak RSS. */
-function timed(cmd, args, options = {}) {
-  const timeFile = join(work, "time.txt");
-  const started = performance.now();
-  const r = spawnSync("/usr/bin/time", ["-o", timeFile, "-f", "%e %U %S %M", cmd, ...args], {
-    env,
-    encoding: "utf8",
-    maxBuffer: 1 << 28,
-    ...options,
-  });
-  const wall = (performance.now() - started) / 1000;
-  if (r.status !== 0)
-    throw new Error(`${cmd} ${args.slice(0, 6).join(" ")} failed (${r.status}): ${(r.stderr ?? "").slice(-2000)}`);
-  const [, user, sys, rssKiB] = readFileSync(timeFile, "utf8").trim().split("\n").pop().split(" ").map(Number);
-  return { wall, cpu: user + sys, rssMiB: rssKiB / 1024 };
-}
+const timed = (cmd, args, options = {}) => timedIn(work, cmd, args, options);
 const sh = (script) => timed("/bin/sh", ["-c", script]);
 function duBytes(dir) {
   let total = 0;
@@ -99,20 +58,7 @@ const putFileRawTimed = (file, bucket) => putFileRaw(endpoint, file, bucket);
 
 // ---- corpus -------------------------------------------------------------------------------------------------
 function buildCorpus() {
-  const parts = subtrees.map((dir) => must("nix-store", ["--add", dir]).trim());
-  // One derivation output whose contents name every part: Nix scans it and records them as its references.
-  const expr = join(work, "closure.nix");
-  writeFileSync(
-    expr,
-    `derivation {
-  name = "narwhal-bench-closure";
-  system = builtins.currentSystem;
-  builder = "/bin/sh";
-  args = [ "-c" "echo ${parts.map((p) => `\${builtins.storePath "${p}"}`).join(" ")} > $out" ];
-}\n`,
-  );
-  const top = must("nix-build", ["--no-out-link", expr]).trim();
-  const closure = must("nix-store", ["-qR", top]).trim().split("\n");
+  const { top, paths: closure, narBytes: closureNar } = addRealClosure(work, subtrees, "narwhal-bench-closure");
   // The single path: regular files of /usr/bin in name order until singleMiB.
   const binDir = join(work, `usr-bin-${singleMiB}m`);
   mkdirSync(binDir);
@@ -127,19 +73,11 @@ function buildCorpus() {
   }
   const single = must("nix-store", ["--add", binDir]).trim();
   rmSync(binDir, { recursive: true, force: true });
-  const narSize = (p) => Number(must("nix-store", ["-q", "--size", p]).trim());
-  return { top, closure, single, closureNar: closure.reduce((a, p) => a + narSize(p), 0), singleNar: narSize(single) };
+  return { top, closure, single, closureNar, singleNar: narSizeOf(single) };
 }
 
 // ---- rows ---------------------------------------------------------------------------------------------------
-const stats = new Map(); // row name -> {group, bytes, samples: [{wall, cpu, rssMiB, outBytes}]}
-function record(group, name, bytes, sample) {
-  if (!stats.has(name)) stats.set(name, { group, name, bytes, samples: [] });
-  stats.get(name).samples.push(sample);
-  console.error(
-    `  ${name}: ${sample.wall.toFixed(2)} s, ${sample.cpu.toFixed(2)} CPU s${sample.rssMiB ? `, ${sample.rssMiB.toFixed(0)} MiB RSS` : ""}`,
-  );
-}
+const { stats, record } = sampleRecorder(); // row name -> {group, bytes, samples: [{wall, cpu, rssMiB, outBytes}]}
 /** One file:// destination run: fresh directory, measured, its output size noted, removed. */
 function fileRun(group, name, bytes, makeCmd) {
   const dir = join(work, `dest-${randomUUID().slice(0, 6)}`);
