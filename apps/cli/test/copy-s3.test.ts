@@ -13,7 +13,7 @@ import {
   buildClosure,
   copyKilledThenAgain,
   hasNixStore,
-  nixOut,
+  restoreWithNix,
   rgwEndpoint,
   rgwUrl,
   s3Admin,
@@ -67,23 +67,7 @@ describe.skipIf(!hasNixStore || rgwEndpoint === "")("narwhal copy into RGW", () 
       expect(result.status).toBe(0);
       expect(JSON.parse(result.stdout.toString())).toMatchObject({ copied: closure.length, failed: [] });
       const root = mkdtempSync(join(work, "nix-root-"));
-      nixOut("nix", [
-        "copy",
-        "--from",
-        `${rgwEndpoint.replace(/\/$/, "")}/${bucket}`,
-        "--to",
-        `local?root=${root}`,
-        "--option",
-        "require-sigs",
-        "true",
-        "--option",
-        "trusted-public-keys",
-        publicKey,
-        "--option",
-        "substituters",
-        "",
-        ...roots,
-      ]);
+      restoreWithNix(bucket, root, roots, publicKey);
       for (const path of closure) {
         expect(
           execFileSync("nix-store", ["--dump", join(root, path)], { maxBuffer: 1 << 30 }).equals(

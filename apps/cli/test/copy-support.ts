@@ -29,6 +29,29 @@ export function nixOut(command: string, args: readonly string[]): string {
 }
 
 /**
+ * Real Nix restores `roots` from an RGW bucket served as an http cache (anonymous GET + HEAD) into a fresh local
+ * store at `into`, with signatures required when `publicKey` is given (and not checked otherwise).
+ */
+export function restoreWithNix(bucket: string, into: string, roots: readonly string[], publicKey?: string): void {
+  const sigs =
+    publicKey === undefined
+      ? ["--option", "require-sigs", "false"]
+      : ["--option", "require-sigs", "true", "--option", "trusted-public-keys", publicKey];
+  nixOut("nix", [
+    "copy",
+    "--from",
+    `${rgwEndpoint.replace(/\/$/, "")}/${bucket}`,
+    "--to",
+    `local?root=${into}`,
+    ...sigs,
+    "--option",
+    "substituters",
+    "",
+    ...roots,
+  ]);
+}
+
+/**
  * Builds base <- lib <- {app1, app2} (app1 also refers to base and itself) plus a `payload` of `payloadBytes`
  * random-ish bytes that app2 refers to. Returns the two roots and the whole closure.
  */

@@ -11,7 +11,16 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { gcCache } from "@narwhal/cache-maintenance";
 import { copy, type CopySummary } from "@narwhal/engine";
-import { buildClosure, cacheProblems, hasNixStore, nixOut, rgwEndpoint, rgwUrl, s3Admin } from "./copy-support.js";
+import {
+  buildClosure,
+  cacheProblems,
+  hasNixStore,
+  nixOut,
+  restoreWithNix,
+  rgwEndpoint,
+  rgwUrl,
+  s3Admin,
+} from "./copy-support.js";
 import { gatedStore } from "./gated-blob-store.js";
 import { narwhal } from "./run-narwhal.js";
 
@@ -66,20 +75,7 @@ describe.skipIf(!hasNixStore || rgwEndpoint === "")("gc racing pushes (Ceph RGW,
   async function expectWholeCache(bucket: string, url: string, pushedRoots: readonly string[]): Promise<void> {
     expect(await cacheProblems(url)).toEqual([]);
     const root = mkdtempSync(join(work, "nix-root-"));
-    nixOut("nix", [
-      "copy",
-      "--from",
-      `${rgwEndpoint.replace(/\/$/, "")}/${bucket}`,
-      "--to",
-      `local?root=${root}`,
-      "--option",
-      "require-sigs",
-      "false",
-      "--option",
-      "substituters",
-      "",
-      ...pushedRoots,
-    ]);
+    restoreWithNix(bucket, root, pushedRoots);
     for (const path of nixOut("nix-store", ["-qR", ...pushedRoots]).split("\n")) {
       expect(execFileSync("nix-store", ["--dump", join(root, path)], { maxBuffer: 1 << 30 })).toEqual(
         execFileSync("nix-store", ["--dump", path], { maxBuffer: 1 << 30 }),

@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BinaryCacheStore } from "@narwhal/store";
-import { cacheProblems, hasNixStore, nixOut, rgwEndpoint, rgwUrl, s3Admin } from "./copy-support.js";
+import { cacheProblems, hasNixStore, restoreWithNix, rgwEndpoint, rgwUrl, s3Admin } from "./copy-support.js";
 import { narwhal } from "./run-narwhal.js";
 import {
   WatcherProcess,
@@ -108,23 +108,7 @@ describe.skipIf(!hasNixStore || rgwEndpoint === "")("narwhal watch-store and que
     expect(await cached(url, before.closure)).toEqual([]);
     expect(await cacheProblems(url)).toEqual([]);
     const restored = newChrootStore(work);
-    nixOut("nix", [
-      "copy",
-      "--from",
-      `${rgwEndpoint.replace(/\/$/, "")}/${bucket}`,
-      "--to",
-      `local?root=${restored}`,
-      "--option",
-      "require-sigs",
-      "true",
-      "--option",
-      "trusted-public-keys",
-      publicKey,
-      "--option",
-      "substituters",
-      "",
-      ...built.roots,
-    ]);
+    restoreWithNix(bucket, restored, built.roots, publicKey);
     for (const path of built.closure) {
       expect(
         execFileSync("nix-store", ["--dump", join(restored, path)], { maxBuffer: 1 << 28 }).equals(
