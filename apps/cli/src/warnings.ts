@@ -4,10 +4,15 @@
 import { redactStoreUrl } from "@narwhal/store-url";
 import { escapeForTerminal } from "./terminal-text.js";
 
+/** A message wrapped over several lines (the AWS SDK's Node.js notice is) as one line: breaks become spaces. */
+function asOneLine(message: string): string {
+  return message.replace(/[ \t]*\r?\n\s*/g, " ").trim();
+}
+
 /** Replaces Node's default `(node:PID) Warning: …` output with narwhal's own line. */
 export function showWarningsOn(stderr: NodeJS.WritableStream): void {
   process.removeAllListeners("warning");
   process.on("warning", (warning) => {
-    stderr.write(`narwhal: warning: ${escapeForTerminal(redactStoreUrl(warning.message))}\n`);
+    stderr.write(`narwhal: warning: ${escapeForTerminal(redactStoreUrl(asOneLine(warning.message)))}\n`);
   });
 }
