@@ -3,6 +3,7 @@
 
 import { lstatSync, renameSync } from "node:fs";
 import type { LocalStoreRegistry, PathRegistration } from "@narwhal/local-store";
+import { sealStoreRoot, unsealStoreRoot } from "./canonicalise.js";
 import { FetchError, messageOf } from "./errors.js";
 import { targetExists } from "./restore-beside.js";
 
@@ -23,6 +24,7 @@ export function moveIntoStoreAndRegister(
         if (lstatSync(target, { throwIfNoEntry: false }) !== undefined) throw targetExists(target);
         renameSync(staged, target);
         moved = true;
+        sealStoreRoot(target);
       },
     });
   } catch (error) {
@@ -33,6 +35,7 @@ export function moveIntoStoreAndRegister(
 
 function undoMove(target: string, staged: string, cause: unknown): void {
   try {
+    unsealStoreRoot(target);
     renameSync(target, staged);
   } catch (error) {
     // Left unregistered at the target; the next copy removes it as a stale leftover before fetching again.
