@@ -21,13 +21,20 @@ import { hasNix, NARWHAL, narwhal } from "./run-narwhal.js";
 const NOBODY = 65534;
 const canSwitchUser = process.getuid?.() === 0 && spawnSync("setpriv", ["--version"], { stdio: "ignore" }).status === 0;
 if (!canSwitchUser && process.env.CI) throw new Error("CI runs as root with setpriv: this test must not be skipped");
+/** `nobody` can run this Node.js (CI's Node 22/24 builds live under /root, which only root may enter; /usr/bin/node
+ * serves the Node 20 line, where this test runs). */
+const nobodyCanRunNode =
+  canSwitchUser &&
+  spawnSync("setpriv", [`--reuid=${NOBODY}`, `--regid=${NOBODY}`, "--clear-groups", process.execPath, "-e", "0"], {
+    stdio: "ignore",
+  }).status === 0;
 
 function chownTree(path: string): void {
   chownSync(path, NOBODY, NOBODY);
   if (lstatSync(path).isDirectory()) for (const name of readdirSync(path)) chownTree(join(path, name));
 }
 
-describe.skipIf(!canSwitchUser)("copy into a local store as an ordinary user", () => {
+describe.skipIf(!nobodyCanRunNode)("copy into a local store as an ordinary user", () => {
   it("moves a directory path in, then gives it Nix's modes and times", async () => {
     const work = mkdtempSync(join(tmpdir(), "narwhal-non-root-"));
     chmodSync(work, 0o755);
