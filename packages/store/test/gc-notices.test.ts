@@ -3,11 +3,17 @@
 // notice names what it leans on and then checks again (NAR_MISSING when its reused NAR went), unrelated notices
 // do not hold it up, and a notice that is not what a GC writes (hostile or truncated) is taken to doom everything.
 
-import { unlink, writeFile, mkdir } from "node:fs/promises";
+import { mkdir, truncate, unlink, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { FileBlobStore } from "@narwhal/blob-store";
-import { BinaryCacheStore, GC_NOTICE_PREFIX, MissingReferencesError, StoreError } from "../src/index.js";
+import {
+  BinaryCacheStore,
+  GC_NOTICE_PREFIX,
+  MissingReferencesError,
+  SMALL_OBJECT_LIMITS,
+  StoreError,
+} from "../src/index.js";
 import { chunksOf, fakeStorePath, narOfFiles, pathInfoFor, removeTempDirs, tempDir } from "./support/fixtures.js";
 
 afterAll(removeTempDirs);
@@ -150,6 +156,24 @@ describe("publishing while a garbage collector runs", () => {
     await blobs.listings(before + 2);
     expect(await new FileBlobStore(dir).exists(`${fakeStorePath("hostile-app").hashPart}.narinfo`)).toBe(false);
     await unlink(join(dir, "narwhal-gc", "1-evil.json"));
+    await publishing;
+    expect(await new FileBlobStore(dir).exists(`${fakeStorePath("hostile-app").hashPart}.narinfo`)).toBe(true);
+  });
+
+  it("reads at most the gc-notice limit of a 4 GiB notice, and takes it to doom everything", async () => {
+    const { dir, blobs, store, other } = await cache("hostile");
+    const lib = await addPath(other, "hostile-lib");
+    await mkdir(join(dir, "narwhal-gc"), { recursive: true });
+    const bomb = join(dir, "narwhal-gc", "1-bomb.json");
+    await writeFile(bomb, "");
+    await truncate(bomb, 4 * 1024 ** 3); // sparse: 4 GiB of zero bytes the reader must not hold
+    const rssBefore = process.memoryUsage().rss;
+    const before = blobs.noticeListings;
+    const publishing = addPath(store, "hostile-app", [lib]);
+    await blobs.listings(before + 2);
+    expect(await new FileBlobStore(dir).exists(`${fakeStorePath("hostile-app").hashPart}.narinfo`)).toBe(false);
+    expect(process.memoryUsage().rss - rssBefore).toBeLessThan(SMALL_OBJECT_LIMITS["gc-notice"] * 4);
+    await unlink(bomb);
     await publishing;
     expect(await new FileBlobStore(dir).exists(`${fakeStorePath("hostile-app").hashPart}.narinfo`)).toBe(true);
   });
