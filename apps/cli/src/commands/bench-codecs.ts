@@ -20,12 +20,10 @@ import {
 import { listCodecs } from "@narwhal/codecs";
 import { openLocalStore } from "@narwhal/local-store";
 import { dumpPath } from "@narwhal/nar";
-import { TrustedKeys } from "@narwhal/signing";
-import { BinaryCacheStore } from "@narwhal/store";
 import type { Command, CommandContext } from "../command.js";
 import { UsageError } from "../usage-error.js";
 import { ProgressLine } from "../progress-line.js";
-import { defaultTrustedKeys, storeOpenOptionsFromNixConf, TRUST_HELP, TRUST_OPTIONS } from "./store-access.js";
+import { openCacheForReading, TRUST_HELP, TRUST_OPTIONS } from "./store-access.js";
 
 export const benchCodecs: Command = {
   words: ["bench", "codecs"],
@@ -162,19 +160,7 @@ async function corpusFrom({ options, args, own }: CommandContext): Promise<Corpu
       throw new UsageError("bench codecs: give either store paths or --sample N with --from-cache, not both");
     const sample = options.sample === undefined ? 20 : integer(options.sample as string, "--sample");
     if (sample < 1) throw new UsageError(`bench codecs: --sample value '${sample}' must be at least 1`);
-    const flag = options["trusted-public-keys"];
-    const keys = typeof flag === "string" ? flag : defaultTrustedKeys();
-    const store = own(
-      await BinaryCacheStore.open(cacheUrl, {
-        ...storeOpenOptionsFromNixConf(),
-        createCacheInfo: false,
-        requireSigs: options["no-require-sigs"] !== true,
-        trustedPublicKeys: TrustedKeys.from(
-          keys,
-          typeof flag === "string" ? "--trusted-public-keys" : "trusted-public-keys (nix.conf)",
-        ),
-      }),
-    );
+    const store = own(await openCacheForReading(cacheUrl, options));
     return cacheCorpus(store, args.length > 0 ? { paths: args } : { sample });
   }
   if (closure !== undefined) {

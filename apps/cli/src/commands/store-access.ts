@@ -117,7 +117,11 @@ export function storeUrlOption(options: CommandContext["options"], name = "store
 
 /** Opens the --store cache for reading: never writes nix-cache-info; checks signatures as the flags say. */
 export async function openStoreForReading(options: CommandContext["options"]): Promise<BinaryCacheStore> {
-  const url = storeUrlOption(options);
+  return openCacheForReading(storeUrlOption(options), options);
+}
+
+/** Opens the cache at `url` for reading, as openStoreForReading does for --store. */
+export async function openCacheForReading(url: string, options: CommandContext["options"]): Promise<BinaryCacheStore> {
   const flag = options["trusted-public-keys"];
   const keys = typeof flag === "string" ? flag : defaultTrustedKeys();
   return BinaryCacheStore.open(url, {
