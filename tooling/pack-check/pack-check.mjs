@@ -107,8 +107,14 @@ function importedPackages(source) {
     /\brequire\s*\(\s*["']([^"']+)["']\s*\)/g,
     /\bcreateRequire\([^)]*\)\(\s*["']([^"']+)["']\s*\)/g,
   ];
-  // Comments may quote imports; they are not code.
-  const code = source.replace(/\/\*[\s\S]*?\*\//g, "").replace(/(^|[^:"'`\\])\/\/.*$/gm, "$1");
+  // Comments and prose may quote imports; they are not code. A module specifier never contains white space, so a
+  // string or template literal that does (an error message telling the user to `require("x")`) is dropped.
+  const code = source
+    .replace(/\/\*[\s\S]*?\*\//g, "")
+    .replace(/(^|[^:"'`\\])\/\/.*$/gm, "$1")
+    .replace(/"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'|`(?:[^`\\]|\\.)*`/g, (literal) =>
+      /\s/.test(literal) ? '""' : literal,
+    );
   for (const pattern of patterns) {
     for (const match of code.matchAll(pattern)) {
       const specifier = match[1];

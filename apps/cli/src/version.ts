@@ -1,5 +1,6 @@
-// narwhal's version, read once from the CLI package's own package.json.
-import { readFileSync } from "node:fs";
+// narwhal's version, read once from the CLI package's own package.json (found by the package's name, so it is the
+// same whether this runs from the bundle in dist/, from dist/ chunks or from sources).
+import { createRequire } from "node:module";
 
-const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version: string };
+const pkg = createRequire(import.meta.url)("@narwhal/cli/package.json") as { version: string };
 export const VERSION: string = pkg.version;

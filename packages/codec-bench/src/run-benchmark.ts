@@ -3,7 +3,6 @@
 // then writes results.json, results.md, chart.svg and report.html to the output directory.
 
 import { fork } from "node:child_process";
-import { existsSync } from "node:fs";
 import { mkdir, rm, writeFile } from "node:fs/promises";
 import { cpus, platform } from "node:os";
 import { join } from "node:path";
@@ -11,6 +10,7 @@ import { fileURLToPath } from "node:url";
 import { getCodec, listCodecs, resolveLevel, type ParallelStrategy } from "@narwhal/codecs";
 import { type Corpus, corpusOfInputs, type InputReader, sampleCorpus, writeCorpus } from "./bench-input.js";
 import { benchPreset, type PresetName } from "./bench-presets.js";
+import { compiledModuleUrl } from "./package-files.js";
 import { MB, type BenchResult, type BenchRow, type RecommendationSummary } from "./bench-result.js";
 import { pointLabel } from "./point-style.js";
 import { RunClock, stepWeight } from "./progress-eta.js";
@@ -86,9 +86,7 @@ function levelsFor(
 }
 
 function childEntry(): string {
-  const url = new URL("./measure-child.js", import.meta.url);
-  const path = fileURLToPath(url);
-  return existsSync(path) ? path : path.replace(/\/src\/(?!.*\/src\/)/, "/dist/");
+  return fileURLToPath(compiledModuleUrl("measure-child.js"));
 }
 
 function runChild(task: ChildTask): Promise<ChildResult> {

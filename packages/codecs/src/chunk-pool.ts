@@ -3,7 +3,7 @@
 
 import type { Piscina } from "piscina";
 import { piscinaModule } from "./native-modules.js";
-import { workerModuleUrl } from "./worker-module-url.js";
+import { compiledModuleUrl } from "./package-files.js";
 import { closeZstdWorkers } from "./zstd-worker-pool.js";
 
 const pools = new Map<number, Piscina>();
@@ -12,7 +12,7 @@ export function compressionPool(threads: number): Piscina {
   let pool = pools.get(threads);
   if (!pool) {
     pool = new (piscinaModule().Piscina)({
-      filename: workerModuleUrl("chunk-worker.js"),
+      filename: compiledModuleUrl("chunk-worker.js").href,
       minThreads: 0,
       maxThreads: threads,
       idleTimeout: 2_000,

@@ -1,17 +1,16 @@
 // The codecs' native libraries and the worker-pool library, loaded on first use rather than at import: a command
 // that never compresses or decompresses (a copy of paths already in the cache, `--version`) does not pay for them.
 
-import { createRequire } from "node:module";
 import type * as NodeLiblzma from "node-liblzma";
 import type * as ZstdNapi from "zstd-napi";
 import type * as PiscinaModule from "piscina";
 
-const require = createRequire(import.meta.url);
+import { packageImport, packageRequire as require } from "./package-files.js";
 
 let liblzma: Promise<typeof NodeLiblzma> | undefined;
 /** node-liblzma (an ES module, so loaded asynchronously). */
 export function nodeLiblzma(): Promise<typeof NodeLiblzma> {
-  liblzma ??= import("node-liblzma");
+  liblzma ??= packageImport<typeof NodeLiblzma>("node-liblzma");
   return liblzma;
 }
 

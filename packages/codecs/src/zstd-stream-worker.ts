@@ -3,7 +3,7 @@
 // pieces back, transferred. Many sessions share a worker thread.
 
 import type { MessagePort } from "node:worker_threads";
-import { createRequire } from "node:module";
+import { packageRequire } from "./package-files.js";
 
 interface ZstdContext {
   setParameter(parameter: number, value: number): void;
@@ -35,7 +35,7 @@ export type ZstdSessionReply =
   | { readonly output: Uint8Array[]; readonly done: boolean; readonly spare?: Uint8Array }
   | { readonly error: string };
 
-const zstd = createRequire(import.meta.url)("zstd-napi/binding") as ZstdBinding;
+const zstd = packageRequire("zstd-napi/binding") as ZstdBinding;
 const SCRATCH_SIZE = Math.max(zstd.cStreamOutSize(), 1 << 20);
 /**
  * Contexts of finished sessions, reused: a context's native memory (tens of MiB at high levels) is only freed when

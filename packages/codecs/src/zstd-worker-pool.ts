@@ -6,7 +6,7 @@ import { MessageChannel } from "node:worker_threads";
 import type { Piscina } from "piscina";
 import { piscinaModule } from "./native-modules.js";
 import { CodecError } from "./codec-error.js";
-import { workerModuleUrl } from "./worker-module-url.js";
+import { compiledModuleUrl } from "./package-files.js";
 import type { ZstdSessionInput, ZstdSessionOpen, ZstdSessionReply } from "./zstd-stream-worker.js";
 
 /** Input is gathered into pieces of this size before it is handed to a worker (one copy, then transferred). */
@@ -28,7 +28,7 @@ const spares: Uint8Array[] = [];
 /** The Piscina pool of zstd stream threads (one per core), started on first use. */
 function sessionPool(): Piscina {
   pool ??= new (piscinaModule().Piscina)({
-    filename: workerModuleUrl("zstd-stream-worker.js"),
+    filename: compiledModuleUrl("zstd-stream-worker.js").href,
     minThreads: 0,
     maxThreads: Math.max(1, availableParallelism()),
     concurrentTasksPerWorker: SESSIONS_PER_THREAD,

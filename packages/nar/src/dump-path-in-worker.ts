@@ -7,6 +7,7 @@ import { RingReader, createRingBuffer } from "./byte-ring.js";
 import { MIN_DUMP_BUFFER } from "./dump-framing.js";
 import type { DumpWorkerData } from "./dump-worker.js";
 import { NarError, type NarErrorCode } from "./errors.js";
+import { compiledModuleUrl } from "./package-files.js";
 
 export interface DumpPathInWorkerOptions {
   /** Bytes of shared ring between the worker and this thread (a power of two, at least 256 KiB; default 4 MiB). */
@@ -17,13 +18,6 @@ export interface DumpPathInWorkerOptions {
 
 const DEFAULT_RING_BYTES = 4 << 20;
 const MIN_RING_BYTES = 256 * 1024;
-
-function workerUrl(): URL {
-  const here = new URL(import.meta.url);
-  // Running from TypeScript sources (tests): the worker still needs the compiled JavaScript.
-  if (here.pathname.endsWith(".ts")) return new URL("../dist/dump-worker.js", here);
-  return new URL("./dump-worker.js", here);
-}
 
 /**
  * Calls `sink` with the NAR of `path` in order, each chunk valid only until the call returns (or the promise it
@@ -44,7 +38,7 @@ export async function dumpPathInWorker(
   const ring = createRingBuffer(ringBytes);
   let crashed: Error | undefined;
   const workerData: DumpWorkerData = { root, ring, chunkSize };
-  const worker = new Worker(workerUrl(), { workerData });
+  const worker = new Worker(compiledModuleUrl("dump-worker.js"), { workerData });
   worker.on("error", (error) => (crashed ??= error));
   worker.on("exit", (code) => {
     if (code !== 0) crashed ??= new Error(`NAR dump worker exited with code ${code}`);

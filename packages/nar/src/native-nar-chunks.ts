@@ -1,10 +1,10 @@
 // The NAR serializer of @narwhal/nar-native (an optional C addon): the same walk and bytes as the JavaScript one,
 // without Node's cost per file-system call. Its failures come back as facts and are worded by dump-errors.ts.
 
-import { createRequire } from "node:module";
 import type { NarDumpFailure } from "@narwhal/nar-native";
 import { badSymlinkTarget, fileChanged, systemError, tooDeep, unsupportedFileType } from "./dump-errors.js";
 import { MIN_DUMP_BUFFER } from "./dump-framing.js";
+import { packageRequire } from "./package-files.js";
 import type { NarChunksOptions } from "./nar-chunks.js";
 
 export type NarDumpAddon = typeof import("@narwhal/nar-native");
@@ -15,7 +15,7 @@ let loaded: NarDumpAddon | null | undefined;
 export function loadNarDumpAddon(): NarDumpAddon | undefined {
   if (loaded === undefined) {
     try {
-      loaded = createRequire(import.meta.url)("@narwhal/nar-native") as NarDumpAddon;
+      loaded = packageRequire("@narwhal/nar-native") as NarDumpAddon;
     } catch {
       loaded = null;
     }

@@ -2,8 +2,8 @@
 // (a local closure, a sample of a cache, files) or a built-in sample, with the native CLIs as the reference column;
 // rank the configurations for given bandwidths; write JSON, Markdown, an SVG chart and an HTML report.
 import { existsSync, statSync } from "node:fs";
+import { createRequire } from "node:module";
 import { dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
 import {
   CodecBenchError,
   type Corpus,
@@ -225,7 +225,7 @@ async function* fileChunks(path: string): AsyncIterable<Uint8Array> {
 
 /** Real files that exist wherever narwhal runs: its own installed packages and the Node.js binary. */
 function builtInSample(): string[] {
-  const cliRoot = dirname(dirname(dirname(fileURLToPath(import.meta.url)))); // dist/commands/bench-codecs.js
+  const cliRoot = dirname(createRequire(import.meta.url).resolve("@narwhal/cli/package.json"));
   const candidates = [
     join(cliRoot, "..", "..", "node_modules", ".pnpm"),
     join(cliRoot, "node_modules"),

@@ -1,7 +1,6 @@
 // brotli through `brotli-wasm` (the design's original choice), kept as an alternative backend the benchmark
 // compares with node:zlib. Streaming through its CompressStream/DecompressStream; trailing data is an error.
 
-import { createRequire } from "node:module";
 import type { Codec } from "../codec.js";
 import { CodecError } from "../codec-error.js";
 
@@ -22,7 +21,7 @@ interface BrotliWasm {
   BrotliStreamResultCode: { ResultSuccess: number; NeedsMoreInput: number; NeedsMoreOutput: number };
 }
 
-const require = createRequire(import.meta.url);
+import { packageRequire as require } from "../package-files.js";
 let loaded: BrotliWasm | undefined;
 const brotliWasm = (): BrotliWasm => (loaded ??= require("brotli-wasm") as BrotliWasm);
 const OUTPUT_STEP = 256 * 1024;

@@ -3,7 +3,6 @@
 // explicit LZMA2 filter chain instead, which honours every level 0-9. Decoding drives its native stream directly,
 // a few hundred input bytes per call, so no call makes more than a few MiB of output.
 
-import { createRequire } from "node:module";
 import type { Transform } from "node:stream";
 import type { Codec } from "../codec.js";
 import { CodecError } from "../codec-error.js";
@@ -30,7 +29,7 @@ interface LzmaNative {
   CONCATENATED: number;
 }
 
-const require = createRequire(import.meta.url);
+import { packageRequire as require } from "../package-files.js";
 let loaded: LzmaNative | undefined;
 const lzmaNative = (): LzmaNative => (loaded ??= require("lzma-native") as LzmaNative);
 

@@ -2,7 +2,6 @@
 // streams of `BZIP2_PIECE_SIZE` bytes (libbz2's API here is whole-buffer; concatenated streams are valid bzip2
 // and Nix restores them), run on libuv's thread pool; decompression through our own bounded Bzip2Decoder.
 
-import { createRequire } from "node:module";
 import type { Codec } from "../codec.js";
 import { PieceWriter } from "../output-limit.js";
 import { rechunk } from "../rechunk.js";
@@ -11,7 +10,7 @@ import { Bzip2Decoder } from "./bzip2-decoder.js";
 interface NodeBzip2 {
   compressAsync(data: Uint8Array, options: { level: number }): Promise<Buffer>;
 }
-const require = createRequire(import.meta.url);
+import { packageRequire as require } from "../package-files.js";
 let bzip2Library: NodeBzip2 | undefined;
 const nodeBzip2 = (): NodeBzip2 => (bzip2Library ??= require("node-bzip2") as NodeBzip2);
 

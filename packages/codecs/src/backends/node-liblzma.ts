@@ -7,6 +7,7 @@ import { nodeLiblzma } from "../native-modules.js";
 import { throughNodeTransform, TRANSFORM_OUTPUT_CHUNK } from "../node-transform.js";
 import { decompressXz } from "./node-liblzma-decode.js";
 import { assertCompleteXzStream, StreamTail } from "./xz-footer.js";
+import { compiledModuleUrl } from "../package-files.js";
 
 export async function* checkedXzDecode(
   source: AsyncIterable<Uint8Array>,
@@ -30,7 +31,7 @@ export const nodeLiblzmaCodec: Codec = {
   levels: { min: 0, max: 9, default: 6 },
   concatenable: true,
   nativeThreads: true,
-  chunkWorkerModule: new URL("./node-liblzma-chunk.js", import.meta.url).href,
+  chunkWorkerModule: compiledModuleUrl("backends/node-liblzma-chunk.js").href,
   compress: ({ level, threads }) =>
     async function* (source) {
       const { check, createXz } = await nodeLiblzma();

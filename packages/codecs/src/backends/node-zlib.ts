@@ -4,6 +4,7 @@
 import { constants, createBrotliCompress, createBrotliDecompress, createGunzip, createGzip } from "node:zlib";
 import type { Codec } from "../codec.js";
 import { throughNodeTransform, TRANSFORM_OUTPUT_CHUNK } from "../node-transform.js";
+import { compiledModuleUrl } from "../package-files.js";
 
 export const zlibGzipCodec: Codec = {
   name: "gzip",
@@ -12,7 +13,7 @@ export const zlibGzipCodec: Codec = {
   levels: { min: 0, max: 9, default: 6 },
   concatenable: true,
   nativeThreads: false,
-  chunkWorkerModule: new URL("./node-zlib-chunk.js", import.meta.url).href,
+  chunkWorkerModule: compiledModuleUrl("backends/node-zlib-chunk.js").href,
   compress:
     ({ level }) =>
     (source) =>

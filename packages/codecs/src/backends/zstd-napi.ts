@@ -6,6 +6,7 @@ import type { Codec } from "../codec.js";
 import { zstdBinding, zstdNapi } from "../native-modules.js";
 import { compressZstdInWorker } from "../zstd-worker-pool.js";
 import { decompressZstd } from "./zstd-napi-decode.js";
+import { compiledModuleUrl } from "../package-files.js";
 
 // One reusable context for whole-buffer frames: ZSTD_compress2 resets it per call and sizes it to the input.
 let wholeBufferCompressor: Compressor | undefined;
@@ -24,7 +25,7 @@ export const zstdNapiCodec: Codec = {
   concatenable: true,
   nativeThreads: true,
   boundsOwnThreads: true, // streams run on the zstd worker pool, one thread per core
-  chunkWorkerModule: new URL("./zstd-napi-chunk.js", import.meta.url).href,
+  chunkWorkerModule: compiledModuleUrl("backends/zstd-napi-chunk.js").href,
   // Not zstd-napi's CompressStream on this thread: even with nbWorkers >= 1 its compressStream2 blocks the event
   // loop whenever zstd's job queue is full (and copies the input). A worker thread per core hosts the streams.
   compress:
