@@ -2,8 +2,8 @@
 // (with Range) for get; 404 and 403 mean absent, as in Nix. Every Content-Encoding is decoded here, bounded, and
 // every request has a connect timeout and Nix's low-speed rule (below 1 byte/s for the stall time: give up).
 
-import { request as httpRequest, Agent as HttpAgent, type IncomingMessage } from "node:http";
-import { request as httpsRequest, Agent as HttpsAgent } from "node:https";
+import type { Agent, IncomingMessage } from "node:http";
+import { createRequire } from "node:module";
 import { decompressStream, DEFAULT_CONTENT_ENCODING_LIMIT } from "@narwhal/codecs";
 import { redactStoreUrl } from "@narwhal/store-url";
 import type { BlobGetOptions, BlobHead, BlobListEntry, BlobObject, BlobStore } from "./blob-store.js";
@@ -37,10 +37,16 @@ const ENCODING_CODECS: Readonly<Record<string, string>> = {
   bzip2: "bzip2",
 };
 
+type HttpModule = typeof import("node:http") | typeof import("node:https");
+/** node:http or node:https, loaded when an http(s) store opens: commands on other stores do not pay for them. */
+const httpModule = (https: boolean): HttpModule =>
+  createRequire(import.meta.url)(https ? "node:https" : "node:http") as HttpModule;
+
 export class HttpBlobStore implements BlobStore {
   readonly #base: URL;
   readonly #url: string;
-  readonly #agent: HttpAgent;
+  readonly #agent: Agent;
+  readonly #request: HttpModule["request"];
   readonly #connectTimeoutMs: number;
   readonly #stalledTimeoutMs: number;
   readonly #maxDecodedBytes: number;
@@ -50,7 +56,9 @@ export class HttpBlobStore implements BlobStore {
     this.#base = new URL(baseUrl.replace(/\/+$/, ""));
     this.#url = displayUrl(this.#base);
     const https = this.#base.protocol === "https:";
-    this.#agent = https ? new HttpsAgent({ keepAlive: true }) : new HttpAgent({ keepAlive: true });
+    const http = httpModule(https);
+    this.#agent = new http.Agent({ keepAlive: true });
+    this.#request = http.request;
     this.#connectTimeoutMs = positive(
       options.connectTimeoutMs ?? HTTP_TIMEOUT_DEFAULTS.connectTimeoutMs,
       "connectTimeoutMs",
@@ -87,7 +95,7 @@ export class HttpBlobStore implements BlobStore {
     headers: Record<string, string>,
   ): Promise<{ response: IncomingMessage; watch: StallWatch } | undefined> {
     const target = this.#target(key);
-    const send = target.protocol === "https:" ? httpsRequest : httpRequest;
+    const send = this.#request;
     return new Promise((resolve, reject) => {
       let received: IncomingMessage | undefined;
       const fail = (error: BlobStoreError): void => {

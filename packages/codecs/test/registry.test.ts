@@ -1,6 +1,7 @@
 // The registry as a plugin host: built-in methods, Nix's NAR extensions, defaults, third-party codecs
 // registered and used the same way, and the Content-Encoding helpers for narinfo/.ls/log bodies.
 
+import { createRequire } from "node:module";
 import { describe, expect, it } from "vitest";
 import {
   compressStream,
@@ -29,6 +30,15 @@ describe("built-in methods", () => {
     expect(getCodec("xz").levels).toEqual({ min: 0, max: 9, default: 6 });
     expect(getCodec("zstd").levels.default).toBe(3);
     expect(getCodec("zstd").levels.min).toBeLessThan(0);
+    // zstd's range is written out (registering loads no native library); it must be the linked libzstd's.
+    const zstdLibrary = createRequire(import.meta.url)("zstd-napi/binding") as {
+      minCLevel(): number;
+      maxCLevel(): number;
+    };
+    expect([getCodec("zstd").levels.min, getCodec("zstd").levels.max]).toEqual([
+      zstdLibrary.minCLevel(),
+      zstdLibrary.maxCLevel(),
+    ]);
     expect(getCodec("gzip").levels).toEqual({ min: 0, max: 9, default: 6 });
     expect(getCodec("bzip2").levels).toEqual({ min: 1, max: 9, default: 9 });
     expect(getCodec("br").levels).toEqual({ min: 0, max: 11, default: 11 });

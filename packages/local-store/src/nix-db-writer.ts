@@ -8,6 +8,7 @@ import { DEFAULT_STORE_DIR, type Hash, type StorePath, formatHash, parseStorePat
 import { derivationOutputRows } from "./derivation-outputs.js";
 import { LocalStoreError } from "./errors.js";
 import { type LocalStoreOptions, parseLocalStoreUrl } from "./local-store-url.js";
+import { sqliteAddonOption } from "./sqlite-addon.js";
 
 /** The `db/schema` version Nix 2.8 writes and expects. */
 export const NIX_DB_SCHEMA_VERSION = 10;
@@ -118,7 +119,7 @@ export class LocalStoreRegistry {
     const fresh = !existsSync(this.databaseFile);
     if (!fresh) checkSchemaVersion(`${dbDir}/schema`);
     try {
-      this.#db = new Database(this.databaseFile);
+      this.#db = new Database(this.databaseFile, sqliteAddonOption());
       this.#db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
       this.#db.pragma("journal_mode = wal");
       this.#db.pragma("foreign_keys = on");

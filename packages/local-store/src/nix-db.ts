@@ -6,6 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import { LocalStoreError } from "./errors.js";
+import { sqliteAddonOption } from "./sqlite-addon.js";
 
 /** One row of the ValidPaths table, as stored. */
 export interface ValidPathRow {
@@ -159,7 +160,7 @@ export class NixDatabase {
 function openLive(file: string): Database.Database | undefined {
   let db: Database.Database;
   try {
-    db = new Database(file, { readonly: true, fileMustExist: true, timeout: BUSY_TIMEOUT_MS });
+    db = new Database(file, { readonly: true, fileMustExist: true, timeout: BUSY_TIMEOUT_MS, ...sqliteAddonOption() });
   } catch (error) {
     throw unreadable(file, error);
   }
@@ -181,7 +182,7 @@ function openSnapshot(file: string): { db: Database.Database; dir: string } {
   try {
     copyFileSync(file, copy);
     if (existsSync(`${file}-wal`)) copyFileSync(`${file}-wal`, `${copy}-wal`);
-    const db = new Database(copy, { readonly: true, fileMustExist: true });
+    const db = new Database(copy, { readonly: true, fileMustExist: true, ...sqliteAddonOption() });
     db.prepare("select count(*) from sqlite_master").get();
     return { db, dir };
   } catch (error) {

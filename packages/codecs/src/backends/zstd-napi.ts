@@ -3,7 +3,7 @@
 
 import type { Compressor } from "zstd-napi";
 import type { Codec } from "../codec.js";
-import { zstdBinding, zstdNapi } from "../native-modules.js";
+import { zstdNapi } from "../native-modules.js";
 import { compressZstdInWorker } from "../zstd-worker-pool.js";
 import { decompressZstd } from "./zstd-napi-decode.js";
 import { compiledModuleUrl } from "../package-files.js";
@@ -16,9 +16,9 @@ export const zstdNapiCodec: Codec = {
   backend: "zstd-napi",
   extension: ".zst",
   levels: {
-    get min() {
-      return zstdBinding().minCLevel(); // the binding loads only when a level is checked
-    },
+    // libzstd's ZSTD_minCLevel() (-ZSTD_TARGETLENGTH_MAX) and ZSTD_maxCLevel(), constants since zstd 1.4 (a test
+    // checks them against the binding): written out so that registering the codec loads no native library.
+    min: -131072,
     max: 22,
     default: 3,
   },
