@@ -8,7 +8,7 @@ import { topoSort, type LocalStoreRegistry } from "@narwhal/local-store";
 import type { BinaryCacheStore } from "@narwhal/store";
 import { formatContentAddress, type NarInfo, type StorePath } from "@narwhal/store-path";
 import { abortError, isAbortError, raceAbort, throwIfAborted } from "./abortable.js";
-import { canonicaliseStoreTree } from "./canonicalise.js";
+import { STORE_METADATA } from "./canonicalise.js";
 import { FetchError, messageOf } from "./errors.js";
 import { fetchPath, requirePathInfo, type FetchedPath } from "./fetch-path.js";
 import { moveIntoStoreAndRegister } from "./move-into-store.js";
@@ -109,7 +109,7 @@ export async function copyClosureToLocalStore(
           progress.narBytesDone += bytes;
           report();
         },
-        prepare: canonicaliseStoreTree,
+        storeMetadata: STORE_METADATA,
         beforeRename: async () => {
           try {
             await Promise.all(references);

@@ -1,6 +1,7 @@
 // Fetches one store path from a binary cache into a directory: narinfo (signature-checked by the store), streamed
 // NAR (the store checks FileSize/FileHash, NarSize/NarHash and the CA before its last chunk), restore beside + rename.
 
+import type { StoreMetadata } from "@narwhal/nar";
 import type { BinaryCacheStore } from "@narwhal/store";
 import { narInfoFileFor, type NarInfo, type StorePath } from "@narwhal/store-path";
 import { abortError, isAbortError, raceAbort, throwIfAborted } from "./abortable.js";
@@ -14,8 +15,8 @@ export interface FetchPathOptions {
   readonly onNarBytes?: (bytes: number) => void;
   /** Runs after every check passed, just before the restored tree is renamed to the target. */
   readonly beforeRename?: (target: string) => Promise<void>;
-  /** Runs on the restored tree in its temp location (after all checks), e.g. to canonicalise permissions. */
-  readonly prepare?: (restoredPath: string) => Promise<void>;
+  /** Restore with a store path's modes and modification times (see StoreMetadata in @narwhal/nar). */
+  readonly storeMetadata?: StoreMetadata;
   /**
    * Replaces the final rename (see RestoreBesideOptions.moveIntoPlace); `derivation` is a `.drv` path's text,
    * taken from the verified NAR.
@@ -82,9 +83,7 @@ export async function fetchPath(
   const moveIntoPlace = options.moveIntoPlace;
   try {
     await restoreBeside(nar, target, {
-      check: async (restored) => {
-        await options.prepare?.(restored);
-      },
+      ...(options.storeMetadata === undefined ? {} : { storeMetadata: options.storeMetadata }),
       ...(options.beforeRename === undefined ? {} : { beforeRename: options.beforeRename }),
       ...(moveIntoPlace === undefined
         ? {}

@@ -12,7 +12,6 @@ export {
 } from "./fetch-paths.js";
 export { queryClosure, type QueryClosureOptions } from "./query-closure.js";
 export { restoreBeside, type RestoreBesideOptions } from "./restore-beside.js";
-export { canonicaliseStoreTree } from "./canonicalise.js";
 export {
   copyClosureToLocalStore,
   type CopyFailure,

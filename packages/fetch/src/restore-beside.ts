@@ -1,17 +1,17 @@
 // Restores a NAR at a target that must not exist, through a private temp directory beside it: the target only
-// appears (by rename) after the stream ended without error and every extra check passed; on failure nothing stays.
+// appears (by rename) after the stream ended without error and the caller's last checks passed; on failure nothing stays.
 
 import { lstat, mkdtemp, rename } from "node:fs/promises";
 import { basename, dirname, join, resolve } from "node:path";
-import { restoreNar } from "@narwhal/nar";
+import { restoreNar, type StoreMetadata } from "@narwhal/nar";
 import { abortable, raceAbort, throwIfAborted } from "./abortable.js";
 import { FetchError } from "./errors.js";
 import { removeTree } from "./remove-tree.js";
 import { tempTreePrefix } from "./temp-names.js";
 
 export interface RestoreBesideOptions {
-  /** Runs on the restored tree (still in the temp directory) before it is moved; throw to refuse it. */
-  readonly check?: (restoredPath: string) => Promise<void>;
+  /** Passed to restoreNar: the tree gets a store path's modes and modification times as it is restored. */
+  readonly storeMetadata?: StoreMetadata;
   /** Called just before the rename; may wait (e.g. for references to be registered) or throw to abandon. */
   readonly beforeRename?: (target: string) => Promise<void>;
   /**
@@ -55,9 +55,11 @@ export async function restoreBeside(
   const temp = await mkdtemp(join(dirname(absolute), tempTreePrefix(basename(absolute))));
   try {
     const staged = join(temp, "path");
-    await restoreNar(abortable(nar, signal, absolute, what), staged);
-    throwIfAborted(signal, absolute, what);
-    await options.check?.(staged);
+    await restoreNar(
+      abortable(nar, signal, absolute, what),
+      staged,
+      options.storeMetadata === undefined ? {} : { storeMetadata: options.storeMetadata },
+    );
     throwIfAborted(signal, absolute, what);
     if (options.beforeRename !== undefined) await raceAbort(options.beforeRename(absolute), signal, absolute, what);
     throwIfAborted(signal, absolute, what);

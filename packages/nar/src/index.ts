@@ -20,7 +20,7 @@ export { dumpPath, type DumpPathOptions } from "./dump-path.js";
 export { dumpPathSync, type DumpPathSyncOptions } from "./dump-path-sync.js";
 export { dumpPathInWorker, type DumpPathInWorkerOptions } from "./dump-path-in-worker.js";
 export { parseNar } from "./nar-parser.js";
-export { restoreNar, type RestoreNarOptions } from "./restore-nar.js";
+export { restoreNar, type RestoreNarOptions, type StoreMetadata } from "./restore-nar.js";
 export {
   listNar,
   formatNarListing,

@@ -47,12 +47,19 @@ export function pathInside(target: Buffer, segments: readonly Buffer[]): Buffer 
 /** The directories this restore made, identified by device and inode so a swapped-in symlink is noticed. */
 export class CreatedDirectories {
   #identities = new Map<string, { dev: number; ino: number }>();
+  #created: Buffer[] = [];
 
   /** Remember `path` right after mkdir created it. */
   record(path: Buffer): void {
     const stats = lstatSync(path);
     if (!stats.isDirectory()) throw unsafe(path, "it is not the directory that was just created");
     this.#identities.set(path.toString("latin1"), { dev: stats.dev, ino: stats.ino });
+    this.#created.push(path);
+  }
+
+  /** The directories recorded, each after every directory inside it (the reverse of the order they were made in). */
+  createdDeepestFirst(): Buffer[] {
+    return [...this.#created].reverse();
   }
 
   /** Refuse to write into `path` unless it is, still, a real directory created by this restore. */

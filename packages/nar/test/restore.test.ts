@@ -28,6 +28,37 @@ describe("restoreNar", () => {
     });
   });
 
+  it("with storeMetadata, gives every entry a store path's modes and modification time 1 as it restores", async () => {
+    await withTempDir(async (dir) => {
+      const target = join(dir, "out");
+      await restoreNar([sample()], target, { storeMetadata: { rootDirectoryMode: 0o755 } });
+      const metadata = async (path: string) => {
+        const stats = await lstat(join(target, path));
+        return [stats.mode & 0o777, stats.mtimeMs];
+      };
+      expect(await metadata("")).toEqual([0o755, 1000]);
+      expect(await metadata("bin")).toEqual([0o555, 1000]);
+      expect(await metadata("bin/tool")).toEqual([0o555, 1000]);
+      expect(await metadata("data")).toEqual([0o444, 1000]);
+      expect((await lstat(join(target, "link"))).mtimeMs).toBe(1000);
+      expect(await readFile(join(target, "bin/tool"), "utf8")).toBe("#!/bin/sh\n");
+
+      await restoreNar([nar(regular("x", false))], join(dir, "file"), { storeMetadata: { rootDirectoryMode: 0o755 } });
+      expect((await lstat(join(dir, "file"))).mtimeMs).toBe(1000);
+      expect((await lstat(join(dir, "file"))).mode & 0o777).toBe(0o444);
+    });
+  });
+
+  it("with storeMetadata, still removes everything it made when the NAR turns out bad", async () => {
+    await withTempDir(async (dir) => {
+      const bad = Buffer.concat([sample(), Buffer.from("trailing")]);
+      await expect(
+        restoreNar([bad], join(dir, "out"), { storeMetadata: { rootDirectoryMode: 0o755 } }),
+      ).rejects.toMatchObject({ code: "NAR_TRAILING_BYTES" });
+      expect(await readdir(dir)).toEqual([]);
+    });
+  });
+
   it("restores a NAR whose root is a file or a symlink", async () => {
     await withTempDir(async (dir) => {
       await restoreNar([nar(regular("x", true))], join(dir, "f"));
