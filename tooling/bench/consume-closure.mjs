@@ -12,7 +12,7 @@
 import { spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { basename, join } from "node:path";
+import { basename, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { addRealClosure, CLOSURE_SUBTREES, must, sampleRecorder, timed as timedIn } from "./harness.mjs";
 
@@ -28,13 +28,28 @@ const quick = process.env.BENCH_CONSUME_QUICK === "1";
 const rounds = Number(process.env.BENCH_ROUNDS ?? (quick ? "2" : "3"));
 const decodeMiB = Number(process.env.BENCH_DECODE_MIB ?? (quick ? "16" : "64"));
 const subtrees = quick ? ["/usr/share/i18n", "/usr/lib/x86_64-linux-gnu/gconv"] : CLOSURE_SUBTREES;
-const work = mkdtempSync(join(tmpdir(), "narwhal-consume-closure-"));
+// Where the caches and the restored stores go: BENCH_WORK_DIR, else /dev/shm when it is a tmpfs, else the temp
+// directory. On this machine's ext4 /tmp (mounted with online discard), each run of 30,000 file creations and the
+// deletions before it left the next run slower for every tool alike: system time grew from 1-2 s to 15-19 s within
+// a dozen runs, for nix copy and `nix-store --restore` too, so the comparison measured the disk's backlog.
+const work = mkdtempSync(join(benchWorkDir(), "narwhal-consume-closure-"));
 for (const signal of ["SIGINT", "SIGTERM"])
   process.on(signal, () => {
     rmSync(work, { recursive: true, force: true });
     process.exit(130);
   });
 const mib = (bytes) => bytes / 1024 ** 2;
+
+function benchWorkDir() {
+  if (process.env.BENCH_WORK_DIR) return process.env.BENCH_WORK_DIR;
+  try {
+    const mounts = readFileSync("/proc/mounts", "utf8");
+    if (/^\S+ \/dev\/shm tmpfs /m.test(mounts)) return "/dev/shm";
+  } catch {
+    // not Linux: the temp directory
+  }
+  return tmpdir();
+}
 const timed = (cmd, args, extraEnv = {}) => timedIn(work, cmd, args, { extraEnv });
 
 /** glibc's settings as @narwhal/nar-native's keepFreedMemory() makes them (the CLI calls it at start). */
@@ -269,7 +284,7 @@ const r = results.ratios;
 const md = [
   `# Consumer path on a real closure (${results.date}${quick ? ", quick mode" : ""})`,
   "",
-  `Corpus: real files, never random bytes. A closure of ${results.paths} store paths, ${mib(results.closureNarBytes).toFixed(0)} MiB of NAR: \`nix-store --add\` of ${subtrees.map((s) => `\`${s}\``).join(", ")}, and one derivation output naming them all. Caches written once by narwhal (signed; \`parallel-compression=true\`); every consumer reads the same cache.`,
+  `Corpus: real files, never random bytes. A closure of ${results.paths} store paths, ${mib(results.closureNarBytes).toFixed(0)} MiB of NAR: \`nix-store --add\` of ${subtrees.map((s) => `\`${s}\``).join(", ")}, and one derivation output naming them all. Caches written once by narwhal (signed; \`parallel-compression=true\`); every consumer reads the same cache. Caches and targets under ${dirname(work)} (see benchWorkDir).`,
   `${results.cores} cores, shared machine. ${rounds} interleaved rounds (narwhal copy, nix copy, narwhal fetch, floor, narwhal copy, …), each into a fresh directory. Every cell is median (min–max). narwhal runs as \`node apps/cli/dist/main.js\` (start-up included); CPU from \`/usr/bin/time\` (process and children). Decoder rows: the native CLI's whole run against the decode alone inside Node (start-up excluded; its user column is user+sys), with the CLI's allocator setting (glibc keeps freed MiB buffers for reuse).`,
   "",
   "| row | wall s | user s | sys s | peak RSS MiB | MiB/s | MiB per CPU s |",
