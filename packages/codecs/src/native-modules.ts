@@ -4,7 +4,6 @@
 import type * as NodeLiblzma from "node-liblzma";
 import type * as ZstdNapi from "zstd-napi";
 import type * as PiscinaModule from "piscina";
-
 import { packageImport, packageRequire as require } from "./package-files.js";
 
 let liblzma: Promise<typeof NodeLiblzma> | undefined;

@@ -42,10 +42,9 @@ export interface StoreMetadata {
   readonly rootDirectoryMode: number;
 }
 
-const EXECUTABLE_MODE = 0o755;
-const REGULAR_MODE = 0o644;
-const STORE_EXECUTABLE_MODE = 0o555;
-const STORE_REGULAR_MODE = 0o444;
+/** File modes as nix-store --restore makes them, and as a store path has them. */
+const FILE_MODES = { executable: 0o755, regular: 0o644 } as const;
+const STORE_FILE_MODES = { executable: 0o555, regular: 0o444 } as const;
 const STORE_DIRECTORY_MODE = 0o555;
 const STORE_MTIME = 1;
 
@@ -121,10 +120,10 @@ function unsealDirectories(directories: CreatedDirectories): void {
   }
 }
 
-/** Runs an exclusive create (mkdir, symlink); an existing root is "target exists", anything else is rethrown. */
-function createExclusive(create: () => void, isRoot: boolean, target: Buffer): void {
+/** Runs an exclusive create (mkdir, symlink, open); an existing root is "target exists", anything else is rethrown. */
+function createExclusive<T>(create: () => T, isRoot: boolean, target: Buffer): T {
   try {
-    create();
+    return create();
   } catch (error) {
     rethrowExists(error, isRoot, target);
   }
@@ -139,22 +138,10 @@ async function writeNewFile(
   target: Buffer,
   storeMetadata: boolean,
 ): Promise<void> {
-  const mode = storeMetadata
-    ? event.executable
-      ? STORE_EXECUTABLE_MODE
-      : STORE_REGULAR_MODE
-    : event.executable
-      ? EXECUTABLE_MODE
-      : REGULAR_MODE;
+  const modes = storeMetadata ? STORE_FILE_MODES : FILE_MODES;
+  const mode = event.executable ? modes.executable : modes.regular;
   const flags = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW;
-  let fd = -1;
-  createExclusive(
-    () => {
-      fd = openSync(fsPath, flags, mode);
-    },
-    isRoot,
-    target,
-  );
+  const fd = createExclusive(() => openSync(fsPath, flags, mode), isRoot, target);
   onCreated();
   try {
     fchmodSync(fd, mode); // the umask may have taken bits away

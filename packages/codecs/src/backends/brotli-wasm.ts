@@ -3,6 +3,7 @@
 
 import type { Codec } from "../codec.js";
 import { CodecError } from "../codec-error.js";
+import { packageRequire as require } from "../package-files.js";
 
 interface StreamResult {
   buf: Uint8Array;
@@ -21,7 +22,6 @@ interface BrotliWasm {
   BrotliStreamResultCode: { ResultSuccess: number; NeedsMoreInput: number; NeedsMoreOutput: number };
 }
 
-import { packageRequire as require } from "../package-files.js";
 let loaded: BrotliWasm | undefined;
 const brotliWasm = (): BrotliWasm => (loaded ??= require("brotli-wasm") as BrotliWasm);
 const OUTPUT_STEP = 256 * 1024;

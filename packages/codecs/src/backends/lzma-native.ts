@@ -9,6 +9,7 @@ import { CodecError } from "../codec-error.js";
 import { throughNodeTransform, TRANSFORM_OUTPUT_CHUNK } from "../node-transform.js";
 import { PieceWriter } from "../output-limit.js";
 import { checkedXzDecode } from "./node-liblzma.js";
+import { packageRequire as require } from "../package-files.js";
 
 /** lzma-native's native coder under its Transform: `code` runs liblzma over all of one input piece at once. */
 interface NativeLzmaStream {
@@ -29,7 +30,6 @@ interface LzmaNative {
   CONCATENATED: number;
 }
 
-import { packageRequire as require } from "../package-files.js";
 let loaded: LzmaNative | undefined;
 const lzmaNative = (): LzmaNative => (loaded ??= require("lzma-native") as LzmaNative);
 

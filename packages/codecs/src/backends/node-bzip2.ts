@@ -6,11 +6,11 @@ import type { Codec } from "../codec.js";
 import { PieceWriter } from "../output-limit.js";
 import { rechunk } from "../rechunk.js";
 import { Bzip2Decoder } from "./bzip2-decoder.js";
+import { packageRequire as require } from "../package-files.js";
 
 interface NodeBzip2 {
   compressAsync(data: Uint8Array, options: { level: number }): Promise<Buffer>;
 }
-import { packageRequire as require } from "../package-files.js";
 let bzip2Library: NodeBzip2 | undefined;
 const nodeBzip2 = (): NodeBzip2 => (bzip2Library ??= require("node-bzip2") as NodeBzip2);
 
