@@ -1,5 +1,6 @@
 // Defences of restoreNar: never overwrite, never write outside the target, never write through a symlink.
-// Node has no openat(), so every write goes into a directory this restore created, re-checked with lstat by inode.
+// Node has no openat(), so every write goes into a directory this restore created, re-checked with lstat by inode
+// whenever the restore may have yielded to other code since the last check (see assertWritable).
 
 import { lstatSync } from "node:fs";
 import { lstat } from "node:fs/promises";
@@ -48,6 +49,8 @@ export function pathInside(target: Buffer, segments: readonly Buffer[]): Buffer 
 export class CreatedDirectories {
   #identities = new Map<string, { dev: number; ino: number }>();
   #created: Buffer[] = [];
+  #lastChecked: string | undefined;
+  #lastCheckedAt = -1;
 
   /** Remember `path` right after mkdir created it. */
   record(path: Buffer): void {
@@ -62,13 +65,40 @@ export class CreatedDirectories {
     return [...this.#created].reverse();
   }
 
-  /** Refuse to write into `path` unless it is, still, a real directory created by this restore. */
-  assertWritable(path: Buffer): void {
-    const identity = this.#identities.get(path.toString("latin1"));
+  /**
+   * Refuse to write into `path` unless it is, still, a real directory created by this restore. `inputPulls` counts
+   * the times the restore asked its source for more bytes. Another process can swap a directory between any lstat
+   * and the write after it, whenever they run; what the check catches is a swap while the restore waits for input,
+   * so a directory checked since the last pull is not checked again (a man-page tree writes thousands of files into
+   * one directory between two pulls, and an lstat for each was a tenth of the restore's time).
+   */
+  assertWritable(path: Buffer, inputPulls: number): void {
+    const key = path.toString("latin1");
+    const identity = this.#identities.get(key);
     if (identity === undefined) throw unsafe(path, "it is not a directory this restore created");
+    if (this.#lastChecked === key && this.#lastCheckedAt === inputPulls) return;
     const stats = lstatSync(path);
     if (!stats.isDirectory() || stats.dev !== identity.dev || stats.ino !== identity.ino) {
       throw unsafe(path, "it was replaced after this restore created it");
+    }
+    this.#lastChecked = key;
+    this.#lastCheckedAt = inputPulls;
+  }
+}
+
+/** Counts how often a restore pulled from its source (see CreatedDirectories.assertWritable). */
+export class PullCountingSource implements AsyncIterable<Uint8Array> {
+  #source: AsyncIterable<Uint8Array> | Iterable<Uint8Array>;
+  pulls = 0;
+
+  constructor(source: AsyncIterable<Uint8Array> | Iterable<Uint8Array>) {
+    this.#source = source;
+  }
+
+  async *[Symbol.asyncIterator](): AsyncGenerator<Uint8Array, void, undefined> {
+    for await (const chunk of this.#source) {
+      yield chunk;
+      this.pulls++;
     }
   }
 }

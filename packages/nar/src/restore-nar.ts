@@ -23,7 +23,13 @@ import { rm } from "node:fs/promises";
 import { resolve } from "node:path";
 import type { NarFileEvent } from "./nar-events.js";
 import { parseNar } from "./nar-parser.js";
-import { CreatedDirectories, assertTargetAbsent, pathInside, targetExists } from "./restore-guards.js";
+import {
+  CreatedDirectories,
+  PullCountingSource,
+  assertTargetAbsent,
+  pathInside,
+  targetExists,
+} from "./restore-guards.js";
 
 export interface RestoreNarOptions {
   /** Leave a partially restored target in place when restoring fails (default false: it is removed). */
@@ -61,11 +67,13 @@ export async function restoreNar(
   await assertTargetAbsent(target);
   const directories = new CreatedDirectories();
   const store = options.storeMetadata;
+  const input = new PullCountingSource(source);
+  const umask = currentUmask();
   let createdTarget = false;
   try {
-    for await (const event of parseNar(source)) {
+    for await (const event of parseNar(input)) {
       const isRoot = event.segments.length === 0;
-      if (!isRoot) directories.assertWritable(pathInside(target, event.segments.slice(0, -1)));
+      if (!isRoot) directories.assertWritable(pathInside(target, event.segments.slice(0, -1)), input.pulls);
       const fsPath = isRoot ? target : pathInside(target, event.segments);
       switch (event.type) {
         case "directory":
@@ -88,6 +96,7 @@ export async function restoreNar(
             isRoot,
             target,
             store !== undefined,
+            umask,
           );
           break;
       }
@@ -137,6 +146,7 @@ async function writeNewFile(
   isRoot: boolean,
   target: Buffer,
   storeMetadata: boolean,
+  umask: number,
 ): Promise<void> {
   const modes = storeMetadata ? STORE_FILE_MODES : FILE_MODES;
   const mode = event.executable ? modes.executable : modes.regular;
@@ -144,7 +154,7 @@ async function writeNewFile(
   const fd = createExclusive(() => openSync(fsPath, flags, mode), isRoot, target);
   onCreated();
   try {
-    fchmodSync(fd, mode); // the umask may have taken bits away
+    if ((mode & umask) !== 0) fchmodSync(fd, mode); // the umask took bits away
     for await (const chunk of event.contents) {
       let written = 0;
       while (written < chunk.length) written += writeSync(fd, chunk, written, chunk.length - written);
@@ -153,6 +163,15 @@ async function writeNewFile(
   } finally {
     closeSync(fd);
   }
+}
+
+/**
+ * The process's umask, read once per restore: files are opened with their final mode, and fchmod follows only
+ * when the umask took bits of it away. (Reading it this way is deprecated only in the documentation, because
+ * setting and reading are not atomic together; nothing here sets it.)
+ */
+function currentUmask(): number {
+  return process.umask();
 }
 
 function rethrowExists(error: unknown, isRoot: boolean, target: Buffer): never {

@@ -1,6 +1,6 @@
 // restoreNar: refuses existing targets, sets modes like Nix, keeps symlinks verbatim, cleans up after failures.
 
-import { lstat, mkdir, readdir, readFile, readlink, symlink, writeFile } from "node:fs/promises";
+import { lstat, mkdir, readdir, readFile, readlink, rename, symlink, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { withTempDir } from "@narwhal/test-kit";
@@ -25,6 +25,22 @@ describe("restoreNar", () => {
       expect((await lstat(join(target, "data"))).mode & 0o777).toBe(0o644);
       expect(await readFile(join(target, "data"), "utf8")).toBe("hello");
       expect(await readlink(join(target, "link"))).toBe("/nonexistent/abs");
+    });
+  });
+
+  it("gives files their modes whatever the umask takes away", async () => {
+    await withTempDir(async (dir) => {
+      const previous = process.umask(0o277);
+      try {
+        await restoreNar([sample()], join(dir, "out"));
+        await restoreNar([sample()], join(dir, "store"), { storeMetadata: { rootDirectoryMode: 0o755 } });
+      } finally {
+        process.umask(previous);
+      }
+      expect((await lstat(join(dir, "out/bin/tool"))).mode & 0o777).toBe(0o755);
+      expect((await lstat(join(dir, "out/data"))).mode & 0o777).toBe(0o644);
+      expect((await lstat(join(dir, "store/bin/tool"))).mode & 0o777).toBe(0o555);
+      expect((await lstat(join(dir, "store/data"))).mode & 0o777).toBe(0o444);
     });
   });
 
@@ -110,6 +126,27 @@ describe("restoreNar", () => {
       await restoreNar([evil], join(dir, "out"));
       expect(await readdir(outside)).toEqual([]);
       expect(await readFile(join(dir, "out/b/c"), "utf8")).toBe("ok");
+    });
+  });
+
+  it("refuses to write into a directory swapped for a symlink while the restore waited for input", async () => {
+    await withTempDir(async (dir) => {
+      const outside = join(dir, "outside");
+      await mkdir(outside);
+      const bytes = nar(directory(entry("d", directory(entry("a", regular("1")), entry("b", regular("2"))))));
+      const entryToken = Buffer.from("entry");
+      const split = bytes.lastIndexOf(entryToken) - 8; // the length prefix of d's second entry, "b"
+      async function* swapping(): AsyncGenerator<Buffer> {
+        yield bytes.subarray(0, split);
+        await rename(join(dir, "out/d"), join(dir, "moved-away"));
+        await symlink(outside, join(dir, "out/d"));
+        yield bytes.subarray(split);
+      }
+      await expect(restoreNar(swapping(), join(dir, "out"), { keepPartialOnError: true })).rejects.toMatchObject({
+        code: "RESTORE_UNSAFE_PATH",
+      });
+      expect(await readdir(outside)).toEqual([]);
+      expect(await readdir(join(dir, "moved-away"))).toEqual(["a"]);
     });
   });
 
