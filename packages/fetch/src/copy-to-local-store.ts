@@ -6,7 +6,7 @@ import pLimit from "p-limit";
 import { lstat } from "node:fs/promises";
 import { topoSort, type LocalStoreRegistry } from "@narwhal/local-store";
 import type { BinaryCacheStore } from "@narwhal/store";
-import { formatContentAddress, type NarInfo, type StorePath } from "@narwhal/store-path";
+import { compareStorePaths, formatContentAddress, type NarInfo, type StorePath } from "@narwhal/store-path";
 import { abortError, isAbortError, raceAbort, throwIfAborted } from "./abortable.js";
 import { STORE_METADATA } from "./canonicalise.js";
 import { FetchError, messageOf } from "./errors.js";
@@ -14,6 +14,7 @@ import { fetchPath, requirePathInfo, type FetchedPath } from "./fetch-path.js";
 import { moveIntoStoreAndRegister } from "./move-into-store.js";
 import { queryClosure } from "./query-closure.js";
 import { removeTree } from "./remove-tree.js";
+import type { RestoreWorkers } from "./restore-workers.js";
 import { removeStaleTempTrees } from "./stale-temp-trees.js";
 
 export interface CopyProgress {
@@ -36,6 +37,11 @@ export interface CopyToLocalStoreOptions {
    * rejects with FetchError ABORTED once they have. Paths already registered stay (they are complete and valid).
    */
   readonly signal?: AbortSignal;
+  /**
+   * Fetch each path in these worker threads (opened on the same cache as `store`) instead of on this thread,
+   * when there is more than one.
+   */
+  readonly workers?: RestoreWorkers;
 }
 
 export interface CopyFailure {
@@ -78,6 +84,7 @@ export async function copyClosureToLocalStore(
     into,
   );
   const limit = pLimit(options.jobs ?? 4);
+  const workers = infos.length > 1 ? options.workers : undefined; // one path: a worker's start-up is not worth it
   const progress = {
     pathsDone: 0,
     pathsTotal: infos.length,
@@ -104,7 +111,8 @@ export async function copyClosureToLocalStore(
       }
       const target = registry.realPath(info.storePath);
       await removeStale(target, registry, info.storePath);
-      const fetched = await fetchPath(store, info, target, {
+      const fetchOne = workers === undefined ? fetchPath.bind(undefined, store) : workers.fetchPath.bind(workers);
+      const fetched = await fetchOne(info, target, {
         onNarBytes: (bytes) => {
           progress.narBytesDone += bytes;
           report();
@@ -159,7 +167,8 @@ export async function copyClosureToLocalStore(
     });
   };
 
-  for (const info of infos) {
+  // Started largest first, as far as references first allows (a path holds its slot while it waits for them).
+  for (const info of topoSort(infos, largestFirst)) {
     const promise = copyOne(info);
     promise.catch(() => undefined);
     done.set(info.storePath.path, promise);
@@ -175,6 +184,10 @@ export async function copyClosureToLocalStore(
     );
   }
   return { copied, alreadyValid, failed, skipped };
+}
+
+function largestFirst(a: NarInfo, b: NarInfo): number {
+  return b.narSize - a.narSize || compareStorePaths(a.storePath, b.storePath);
 }
 
 /** Without --recursive: the requested paths only, each of whose references must be valid locally or requested. */

@@ -6,8 +6,9 @@ import { mkdir } from "node:fs/promises";
 import { basename, join } from "node:path";
 import type { BinaryCacheStore } from "@narwhal/store";
 import pLimit from "p-limit";
-import { isAbortError } from "./abortable.js";
-import { fetchPath, type FetchedPath } from "./fetch-path.js";
+import { isAbortError, raceAbort } from "./abortable.js";
+import { fetchPath, requirePathInfo, type FetchedPath } from "./fetch-path.js";
+import type { RestoreWorkers } from "./restore-workers.js";
 
 export interface FetchPathsOptions {
   /** Paths fetched at once (default 4). */
@@ -18,6 +19,11 @@ export interface FetchPathsOptions {
   readonly onFetched?: (fetched: FetchedPath) => void;
   /** Stops every fetch: their temp trees are removed and the call rejects with FetchError ABORTED. */
   readonly signal?: AbortSignal;
+  /**
+   * Fetch each path in these worker threads (opened on the same cache as `store`) instead of on this thread,
+   * when there is more than one.
+   */
+  readonly workers?: RestoreWorkers;
 }
 
 export interface FetchPathsFailure {
@@ -52,10 +58,20 @@ export async function fetchPathsInto(
   const outcomes = await Promise.allSettled(
     storePaths.map((storePath) =>
       limit(async () => {
-        const fetched = await fetchPath(store, storePath, fetchTargetIn(dir, storePath), {
+        const target = fetchTargetIn(dir, storePath);
+        const pathOptions = {
           ...(options.onNarBytes === undefined ? {} : { onNarBytes: options.onNarBytes }),
           ...(options.signal === undefined ? {} : { signal: options.signal }),
-        });
+        };
+        const workers = storePaths.length > 1 ? options.workers : undefined; // one: start-up is not worth it
+        const fetched =
+          workers === undefined
+            ? await fetchPath(store, storePath, target, pathOptions)
+            : await workers.fetchPath(
+                await raceAbort(requirePathInfo(store, storePath), options.signal, storePath, `fetching ${storePath}`),
+                target,
+                pathOptions,
+              );
         options.onFetched?.(fetched);
         return fetched;
       }),

@@ -12,6 +12,7 @@ export {
 } from "./fetch-paths.js";
 export { queryClosure, type QueryClosureOptions } from "./query-closure.js";
 export { restoreBeside, type RestoreBesideOptions } from "./restore-beside.js";
+export { RestoreWorkers, type RestoreWorkersOptions } from "./restore-workers.js";
 export {
   copyClosureToLocalStore,
   type CopyFailure,

@@ -12,10 +12,14 @@ export interface TopoSortable {
 
 /**
  * Returns `infos` with references before referrers. References to paths not in `infos` and self references are
- * ignored. Among paths whose references are all placed, the smallest path (by bytes) goes first, so the result
- * depends only on the input set. Throws LOCAL_STORE_REFERENCE_CYCLE naming the paths left in a cycle.
+ * ignored. Among paths whose references are all placed, the one `first` puts first goes first (default: the
+ * smallest path by bytes, so the result depends only on the input set). Throws LOCAL_STORE_REFERENCE_CYCLE naming
+ * the paths left in a cycle.
  */
-export function topoSort<T extends TopoSortable>(infos: readonly T[]): T[] {
+export function topoSort<T extends TopoSortable>(
+  infos: readonly T[],
+  first: (a: T, b: T) => number = (a, b) => compareStorePaths(a.storePath, b.storePath),
+): T[] {
   const byPath = new Map<string, T>();
   for (const info of infos) byPath.set(info.storePath.path, info);
   const pendingReferences = new Map<string, number>();
@@ -33,7 +37,7 @@ export function topoSort<T extends TopoSortable>(infos: readonly T[]): T[] {
       else list.push(path);
     }
   }
-  const ready = new MinHeap<T>((a, b) => compareStorePaths(a.storePath, b.storePath));
+  const ready = new MinHeap<T>(first);
   for (const [path, count] of pendingReferences) if (count === 0) ready.push(byPath.get(path)!);
   const sorted: T[] = [];
   for (let next = ready.pop(); next !== undefined; next = ready.pop()) {

@@ -11,6 +11,7 @@ export {
   type NarEvent,
   type NarDirectoryEvent,
   type NarFileEvent,
+  type FileContentsStream,
   type NarSymlinkEvent,
   type NarWriteEvent,
 } from "./nar-events.js";

@@ -27,7 +27,16 @@ export interface NarFileEvent {
    * The file's bytes. Iterate at most once and before asking the parser for the next event;
    * whatever is left unread is skipped (and its padding still checked) when the parser moves on.
    */
-  contents: AsyncIterable<Buffer>;
+  contents: FileContentsStream;
+}
+
+/** A file's bytes as a one-shot stream; takeIfBuffered() gets them at once when the parser holds them all already. */
+export interface FileContentsStream extends AsyncIterable<Buffer> {
+  /**
+   * All of the file's bytes when they are in the parser's current input chunk (a view of it, valid until the
+   * next event; the stream is then used up), else undefined and nothing is read.
+   */
+  takeIfBuffered(): Buffer | undefined;
 }
 
 export type NarEvent = NarDirectoryEvent | NarSymlinkEvent | NarFileEvent;

@@ -6,7 +6,7 @@ import { entryNameProblem, isInEntryOrder } from "./entry-name-rules.js";
 import { NAR_MAGIC, NarToken } from "./nar-format.js";
 import { MAX_NAR_DEPTH, MAX_NAME_LENGTH, MAX_SYMLINK_TARGET_LENGTH, MAX_TAG_LENGTH } from "./nar-limits.js";
 import { NarReader } from "./nar-reader.js";
-import { joinSegments, type NarEvent } from "./nar-events.js";
+import { joinSegments, type FileContentsStream, type NarEvent } from "./nar-events.js";
 import { validateSymlinkTarget } from "./symlink-target-rules.js";
 
 /** One directory whose entries are being read. */
@@ -223,7 +223,7 @@ function checkTag(tag: Buffer, offset: number, allowed: readonly string[]): stri
 }
 
 /** A file's contents as a one-shot stream that is only valid until the parser moves past the file. */
-class FileContents implements AsyncIterable<Buffer> {
+class FileContents implements FileContentsStream {
   #reader: NarReader;
   #remaining: number;
   #path: Buffer;
@@ -251,6 +251,16 @@ class FileContents implements AsyncIterable<Buffer> {
       yield chunk;
       if (this.#hasExpired()) throw this.#expired();
     }
+  }
+
+  takeIfBuffered(): Buffer | undefined {
+    if (this.#state !== "unread") throw this.#expired();
+    const whole = this.#reader.takeBuffered(this.#remaining);
+    if (whole !== undefined) {
+      this.#state = "reading";
+      this.#remaining = 0;
+    }
+    return whole;
   }
 
   #hasExpired(): boolean {

@@ -157,6 +157,15 @@ export class NarReader {
     return value;
   }
 
+  /** The next `length` bytes as a view of the current chunk when it holds them all (consumed), else undefined. */
+  takeBuffered(length: number): Buffer | undefined {
+    if (this.#chunk.length - this.#position < length) return undefined;
+    const out = this.#chunk.subarray(this.#position, this.#position + length);
+    this.#position += length;
+    this.#offset += length;
+    return out;
+  }
+
   /** Yield up to `length` bytes as chunks without copying; stops early if the consumer stops. */
   async *readChunks(length: number, maxChunk = 1 << 20): AsyncGenerator<Buffer, void, undefined> {
     let remaining = length;

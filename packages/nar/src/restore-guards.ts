@@ -28,60 +28,61 @@ export function targetExists(target: Buffer): NarError {
   );
 }
 
-/** Filesystem path of the node at `segments` under `target`, after re-checking every segment cannot escape. */
-export function pathInside(target: Buffer, segments: readonly Buffer[]): Buffer {
-  const parts: Buffer[] = [target];
-  for (const segment of segments) {
-    const problem = entryNameProblem(segment);
-    if (problem !== undefined) {
-      throw new NarError(
-        "RESTORE_UNSAFE_PATH",
-        `refusing to restore entry ${describeBytes(segment)} under ${target.toString()}: ${problem}`,
-        { path: target.toString() },
-      );
-    }
-    parts.push(SLASH, segment);
+/** Filesystem path of the entry `name` in `parent`, after re-checking the name cannot escape it. */
+export function entryPathIn(parent: Buffer, name: Buffer, target: Buffer): Buffer {
+  const problem = entryNameProblem(name);
+  if (problem !== undefined) {
+    throw new NarError(
+      "RESTORE_UNSAFE_PATH",
+      `refusing to restore entry ${describeBytes(name)} under ${target.toString()}: ${problem}`,
+      { path: target.toString() },
+    );
   }
-  return Buffer.concat(parts);
+  return Buffer.concat([parent, SLASH, name]);
+}
+
+/** A directory this restore made, with the device and inode it had then. */
+export interface CreatedDirectory {
+  readonly path: Buffer;
+  readonly dev: number;
+  readonly ino: number;
 }
 
 /** The directories this restore made, identified by device and inode so a swapped-in symlink is noticed. */
 export class CreatedDirectories {
-  #identities = new Map<string, { dev: number; ino: number }>();
-  #created: Buffer[] = [];
-  #lastChecked: string | undefined;
+  #created: CreatedDirectory[] = [];
+  #lastChecked: CreatedDirectory | undefined;
   #lastCheckedAt = -1;
 
   /** Remember `path` right after mkdir created it. */
-  record(path: Buffer): void {
+  record(path: Buffer): CreatedDirectory {
     const stats = lstatSync(path);
     if (!stats.isDirectory()) throw unsafe(path, "it is not the directory that was just created");
-    this.#identities.set(path.toString("latin1"), { dev: stats.dev, ino: stats.ino });
-    this.#created.push(path);
+    const directory = { path, dev: stats.dev, ino: stats.ino };
+    this.#created.push(directory);
+    return directory;
   }
 
   /** The directories recorded, each after every directory inside it (the reverse of the order they were made in). */
   createdDeepestFirst(): Buffer[] {
-    return [...this.#created].reverse();
+    return this.#created.map((directory) => directory.path).reverse();
   }
 
   /**
-   * Refuse to write into `path` unless it is, still, a real directory created by this restore. `inputPulls` counts
-   * the times the restore asked its source for more bytes. Another process can swap a directory between any lstat
-   * and the write after it, whenever they run; what the check catches is a swap while the restore waits for input,
-   * so a directory checked since the last pull is not checked again (a man-page tree writes thousands of files into
-   * one directory between two pulls, and an lstat for each was a tenth of the restore's time).
+   * Refuse to write into `directory` unless it is, still, the real directory this restore created. `inputPulls`
+   * counts the times the restore asked its source for more bytes. Another process can swap a directory between any
+   * lstat and the write after it, whenever they run; what the check catches is a swap while the restore waits for
+   * input, so a directory checked since the last pull is not checked again (a man-page tree writes thousands of
+   * files into one directory between two pulls, and an lstat for each was a tenth of the restore's time).
    */
-  assertWritable(path: Buffer, inputPulls: number): void {
-    const key = path.toString("latin1");
-    const identity = this.#identities.get(key);
-    if (identity === undefined) throw unsafe(path, "it is not a directory this restore created");
-    if (this.#lastChecked === key && this.#lastCheckedAt === inputPulls) return;
-    const stats = lstatSync(path);
-    if (!stats.isDirectory() || stats.dev !== identity.dev || stats.ino !== identity.ino) {
-      throw unsafe(path, "it was replaced after this restore created it");
+  assertWritable(directory: CreatedDirectory | undefined, inputPulls: number, where: Buffer): void {
+    if (directory === undefined) throw unsafe(where, "it is not a directory this restore created");
+    if (this.#lastChecked === directory && this.#lastCheckedAt === inputPulls) return;
+    const stats = lstatSync(directory.path);
+    if (!stats.isDirectory() || stats.dev !== directory.dev || stats.ino !== directory.ino) {
+      throw unsafe(directory.path, "it was replaced after this restore created it");
     }
-    this.#lastChecked = key;
+    this.#lastChecked = directory;
     this.#lastCheckedAt = inputPulls;
   }
 }

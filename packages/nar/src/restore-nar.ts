@@ -21,14 +21,14 @@ import {
 } from "node:fs";
 import { rm } from "node:fs/promises";
 import { resolve } from "node:path";
-import type { NarFileEvent } from "./nar-events.js";
 import { parseNar } from "./nar-parser.js";
 import {
   CreatedDirectories,
   PullCountingSource,
   assertTargetAbsent,
-  pathInside,
+  entryPathIn,
   targetExists,
+  type CreatedDirectory,
 } from "./restore-guards.js";
 
 export interface RestoreNarOptions {
@@ -53,6 +53,8 @@ const FILE_MODES = { executable: 0o755, regular: 0o644 } as const;
 const STORE_FILE_MODES = { executable: 0o555, regular: 0o444 } as const;
 const STORE_DIRECTORY_MODE = 0o555;
 const STORE_MTIME = 1;
+/** Files are created, never reused or followed: O_CREAT | O_EXCL | O_NOFOLLOW. */
+const NEW_FILE_FLAGS = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW;
 
 /**
  * Restore the NAR read from `source` at `targetDir`, which must not exist (its parent must).
@@ -66,39 +68,50 @@ export async function restoreNar(
   const target = typeof targetDir === "string" ? Buffer.from(resolve(targetDir), "utf8") : targetDir;
   await assertTargetAbsent(target);
   const directories = new CreatedDirectories();
+  // The directories holding the current entry: [depth] is the one at that depth (the NAR is depth-first).
+  const enclosing: CreatedDirectory[] = [];
   const store = options.storeMetadata;
   const input = new PullCountingSource(source);
   const umask = currentUmask();
   let createdTarget = false;
   try {
     for await (const event of parseNar(input)) {
-      const isRoot = event.segments.length === 0;
-      if (!isRoot) directories.assertWritable(pathInside(target, event.segments.slice(0, -1)), input.pulls);
-      const fsPath = isRoot ? target : pathInside(target, event.segments);
+      const depth = event.segments.length;
+      const isRoot = depth === 0;
+      let fsPath = target;
+      if (!isRoot) {
+        enclosing.length = depth;
+        const parent = enclosing[depth - 1];
+        directories.assertWritable(parent, input.pulls, event.path);
+        fsPath = entryPathIn(parent!.path, event.segments[depth - 1]!, target);
+      }
       switch (event.type) {
         case "directory":
           createExclusive(() => mkdirSync(fsPath, { mode: 0o755 }), isRoot, target);
           if (isRoot) createdTarget = true;
-          directories.record(fsPath);
+          enclosing[depth] = directories.record(fsPath);
           break;
         case "symlink":
           createExclusive(() => symlinkSync(event.target, fsPath), isRoot, target);
           if (isRoot) createdTarget = true;
           if (store !== undefined) lutimesSync(fsPath, STORE_MTIME, STORE_MTIME);
           break;
-        case "file":
-          await writeNewFile(
-            fsPath,
-            event,
-            () => {
-              if (isRoot) createdTarget = true;
-            },
-            isRoot,
-            target,
-            store !== undefined,
-            umask,
-          );
+        case "file": {
+          const modes = store === undefined ? FILE_MODES : STORE_FILE_MODES;
+          const mode = event.executable ? modes.executable : modes.regular;
+          const fd = createExclusive(() => openSync(fsPath, NEW_FILE_FLAGS, mode), isRoot, target);
+          if (isRoot) createdTarget = true;
+          try {
+            if ((mode & umask) !== 0) fchmodSync(fd, mode); // the umask took bits away
+            const whole = event.contents.takeIfBuffered(); // most files: no stream to wait for
+            if (whole !== undefined) writeAll(fd, whole);
+            else for await (const chunk of event.contents) writeAll(fd, chunk);
+            if (store !== undefined) futimesSync(fd, STORE_MTIME, STORE_MTIME);
+          } finally {
+            closeSync(fd);
+          }
           break;
+        }
       }
     }
     // Directories last, deepest first (an entry made in a directory would change its modification time again).
@@ -138,33 +151,6 @@ function createExclusive<T>(create: () => T, isRoot: boolean, target: Buffer): T
   }
 }
 
-/** Create the file with O_CREAT|O_EXCL|O_NOFOLLOW (never reusing or following anything) and stream its contents. */
-async function writeNewFile(
-  fsPath: Buffer,
-  event: NarFileEvent,
-  onCreated: () => void,
-  isRoot: boolean,
-  target: Buffer,
-  storeMetadata: boolean,
-  umask: number,
-): Promise<void> {
-  const modes = storeMetadata ? STORE_FILE_MODES : FILE_MODES;
-  const mode = event.executable ? modes.executable : modes.regular;
-  const flags = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW;
-  const fd = createExclusive(() => openSync(fsPath, flags, mode), isRoot, target);
-  onCreated();
-  try {
-    if ((mode & umask) !== 0) fchmodSync(fd, mode); // the umask took bits away
-    for await (const chunk of event.contents) {
-      let written = 0;
-      while (written < chunk.length) written += writeSync(fd, chunk, written, chunk.length - written);
-    }
-    if (storeMetadata) futimesSync(fd, STORE_MTIME, STORE_MTIME);
-  } finally {
-    closeSync(fd);
-  }
-}
-
 /**
  * The process's umask, read once per restore: files are opened with their final mode, and fchmod follows only
  * when the umask took bits of it away. (Reading it this way is deprecated only in the documentation, because
@@ -172,6 +158,11 @@ async function writeNewFile(
  */
 function currentUmask(): number {
   return process.umask();
+}
+
+function writeAll(fd: number, chunk: Buffer): void {
+  let written = 0;
+  while (written < chunk.length) written += writeSync(fd, chunk, written, chunk.length - written);
 }
 
 function rethrowExists(error: unknown, isRoot: boolean, target: Buffer): never {

@@ -2,13 +2,13 @@
 // signature, FileSize/FileHash, NarSize/NarHash, content address): one path at DIR itself (which must not exist),
 // several each at DIR/<hash>-<name>. SIGINT or SIGTERM stops it and removes the temp trees (exit 130/143).
 import { FetchError, fetchPath, fetchPathsInto, requirePathInfo } from "@narwhal/fetch";
-import type { BinaryCacheStore } from "@narwhal/store";
+import { openReadOnlyStore, type BinaryCacheStore, type StoreOpening } from "@narwhal/store";
 import type { NarInfo } from "@narwhal/store-path";
 import type { Command, CommandContext } from "../command.js";
 import { TransferProgress } from "../progress/transfer-progress.js";
 import { UsageError } from "../usage-error.js";
 import { TRUST_HELP, TRUST_OPTIONS } from "./store-access.js";
-import { formatBytes, openSourceCache, parseJobs, withSignalAbort } from "./copy-to-local.js";
+import { formatBytes, parseJobs, restoreWorkersFor, sourceCacheOpening, withSignalAbort } from "./copy-to-local.js";
 import { escapeForTerminal, jsonForTerminal } from "../terminal-text.js";
 
 export const fetch: Command = {
@@ -50,12 +50,13 @@ async function fetchUntil({ args, options, stdout, stderr }: CommandContext, sig
   if (typeof out !== "string" || out === "") throw new UsageError("fetch: --out DIR is required");
   const jobs = parseJobs(options.jobs);
   const keys = options["trusted-public-keys"];
-  const store = await openSourceCache(
+  const opening = sourceCacheOpening(
     from,
     typeof keys === "string" ? keys : undefined,
     options["no-require-sigs"] !== true,
   );
-  if (args.length > 1) return fetchSeveral({ args, options, stdout, stderr }, store, out, jobs, signal);
+  const store = await openReadOnlyStore(opening);
+  if (args.length > 1) return fetchSeveral({ args, options, stdout, stderr }, store, opening, out, jobs, signal);
   const progress = new TransferProgress(stderr, {
     verb: "fetching",
     subject: args[0]!,
@@ -88,17 +89,20 @@ async function fetchUntil({ args, options, stdout, stderr }: CommandContext, sig
 async function fetchSeveral(
   { args, options, stdout, stderr }: Pick<CommandContext, "args" | "options" | "stdout" | "stderr">,
   store: BinaryCacheStore,
+  opening: StoreOpening,
   out: string,
   jobs: number | undefined,
   signal: AbortSignal,
 ): Promise<number> {
   const progress = new TransferProgress(stderr, { verb: "fetching", items: "paths" });
+  const workers = restoreWorkersFor(opening);
   const started = Date.now();
   try {
     progress.plan(new Set(args).size);
     const result = await fetchPathsInto(store, args, out, {
       ...(jobs === undefined ? {} : { jobs }),
       signal,
+      workers,
       onNarBytes: (bytes) => progress.addBytes(bytes),
       onFetched: () => progress.itemDone(),
     });
@@ -137,7 +141,7 @@ async function fetchSeveral(
     return result.failed.length === 0 ? 0 : 1;
   } finally {
     progress.done();
-    await store.close();
+    await Promise.all([store.close(), workers.close()]);
   }
 }
 

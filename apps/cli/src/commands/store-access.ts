@@ -1,8 +1,7 @@
 // Shared by the store commands: the --store option (required), the nix.conf settings they follow (which public
 // keys to trust, unless a flag says; http timeouts), and splitting STOREPATH/SUB arguments.
 import { readFileSync } from "node:fs";
-import { BinaryCacheStore, type OpenStoreOptions } from "@narwhal/store";
-import { TrustedKeys } from "@narwhal/signing";
+import { openReadOnlyStore, type BinaryCacheStore, type OpenStoreOptions, type StoreOpening } from "@narwhal/store";
 import type { CommandContext, OptionSpec } from "../command.js";
 import { UsageError } from "../usage-error.js";
 
@@ -122,17 +121,22 @@ export async function openStoreForReading(options: CommandContext["options"]): P
 
 /** Opens the cache at `url` for reading, as openStoreForReading does for --store. */
 export async function openCacheForReading(url: string, options: CommandContext["options"]): Promise<BinaryCacheStore> {
+  return openReadOnlyStore(cacheOpeningForReading(url, options));
+}
+
+/**
+ * How the cache at `url` is opened for reading, as data (worker threads open it again from this): the keys of
+ * --trusted-public-keys, else of nix.conf; signatures required unless --no-require-sigs; nix.conf's transfer settings.
+ */
+export function cacheOpeningForReading(url: string, options: CommandContext["options"]): StoreOpening {
   const flag = options["trusted-public-keys"];
-  const keys = typeof flag === "string" ? flag : defaultTrustedKeys();
-  return BinaryCacheStore.open(url, {
+  return {
+    url,
     ...storeOpenOptionsFromNixConf(),
-    createCacheInfo: false,
     requireSigs: options["no-require-sigs"] !== true,
-    trustedPublicKeys: TrustedKeys.from(
-      keys,
-      typeof flag === "string" ? "--trusted-public-keys" : "trusted-public-keys (nix.conf)",
-    ),
-  });
+    trustedPublicKeys: typeof flag === "string" ? flag : defaultTrustedKeys(),
+    trustedPublicKeysSource: typeof flag === "string" ? "--trusted-public-keys" : "trusted-public-keys (nix.conf)",
+  };
 }
 
 /** Splits `/nix/store/<hash>-<name>/sub/path` into the store path and the path inside it ("" for the root). */
