@@ -1,5 +1,6 @@
 // Bundles the CLI: src/main.ts with every @narwhal package and pure-JavaScript dependency it imports, into
-// dist/main.js plus chunks that each command loads on first use (dist/chunks/). Loading ~200 separate ES modules
+// dist/main.js plus chunks that each command loads on first use (dist/chunks/), and the restore worker threads'
+// module into dist/restore-worker.js. Loading ~200 separate ES modules
 // was most of a short command's time (Node 20 reads each with several asynchronous file-system calls); a bundle
 // is a few files. What stays outside, imported at run time:
 // - Node's built-in modules;
@@ -82,7 +83,11 @@ const keepOutside = {
 
 rmSync(outdir, { recursive: true, force: true }); // no output of an earlier build may ship
 const result = await build({
-  entryPoints: { main: join(cliRoot, "src", "main.ts") },
+  entryPoints: {
+    main: join(cliRoot, "src", "main.ts"),
+    // Worker threads load it by file (see restore-workers.ts in the CLI); bundled, it starts like the CLI does.
+    "restore-worker": createRequire(join(cliRoot, "package.json")).resolve("@narwhal/fetch/restore-worker"),
+  },
   outdir,
   chunkNames: "chunks/[name]-[hash]",
   bundle: true,
@@ -117,5 +122,5 @@ if (undeclared.size > 0) {
 const bytes = Object.values(result.metafile.outputs).reduce((sum, output) => sum + output.bytes, 0);
 const files = Object.keys(result.metafile.outputs).length;
 console.log(
-  `bundle: ${relative(cliRoot, outdir) + sep}main.js and ${files - 1} chunks, ${(bytes / 1024).toFixed(0)} KiB`,
+  `bundle: ${relative(cliRoot, outdir) + sep}main.js, restore-worker.js and ${files - 2} chunks, ${(bytes / 1024).toFixed(0)} KiB`,
 );

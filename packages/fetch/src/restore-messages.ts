@@ -39,7 +39,7 @@ export interface SentError {
 }
 
 export type RestoreOutcome =
-  | { readonly ok: true; readonly fetched: FetchedPath }
+  | { readonly ok: true; readonly fetched: FetchedPath; readonly unreportedNarBytes: number }
   | { readonly ok: false; readonly error: SentError };
 
 export function sendableError(error: unknown): SentError {

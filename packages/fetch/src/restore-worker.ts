@@ -17,6 +17,9 @@ import {
   type WorkerMessage,
 } from "./restore-messages.js";
 
+/** Progress is sent in steps of this many NAR bytes (and whatever is left at the end). */
+const PROGRESS_STEP = 8 << 20;
+
 const stores = new Map<string, Promise<BinaryCacheStore>>();
 // The pool passes its cache's opening as workerData, so the cache is opened while the sender still looks up paths.
 if (workerData?.opening !== undefined) storeFor(workerData.opening as StoreOpening).catch(() => undefined);
@@ -75,12 +78,27 @@ export default async function restoreInWorker(task: RestoreTask): Promise<Restor
     const store = await storeFor(task.opening);
     const info = parseNarInfo(task.narInfo, { storeDir: task.storeDir, source: `narinfo of ${task.target}` });
     const input = info.storePath.path;
+    let unreported = 0; // NAR bytes not yet reported: one message per PROGRESS_STEP, not one per piece
+    const report = (): void => {
+      if (unreported > 0) link.tell({ type: "nar-bytes", bytes: unreported });
+      unreported = 0;
+    };
     const options: FetchPathOptions = {
-      onNarBytes: (bytes) => link.tell({ type: "nar-bytes", bytes }),
+      onNarBytes: (bytes) => {
+        unreported += bytes;
+        if (unreported >= PROGRESS_STEP) report();
+      },
       signal: controller.signal,
       ...(task.storeMetadata === undefined ? {} : { storeMetadata: task.storeMetadata }),
       ...(task.maxDerivationSize === undefined ? {} : { maxDerivationSize: task.maxDerivationSize }),
-      ...(task.askBeforeRename ? { beforeRename: () => link.ask({ type: "before-rename" }, input) } : {}),
+      ...(task.askBeforeRename
+        ? {
+            beforeRename: () => {
+              report();
+              return link.ask({ type: "before-rename" }, input);
+            },
+          }
+        : {}),
       ...(task.askToMove
         ? {
             moveIntoPlace: (staged: string, target: string, derivation: string | undefined) =>
@@ -88,7 +106,9 @@ export default async function restoreInWorker(task: RestoreTask): Promise<Restor
           }
         : {}),
     };
-    return { ok: true, fetched: await fetchPath(store, info, task.target, options) };
+    const fetched = await fetchPath(store, info, task.target, options);
+    // The rest travels with the result: a message on the port could arrive after it, when the port is closed.
+    return { ok: true, fetched, unreportedNarBytes: unreported };
   } catch (error) {
     return { ok: false, error: sendableError(error) };
   } finally {

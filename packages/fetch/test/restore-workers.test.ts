@@ -81,9 +81,16 @@ describe.skipIf(!hasNix)("RestoreWorkers", () => {
     const first = closure.paths[0]!;
     const missing = `${first.slice(0, 11)}${"0".repeat(32)}${first.slice(43)}`;
     try {
+      let bytes = 0;
       const result = await withWorkers(openingOf(url), (workers) =>
-        fetchPathsInto(store, [...closure.paths, missing], out, { workers }),
+        fetchPathsInto(store, [...closure.paths, missing], out, {
+          workers,
+          onNarBytes: (n) => {
+            bytes += n;
+          },
+        }),
       );
+      expect(bytes).toBe(result.fetched.reduce((sum, item) => sum + item.narSize, 0));
       expect(result.fetched.map((item) => item.storePath)).toEqual(closure.paths);
       expect(result.failed.map((item) => [item.storePath, (item.error as { code?: string }).code])).toEqual([
         [missing, "PATH_NOT_IN_CACHE"],

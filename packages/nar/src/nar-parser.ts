@@ -91,8 +91,9 @@ async function* parseNode(
   await tags.expect(NarToken.open);
   await tags.expect(NarToken.type);
   const typeOffset = reader.offset;
-  const type = await tags.read();
-  switch (type.toString("latin1")) {
+  const type =
+    tags.match(NarToken.regular, NarToken.directory, NarToken.symlink) ?? (await tags.read()).toString("latin1");
+  switch (type) {
     case NarToken.directory:
       yield { type: "directory", segments, path };
       return true;
@@ -146,7 +147,7 @@ async function* parseNode(
     default:
       throw new NarError(
         "NAR_UNKNOWN_TYPE",
-        `unknown node type ${describeBytes(type)} at offset ${typeOffset}; expected "regular", "symlink" or "directory"`,
+        `unknown node type ${describeBytes(Buffer.from(type, "latin1"))} at offset ${typeOffset}; expected "regular", "symlink" or "directory"`,
         { offset: typeOffset },
       );
   }
@@ -201,8 +202,15 @@ class TagReader {
     );
   }
 
+  /** The next tag when it is buffered and one of `candidates` (consumed), else undefined (nothing consumed). */
+  match(...candidates: string[]): string | undefined {
+    return this.#reader.matchBufferedToken(candidates, MAX_TAG_LENGTH);
+  }
+
   /** Read a tag that must be one of `allowed`; returns the one found (at once when the tag was already buffered). */
   expect(...allowed: string[]): string | Promise<string> {
+    const matched = this.#reader.matchBufferedToken(allowed, MAX_TAG_LENGTH);
+    if (matched !== undefined) return matched;
     const offset = this.#reader.offset;
     const tag = this.read();
     return tag instanceof Promise

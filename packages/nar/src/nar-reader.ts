@@ -145,6 +145,32 @@ export class NarReader {
     return value;
   }
 
+  /**
+   * When the next token is wholly buffered and equals one of `candidates` (ASCII tokens of at most `limit` bytes):
+   * that candidate, with the token consumed (its padding checked). Otherwise undefined and nothing consumed; the
+   * caller reads the token the usual way, which waits for input or reports what the token is.
+   */
+  matchBufferedToken(candidates: readonly string[], limit: number): string | undefined {
+    const chunk = this.#chunk;
+    const at = this.#position;
+    if (chunk.length - at < 8) return undefined;
+    const length = chunk.readUInt32LE(at);
+    if (length > limit || chunk.readUInt32LE(at + 4) !== 0) return undefined;
+    const padded = length + paddingLength(length);
+    if (chunk.length - at < 8 + padded) return undefined;
+    for (const candidate of candidates) {
+      if (candidate.length !== length) continue;
+      let index = 0;
+      while (index < length && chunk[at + 8 + index] === candidate.charCodeAt(index)) index++;
+      if (index < length) continue;
+      checkPadding(chunk.subarray(at + 8 + length, at + 8 + padded), this.#offset + 8 + length);
+      this.#position += 8 + padded;
+      this.#offset += 8 + padded;
+      return candidate;
+    }
+    return undefined;
+  }
+
   async #readString(limit: number, onTooLong: (length: number | bigint, offset: number) => NarError): Promise<Buffer> {
     const start = this.#offset;
     // Compare before narrowing to a JS number, so a huge length reads as "too long" rather than "overflow".

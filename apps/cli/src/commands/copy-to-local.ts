@@ -1,5 +1,9 @@
 // Copies paths (with their closure) from a binary cache into a local Nix store (`local?root=DIR`): fetch, verify,
 // restore beside the target, then move in and register each path in one step. Used by `narwhal copy`.
+import { existsSync } from "node:fs";
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
+import { pathToFileURL } from "node:url";
 import { openLocalStoreRegistry, type LocalStoreRegistry } from "@narwhal/local-store";
 import { copyClosureToLocalStore, isAbortError, RestoreWorkers, type CopyProgress } from "@narwhal/fetch";
 import { openReadOnlyStore, type BinaryCacheStore, type StoreOpening } from "@narwhal/store";
@@ -38,7 +42,15 @@ export function sourceCacheOpening(
  * time, so on two cores two paths restore side by side (a 9-path closure: 1.1 s against 1.8 s on one thread).
  */
 export function restoreWorkersFor(opening: StoreOpening): RestoreWorkers {
-  return new RestoreWorkers(opening);
+  const workerModule = bundledRestoreWorker();
+  return new RestoreWorkers(opening, workerModule === undefined ? {} : { workerModule });
+}
+
+/** The CLI's bundled copy of the restore worker (scripts/bundle.mjs), when this runs from the bundle. */
+function bundledRestoreWorker(): URL | undefined {
+  const cliRoot = dirname(createRequire(import.meta.url).resolve("@narwhal/cli/package.json"));
+  const bundled = join(cliRoot, "dist", "restore-worker.js");
+  return existsSync(bundled) ? pathToFileURL(bundled) : undefined;
 }
 
 /** `12.3 MiB` style sizes for summaries (its home is progress/byte-units.ts). */
