@@ -45,17 +45,19 @@ export async function* parseNar(
 
     while (open.length > 0) {
       const directory = open[open.length - 1]!;
-      const tag = await tags.expect(NarToken.entry, NarToken.close);
+      const tag = tags.match(NarToken.entry, NarToken.close) ?? (await tags.expect(NarToken.entry, NarToken.close));
       if (tag === NarToken.close) {
         open.pop();
-        if (open.length > 0) await tags.expect(NarToken.close); // closes the entry holding this directory
+        // the ")" closing the entry that holds this directory
+        if (open.length > 0 && !tags.took(NarToken.close)) await tags.expect(NarToken.close);
         continue;
       }
-      await tags.expect(NarToken.open);
-      await tags.expect(NarToken.name);
-      const name = await readEntryName(reader, directory);
+      if (!tags.took(NarToken.open)) await tags.expect(NarToken.open);
+      if (!tags.took(NarToken.name)) await tags.expect(NarToken.name);
+      const nameRead = readEntryName(reader, directory);
+      const name = nameRead instanceof Promise ? await nameRead : nameRead;
       directory.previousName = name;
-      await tags.expect(NarToken.node);
+      if (!tags.took(NarToken.node)) await tags.expect(NarToken.node);
       const segments = [...directory.segments, name];
       if (segments.length > MAX_NAR_DEPTH) {
         throw new NarError(
@@ -67,7 +69,7 @@ export async function* parseNar(
       if (yield* parseNode(reader, tags, segments)) {
         open.push({ segments, previousName: undefined });
       } else {
-        await tags.expect(NarToken.close);
+        if (!tags.took(NarToken.close)) await tags.expect(NarToken.close);
       }
     }
 
@@ -88,8 +90,8 @@ async function* parseNode(
   segments: Buffer[],
 ): AsyncGenerator<NarEvent, boolean, undefined> {
   const path = joinSegments(segments);
-  await tags.expect(NarToken.open);
-  await tags.expect(NarToken.type);
+  if (!tags.took(NarToken.open)) await tags.expect(NarToken.open);
+  if (!tags.took(NarToken.type)) await tags.expect(NarToken.type);
   const typeOffset = reader.offset;
   const type =
     tags.match(NarToken.regular, NarToken.directory, NarToken.symlink) ?? (await tags.read()).toString("latin1");
@@ -98,7 +100,7 @@ async function* parseNode(
       yield { type: "directory", segments, path };
       return true;
     case NarToken.symlink: {
-      await tags.expect(NarToken.target);
+      if (!tags.took(NarToken.target)) await tags.expect(NarToken.target);
       const targetOffset = reader.offset;
       const target = await reader.readString(
         MAX_SYMLINK_TARGET_LENGTH,
@@ -117,12 +119,14 @@ async function* parseNode(
           { offset: targetOffset },
         );
       }
-      await tags.expect(NarToken.close);
+      if (!tags.took(NarToken.close)) await tags.expect(NarToken.close);
       yield { type: "symlink", segments, path, target };
       return false;
     }
     case NarToken.regular: {
-      const first = await tags.expect(NarToken.executable, NarToken.contents);
+      const first =
+        tags.match(NarToken.executable, NarToken.contents) ??
+        (await tags.expect(NarToken.executable, NarToken.contents));
       const executable = first === NarToken.executable;
       if (executable) {
         const flagOffset = reader.offset;
@@ -134,14 +138,17 @@ async function* parseNode(
             { offset: flagOffset },
           );
         }
-        await tags.expect(NarToken.contents);
+        if (!tags.took(NarToken.contents)) await tags.expect(NarToken.contents);
       }
-      const size = await reader.readLength();
+      const sizeRead = reader.readLength();
+      const size = typeof sizeRead === "number" ? sizeRead : await sizeRead;
       const contents = new FileContents(reader, size, path);
       yield { type: "file", segments, path, executable, size, narOffset: reader.offset, contents };
-      await contents.finish();
-      await reader.readPadding(size);
-      await tags.expect(NarToken.close);
+      const skipping = contents.finish();
+      if (skipping !== undefined) await skipping;
+      const padding = reader.readPadding(size);
+      if (padding !== undefined) await padding;
+      if (!tags.took(NarToken.close)) await tags.expect(NarToken.close);
       return false;
     }
     default:
@@ -153,9 +160,10 @@ async function* parseNode(
   }
 }
 
-async function readEntryName(reader: NarReader, directory: OpenDirectory): Promise<Buffer> {
+/** The next entry name, checked (without waiting when it is buffered). */
+function readEntryName(reader: NarReader, directory: OpenDirectory): Buffer | Promise<Buffer> {
   const offset = reader.offset;
-  const name = await reader.readString(
+  const name = reader.readString(
     MAX_NAME_LENGTH,
     (length, at) =>
       new NarError(
@@ -164,6 +172,12 @@ async function readEntryName(reader: NarReader, directory: OpenDirectory): Promi
         { offset: at },
       ),
   );
+  return name instanceof Promise
+    ? name.then((read) => checkEntryName(read, offset, directory))
+    : checkEntryName(name, offset, directory);
+}
+
+function checkEntryName(name: Buffer, offset: number, directory: OpenDirectory): Buffer {
   const problem = entryNameProblem(name);
   if (problem !== undefined) {
     throw new NarError(
@@ -205,6 +219,15 @@ class TagReader {
   /** The next tag when it is buffered and one of `candidates` (consumed), else undefined (nothing consumed). */
   match(...candidates: string[]): string | undefined {
     return this.#reader.matchBufferedToken(candidates, MAX_TAG_LENGTH);
+  }
+
+  /**
+   * True when the next tag is buffered and is `token` (consumed). Else nothing is consumed, and the caller awaits
+   * expect(token), which waits for input or reports the tag found: most tags are buffered, and an `await` of
+   * a value that is already there still costs a trip through the microtask queue.
+   */
+  took(token: string): boolean {
+    return this.#reader.matchBufferedToken([token], MAX_TAG_LENGTH) !== undefined;
   }
 
   /** Read a tag that must be one of `allowed`; returns the one found (at once when the tag was already buffered). */
@@ -276,10 +299,10 @@ class FileContents implements FileContentsStream {
   }
 
   /** Skip what the consumer did not read; afterwards the contents can no longer be iterated. */
-  async finish(): Promise<void> {
+  finish(): Promise<void> | undefined {
     this.#state = "expired";
     const remaining = this.#remaining;
     this.#remaining = 0;
-    await this.#reader.skip(remaining);
+    return remaining === 0 ? undefined : this.#reader.skip(remaining);
   }
 }
