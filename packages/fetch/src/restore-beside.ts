@@ -52,7 +52,15 @@ export async function restoreBeside(
   const what = `restoring into ${absolute}`;
   throwIfAborted(signal, absolute, what);
   await assertTargetAbsent(absolute);
-  const temp = await mkdtemp(join(dirname(absolute), tempTreePrefix(basename(absolute))));
+  const temp = await mkdtemp(join(dirname(absolute), tempTreePrefix(basename(absolute)))).catch((error: unknown) => {
+    if ((error as NodeJS.ErrnoException).code !== "ENOENT" && (error as NodeJS.ErrnoException).code !== "ENOTDIR")
+      throw error;
+    throw new FetchError(
+      "TARGET_PARENT_MISSING",
+      absolute,
+      `cannot restore into ${absolute}: its parent ${dirname(absolute)} is not an existing directory (the target is created, its parent must exist)`,
+    );
+  });
   try {
     const staged = join(temp, "path");
     await restoreNar(

@@ -169,6 +169,18 @@ describe.skipIf(!hasNix)("fetch refuses damaged caches and writes nothing", () =
     await expectRefused(cache, signedPath(), "NAR_MISSING");
   });
 
+  it("refuses a target whose parent directory does not exist, naming it", async () => {
+    const store = await BinaryCacheStore.open(pristine, {
+      trustedPublicKeys: TrustedKeys.from(closure.publicKey),
+      createCacheInfo: false,
+    });
+    const parent = join(tempDir("no-parent"), "missing");
+    await expect(fetchPath(store, signedPath(), join(parent, "out"))).rejects.toMatchObject({
+      code: "TARGET_PARENT_MISSING",
+      message: expect.stringContaining(`its parent ${parent} is not an existing directory`),
+    });
+  });
+
   it("refuses an existing target and leaves it untouched", async () => {
     const store = await BinaryCacheStore.open(pristine, {
       trustedPublicKeys: TrustedKeys.from(closure.publicKey),
