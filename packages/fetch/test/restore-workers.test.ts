@@ -120,6 +120,25 @@ describe.skipIf(!hasNix)("RestoreWorkers", () => {
     }
   });
 
+  it("stops a NAR that decodes past its NarSize in the worker, as the store's bound says", async () => {
+    const cache = copyCache(url);
+    cache.setField(closure.output, "NarSize", "8");
+    const store = await BinaryCacheStore.open(cache.url, { requireSigs: false, createCacheInfo: false });
+    const out = tempDir("bomb");
+    try {
+      const result = await withWorkers({ ...openingOf(cache.url), requireSigs: false }, (workers) =>
+        fetchPathsInto(store, [closure.output, closure.dependency], out, { workers }),
+      );
+      expect(result.fetched.map((item) => item.storePath)).toEqual([closure.dependency]);
+      expect(result.failed.map((item) => [item.storePath, (item.error as { code?: string }).code])).toEqual([
+        [closure.output, "NAR_SIZE_MISMATCH"],
+      ]);
+      expect(readdirSync(out)).toEqual([basename(closure.dependency)]);
+    } finally {
+      await store.close();
+    }
+  });
+
   it("checks signatures in the worker with the worker's own keys", async () => {
     const store = await open(url); // trusts the closure's key, so the narinfo passes here
     const out = tempDir("distrust");
