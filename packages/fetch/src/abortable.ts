@@ -9,6 +9,12 @@ export function abortError(signal: AbortSignal, input: string, what: string): Fe
   return new FetchError("ABORTED", input, `${what} was aborted (${reason})`, { cause: signal.reason });
 }
 
+/** The ABORTED error of a fetch stopped while `doing` (its temp tree already removed), with what stopped it as cause. */
+export function fetchAborted(signal: AbortSignal, storePath: string, doing: string, cause: unknown): FetchError {
+  const stopped = abortError(signal, storePath, doing);
+  return new FetchError("ABORTED", storePath, `${stopped.message}; its temp tree was removed`, { cause });
+}
+
 export function isAbortError(error: unknown): error is FetchError {
   return error instanceof FetchError && error.code === "ABORTED";
 }

@@ -14,7 +14,7 @@ import { fetchPath, requirePathInfo, type FetchedPath } from "./fetch-path.js";
 import { moveIntoStoreAndRegister } from "./move-into-store.js";
 import { queryClosure } from "./query-closure.js";
 import { removeTree } from "./remove-tree.js";
-import type { RestoreWorkers } from "./restore-workers.js";
+import { workersFor, type RestoreWorkers } from "./restore-workers.js";
 import { removeStaleTempTrees } from "./stale-temp-trees.js";
 
 export interface CopyProgress {
@@ -84,7 +84,7 @@ export async function copyClosureToLocalStore(
     into,
   );
   const limit = pLimit(options.jobs ?? 4);
-  const workers = infos.length > 1 ? options.workers : undefined; // one path: a worker's start-up is not worth it
+  const workers = workersFor(options.workers, infos.length);
   const progress = {
     pathsDone: 0,
     pathsTotal: infos.length,

@@ -4,7 +4,7 @@
 import type { StoreMetadata } from "@narwhal/nar";
 import type { BinaryCacheStore } from "@narwhal/store";
 import { narInfoFileFor, type NarInfo, type StorePath } from "@narwhal/store-path";
-import { abortError, isAbortError, raceAbort, throwIfAborted } from "./abortable.js";
+import { fetchAborted, isAbortError, raceAbort, throwIfAborted } from "./abortable.js";
 import { countBytes } from "./count-bytes.js";
 import { DerivationCapture, isDerivationPath } from "./derivation-capture.js";
 import { FetchError } from "./errors.js";
@@ -91,10 +91,8 @@ export async function fetchPath(
       ...(signal === undefined ? {} : { signal }),
     });
   } catch (error) {
-    if (isAbortError(error) && signal !== undefined) {
-      const stopped = abortError(signal, storePath, `${what} into ${target}`);
-      throw new FetchError("ABORTED", storePath, `${stopped.message}; its temp tree was removed`, { cause: error });
-    }
+    if (isAbortError(error) && signal !== undefined)
+      throw fetchAborted(signal, storePath, `${what} into ${target}`, error);
     throw error;
   }
   return {

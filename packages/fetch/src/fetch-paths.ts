@@ -8,7 +8,7 @@ import type { BinaryCacheStore } from "@narwhal/store";
 import pLimit from "p-limit";
 import { isAbortError, raceAbort } from "./abortable.js";
 import { fetchPath, requirePathInfo, type FetchedPath } from "./fetch-path.js";
-import type { RestoreWorkers } from "./restore-workers.js";
+import { workersFor, type RestoreWorkers } from "./restore-workers.js";
 
 export interface FetchPathsOptions {
   /** Paths fetched at once (default 4). */
@@ -55,6 +55,7 @@ export async function fetchPathsInto(
   const storePaths = [...new Set(paths.map((path) => store.parsePath(path).path))];
   await mkdir(dir, { recursive: true });
   const limit = pLimit(options.jobs ?? 4);
+  const workers = workersFor(options.workers, storePaths.length);
   const outcomes = await Promise.allSettled(
     storePaths.map((storePath) =>
       limit(async () => {
@@ -63,7 +64,6 @@ export async function fetchPathsInto(
           ...(options.onNarBytes === undefined ? {} : { onNarBytes: options.onNarBytes }),
           ...(options.signal === undefined ? {} : { signal: options.signal }),
         };
-        const workers = storePaths.length > 1 ? options.workers : undefined; // one: start-up is not worth it
         const fetched =
           workers === undefined
             ? await fetchPath(store, storePath, target, pathOptions)

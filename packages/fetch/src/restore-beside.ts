@@ -53,8 +53,8 @@ export async function restoreBeside(
   throwIfAborted(signal, absolute, what);
   await assertTargetAbsent(absolute);
   const temp = await mkdtemp(join(dirname(absolute), tempTreePrefix(basename(absolute)))).catch((error: unknown) => {
-    if ((error as NodeJS.ErrnoException).code !== "ENOENT" && (error as NodeJS.ErrnoException).code !== "ENOTDIR")
-      throw error;
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code !== "ENOENT" && code !== "ENOTDIR") throw error;
     throw new FetchError(
       "TARGET_PARENT_MISSING",
       absolute,

@@ -9,8 +9,8 @@ import { MessageChannel } from "node:worker_threads";
 import type { Piscina } from "piscina";
 import type { StoreOpening } from "@narwhal/store";
 import { formatNarInfo, type NarInfo } from "@narwhal/store-path";
-import { abortError } from "./abortable.js";
-import { FetchError, messageOf } from "./errors.js";
+import { fetchAborted } from "./abortable.js";
+import { messageOf } from "./errors.js";
 import type { FetchedPath, FetchPathOptions } from "./fetch-path.js";
 import { compiledModuleUrl, packageRequire } from "./package-files.js";
 import { receivedError, type RestoreOutcome, type RestoreTask, type WorkerMessage } from "./restore-messages.js";
@@ -30,6 +30,11 @@ export interface RestoreWorkersOptions {
    * ~170 modules behind the unbundled one take.
    */
   readonly workerModule?: URL;
+}
+
+/** The workers to use for a call fetching `pathCount` paths: none for one (a worker's start-up costs more). */
+export function workersFor(workers: RestoreWorkers | undefined, pathCount: number): RestoreWorkers | undefined {
+  return pathCount > 1 ? workers : undefined;
 }
 
 /** Fetches paths of one cache (described by `opening`) in worker threads; close() when done. */
@@ -56,15 +61,13 @@ export class RestoreWorkers {
     const storePath = info.storePath.path;
     const { signal } = options;
     const { port1: here, port2: there } = new MessageChannel();
-    let ownError: unknown;
-    let ownFailure = false;
+    let own: { readonly error: unknown } | undefined; // this thread's own failure, reported as itself
     const answer = async (step: () => Promise<void> | undefined): Promise<void> => {
       try {
         await step();
         here.postMessage({ type: "go" });
       } catch (error) {
-        ownFailure = true;
-        ownError = error;
+        own = { error };
         here.postMessage({ type: "stop" });
       }
     };
@@ -102,12 +105,9 @@ export class RestoreWorkers {
         if (outcome.unreportedNarBytes > 0) options.onNarBytes?.(outcome.unreportedNarBytes);
         return outcome.fetched;
       }
-      if (ownFailure) throw ownError;
+      if (own !== undefined) throw own.error;
       if (signal?.aborted === true) {
-        const stopped = abortError(signal, storePath, `fetching ${storePath} into ${target}`);
-        throw new FetchError("ABORTED", storePath, `${stopped.message}; its temp tree was removed`, {
-          cause: signal.reason,
-        });
+        throw fetchAborted(signal, storePath, `fetching ${storePath} into ${target}`, signal.reason);
       }
       throw receivedError(outcome.error);
     } finally {

@@ -230,10 +230,11 @@ class TagReader {
     return this.#reader.matchBufferedToken([token], MAX_TAG_LENGTH) !== undefined;
   }
 
-  /** Read a tag that must be one of `allowed`; returns the one found (at once when the tag was already buffered). */
+  /**
+   * Read a tag that must be one of `allowed`; returns the one found. The slow path behind took() and match(): it
+   * waits for input, and names the tag found when it is none of `allowed`.
+   */
   expect(...allowed: string[]): string | Promise<string> {
-    const matched = this.#reader.matchBufferedToken(allowed, MAX_TAG_LENGTH);
-    if (matched !== undefined) return matched;
     const offset = this.#reader.offset;
     const tag = this.read();
     return tag instanceof Promise

@@ -75,7 +75,11 @@ export class CreatedDirectories {
    * input, so a directory checked since the last pull is not checked again (a man-page tree writes thousands of
    * files into one directory between two pulls, and an lstat for each was a tenth of the restore's time).
    */
-  assertWritable(directory: CreatedDirectory | undefined, inputPulls: number, where: Buffer): void {
+  assertWritable(
+    directory: CreatedDirectory | undefined,
+    inputPulls: number,
+    where: Buffer,
+  ): asserts directory is CreatedDirectory {
     if (directory === undefined) throw unsafe(where, "it is not a directory this restore created");
     if (this.#lastChecked === directory && this.#lastCheckedAt === inputPulls) return;
     const stats = lstatSync(directory.path);

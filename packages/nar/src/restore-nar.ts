@@ -67,7 +67,7 @@ export async function restoreNar(
 ): Promise<void> {
   const target = typeof targetDir === "string" ? Buffer.from(resolve(targetDir), "utf8") : targetDir;
   await assertTargetAbsent(target);
-  const directories = new CreatedDirectories();
+  const directories: CreatedDirectories = new CreatedDirectories(); // typed: assertWritable narrows
   // The directories holding the current entry: [depth] is the one at that depth (the NAR is depth-first).
   const enclosing: CreatedDirectory[] = [];
   const store = options.storeMetadata;
@@ -83,7 +83,7 @@ export async function restoreNar(
         enclosing.length = depth;
         const parent = enclosing[depth - 1];
         directories.assertWritable(parent, input.pulls, event.path);
-        fsPath = entryPathIn(parent!.path, event.segments[depth - 1]!, target);
+        fsPath = entryPathIn(parent.path, event.segments[depth - 1]!, target);
       }
       switch (event.type) {
         case "directory":
