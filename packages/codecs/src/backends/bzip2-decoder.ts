@@ -44,6 +44,15 @@ interface HuffmanGroup {
 
 type Phase = "stream-header" | "block-header" | "output" | "finished";
 
+/**
+ * Where a decoder starts when it takes over from the block-parallel decoder (bzip2-block-decode.ts): at the block
+ * whose magic begins `skipBits` bits into the first byte pushed, in a stream of block size `level` whose blocks so
+ * far combine to `streamCrc`; or where a further stream may begin, after at least one whole stream.
+ */
+export type Bzip2ResumePoint =
+  | { readonly level: number; readonly streamCrc: number; readonly skipBits: number }
+  | "between-streams";
+
 export class Bzip2Decoder {
   // Input: `data` from `pos` (bit reader state in bitBuf/bitCount), plus pieces not joined yet.
   #data: Uint8Array = new Uint8Array(0);
@@ -80,6 +89,19 @@ export class Bzip2Decoder {
   #last = -1;
   #run = 0;
   #copies = 0;
+  #skipBits = 0;
+
+  /** Whether a whole stream came before (so input may end here, and other bytes are trailing data). */
+  #afterStream = false;
+
+  constructor(resume?: Bzip2ResumePoint) {
+    if (!resume) return;
+    this.#afterStream = true;
+    if (resume === "between-streams") return;
+    this.#startStream(resume.level);
+    this.#streamCrc = resume.streamCrc | 0;
+    this.#skipBits = resume.skipBits;
+  }
 
   push(piece: Uint8Array): void {
     if (piece.byteLength === 0) return;
@@ -118,12 +140,17 @@ export class Bzip2Decoder {
     const buffered = this.#data.length - this.#pos + this.#pendingBytes;
     if (this.#phase === "stream-header" && buffered === 0 && this.#bitCount < 8) {
       if (!this.#ended) return false;
-      if (this.#blockSizeMax === 0) throw new CodecError("TRUNCATED_INPUT", "bzip2: compressed input is empty");
+      if (!this.#afterStream) throw new CodecError("TRUNCATED_INPUT", "bzip2: compressed input is empty");
       this.#phase = "finished";
       return true;
     }
     if (!this.#ended && buffered < this.#want) return false;
     this.#join();
+    if (this.#skipBits > 0 && this.#pos < this.#data.length) {
+      this.#bitBuf = this.#data[this.#pos++] as number;
+      this.#bitCount = 8 - this.#skipBits;
+      this.#skipBits = 0;
+    }
     const saved = [this.#pos, this.#bitBuf, this.#bitCount] as const;
     try {
       if (this.#phase === "stream-header") this.#readStreamHeader();
@@ -184,11 +211,14 @@ export class Bzip2Decoder {
     const level = this.#bits(8) - 0x30;
     if (b !== 0x42 || z !== 0x5a || h !== 0x68 || level < 1 || level > 9) {
       throw corrupt(
-        this.#blockSizeMax === 0
-          ? "no bzip2 stream header"
-          : "bytes after the end of a bzip2 stream are not another stream",
+        !this.#afterStream ? "no bzip2 stream header" : "bytes after the end of a bzip2 stream are not another stream",
       );
     }
+    this.#startStream(level);
+  }
+
+  #startStream(level: number): void {
+    this.#afterStream = true;
     this.#blockSizeMax = level * 100_000;
     if (this.#tt.length < this.#blockSizeMax) this.#tt = new Int32Array(this.#blockSizeMax);
     this.#streamCrc = 0;

@@ -1,15 +1,17 @@
 // bzip2: compression through `node-bzip2` (libbz2 compiled at install) as a sequence of independent bzip2
 // streams of `BZIP2_PIECE_SIZE` bytes (libbz2's API here is whole-buffer; concatenated streams are valid bzip2
-// and Nix restores them), run on libuv's thread pool; decompression through our own bounded Bzip2Decoder.
+// and Nix restores them), run on libuv's thread pool; decompression a block at a time, several at once, by libbz2
+// through the same package, with our own bounded Bzip2Decoder wherever a block cannot be decoded that way.
 
+import { availableParallelism } from "node:os";
 import type { Codec } from "../codec.js";
-import { PieceWriter } from "../output-limit.js";
 import { rechunk } from "../rechunk.js";
-import { Bzip2Decoder } from "./bzip2-decoder.js";
+import { decodeBzip2Blocks } from "./bzip2-block-decode.js";
 import { packageRequire as require } from "../package-files.js";
 
 interface NodeBzip2 {
   compressAsync(data: Uint8Array, options: { level: number }): Promise<Buffer>;
+  decompressAsync(data: Uint8Array, options: { maxOutput: number }): Promise<Buffer>;
 }
 let bzip2Library: NodeBzip2 | undefined;
 const nodeBzip2 = (): NodeBzip2 => (bzip2Library ??= require("node-bzip2") as NodeBzip2);
@@ -30,35 +32,25 @@ async function* compressBzip2(source: AsyncIterable<Uint8Array>, level: number):
   if (!emitted) yield await compressPiece(new Uint8Array(0), level);
 }
 
+/** Native block decodes at once: one per core, at least two so a block is being decoded while one is handed out. */
+const BLOCKS_IN_FLIGHT = Math.min(4, Math.max(2, availableParallelism()));
+
+/** One bzip2 stream decoded whole by libbz2 on libuv's thread pool (our patch adds `maxOutput` and EOF checks). */
+function decodeWholeBlock(stream: Uint8Array, maxOutputBytes: number): Promise<Buffer> {
+  return nodeBzip2().decompressAsync(Buffer.from(stream.buffer, stream.byteOffset, stream.byteLength), {
+    maxOutput: maxOutputBytes,
+  });
+}
+
+const isOutputLimitError = (error: unknown) => error instanceof Error && error.message === "BZ_OUTBUFF_FULL";
+
 /**
- * Decodes bzip2 (concatenated streams accepted) a piece at a time through Bzip2Decoder: input is pulled only when
- * the decoder has written all it can, and output only when the consumer asks. unbzip2-stream is not used: it
- * decodes each block whole into a JavaScript array of numbers (a 900 kB block of runs expands to ~46 MB, 8 bytes
- * each), which took a 1,731-byte input to 673 MB of RSS.
+ * Decodes bzip2 (concatenated streams accepted) block-parallel, see bzip2-block-decode.ts. unbzip2-stream is not
+ * used: it decodes each block whole into a JavaScript array of numbers (a 900 kB block of runs expands to ~46 MB,
+ * 8 bytes each), which took a 1,731-byte input to 673 MB of RSS.
  */
-async function* decompressBzip2(source: AsyncIterable<Uint8Array>): AsyncGenerator<Buffer> {
-  const decoder = new Bzip2Decoder();
-  const out = new PieceWriter();
-  const input = source[Symbol.asyncIterator]();
-  try {
-    for (;;) {
-      const space = out.space();
-      const written = decoder.decode(space);
-      out.wrote(written);
-      if (out.full) {
-        yield out.take();
-        continue;
-      }
-      if (decoder.finished) break;
-      const next = await input.next();
-      if (next.done) decoder.end();
-      else decoder.push(next.value);
-    }
-  } finally {
-    await input.return?.();
-  }
-  const rest = out.rest();
-  if (rest) yield rest;
+function decompressBzip2(source: AsyncIterable<Uint8Array>): AsyncGenerator<Buffer> {
+  return decodeBzip2Blocks(source, { decodeWholeBlock, isOutputLimitError, blocksInFlight: BLOCKS_IN_FLIGHT });
 }
 
 export const nodeBzip2Codec: Codec = {
