@@ -14,7 +14,7 @@ import { fetchPath, requirePathInfo, type FetchedPath } from "./fetch-path.js";
 import { moveIntoStoreAndRegister } from "./move-into-store.js";
 import { queryClosure } from "./query-closure.js";
 import { removeTree } from "./remove-tree.js";
-import { workersFor, type RestoreWorkers } from "./restore-workers.js";
+import { slotsFor, workersFor, type RestoreWorkers } from "./restore-workers.js";
 import { removeStaleTempTrees } from "./stale-temp-trees.js";
 
 export interface CopyProgress {
@@ -83,8 +83,8 @@ export async function copyClosureToLocalStore(
     registry.realStoreDir,
     into,
   );
-  const limit = pLimit(options.jobs ?? 4);
   const workers = workersFor(options.workers, infos.length);
+  const limit = pLimit(slotsFor(workers, options.jobs ?? 4));
   const progress = {
     pathsDone: 0,
     pathsTotal: infos.length,

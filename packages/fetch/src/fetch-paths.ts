@@ -8,7 +8,7 @@ import type { BinaryCacheStore } from "@narwhal/store";
 import pLimit from "p-limit";
 import { isAbortError, raceAbort } from "./abortable.js";
 import { fetchPath, requirePathInfo, type FetchedPath } from "./fetch-path.js";
-import { workersFor, type RestoreWorkers } from "./restore-workers.js";
+import { slotsFor, workersFor, type RestoreWorkers } from "./restore-workers.js";
 
 export interface FetchPathsOptions {
   /** Paths fetched at once (default 4). */
@@ -54,8 +54,8 @@ export async function fetchPathsInto(
 ): Promise<FetchPathsResult> {
   const storePaths = [...new Set(paths.map((path) => store.parsePath(path).path))];
   await mkdir(dir, { recursive: true });
-  const limit = pLimit(options.jobs ?? 4);
   const workers = workersFor(options.workers, storePaths.length);
+  const limit = pLimit(slotsFor(workers, options.jobs ?? 4));
   const outcomes = await Promise.allSettled(
     storePaths.map((storePath) =>
       limit(async () => {

@@ -1,8 +1,10 @@
 // A pool of restore worker threads (Piscina) for fetchPath's work: each path is decoded, verified and written in
 // a worker, so a closure's paths use every core. The callbacks of FetchPathOptions still run on this thread,
 // which the worker asks at each step (see restore-messages.ts).
-// Paths must be handed in references-first order: a path holds its worker while it waits for its references,
-// which then were handed in before it, so the earliest unfinished path can always finish.
+// Paths must be handed in references-first order, and never more at once than the workers take (`capacity`, see
+// slotsFor): a path holds its worker while it waits for its references, and a task left in Piscina's queue is not
+// sure to be started before later ones (one worker, eight paths: a reference handed in third was still queued when
+// the path referring to it held the worker, for ever), so no path may wait in that queue.
 
 import { availableParallelism } from "node:os";
 import { MessageChannel } from "node:worker_threads";
@@ -37,20 +39,29 @@ export function workersFor(workers: RestoreWorkers | undefined, pathCount: numbe
   return pathCount > 1 ? workers : undefined;
 }
 
+/** Paths to work on at once: `jobs`, but no more than the workers take at once, so none waits in their queue. */
+export function slotsFor(workers: RestoreWorkers | undefined, jobs: number): number {
+  return workers === undefined ? jobs : Math.max(1, Math.min(jobs, workers.capacity));
+}
+
 /** Fetches paths of one cache (described by `opening`) in worker threads; close() when done. */
 export class RestoreWorkers {
   readonly #opening: StoreOpening;
   readonly #pool: Piscina;
+  /** Paths the workers work on at once (threads × paths per worker); a caller hands in no more (slotsFor). */
+  readonly capacity: number;
 
   constructor(opening: StoreOpening, options: RestoreWorkersOptions = {}) {
     this.#opening = opening;
     const { Piscina: Pool } = packageRequire("piscina") as typeof import("piscina");
     const threads = options.threads ?? Math.min(availableParallelism(), 4);
+    const pathsPerWorker = options.pathsPerWorker ?? (opening.url.startsWith("file://") ? 1 : 4);
+    this.capacity = threads * pathsPerWorker;
     this.#pool = new Pool({
       filename: (options.workerModule ?? compiledModuleUrl("restore-worker.js")).href,
       minThreads: threads,
       maxThreads: threads,
-      concurrentTasksPerWorker: options.pathsPerWorker ?? (opening.url.startsWith("file://") ? 1 : 4),
+      concurrentTasksPerWorker: pathsPerWorker,
       idleTimeout: 1_000,
       workerData: { opening },
     });

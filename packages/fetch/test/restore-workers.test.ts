@@ -75,6 +75,40 @@ describe.skipIf(!hasNix)("RestoreWorkers", () => {
     }
   });
 
+  it("hands the workers no more paths than they take at once: one worker, --jobs 8, a closure with references", async () => {
+    // A path left in Piscina's queue may be started after later ones, while a path referring to it holds the
+    // worker: the CLI hung on one core this way. So nothing may wait in that queue.
+    const store = await open(url);
+    const root = tempDir("one-worker");
+    const registry = openLocalStoreRegistry(`local?root=${root}`);
+    const workers = new RestoreWorkers(openingOf(url), { threads: 1 });
+    let inside = 0;
+    let most = 0;
+    const fetchPath = workers.fetchPath.bind(workers);
+    workers.fetchPath = async (...args) => {
+      most = Math.max(most, ++inside);
+      try {
+        return await fetchPath(...args);
+      } finally {
+        inside--;
+      }
+    };
+    try {
+      expect(workers.capacity).toBe(1);
+      const result = await copyClosureToLocalStore(store, registry, [closure.output, closure.tree], {
+        workers,
+        jobs: 8,
+      });
+      expect(result.failed).toEqual([]);
+      expect(result.copied).toHaveLength(closure.paths.length);
+      expect(most).toBe(1);
+    } finally {
+      await workers.close();
+      registry.close();
+      await store.close();
+    }
+  });
+
   it("fetches several paths, and reports a missing one by code while the rest arrive", async () => {
     const store = await open(url);
     const out = tempDir("several");
