@@ -1,8 +1,10 @@
 // gzip and brotli through Node's built-in zlib: streaming members/streams. gzip decoding accepts concatenated
-// members; brotli decoding treats any byte after the single stream as an error (Nix rejects concatenated brotli).
+// members; brotli decoding treats any byte after the single stream as an error (Nix rejects concatenated brotli),
+// and goes through libbrotlidec (backends/brotli-native-decode.ts) when the optional @narwhal/brotli-native is built.
 
 import { constants, createBrotliCompress, createBrotliDecompress, createGunzip, createGzip } from "node:zlib";
 import type { Codec } from "../codec.js";
+import { brotliNative, decompressBrotliNative } from "./brotli-native-decode.js";
 import { throughNodeTransform, TRANSFORM_OUTPUT_CHUNK } from "../node-transform.js";
 import { compiledModuleUrl } from "../package-files.js";
 
@@ -43,9 +45,12 @@ export const zlibBrotliCodec: Codec = {
         }),
         { codecName: "br" },
       ),
-  decompress: () => (source) =>
-    throughNodeTransform(source, createBrotliDecompress({ chunkSize: TRANSFORM_OUTPUT_CHUNK }), {
+  decompress: () => (source) => {
+    const native = brotliNative();
+    if (native !== undefined) return decompressBrotliNative(native, source);
+    return throughNodeTransform(source, createBrotliDecompress({ chunkSize: TRANSFORM_OUTPUT_CHUNK }), {
       codecName: "br",
       rejectUnconsumedInput: true,
-    }),
+    });
+  },
 };

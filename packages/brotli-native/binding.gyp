@@ -1,0 +1,11 @@
+{
+  "targets": [
+    {
+      "target_name": "brotli_native",
+      "sources": ["src/brotli_decoder.c"],
+      "cflags": ["-O2", "-std=c11", "-Wall", "-Wextra"],
+      "libraries": ["-lbrotlidec"],
+      "defines": ["NAPI_VERSION=8"]
+    }
+  ]
+}
