@@ -12,20 +12,10 @@ import {
   narExtension,
   registerCodec,
 } from "../src/index.js";
-import { collect, piecesOf, sampleBytes } from "./helpers.js";
+import { codeOf, collect, piecesOf, sampleBytes } from "./helpers.js";
 
 afterAll(closeCompressionPools);
 const data = sampleBytes(200_000, 11);
-
-async function codeOf(run: () => Promise<unknown> | unknown): Promise<string> {
-  try {
-    await run();
-  } catch (error) {
-    expect(error).toBeInstanceOf(CodecError);
-    return (error as CodecError).code;
-  }
-  return "no error";
-}
 
 async function compress(name: string, backend: string, body: Buffer = data, level = -1): Promise<Buffer> {
   return collect(compressStream(name, piecesOf(body), { backend, level: name === "br" ? 4 : level }));

@@ -10,7 +10,7 @@ import { decodeBzip2Blocks, NATIVE_BLOCK_OUTPUT_BYTES } from "../src/backends/bz
 import { CodecError } from "../src/codec-error.js";
 import { decompressStream } from "../src/index.js";
 import { packageRequire } from "../src/package-files.js";
-import { collect, piecesOf, requireTool, runCli } from "./helpers.js";
+import { codeOf, collect, piecesOf, requireTool, runCli } from "./helpers.js";
 
 interface NodeBzip2 {
   decompressAsync(data: Uint8Array, options?: { maxOutput?: number }): Promise<Buffer>;
@@ -63,16 +63,6 @@ const native = {
   isOutputLimitError: (error: unknown) => error instanceof Error && error.message === "BZ_OUTBUFF_FULL",
   blocksInFlight: 2,
 };
-
-async function codeOf(run: () => Promise<unknown>): Promise<string> {
-  try {
-    await run();
-  } catch (error) {
-    expect(error).toBeInstanceOf(CodecError);
-    return (error as CodecError).code;
-  }
-  return "no error";
-}
 
 describe.runIf(hasBzip2)("cutting bzip2 input into blocks", () => {
   it("the units partition the input, one per block, whatever the piece size", () => {

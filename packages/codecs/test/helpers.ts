@@ -2,6 +2,8 @@
 // the native compression CLIs on buffers.
 
 import { spawnSync } from "node:child_process";
+import { expect } from "vitest";
+import { CodecError } from "../src/index.js";
 
 /** Deterministic mix of text-like and binary-like bytes, so every codec has something to compress. */
 export function sampleBytes(size: number, seed = 1): Buffer {
@@ -71,4 +73,15 @@ export function requireTool(command: string): boolean {
   if (hasCommand(command)) return true;
   if (process.env.CI) throw new Error(`${command} is required in CI but is not on PATH`);
   return false;
+}
+
+/** The CodecError code `run` fails with, or "no error"; any other kind of error fails the test. */
+export async function codeOf(run: () => Promise<unknown> | unknown): Promise<string> {
+  try {
+    await run();
+  } catch (error) {
+    expect(error).toBeInstanceOf(CodecError);
+    return (error as CodecError).code;
+  }
+  return "no error";
 }
