@@ -8,10 +8,9 @@
 //   the start: the same output, or the error that names what is wrong.
 // Besides the CRC of each block (checked by the decoder that decodes it), each stream's combined CRC is checked here.
 
-import { CodecError } from "../codec-error.js";
 import { DECODED_PIECE_BYTES, PieceWriter } from "../output-limit.js";
 import { Bzip2BlockSplitter, type Bzip2Unit } from "./bzip2-blocks.js";
-import { Bzip2Decoder, type Bzip2ResumePoint } from "./bzip2-decoder.js";
+import { Bzip2Decoder, type Bzip2ResumePoint, combineStreamCrc, corrupt } from "./bzip2-decoder.js";
 
 /** Decodes a one-block bzip2 stream whole; fails (any error) if its output would pass `maxOutputBytes`. */
 export type DecodeWholeBlock = (stream: Uint8Array, maxOutputBytes: number) => Promise<Buffer>;
@@ -37,10 +36,6 @@ function settle(promise: Promise<Buffer>): Promise<Settled> {
     (output) => ({ ok: true, output }),
     (error: unknown) => ({ ok: false, error }),
   );
-}
-
-function corrupt(detail: string): CodecError {
-  return new CodecError("CORRUPT_INPUT", `bzip2: compressed input is not valid bzip2 data (${detail})`);
 }
 
 /** Runs a sequential decoder over `input`, yielding full pieces as the consumer pulls. */
@@ -152,7 +147,7 @@ export async function* decodeBzip2Blocks(
             yield* sequentialFrom({ level, streamCrc, skipBits: unit.skipBits }, [unit.raw]);
             return;
           }
-          streamCrc = ((streamCrc << 1) | (streamCrc >>> 31)) ^ unit.crc;
+          streamCrc = combineStreamCrc(streamCrc, unit.crc);
           break;
         }
       }

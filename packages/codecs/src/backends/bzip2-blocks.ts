@@ -37,7 +37,6 @@ export type Bzip2Unit =
       readonly skipBits: number;
       readonly packed: Uint8Array;
       readonly crc: number;
-      readonly level: number;
     }
   /** The end-of-stream magic, the stream's combined CRC and the padding to a byte boundary. */
   | { readonly kind: "stream-end"; readonly raw: Uint8Array; readonly crc: number }
@@ -88,6 +87,17 @@ function bitsAt(data: Uint8Array, bit: number, n: number): number {
   const word =
     (((data[i] ?? 0) << 24) | ((data[i + 1] ?? 0) << 16) | ((data[i + 2] ?? 0) << 8) | (data[i + 3] ?? 0)) >>> 0;
   return (word >>> (32 - (bit & 7) - n)) & ((1 << n) - 1);
+}
+
+/** The 32-bit CRC that follows a magic at `bit`. */
+function crcAfterMagic(data: Uint8Array, bit: number): number {
+  return ((bitsAt(data, bit + MAGIC_BITS, 16) << 16) | bitsAt(data, bit + MAGIC_BITS + 16, 16)) >>> 0;
+}
+
+/** The block-size digit (1–9) of a stream header ("BZh1"–"BZh9") at byte `at`, else undefined. */
+function streamHeaderLevel(d: Uint8Array, at: number): number | undefined {
+  const level = (d[at + 3] as number) - 0x30;
+  return d[at] === 0x42 && d[at + 1] === 0x5a && d[at + 2] === 0x68 && level >= 1 && level <= 9 ? level : undefined;
 }
 
 type Magic = "block" | "end" | undefined;
@@ -257,9 +267,8 @@ export class Bzip2BlockSplitter {
       if (this.#data.length === at && this.#streams > 0) return "done";
       return this.#rest();
     }
-    const d = this.#data;
-    const level = (d[at + 3] as number) - 0x30;
-    if (d[at] !== 0x42 || d[at + 1] !== 0x5a || d[at + 2] !== 0x68 || level < 1 || level > 9) return this.#rest();
+    const level = streamHeaderLevel(this.#data, at);
+    if (level === undefined) return this.#rest();
     this.#streams++;
     this.#level = level;
     this.#state = "in-stream";
@@ -295,8 +304,7 @@ export class Bzip2BlockSplitter {
         }
       }
       if ((cut.bit >>> 3) - (start >>> 3) > MAX_CODED_BLOCK_BYTES) return this.#rest();
-      const crc =
-        ((bitsAt(this.#data, start + MAGIC_BITS, 16) << 16) | bitsAt(this.#data, start + MAGIC_BITS + 16, 16)) >>> 0;
+      const crc = crcAfterMagic(this.#data, start);
       this.#bit = cut.bit;
       this.#searched = cut.bit >>> 3;
       return {
@@ -305,7 +313,6 @@ export class Bzip2BlockSplitter {
         skipBits: start & 7,
         packed: packBlock(this.#data, start, cut.bit, this.#level, crc),
         crc,
-        level: this.#level,
       };
     }
   }
@@ -314,8 +321,7 @@ export class Bzip2BlockSplitter {
   #endOfStream(bit: number): Bzip2Unit | "more" | undefined {
     const plausible = this.#plausibleEnd(bit);
     if (plausible !== true) return plausible === "more" ? "more" : undefined;
-    const crc =
-      ((bitsAt(this.#data, bit + MAGIC_BITS, 16) << 16) | bitsAt(this.#data, bit + MAGIC_BITS + 16, 16)) >>> 0;
+    const crc = crcAfterMagic(this.#data, bit);
     const next = (bit + MAGIC_BITS + CRC_BITS + 7) >>> 3;
     const unit: Bzip2Unit = { kind: "stream-end", raw: this.#take(bit >>> 3, next), crc };
     this.#bit = next * 8;
@@ -329,8 +335,7 @@ export class Bzip2BlockSplitter {
     const d = this.#data;
     if (d.length === next) return this.#ended ? true : "more";
     if (d.length < next + STREAM_HEADER_BYTES) return this.#ended ? false : "more";
-    const level = (d[next + 3] as number) - 0x30;
-    return d[next] === 0x42 && d[next + 1] === 0x5a && d[next + 2] === 0x68 && level >= 1 && level <= 9;
+    return streamHeaderLevel(d, next) !== undefined;
   }
 
   /** The first block or end-of-stream magic at bit `from` or later whose whole 48 bits are buffered. */

@@ -30,8 +30,13 @@ const CRC_TABLE = (() => {
 /** Thrown inside a parse step when the buffered input ends first; the step is retried with more input. */
 const NEED_INPUT = Symbol("bzip2 needs more input");
 
-function corrupt(detail: string): CodecError {
+export function corrupt(detail: string): CodecError {
   return new CodecError("CORRUPT_INPUT", `bzip2: compressed input is not valid bzip2 data (${detail})`);
+}
+
+/** A stream's CRC so far with one more block's CRC: the format's combination (rotate left by one, then xor). */
+export function combineStreamCrc(streamCrc: number, blockCrc: number): number {
+  return (((streamCrc << 1) | (streamCrc >>> 31)) ^ blockCrc) | 0;
 }
 
 interface HuffmanGroup {
@@ -444,7 +449,7 @@ export class Bzip2Decoder {
   #endBlock(): void {
     const crc = ~this.#crc;
     if (crc !== this.#blockCrc) throw corrupt("block CRC mismatch");
-    this.#streamCrc = (((this.#streamCrc << 1) | (this.#streamCrc >>> 31)) ^ crc) | 0;
+    this.#streamCrc = combineStreamCrc(this.#streamCrc, crc);
     this.#phase = "block-header";
     this.#want = this.#blockSizeMax + 25_000;
   }
