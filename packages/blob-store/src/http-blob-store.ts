@@ -1,10 +1,10 @@
 // The read-only http(s):// transport over node:http(s) with its own keep-alive agent: HEAD for exists/head, GET
 // (with Range) for get; 404 and 403 mean absent, as in Nix. Every Content-Encoding is decoded here, bounded, and
 // every request has a connect timeout and Nix's low-speed rule (below 1 byte/s for the stall time: give up).
+// The codecs are loaded when a response first needs decoding.
 
 import type { Agent, IncomingMessage } from "node:http";
 import { createRequire } from "node:module";
-import { decompressStream, DEFAULT_CONTENT_ENCODING_LIMIT } from "@narwhal/codecs";
 import { redactStoreUrl } from "@narwhal/store-url";
 import type { BlobGetOptions, BlobHead, BlobListEntry, BlobObject, BlobStore } from "./blob-store.js";
 import { validateBlobKey } from "./blob-key.js";
@@ -49,7 +49,8 @@ export class HttpBlobStore implements BlobStore {
   readonly #request: HttpModule["request"];
   readonly #connectTimeoutMs: number;
   readonly #stalledTimeoutMs: number;
-  readonly #maxDecodedBytes: number;
+  /** undefined: @narwhal/codecs' DEFAULT_CONTENT_ENCODING_LIMIT. */
+  readonly #maxDecodedBytes: number | undefined;
 
   /** `baseUrl` is the cache root, e.g. `https://cache.example.org/prefix` (a trailing '/' is ignored). */
   constructor(baseUrl: string, options: HttpBlobStoreOptions = {}) {
@@ -69,7 +70,7 @@ export class HttpBlobStore implements BlobStore {
       "stalledTimeoutMs",
       this.#url,
     );
-    this.#maxDecodedBytes = options.maxDecodedBytes ?? DEFAULT_CONTENT_ENCODING_LIMIT;
+    this.#maxDecodedBytes = options.maxDecodedBytes;
   }
 
   /** The cache root without any password. */
@@ -227,10 +228,12 @@ export class HttpBlobStore implements BlobStore {
       );
     }
     const raw = watched(response, watch, key, this.#url);
-    const body =
-      codec === "none"
-        ? raw
-        : decoded(decompressStream(codec, raw, { maxOutputBytes: this.#maxDecodedBytes }), key, this.#url, encoding);
+    let body: AsyncIterable<Buffer> = raw;
+    if (codec !== "none") {
+      const { decompressStream, DEFAULT_CONTENT_ENCODING_LIMIT } = await import("@narwhal/codecs");
+      const maxOutputBytes = this.#maxDecodedBytes ?? DEFAULT_CONTENT_ENCODING_LIMIT;
+      body = decoded(decompressStream(codec, raw, { maxOutputBytes }), key, this.#url, encoding);
+    }
     const length = Number(response.headers["content-length"] ?? Number.NaN);
     const contentType = response.headers["content-type"];
     return {

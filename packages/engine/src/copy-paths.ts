@@ -85,134 +85,140 @@ export async function copyPaths(
         );
   if (abortedUploads > 0) report({ type: "uploads-aborted", count: abortedUploads });
 
-  let bytes = 0;
-  const uploads = new Map<string, Deferred<UploadedNar>>(
-    todo.map((info) => [info.storePath.path, deferred<UploadedNar>()]),
-  );
-  const narInFlight = new Map<string, Promise<unknown>>();
-  const uploadOne = async (info: SourcePathInfo): Promise<void> => {
-    const path = info.storePath.path;
-    const key = narHashOf(info);
-    const earlier = narInFlight.get(key);
-    const attempt = (async () => {
-      if (earlier !== undefined) await earlier.catch(() => {}); // same NAR: let the first upload finish, then only verify
-      report({ type: "path-started", path, narSize: info.narSize });
-      const counted = countBytes(source.nar(info), (count) => {
-        bytes += count;
-        report({ type: "bytes", path, bytes: count });
-      });
-      // The snapshot is only valid for the first upload of a NAR; a repeat follows the first and must look again.
-      return destination.uploadNar({
-        info,
-        nar: counted,
-        snapshot: earlier === undefined ? snapshot : undefined,
-        compressionThreads: compressionThreadsFor(info.narSize, bytesToCopy),
-      });
-    })();
-    narInFlight.set(key, attempt);
-    try {
-      const uploaded = await attempt;
-      report({ type: "path-uploaded", path, narUploaded: uploaded.narUploaded });
-      uploads.get(path)!.resolve(uploaded);
-    } catch (error) {
-      uploads.get(path)!.reject(error);
-    }
-  };
-  const largestFirst = [...todo].sort((a, b) => b.narSize - a.narSize);
-  const uploading = pLimit(jobs).map(largestFirst, uploadOne);
-
-  const copied: string[] = [];
-  const failed: CopyFailure[] = [];
-  // A path published only after what it leans on was found gone again (a GC ran meanwhile): upload it once more.
-  const closure = new Map(infos.map((info) => [info.storePath.path, info]));
-  const repushed = new Map<string, Promise<void>>();
-  const repushSlots = pLimit(jobs);
-  const skippedSet = new Set<string>();
-  const reupload = (info: SourcePathInfo): Promise<UploadedNar> =>
-    repushSlots(() => {
-      report({ type: "path-started", path: info.storePath.path, narSize: info.narSize });
-      const counted = countBytes(source.nar(info), (count) => {
-        bytes += count;
-        report({ type: "bytes", path: info.storePath.path, bytes: count });
-      });
-      return destination.uploadNar({
-        info,
-        nar: counted,
-        compressionThreads: compressionThreadsFor(info.narSize, bytesToCopy),
-      });
-    });
-  const repush = (path: string, cause: MissingReferencesError): Promise<void> => {
-    let pushing = repushed.get(path);
-    if (pushing === undefined) {
-      const info = closure.get(path);
-      if (info === undefined) return Promise.reject(cause); // not in the closure being copied (--no-recursive)
-      pushing = (async () => {
-        const uploaded = await reupload(info);
+  // The compression worker pools live while this copy uploads (and end with it); codecs load only when a NAR goes up.
+  const pools = todo.length === 0 ? undefined : (await import("@narwhal/codecs")).holdCompressionPools();
+  try {
+    let bytes = 0;
+    const uploads = new Map<string, Deferred<UploadedNar>>(
+      todo.map((info) => [info.storePath.path, deferred<UploadedNar>()]),
+    );
+    const narInFlight = new Map<string, Promise<unknown>>();
+    const uploadOne = async (info: SourcePathInfo): Promise<void> => {
+      const path = info.storePath.path;
+      const key = narHashOf(info);
+      const earlier = narInFlight.get(key);
+      const attempt = (async () => {
+        if (earlier !== undefined) await earlier.catch(() => {}); // same NAR: let the first upload finish, then only verify
+        report({ type: "path-started", path, narSize: info.narSize });
+        const counted = countBytes(source.nar(info), (count) => {
+          bytes += count;
+          report({ type: "bytes", path, bytes: count });
+        });
+        // The snapshot is only valid for the first upload of a NAR; a repeat follows the first and must look again.
+        return destination.uploadNar({
+          info,
+          nar: counted,
+          snapshot: earlier === undefined ? snapshot : undefined,
+          compressionThreads: compressionThreadsFor(info.narSize, bytesToCopy),
+        });
+      })();
+      narInFlight.set(key, attempt);
+      try {
+        const uploaded = await attempt;
         report({ type: "path-uploaded", path, narUploaded: uploaded.narUploaded });
-        await publishRepairing(uploaded);
-        if (skippedSet.delete(path)) {
-          skipped.splice(skipped.indexOf(path), 1);
-          copied.push(path);
+        uploads.get(path)!.resolve(uploaded);
+      } catch (error) {
+        uploads.get(path)!.reject(error);
+      }
+    };
+    const largestFirst = [...todo].sort((a, b) => b.narSize - a.narSize);
+    const uploading = pLimit(jobs).map(largestFirst, uploadOne);
+
+    const copied: string[] = [];
+    const failed: CopyFailure[] = [];
+    // A path published only after what it leans on was found gone again (a GC ran meanwhile): upload it once more.
+    const closure = new Map(infos.map((info) => [info.storePath.path, info]));
+    const repushed = new Map<string, Promise<void>>();
+    const repushSlots = pLimit(jobs);
+    const skippedSet = new Set<string>();
+    const reupload = (info: SourcePathInfo): Promise<UploadedNar> =>
+      repushSlots(() => {
+        report({ type: "path-started", path: info.storePath.path, narSize: info.narSize });
+        const counted = countBytes(source.nar(info), (count) => {
+          bytes += count;
+          report({ type: "bytes", path: info.storePath.path, bytes: count });
+        });
+        return destination.uploadNar({
+          info,
+          nar: counted,
+          compressionThreads: compressionThreadsFor(info.narSize, bytesToCopy),
+        });
+      });
+    const repush = (path: string, cause: MissingReferencesError): Promise<void> => {
+      let pushing = repushed.get(path);
+      if (pushing === undefined) {
+        const info = closure.get(path);
+        if (info === undefined) return Promise.reject(cause); // not in the closure being copied (--no-recursive)
+        pushing = (async () => {
+          const uploaded = await reupload(info);
+          report({ type: "path-uploaded", path, narUploaded: uploaded.narUploaded });
+          await publishRepairing(uploaded);
+          if (skippedSet.delete(path)) {
+            skipped.splice(skipped.indexOf(path), 1);
+            copied.push(path);
+          }
+          report({ type: "path-finished", path });
+        })();
+        pushing.catch(() => {}); // awaited by every referrer that needs it
+        repushed.set(path, pushing);
+      }
+      return pushing;
+    };
+    /** Publishes; a reference or the NAR a GC deleted since it was found present is uploaded again first. */
+    const publishRepairing = async (uploaded: UploadedNar): Promise<void> => {
+      for (let attempt = 1; ; attempt++) {
+        try {
+          await destination.publishPathInfo(uploaded);
+          return;
+        } catch (error) {
+          if (attempt >= MAX_PUBLISH_ATTEMPTS) throw error;
+          if (error instanceof MissingReferencesError) {
+            await Promise.all(error.references.map((reference) => repush(reference.path, error)));
+          } else if (error instanceof StoreError && error.code === "NAR_MISSING" && error.key === uploaded.narKey) {
+            uploaded = await reupload(uploaded.info);
+          } else {
+            throw error;
+          }
         }
+      }
+    };
+    for (const path of skipped) skippedSet.add(path);
+    const published = new Map<string, Promise<void>>();
+    for (const info of todo) {
+      const path = info.storePath.path;
+      const publish = (async () => {
+        const uploaded = await uploads.get(path)!.promise;
+        for (const reference of info.references) {
+          const waitFor = reference.path === path ? undefined : published.get(reference.path);
+          if (waitFor === undefined) continue;
+          await waitFor.catch((error: unknown) => {
+            throw new EngineError(
+              "REFERENCE_FAILED",
+              path,
+              `not published: its reference ${reference.path} could not be copied (${messageOf(error)})`,
+              { cause: error },
+            );
+          });
+        }
+        await publishRepairing(uploaded);
+        copied.push(path);
         report({ type: "path-finished", path });
       })();
-      pushing.catch(() => {}); // awaited by every referrer that needs it
-      repushed.set(path, pushing);
+      const recorded = publish.catch((error: unknown) => {
+        const failure = error instanceof Error ? error : new Error(String(error));
+        failed.push({ path, error: failure.message, ...(codeOf(error) === undefined ? {} : { code: codeOf(error)! }) });
+        report({ type: "path-failed", path, error: failure });
+        throw error;
+      });
+      recorded.catch(() => {});
+      published.set(path, recorded);
     }
-    return pushing;
-  };
-  /** Publishes; a reference or the NAR a GC deleted since it was found present is uploaded again first. */
-  const publishRepairing = async (uploaded: UploadedNar): Promise<void> => {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        await destination.publishPathInfo(uploaded);
-        return;
-      } catch (error) {
-        if (attempt >= MAX_PUBLISH_ATTEMPTS) throw error;
-        if (error instanceof MissingReferencesError) {
-          await Promise.all(error.references.map((reference) => repush(reference.path, error)));
-        } else if (error instanceof StoreError && error.code === "NAR_MISSING" && error.key === uploaded.narKey) {
-          uploaded = await reupload(uploaded.info);
-        } else {
-          throw error;
-        }
-      }
-    }
-  };
-  for (const path of skipped) skippedSet.add(path);
-  const published = new Map<string, Promise<void>>();
-  for (const info of todo) {
-    const path = info.storePath.path;
-    const publish = (async () => {
-      const uploaded = await uploads.get(path)!.promise;
-      for (const reference of info.references) {
-        const waitFor = reference.path === path ? undefined : published.get(reference.path);
-        if (waitFor === undefined) continue;
-        await waitFor.catch((error: unknown) => {
-          throw new EngineError(
-            "REFERENCE_FAILED",
-            path,
-            `not published: its reference ${reference.path} could not be copied (${messageOf(error)})`,
-            { cause: error },
-          );
-        });
-      }
-      await publishRepairing(uploaded);
-      copied.push(path);
-      report({ type: "path-finished", path });
-    })();
-    const recorded = publish.catch((error: unknown) => {
-      const failure = error instanceof Error ? error : new Error(String(error));
-      failed.push({ path, error: failure.message, ...(codeOf(error) === undefined ? {} : { code: codeOf(error)! }) });
-      report({ type: "path-failed", path, error: failure });
-      throw error;
-    });
-    recorded.catch(() => {});
-    published.set(path, recorded);
+    await uploading;
+    await Promise.allSettled(published.values());
+    return { copied, skipped, failed, bytes, abortedUploads, seconds: (performance.now() - started) / 1000 };
+  } finally {
+    await pools?.release();
   }
-  await uploading;
-  await Promise.allSettled(published.values());
-  return { copied, skipped, failed, bytes, abortedUploads, seconds: (performance.now() - started) / 1000 };
 }
 
 async function* countBytes(

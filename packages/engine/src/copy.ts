@@ -1,8 +1,8 @@
 // The engine's entry points: copy() copies store paths (with their closure by default) from a local Nix store or a
 // binary cache into a binary cache; storeAdd() adds a plain directory as a content-addressed path. Both open what
-// they are given as URLs, run copyPaths and close what they opened, compression worker pools included.
+// they are given as URLs, run copyPaths (which holds the compression worker pools while it uploads) and close what
+// they opened.
 
-import { holdCompressionPools } from "@narwhal/codecs";
 import { parseLocalStoreUrl } from "@narwhal/local-store";
 import { BinaryCacheStore, type OpenStoreOptions } from "@narwhal/store";
 import { formatHash } from "@narwhal/store-path";
@@ -39,8 +39,7 @@ export function isLocalStoreUrl(url: string): boolean {
 }
 
 export async function copy(request: CopyRequest): Promise<CopySummary> {
-  const pools = holdCompressionPools();
-  const opened: Array<() => Promise<void>> = [() => pools.release()];
+  const opened: Array<() => Promise<void>> = [];
   try {
     const source = await openSource(request.from ?? "local", request.sourceOptions, opened);
     const destination = await openDestination(request.to, request.destinationOptions, opened);
@@ -72,8 +71,7 @@ export interface StoreAddResult {
 }
 
 export async function storeAdd(request: StoreAddRequest): Promise<StoreAddResult> {
-  const pools = holdCompressionPools();
-  const opened: Array<() => Promise<void>> = [() => pools.release()];
+  const opened: Array<() => Promise<void>> = [];
   try {
     return await addDirectory(request, await openDestination(request.to, request.destinationOptions, opened));
   } finally {

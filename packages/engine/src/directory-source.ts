@@ -1,9 +1,9 @@
 // A plain directory (or file) as a content-addressed store path, like `nix-store --add`: the NAR is dumped once to
 // hash it (path = fixed-output `source` path of the recursive SHA-256 NAR hash), and again when it is uploaded.
+// The NAR serializer is loaded on first use, so importing the engine does not load it.
 
 import { lstat } from "node:fs/promises";
 import { basename, resolve } from "node:path";
-import { dumpPath, dumpPathInWorker } from "@narwhal/nar";
 import { DEFAULT_STORE_DIR, HashSink, makeFixedOutputPath } from "@narwhal/store-path";
 import { EngineError, messageOf } from "./errors.js";
 import type { PathSource, SourcePathInfo } from "./path-source.js";
@@ -39,6 +39,7 @@ export class DirectorySource implements PathSource {
       });
     }
     const sink = new HashSink("sha256");
+    const { dumpPathInWorker } = await import("@narwhal/nar");
     await dumpPathInWorker(this.#dir, (chunk) => void sink.update(chunk)); // read on a worker while this thread hashes
     const { hash, size } = sink.finish();
     let storePath;
@@ -68,8 +69,9 @@ export class DirectorySource implements PathSource {
     return [await this.pathInfo()];
   }
 
-  nar(): AsyncIterable<Uint8Array> {
-    return dumpPath(this.#dir);
+  async *nar(): AsyncGenerator<Buffer, void, undefined> {
+    const { dumpPath } = await import("@narwhal/nar");
+    yield* dumpPath(this.#dir);
   }
 
   async close(): Promise<void> {}

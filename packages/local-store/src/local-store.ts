@@ -1,8 +1,9 @@
 // LocalStore: a read-only view of a local (or chroot) Nix store — path metadata from Nix's SQLite database,
-// closures in topological order, and path contents as NAR streams read from the filesystem.
+// closures in topological order, and path contents as NAR streams read from the filesystem (the NAR serializer is
+// loaded by the first stream, so reading metadata alone does not load it).
 
 import { isAbsolute } from "node:path";
-import { dumpPath, type DumpPathOptions } from "@narwhal/nar";
+import type { DumpPathOptions } from "@narwhal/nar";
 import {
   DEFAULT_STORE_DIR,
   type StorePath,
@@ -129,7 +130,7 @@ export class LocalStore {
         `cannot read ${text}: it is not a valid path in the local store (${this.#db.file})`,
       );
     }
-    return dumpPath(this.realPath(text), options);
+    return dumpLazily(this.realPath(text), options);
   }
 
   close(): void {
@@ -203,4 +204,9 @@ function checkStoreDir(storeDir: string): string {
       cause: error,
     });
   }
+}
+
+async function* dumpLazily(path: string, options: DumpPathOptions): AsyncGenerator<Buffer, void, undefined> {
+  const { dumpPath } = await import("@narwhal/nar");
+  yield* dumpPath(path, options);
 }

@@ -2,8 +2,10 @@
 // and an LRU, the one verified read path for NAR bytes, listings, build logs, adding paths and the maintenance
 // operations (scan, sign, delete, pending uploads). It is the only code that touches the transport: the details
 // live in the files it delegates to; this class holds the state, the trust decisions and the order of operations.
+// The NAR halves (reading, listing, uploading: the NAR, codec and signing code) are imported on first use, so a
+// command that only looks at narinfos (a copy of paths the cache already has, path-info) does not load them.
 
-import { NarError, catNar, listNar, type NarListing } from "@narwhal/nar";
+import type { NarListing } from "@narwhal/nar";
 import type { SecretKey, TrustedKeys } from "@narwhal/signing";
 import {
   MISSING_NAME,
@@ -29,31 +31,18 @@ import {
   classifyKey,
   narInfoKey,
   narInfoKeyOfHashPart,
-  narObjectKey,
   type CacheObjectKind,
 } from "./cache-layout.js";
 import { CacheSnapshot } from "./cache-snapshot.js";
-import { ContentAddressProof } from "./content-address-proof.js";
 import { readDebugInfoArchive } from "./debug-info-index.js";
 import { StoreError, messageOf, objectName } from "./errors.js";
 import { GcNoticeBoard, announceGc, withdrawGcNotice, type GcDoomed } from "./gc-notices.js";
 import { LocalNarCache } from "./local-nar-cache.js";
-import { downloadNar, readCachedNar } from "./nar-download.js";
-import {
-  publishPathInfo,
-  uploadNarObject,
-  uploadPath,
-  type AddToStoreResult,
-  type ListedNarObject,
-  type NarUploadContext,
-  type PathInfoToAdd,
-  type UploadedNar,
-} from "./nar-upload.js";
+import type { AddToStoreResult, ListedNarObject, NarUploadContext, PathInfoToAdd, UploadedNar } from "./nar-upload.js";
 import { NarInfoCache } from "./narinfo-cache.js";
 import { describeStoreUrl, openBlobStore, type OpenBlobStoreOptions } from "./open-blob-store.js";
 import { checkNarInfoTrust, type TrustBasis } from "./signature-policy.js";
 import { loadSigningKeys } from "./signing-keys.js";
-import { afterVerification } from "./spooled-output.js";
 
 export interface BinaryCacheStoreOptions {
   /** Public keys whose signatures make a narinfo acceptable. */
@@ -368,6 +357,10 @@ export class BinaryCacheStore {
   async *narFromPath(path: StorePath | string | NarInfo): AsyncGenerator<Buffer, void, undefined> {
     const info = await this.#requireInfo(path);
     this.checkTrust(info);
+    const [{ ContentAddressProof }, { downloadNar, readCachedNar }] = await Promise.all([
+      import("./content-address-proof.js"),
+      import("./nar-download.js"),
+    ]);
     const proof = ContentAddressProof.needed(info);
     const local = this.#localNars;
     if (local !== undefined && (await local.hasNar(info.storePath.hashPart))) {
@@ -390,6 +383,7 @@ export class BinaryCacheStore {
    */
   async getListing(path: StorePath | string | NarInfo): Promise<NarListing> {
     const info = await this.#requireInfo(path);
+    const { listNar } = await import("@narwhal/nar");
     return listNar(this.narFromPath(info));
   }
 
@@ -399,7 +393,8 @@ export class BinaryCacheStore {
    */
   async *readFile(path: StorePath | string | NarInfo, subpath: string): AsyncGenerator<Buffer, void, undefined> {
     const info = await this.#requireInfo(path);
-    yield* afterVerification(inStorePath(catNar(this.narFromPath(info), subpath), info.storePath.path));
+    const { fileInNar } = await import("./file-in-nar.js");
+    yield* fileInNar(this.narFromPath(info), subpath, info.storePath.path);
   }
 
   async getBuildLog(drvPath: StorePath | string): Promise<Buffer | undefined> {
@@ -510,6 +505,7 @@ export class BinaryCacheStore {
       const existing = await this.#readableNarInfo(info.storePath);
       if (existing !== undefined) return { narInfo: existing, added: false, narUploaded: false };
     }
+    const { uploadPath } = await import("./nar-upload.js");
     const { narUploaded, ...narInfo } = await uploadPath(this.#uploadContext(), info, nar);
     return { narInfo, added: true, narUploaded };
   }
@@ -520,7 +516,9 @@ export class BinaryCacheStore {
    * References are not checked here; publishPathInfo checks them.
    */
   async uploadNar(request: UploadNarRequest): Promise<UploadedNar> {
-    const listed: ListedNarObject | undefined = request.snapshot?.narObject(this.#narKeyOf(request.info));
+    const { narObjectKeyFor, uploadNarObject } = await import("./nar-upload.js");
+    const key = narObjectKeyFor(request.info, this.#settings.compression);
+    const listed: ListedNarObject | undefined = request.snapshot?.narObject(key);
     return uploadNarObject(this.#uploadContext(), request.info, request.nar, listed, request.compressionThreads);
   }
 
@@ -529,12 +527,9 @@ export class BinaryCacheStore {
    * signed narinfo (last). Fails with REFERENCE_MISSING, writing nothing, while a reference lacks its narinfo.
    */
   async publishPathInfo(uploaded: UploadedNar): Promise<AddToStoreResult> {
+    const { publishPathInfo } = await import("./nar-upload.js");
     const { narUploaded, ...narInfo } = await publishPathInfo(this.#uploadContext(), uploaded);
     return { narInfo, added: true, narUploaded };
-  }
-
-  #narKeyOf(info: PathInfoToAdd): string {
-    return narObjectKey(info.narHash, this.#settings.compression);
   }
 
   #uploadContext(): NarUploadContext {
@@ -561,24 +556,5 @@ export class BinaryCacheStore {
     } catch {
       return undefined;
     }
-  }
-}
-
-/** A sub-path that is missing or not a regular file, said of the store path (not of "the NAR"). */
-async function* inStorePath(file: AsyncIterable<Buffer>, storePath: string): AsyncGenerator<Buffer, void, undefined> {
-  try {
-    yield* file;
-  } catch (error) {
-    if (error instanceof NarError && error.code === "NAR_PATH_NOT_FOUND") {
-      throw new StoreError(
-        "PATH_NOT_IN_CACHE",
-        `${storePath}/${String(error.path ?? "").replace(/^\/+/, "")} does not exist: ${error.message}`,
-        { cause: error },
-      );
-    }
-    if (error instanceof NarError && error.code === "NAR_NOT_A_REGULAR_FILE") {
-      throw new StoreError("UNSUPPORTED", `${storePath}: ${error.message}`, { cause: error });
-    }
-    throw error;
   }
 }

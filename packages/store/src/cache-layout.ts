@@ -1,7 +1,6 @@
 // The cache layout, in one place: every object key the store reads or writes, its MIME type, how large a small
 // object of each kind may be, and what kind of object a listed key is. No other code spells a key pattern.
 
-import { narExtension } from "@narwhal/codecs";
 import { formatHash, narInfoFileFor, type Hash, type StorePath } from "@narwhal/store-path";
 
 export const CACHE_INFO_KEY = "nix-cache-info";
@@ -36,9 +35,12 @@ export function narInfoKeyOfHashPart(hashPart: string): string {
   return `${hashPart}.narinfo`;
 }
 
-/** The NAR object's key: `nar/<nix32 NarHash>.nar<ext>` (named by NarHash, unlike Nix; see the README). */
-export function narObjectKey(narHash: Hash, compression: string): string {
-  return `${NAR_PREFIX}${formatHash(narHash, "nix32", { prefix: false })}.nar${narExtension(compression)}`;
+/**
+ * The NAR object's key: `nar/<nix32 NarHash>.nar<extension>` (named by NarHash, unlike Nix; see the README). The
+ * extension is the codec's (`narExtension(compression)` of @narwhal/codecs: ".xz", ".zst", "" for none).
+ */
+export function narObjectKey(narHash: Hash, extension: string): string {
+  return `${NAR_PREFIX}${formatHash(narHash, "nix32", { prefix: false })}.nar${extension}`;
 }
 
 /** `<hash part>.ls`, the path's NAR listing. */

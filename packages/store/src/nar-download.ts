@@ -5,10 +5,9 @@
 import { CodecError, decompressStream } from "@narwhal/codecs";
 import { HashSink, formatHash, type NarInfo } from "@narwhal/store-path";
 import type { BlobStore } from "@narwhal/blob-store";
-import { listNar } from "@narwhal/nar";
+import { formatNarListingNode, listNar } from "@narwhal/nar";
 import { asStoreError, guard } from "./blob-io.js";
 import { NarInspector } from "./nar-inspector.js";
-import { formatBareRoot } from "./nar-listings.js";
 import type { ContentAddressProof } from "./content-address-proof.js";
 import { StoreError, messageOf, objectName } from "./errors.js";
 import type { LocalNarCache, PendingNar } from "./local-nar-cache.js";
@@ -92,15 +91,15 @@ export async function* downloadNar(
     verifyNar(info, fileSink, narSink, where, narInfoKey, key, storeUrl);
     await context.contentAddressProof?.verify(where);
     if (pending !== undefined) {
-      const root = formatBareRoot(
-        await listing!.finish().catch((error: unknown) => {
-          throw new StoreError(
-            "NAR_CORRUPT",
-            `NAR ${where} matches its hashes but is not a valid NAR: ${messageOf(error)}`,
-            { key, storeUrl, cause: error },
-          );
-        }),
-      );
+      // Nix's local-nar-cache form of the listing: the root node alone, without the version wrapper.
+      const listed = await listing!.finish().catch((error: unknown) => {
+        throw new StoreError(
+          "NAR_CORRUPT",
+          `NAR ${where} matches its hashes but is not a valid NAR: ${messageOf(error)}`,
+          { key, storeUrl, cause: error },
+        );
+      });
+      const root = formatNarListingNode(listed.root);
       await pending.commit();
       committed = true;
       await context.localCache!.saveListing(info.storePath.hashPart, root);

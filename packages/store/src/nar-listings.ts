@@ -1,13 +1,8 @@
-// NAR listings of store paths: the bare-root form the local NAR cache keeps, and the node at a sub-path of a
-// listing. A cache's own `.ls` is never trusted: the store lists the verified NAR itself.
+// The node at a sub-path of a store path's NAR listing. A cache's own `.ls` is never trusted: the store lists the
+// verified NAR itself.
 
-import { formatNarListingNode, type NarListing, type NarListingNode } from "@narwhal/nar";
+import type { NarListingNode } from "@narwhal/nar";
 import { StoreError } from "./errors.js";
-
-/** Nix's local-nar-cache form: the root node alone, without the version wrapper (in the listing form Nix writes). */
-export function formatBareRoot(listing: NarListing): string {
-  return formatNarListingNode(listing.root);
-}
 
 /** The node at `subpath` ("/", "bin/hello", "/bin/hello"), or a PATH_NOT_IN_CACHE error naming the path. */
 export function listingNodeAt(root: NarListingNode, subpath: string, storePath: string): NarListingNode {

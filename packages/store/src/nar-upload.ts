@@ -3,7 +3,7 @@
 // into `nar/<nix32 NarHash>.nar<ext>`, then the listing and debuginfo links, and the signed narinfo last. Any
 // failure before the narinfo leaves no narinfo.
 
-import { compressBuffer, compressStream } from "@narwhal/codecs";
+import { compressBuffer, compressStream, narExtension } from "@narwhal/codecs";
 import { formatNarListing, listNar, type NarListing } from "@narwhal/nar";
 import { signWithKeys, type SecretKey } from "@narwhal/signing";
 import { HashSink, fingerprint, formatHash, type Hash, type NarInfo, type StorePath } from "@narwhal/store-path";
@@ -157,6 +157,11 @@ async function checkStillPresent(context: NarUploadContext, uploaded: UploadedNa
   return readAt;
 }
 
+/** Where the path's NAR goes in a cache that compresses with `compression`. */
+export function narObjectKeyFor(info: PathInfoToAdd, compression: string): string {
+  return narObjectKey(info.narHash, narExtension(compression));
+}
+
 /**
  * Phase one: streams the NAR (verified against NarHash/NarSize, parsed for its listing, compressed) into
  * `nar/<nix32 NarHash>.nar<ext>`, or only verifies it when that object exists. Writes no narinfo.
@@ -173,7 +178,7 @@ export async function uploadNarObject(
   checkClaims(info, storeUrl);
   await context.secretKeys(); // a bad key file fails before any upload
   const compression = settings.compression;
-  const narKey = narObjectKey(info.narHash, compression);
+  const narKey = narObjectKeyFor(info, compression);
 
   const wantListing = settings["write-nar-listing"] || settings["index-debug-info"];
   const inspector = wantListing || info.wellFormed !== true ? new NarInspector(listNar) : undefined;

@@ -253,7 +253,7 @@ describe("adding and reading paths", () => {
     const nar = await narOfFiles({ real: "contents" });
     const path = fakeStorePath("squatted");
     const info = pathInfoFor(path, nar);
-    const narKey = narObjectKey(info.narHash, "xz");
+    const narKey = narObjectKey(info.narHash, ".xz");
     await mkdir(join(dir, "nar"), { recursive: true });
     await writeFile(join(dir, narKey), "not an xz stream of this NAR");
     const added = await store.addToStore({ info, nar: chunksOf(nar) });

@@ -1,5 +1,6 @@
 // `narwhal copy --to URL [--from URL] PATH...`: copy store paths (with their closures unless --no-recursive) from
-// the local Nix store or a binary cache into a binary cache; into a local Nix store it hands over to copy-to-local.
+// the local Nix store or a binary cache into a binary cache; into a local Nix store it hands over to copy-to-local
+// (loaded only then: it brings the fetch and restore machinery).
 import { realpath } from "node:fs/promises";
 import { copy, isLocalStoreUrl, type CopySummary } from "@narwhal/engine";
 import { TrustedKeys } from "@narwhal/signing";
@@ -7,7 +8,6 @@ import type { Command, CommandContext } from "../command.js";
 import { UsageError } from "../usage-error.js";
 import { readAll } from "../stream-io.js";
 import { CopyProgress } from "./copy-progress.js";
-import { copyToLocalStore } from "./copy-to-local.js";
 import {
   TRUST_HELP,
   TRUST_OPTIONS,
@@ -77,6 +77,7 @@ export const copyCommand: Command = {
     const requireSigs = options["no-require-sigs"] !== true;
 
     if (isLocalStoreUrl(to)) {
+      const { copyToLocalStore } = await import("./copy-to-local.js");
       return copyToLocalStore(ctx, {
         from,
         to,
