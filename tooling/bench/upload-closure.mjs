@@ -98,6 +98,7 @@ const results = {
   closureCodecs,
   rounds,
   startupRuns,
+  extraCaCerts: Boolean(process.env.NODE_EXTRA_CA_CERTS),
   cores: Number(must("nproc", []).trim()),
   subtrees,
   rows: [],
@@ -226,15 +227,31 @@ try {
   const present = join(work, "present");
   must("node", [cli, "copy", "--to", fileUrl(present, "zstd"), corpus.top]);
   console.error(`start-up, ${startupRuns} runs`);
+  // NODE_EXTRA_CA_CERTS (set on some machines, CI sandboxes among them) makes every Node.js process read and parse
+  // that certificate file before any JavaScript runs; where it is set, the Node.js rows are also run without it.
+  const startupEnvs = [
+    ["startup", "", {}],
+    ...(process.env.NODE_EXTRA_CA_CERTS
+      ? [["startup-no-extra-ca", "NODE_EXTRA_CA_CERTS unset", { extraEnv: { NODE_EXTRA_CA_CERTS: undefined } }]]
+      : []),
+  ];
   for (let i = 0; i < startupRuns; i++) {
-    record("startup", "node -e 0 (the floor: Node.js start-up alone)", 0, timed("node", ["-e", "0"]));
-    record("startup", "narwhal --version", 0, timed("node", [cli, "--version"]));
-    record(
-      "startup",
-      `narwhal copy of an already-present path (file://, closure of ${corpus.closure.length} present)`,
-      0,
-      timed("node", [cli, "copy", "--to", fileUrl(present, "zstd"), corpus.top]),
-    );
+    for (const [group, unset, options] of startupEnvs) {
+      const also = unset === "" ? "" : `, ${unset}`;
+      record(group, `node -e 0 (the floor: Node.js start-up alone${also})`, 0, timed("node", ["-e", "0"], options));
+      record(
+        group,
+        `narwhal --version${unset === "" ? "" : ` (${unset})`}`,
+        0,
+        timed("node", [cli, "--version"], options),
+      );
+      record(
+        group,
+        `narwhal copy of an already-present path (file://, closure of ${corpus.closure.length} present${also})`,
+        0,
+        timed("node", [cli, "copy", "--to", fileUrl(present, "zstd"), corpus.top], options),
+      );
+    }
     record(
       "startup",
       `nix copy (2.8) of the same already-present path`,
@@ -317,15 +334,20 @@ if (sOurs)
     speedupVsNixCopy: ratio(sNix.wallSeconds.median, sOurs.wallSeconds.median),
     peakRssMiB: sOurs.peakRssMiB.max,
   };
-const ver = find("startup", "narwhal --version"),
-  cp = find("startup", "narwhal copy");
-if (ver)
-  results.ratios.startup = {
-    versionMs: Math.round(ver.wallSeconds.median * 1000),
-    versionMaxMs: Math.round(ver.wallSeconds.max * 1000),
-    copyPresentMs: Math.round(cp.wallSeconds.median * 1000),
-    copyPresentMaxMs: Math.round(cp.wallSeconds.max * 1000),
-  };
+for (const [group, key] of [
+  ["startup", "startup"],
+  ["startup-no-extra-ca", "startupWithoutExtraCa"],
+]) {
+  const ver = find(group, "narwhal --version"),
+    cp = find(group, "narwhal copy");
+  if (ver)
+    results.ratios[key] = {
+      versionMs: Math.round(ver.wallSeconds.median * 1000),
+      versionMaxMs: Math.round(ver.wallSeconds.max * 1000),
+      copyPresentMs: Math.round(cp.wallSeconds.median * 1000),
+      copyPresentMaxMs: Math.round(cp.wallSeconds.max * 1000),
+    };
+}
 
 mkdirSync(outDir, { recursive: true });
 const base = quick ? "upload-closure-quick" : "upload-closure";
@@ -337,6 +359,7 @@ const titles = {
   "closure-rgw": "(c) closure, zstd, RGW",
   single: `(d) one ${singleMiB} MiB path, zstd, file://`,
   startup: "(e) start-up",
+  "startup-no-extra-ca": "(e) start-up, the same runs with NODE_EXTRA_CA_CERTS unset",
 };
 const r = results.ratios;
 const md = [
@@ -350,6 +373,9 @@ const md = [
     : []),
   `${results.cores} cores, shared machine, RGW on the same cores. ${rounds} interleaved rounds (narwhal, nix copy, native, limit, narwhal, …); start-up ${startupRuns} interleaved runs. Every cell is median (min–max).`,
   "narwhal runs as `node apps/cli/dist/main.js` (the package's `bin`); wall time includes process start-up everywhere. CPU = user+sys of the process and its children (`/usr/bin/time`); peak RSS is the largest single process (for a pipeline, its biggest member). Each run writes into a fresh directory or bucket.",
+  results.extraCaCerts
+    ? "NODE_EXTRA_CA_CERTS is set on this machine: every Node.js process (narwhal's, `node -e 0`) reads and parses that certificate file at start-up, before any JavaScript runs; the start-up rows are therefore also given with it unset."
+    : "NODE_EXTRA_CA_CERTS is not set.",
   "",
   "| row | wall s | CPU s | CPU s/GiB | peak RSS MiB | MiB/s | out MiB |",
   "|---|---|---|---|---|---|---|",
@@ -360,7 +386,7 @@ const md = [
       `| **${titles[g]}** | | | | | | |`,
       ...rows.map(
         (x) =>
-          `| ${x.name} | ${sp(x.wallSeconds, g === "startup" ? 3 : 2)} | ${sp(x.cpuSeconds)} | ${sp(x.cpuSecondsPerGiB)} | ${x.peakRssMiB ? sp(x.peakRssMiB, 0) : ""} | ${x.mibPerSecond ?? ""} | ${x.outMiB ?? ""} |`,
+          `| ${x.name} | ${sp(x.wallSeconds, g.startsWith("startup") ? 3 : 2)} | ${sp(x.cpuSeconds)} | ${sp(x.cpuSecondsPerGiB)} | ${x.peakRssMiB ? sp(x.peakRssMiB, 0) : ""} | ${x.mibPerSecond ?? ""} | ${x.outMiB ?? ""} |`,
       ),
     ];
   }),
@@ -387,6 +413,8 @@ const md = [
     `| start-up: \`narwhal --version\` | < 150 ms | ${r.startup.versionMs} ms (max ${r.startup.versionMaxMs}) |`,
   r.startup &&
     `| start-up: \`narwhal copy\` of an already-present path | < 150 ms | ${r.startup.copyPresentMs} ms (max ${r.startup.copyPresentMaxMs}) |`,
+  r.startupWithoutExtraCa &&
+    `| start-up without NODE_EXTRA_CA_CERTS: \`narwhal --version\` / present-path \`copy\` | < 150 ms | ${r.startupWithoutExtraCa.versionMs} ms (max ${r.startupWithoutExtraCa.versionMaxMs}) / ${r.startupWithoutExtraCa.copyPresentMs} ms (max ${r.startupWithoutExtraCa.copyPresentMaxMs}) |`,
   "",
 ]
   .filter((line) => line !== undefined && line !== false)
