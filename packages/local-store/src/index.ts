@@ -7,6 +7,7 @@ export type { NixDatabaseMode } from "./nix-db.js";
 export type { LocalPathInfo } from "./path-info-query.js";
 export type { ClosureOptions } from "./closure.js";
 export { type TopoSortable, topoSort } from "./topo-sort.js";
+export { sqliteAddonOption } from "./sqlite-addon.js";
 export { LocalStore, openLocalStore } from "./local-store.js";
 export {
   LocalStoreRegistry,

@@ -1,6 +1,8 @@
-// better-sqlite3's compiled addon, loaded from where its build puts it. Left to itself, better-sqlite3 finds the
-// file through the `bindings` package, which tries a dozen candidate paths first: ~6 ms, a third of what opening
-// the database costs a short command. Where the file is not there (another build layout), better-sqlite3 looks.
+// better-sqlite3's compiled addon, loaded from where its build puts it (node-gyp and prebuild-install both put it
+// in build/Release). Left to itself, better-sqlite3 finds the file through the `bindings` package, which tries a
+// dozen candidate paths first: ~6 ms, a third of what opening the database costs a short command. Where the file is
+// not there (another build layout), better-sqlite3 looks; the CLI bundle, which bundles better-sqlite3's JavaScript,
+// relies on this file being found. Every connection to a Nix database, in any package, passes this option.
 
 import { createRequire } from "node:module";
 import type Database from "better-sqlite3";

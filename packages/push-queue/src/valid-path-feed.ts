@@ -3,6 +3,7 @@
 // never misses a path committed after the cursor was taken.
 
 import Database from "better-sqlite3";
+import { sqliteAddonOption } from "@narwhal/local-store";
 import { PushQueueError, messageOf } from "./errors.js";
 
 export interface ValidPathRow {
@@ -38,7 +39,12 @@ export class ValidPathFeed {
   static open(databaseFile: string): ValidPathFeed {
     let db: Database.Database | undefined;
     try {
-      db = new Database(databaseFile, { readonly: true, fileMustExist: true, timeout: BUSY_TIMEOUT_MS });
+      db = new Database(databaseFile, {
+        readonly: true,
+        fileMustExist: true,
+        timeout: BUSY_TIMEOUT_MS,
+        ...sqliteAddonOption(),
+      });
       const feed = new ValidPathFeed(databaseFile, db);
       feed.highestId();
       return feed;
