@@ -3,24 +3,15 @@
 // every module it loads; a copy that uploads is the control that shows the record sees those packages.
 
 import { execFile } from "node:child_process";
-import { mkdtemp, mkdir, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
-import { afterAll, describe, expect, it } from "vitest";
+import { withTempDir } from "@narwhal/test-kit";
+import { describe, expect, it } from "vitest";
 import { copy, storeAdd } from "../src/index.js";
 
 const fixtures = fileURLToPath(new URL("./fixtures/", import.meta.url));
-const dirs: string[] = [];
-async function tempDir(): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), "narwhal-engine-lazy-"));
-  dirs.push(dir);
-  return dir;
-}
-afterAll(async () => {
-  await Promise.all(dirs.map((dir) => rm(dir, { recursive: true, force: true })));
-});
 
 /** Runs copy(request) in a child process; returns its summary and the packages (by folder) it loaded. */
 async function copyInChild(
@@ -40,25 +31,26 @@ async function copyInChild(
 }
 
 describe("copy's module loading", () => {
-  it("loads neither the codecs nor the NAR code when every path is already there, and both when one is not", async () => {
-    const tree = join(await tempDir(), "tree");
-    await mkdir(tree);
-    await writeFile(join(tree, "file"), "contents\n");
-    const source = `file://${await tempDir()}?compression=xz`;
-    const { storePath } = await storeAdd({ path: tree, to: source });
-    const filled = `file://${await tempDir()}?compression=zstd`;
-    await copy({ from: source, to: filled, paths: [storePath], sourceOptions: { requireSigs: false } });
+  it("loads neither the codecs nor the NAR code when every path is already there, and both when one is not", () =>
+    withTempDir(async (dir) => {
+      const tree = join(dir, "tree");
+      await mkdir(tree);
+      await writeFile(join(tree, "file"), "contents\n");
+      const source = `file://${join(dir, "source")}?compression=xz`;
+      const { storePath } = await storeAdd({ path: tree, to: source });
+      const filled = `file://${join(dir, "filled")}?compression=zstd`;
+      await copy({ from: source, to: filled, paths: [storePath], sourceOptions: { requireSigs: false } });
 
-    const request = { from: source, paths: [storePath], sourceOptions: { requireSigs: false } };
-    const present = await copyInChild({ ...request, to: filled });
-    expect(present.summary.skipped).toEqual([storePath]);
-    expect(present.packages).toContain("store");
-    expect(present.packages).not.toContain("codecs");
-    expect(present.packages).not.toContain("nar");
+      const request = { from: source, paths: [storePath], sourceOptions: { requireSigs: false } };
+      const present = await copyInChild({ ...request, to: filled });
+      expect(present.summary.skipped).toEqual([storePath]);
+      expect(present.packages).toContain("store");
+      expect(present.packages).not.toContain("codecs");
+      expect(present.packages).not.toContain("nar");
 
-    const missing = await copyInChild({ ...request, to: `file://${await tempDir()}?compression=zstd` });
-    expect(missing.summary.copied).toEqual([storePath]);
-    expect(missing.packages).toContain("codecs");
-    expect(missing.packages).toContain("nar");
-  });
+      const missing = await copyInChild({ ...request, to: `file://${join(dir, "empty")}?compression=zstd` });
+      expect(missing.summary.copied).toEqual([storePath]);
+      expect(missing.packages).toContain("codecs");
+      expect(missing.packages).toContain("nar");
+    }, "narwhal-engine-lazy-"));
 });
