@@ -7,19 +7,12 @@
 //   release(decoder): frees it now (garbage collection does it too).
 // Output never exceeds the space given, so a caller bounds memory by the space it offers.
 
-#include <stdbool.h>
-#include <stdint.h>
-#include <stdlib.h>
 #include <brotli/decode.h>
-#include <node_api.h>
+#include <stdlib.h>
 
-#define CALL(env, call)                                        \
-  do {                                                         \
-    if ((call) != napi_ok) {                                   \
-      napi_throw_error((env), NULL, "brotli-native: " #call); \
-      return NULL;                                             \
-    }                                                          \
-  } while (0)
+#include "narwhal_napi.h"
+
+#define CALL(env, call) NARWHAL_CALL(env, "brotli-native", call)
 
 struct decoder {
   BrotliDecoderState *state;
@@ -40,49 +33,22 @@ static void finalize_decoder(napi_env env, void *data, void *hint) {
 
 static napi_value create_decoder(napi_env env, napi_callback_info info) {
   (void)info;
-  napi_value result;
   struct decoder *decoder = calloc(1, sizeof *decoder);
   if (decoder == NULL || (decoder->state = BrotliDecoderCreateInstance(NULL, NULL, NULL)) == NULL) {
     free(decoder);
     napi_throw_error(env, NULL, "brotli-native: out of memory");
     return NULL;
   }
-  if (napi_create_external(env, decoder, finalize_decoder, NULL, &result) != napi_ok) {
-    finalize_decoder(env, decoder, NULL);
-    napi_throw_error(env, NULL, "brotli-native: napi_create_external failed");
-    return NULL;
-  }
-  return result;
+  return narwhal_external(env, decoder, finalize_decoder, "brotli-native: napi_create_external failed");
 }
 
 static struct decoder *decoder_arg(napi_env env, napi_value value) {
-  napi_valuetype type;
-  void *data = NULL;
-  if (napi_typeof(env, value, &type) != napi_ok || type != napi_external ||
-      napi_get_value_external(env, value, &data) != napi_ok) {
-    napi_throw_type_error(env, NULL, "brotli-native: expected a decoder from createDecoder");
-    return NULL;
-  }
-  return (struct decoder *)data;
-}
-
-static bool bytes_arg(napi_env env, napi_value value, uint8_t **data, size_t *length, const char *what) {
-  napi_typedarray_type type;
-  napi_value buffer;
-  size_t offset;
-  bool is_typed = false;
-  if (napi_is_typedarray(env, value, &is_typed) != napi_ok || !is_typed ||
-      napi_get_typedarray_info(env, value, &type, length, (void **)data, &buffer, &offset) != napi_ok ||
-      type != napi_uint8_array) {
-    napi_throw_type_error(env, NULL, what);
-    return false;
-  }
-  return true;
+  return narwhal_external_arg(env, value, "brotli-native: expected a decoder from createDecoder");
 }
 
 static napi_value decode(napi_env env, napi_callback_info info) {
   size_t argc = 3;
-  napi_value argv[3], result, number;
+  napi_value argv[3];
   CALL(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
   if (argc != 3) {
     napi_throw_type_error(env, NULL, "decode(decoder, input, output): three arguments");
@@ -92,8 +58,8 @@ static napi_value decode(napi_env env, napi_callback_info info) {
   if (decoder == NULL) return NULL;
   uint8_t *input, *output;
   size_t input_length, output_length;
-  if (!bytes_arg(env, argv[1], &input, &input_length, "decode: input must be a Uint8Array")) return NULL;
-  if (!bytes_arg(env, argv[2], &output, &output_length, "decode: output must be a Uint8Array")) return NULL;
+  if (!narwhal_bytes_arg(env, argv[1], &input, &input_length, "decode: input must be a Uint8Array")) return NULL;
+  if (!narwhal_bytes_arg(env, argv[2], &output, &output_length, "decode: output must be a Uint8Array")) return NULL;
   if (decoder->state == NULL || decoder->failed) {
     napi_throw_error(env, NULL, "brotli-native: the decoder was released or failed before");
     return NULL;
@@ -111,34 +77,17 @@ static napi_value decode(napi_env env, napi_callback_info info) {
     return NULL;
   }
   int state = status == BROTLI_DECODER_RESULT_SUCCESS ? 2 : status == BROTLI_DECODER_RESULT_NEEDS_MORE_OUTPUT ? 1 : 0;
-  CALL(env, napi_create_array_with_length(env, 3, &result));
-  CALL(env, napi_create_double(env, (double)(input_length - available_in), &number));
-  CALL(env, napi_set_element(env, result, 0, number));
-  CALL(env, napi_create_double(env, (double)(output_length - available_out), &number));
-  CALL(env, napi_set_element(env, result, 1, number));
-  CALL(env, napi_create_int32(env, state, &number));
-  CALL(env, napi_set_element(env, result, 2, number));
-  return result;
+  return narwhal_progress(env, input_length - available_in, output_length - available_out, state);
 }
 
 static napi_value release(napi_env env, napi_callback_info info) {
-  size_t argc = 1;
-  napi_value argv[1];
-  CALL(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
-  struct decoder *decoder = argc == 1 ? decoder_arg(env, argv[0]) : NULL;
-  if (decoder == NULL) return NULL;
-  release_state(decoder);
+  struct decoder *decoder = narwhal_only_external_arg(env, info, "brotli-native: release(decoder) takes a decoder from createDecoder");
+  if (decoder != NULL) release_state(decoder);
   return NULL;
 }
 
 static napi_value init(napi_env env, napi_value exports) {
-  napi_property_descriptor properties[] = {
-      {"createDecoder", NULL, create_decoder, NULL, NULL, NULL, napi_enumerable, NULL},
-      {"decode", NULL, decode, NULL, NULL, NULL, napi_enumerable, NULL},
-      {"release", NULL, release, NULL, NULL, NULL, napi_enumerable, NULL},
-  };
-  CALL(env, napi_define_properties(env, exports, sizeof properties / sizeof properties[0], properties));
-  return exports;
+  return narwhal_export_decoder(env, exports, create_decoder, decode, release);
 }
 
 NAPI_MODULE(NODE_GYP_MODULE_NAME, init)

@@ -35,3 +35,21 @@ export function piscinaModule(): typeof PiscinaModule {
   piscina ??= require("piscina") as typeof PiscinaModule;
   return piscina;
 }
+
+const addons = new Map<string, unknown>();
+/**
+ * An optional addon package of ours (`@narwhal/brotli-native`, `@narwhal/xz-native`), or undefined when it is not
+ * installed or not built, or when `envVar` is "0" in the environment; the codec then uses its JavaScript backend.
+ */
+export function optionalAddon<T>(packageName: string, envVar: string): T | undefined {
+  if (!addons.has(packageName)) {
+    let addon: unknown;
+    try {
+      addon = process.env[envVar] === "0" ? undefined : require(packageName);
+    } catch {
+      addon = undefined;
+    }
+    addons.set(packageName, addon);
+  }
+  return addons.get(packageName) as T | undefined;
+}

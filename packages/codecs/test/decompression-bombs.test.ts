@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { closeCompressionPools, compressStream, decompressStream } from "../src/index.js";
+import { XZ_THREADED_DECODE_MEMORY } from "../src/backends/xz-native-decode.js";
 import { DECODED_PIECE_BYTES } from "../src/output-limit.js";
 import { requireTool, sampleBytes } from "./helpers.js";
 
@@ -77,12 +78,16 @@ beforeAll(() => {
   sh(`head -c 1G /dev/zero | zstd -q -1 -c > ${dir}/zero.zst`);
   sh(`head -c 256M /dev/zero | bzip2 -9 -c > ${dir}/one.bz2 && cat ${dir}/one.bz2 ${dir}/one.bz2 > ${dir}/zero.bz2`);
   sh(`head -c 256M /dev/zero | xz -0 -c > ${dir}/one.xz && (${repeat(`${dir}/one.xz`, 4)}) > ${dir}/zero.xz`);
+  // Blocks with their sizes in their headers, which liblzma's threaded decoder (xz-native's, on the main thread)
+  // decodes ahead of the consumer, as far as XZ_THREADED_DECODE_MEMORY lets it.
+  sh(`head -c 1G /dev/zero | xz -0 -T2 --block-size=48MiB -c > ${dir}/zero-blocks.xz`);
   sh(`head -c 64M /dev/zero | gzip -9 -c > ${dir}/one.gz && (${repeat(`${dir}/one.gz`, 16)}) > ${dir}/zero.gz`);
   sh(`head -c 1G /dev/zero | brotli -q 1 -c > ${dir}/zero.br`);
   Object.assign(bombs, {
     zstd: `${dir}/zero.zst`,
     bzip2: `${dir}/zero.bz2`,
     xz: `${dir}/zero.xz`,
+    "xz-blocks": `${dir}/zero-blocks.xz`,
     gzip: `${dir}/zero.gz`,
     br: `${dir}/zero.br`,
     none: `zeros:${1 << 30}`,
@@ -132,6 +137,22 @@ describe.skipIf(!tools)("decompression bombs (a child process decodes through di
       expect(result.peakRss).toBeLessThanOrEqual(128 * MiB);
     });
   }
+
+  it("xz in blocks with their sizes (threaded decoding): refused at 64 MiB in bounded memory; ahead by at most XZ_THREADED_DECODE_MEMORY", async () => {
+    expect(statSync(bombs["xz-blocks"]!).size).toBeLessThan(256 * 1024);
+    const refused = await decodeInChild({
+      path: bombs["xz-blocks"]!,
+      codec: "xz",
+      mode: "stream",
+      limit: String(LIMIT),
+    });
+    expect(refused.code, refused.message).toBe("OUTPUT_LIMIT_EXCEEDED");
+    expect(refused.peakRss).toBeLessThanOrEqual(RSS_BOUND);
+    const paused = await decodeInChild({ path: bombs["xz-blocks"]!, codec: "xz", mode: "first-piece", limit: "none" });
+    expect(paused.code, paused.message).toBe("OK");
+    expect(paused.largestPiece).toBeLessThanOrEqual(DECODED_PIECE_BYTES);
+    expect(paused.peakRss).toBeLessThanOrEqual(128 * MiB + XZ_THREADED_DECODE_MEMORY);
+  });
 
   for (const codec of DEFAULTS) {
     it(`${codec}: decodeContentEncoding refuses the bomb at 64 MiB with peak RSS <= 250 MiB`, async () => {

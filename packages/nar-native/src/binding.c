@@ -3,17 +3,11 @@
 // word. And keepFreedMemory() -> whether glibc's malloc now keeps freed memory for reuse (malloc_tuning.c).
 
 #include <string.h>
-#include <node_api.h>
 #include "nar_dump.h"
 #include "malloc_tuning.h"
+#include "narwhal_napi.h"
 
-#define CALL(env, call)                                      \
-  do {                                                       \
-    if ((call) != napi_ok) {                                 \
-      napi_throw_error((env), NULL, "nar-native: " #call);   \
-      return NULL;                                           \
-    }                                                        \
-  } while (0)
+#define CALL(env, call) NARWHAL_CALL(env, "nar-native", call)
 
 static void finalize_dumper(napi_env env, void *data, void *hint) {
   (void)env;
@@ -23,7 +17,7 @@ static void finalize_dumper(napi_env env, void *data, void *hint) {
 
 static napi_value create_dumper(napi_env env, napi_callback_info info) {
   size_t argc = 1;
-  napi_value argv[1], result;
+  napi_value argv[1];
   void *root;
   size_t root_length;
   CALL(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
@@ -43,22 +37,11 @@ static napi_value create_dumper(napi_env env, napi_callback_info info) {
     napi_throw_error(env, NULL, "nar-native: out of memory");
     return NULL;
   }
-  if (napi_create_external(env, dumper, finalize_dumper, NULL, &result) != napi_ok) {
-    nar_dumper_free(dumper);
-    napi_throw_error(env, NULL, "nar-native: napi_create_external failed");
-    return NULL;
-  }
-  return result;
+  return narwhal_external(env, dumper, finalize_dumper, "nar-native: napi_create_external failed");
 }
 
 static struct nar_dumper *dumper_arg(napi_env env, napi_value value) {
-  napi_valuetype type;
-  void *data = NULL;
-  if (napi_typeof(env, value, &type) != napi_ok || type != napi_external || napi_get_value_external(env, value, &data) != napi_ok) {
-    napi_throw_type_error(env, NULL, "nar-native: expected a dumper from createDumper");
-    return NULL;
-  }
-  return data;
+  return narwhal_external_arg(env, value, "nar-native: expected a dumper from createDumper");
 }
 
 static void set_string(napi_env env, napi_value object, const char *name, const char *text) {

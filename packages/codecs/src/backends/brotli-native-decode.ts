@@ -8,23 +8,11 @@ import type * as BrotliNative from "@narwhal/brotli-native";
 import { CodecError } from "../codec-error.js";
 import { emptyInputError, toDecodeError } from "../decode-errors.js";
 import { PieceWriter } from "../output-limit.js";
-import { packageRequire } from "../package-files.js";
-
-let addon: typeof BrotliNative | null | undefined;
+import { optionalAddon } from "../native-modules.js";
 
 /** The addon, or undefined when it is not installed or not built (node:zlib decodes then). */
 export function brotliNative(): typeof BrotliNative | undefined {
-  if (addon === undefined) {
-    try {
-      addon =
-        process.env.NARWHAL_BROTLI_NATIVE === "0"
-          ? null
-          : (packageRequire("@narwhal/brotli-native") as typeof BrotliNative);
-    } catch {
-      addon = null;
-    }
-  }
-  return addon ?? undefined;
+  return optionalAddon<typeof BrotliNative>("@narwhal/brotli-native", "NARWHAL_BROTLI_NATIVE");
 }
 
 const NEEDS_INPUT = 0;

@@ -1,11 +1,13 @@
 // xz through `node-liblzma` (system liblzma): .xz streams with CRC64 like the xz CLI and Nix, liblzma's own
-// multithreaded block encoder for `threads > 1`, and a concatenation-aware decoder with a truncation check.
+// multithreaded block encoder for `threads > 1`, and a concatenation-aware decoder with a truncation check
+// (through @narwhal/xz-native where that optional addon is built).
 
 import type { Transform } from "node:stream";
 import type { Codec } from "../codec.js";
 import { nodeLiblzma } from "../native-modules.js";
 import { throughNodeTransform, TRANSFORM_OUTPUT_CHUNK } from "../node-transform.js";
 import { decompressXz } from "./node-liblzma-decode.js";
+import { decompressXzNative, xzNative } from "./xz-native-decode.js";
 import { assertCompleteXzStream, StreamTail } from "./xz-footer.js";
 import { compiledModuleUrl } from "../package-files.js";
 
@@ -46,5 +48,8 @@ export const nodeLiblzmaCodec: Codec = {
         { codecName: "xz" },
       );
     },
-  decompress: () => (source) => checkedXzDecode(source, decompressXz),
+  decompress: () => (source) => {
+    const native = xzNative();
+    return checkedXzDecode(source, native ? (input) => decompressXzNative(native, input) : decompressXz);
+  },
 };
