@@ -2,10 +2,8 @@
 // against objects the listing shows, identical NARs within the run, and the per-path fallback when the cache is
 // too large to list (or cannot be listed), all against a real file:// cache.
 
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { TempDirs } from "@narwhal/test-kit";
 import { FileBlobStore, HttpBlobStore } from "@narwhal/blob-store";
 import { BinaryCacheStore, SNAPSHOT_MIN_PATHS } from "@narwhal/store";
 import { copy } from "../src/index.js";
@@ -13,15 +11,9 @@ import { cacheProblems } from "./cache-consistency.js";
 import { RecordingBlobStore } from "./recording-blob-store.js";
 import { SyntheticSource, type SyntheticPath } from "./synthetic-source.js";
 
-const dirs: string[] = [];
-async function tempDir(): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), "narwhal-bulk-"));
-  dirs.push(dir);
-  return dir;
-}
-afterAll(async () => {
-  await Promise.all(dirs.map((dir) => rm(dir, { recursive: true, force: true })));
-});
+const dirs = new TempDirs("narwhal-bulk-");
+const tempDir = () => dirs.make();
+afterAll(() => dirs.removeAll());
 
 async function recordingStore(): Promise<{ store: BinaryCacheStore; blobs: RecordingBlobStore }> {
   const blobs = new RecordingBlobStore(await tempDir());

@@ -1,24 +1,19 @@
 // Compression threads per upload: a copy gives the codec's own threads only to a NAR that is more than half of
 // the bytes to copy; every other NAR compresses on one thread (the uploads beside it keep the cores busy).
 
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { TempDirs } from "@narwhal/test-kit";
 import { BinaryCacheStore, type UploadNarRequest } from "@narwhal/store";
 import { copyPaths } from "../src/index.js";
 import { compressionThreadsFor } from "../src/compression-threads.js";
 import { SyntheticSource } from "./synthetic-source.js";
 
-const dirs: string[] = [];
-afterAll(async () => {
-  await Promise.all(dirs.map((dir) => rm(dir, { recursive: true, force: true })));
-});
+const dirs = new TempDirs("narwhal-engine-threads-");
+afterAll(() => dirs.removeAll());
 
 /** A real file:// store whose uploadNar requests are recorded on the way through. */
 async function observedStore(): Promise<{ store: BinaryCacheStore; requests: UploadNarRequest[] }> {
-  const dir = await mkdtemp(join(tmpdir(), "narwhal-engine-threads-"));
-  dirs.push(dir);
+  const dir = await dirs.make();
   const store = await BinaryCacheStore.open(`file://${dir}?compression=zstd&parallel-compression=true`, {
     requireSigs: false,
   });

@@ -2,25 +2,19 @@
 // narinfos before referrers'), largest NAR first, skip-existing on a second run, identical NARs uploaded once,
 // failures confined to the failing path and its referrers, and storeAdd naming paths like nix-store --add.
 
-import { mkdtemp, mkdir, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { TempDirs } from "@narwhal/test-kit";
 import { BinaryCacheStore } from "@narwhal/store";
 import { copy, copyPaths, storeAdd, type CopyEvent } from "../src/index.js";
 import { cacheProblems } from "./cache-consistency.js";
 import { RecordingBlobStore } from "./recording-blob-store.js";
 import { SyntheticSource } from "./synthetic-source.js";
 
-const dirs: string[] = [];
-async function tempDir(): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), "narwhal-engine-"));
-  dirs.push(dir);
-  return dir;
-}
-afterAll(async () => {
-  await Promise.all(dirs.map((dir) => rm(dir, { recursive: true, force: true })));
-});
+const dirs = new TempDirs("narwhal-engine-");
+const tempDir = () => dirs.make();
+afterAll(() => dirs.removeAll());
 
 async function recordingStore(compression = "zstd"): Promise<{ store: BinaryCacheStore; blobs: RecordingBlobStore }> {
   const blobs = new RecordingBlobStore(await tempDir());

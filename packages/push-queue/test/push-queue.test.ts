@@ -2,22 +2,19 @@
 // not a store path, entries leave only by remove/reject, retry state survives a reopen, and a file that is not a
 // queue entry is reported as one (not crashed on, not pushed).
 
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
+import { TempDirs } from "@narwhal/test-kit";
 import { PushQueue, PushQueueError, type QueueEntry } from "../src/index.js";
 
 const A = "/nix/store/0a9cx0fy1h6b8kw3ffqy9zrk0s1g6fpd-hello-2.12";
 const B = "/nix/store/1b9cx0fy1h6b8kw3ffqy9zrk0s1g6fpd-world";
-const dirs: string[] = [];
-afterEach(() => {
-  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
+const dirs = new TempDirs("narwhal-push-queue-");
+afterEach(() => dirs.removeAll());
 
 async function freshQueue(): Promise<PushQueue> {
-  const dir = mkdtempSync(join(tmpdir(), "narwhal-push-queue-"));
-  dirs.push(dir);
+  const dir = await dirs.make();
   return PushQueue.open(join(dir, "queue"));
 }
 
@@ -83,8 +80,7 @@ describe("PushQueue", () => {
 
   it("refuses a relative queue directory and one it cannot create", async () => {
     await expect(PushQueue.open("queue")).rejects.toMatchObject({ code: "QUEUE_BAD_OPTIONS" });
-    const dir = mkdtempSync(join(tmpdir(), "narwhal-push-queue-"));
-    dirs.push(dir);
+    const dir = await dirs.make();
     writeFileSync(join(dir, "file"), "");
     await expect(PushQueue.open(join(dir, "file", "queue"))).rejects.toMatchObject({ code: "QUEUE_UNWRITABLE" });
   });

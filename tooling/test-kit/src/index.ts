@@ -4,7 +4,7 @@
 
 export { runCommand, type RunCommandOptions, type CommandResult } from "./run-command.js";
 export { hasNix, requireNix, nixStoreDump, nixHashPath, nixStoreRestore } from "./nix-tools.js";
-export { tempDir, withTempDir, type TempDir } from "./temp-dir.js";
+export { tempDir, TempDirs, withTempDir, type TempDir } from "./temp-dir.js";
 export { toNix32 } from "./nix32.js";
 export { buildReferencingOutput, type ReferencingOutput } from "./nix-closure.js";
 export { collectBytes } from "./collect-bytes.js";

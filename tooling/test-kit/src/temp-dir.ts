@@ -27,3 +27,28 @@ export async function withTempDir<T>(body: (path: string) => Promise<T>, prefix?
     await dir.remove();
   }
 }
+
+/**
+ * Temporary directories that live until the test file (or each test) is done: `make()` one wherever a test or
+ * helper needs it, and register `removeAll` once, e.g. `afterAll(() => dirs.removeAll())`.
+ */
+export class TempDirs {
+  readonly #prefix: string;
+  readonly #paths: string[] = [];
+
+  constructor(prefix = "narwhal-test-") {
+    this.#prefix = prefix;
+  }
+
+  /** A new, empty directory (absolute path), removed by the next removeAll(). */
+  async make(prefix = this.#prefix): Promise<string> {
+    const path = await mkdtemp(join(tmpdir(), prefix));
+    this.#paths.push(path);
+    return path;
+  }
+
+  /** Deletes every directory made so far and everything in them. */
+  async removeAll(): Promise<void> {
+    await Promise.all(this.#paths.splice(0).map((path) => rm(path, { recursive: true, force: true })));
+  }
+}

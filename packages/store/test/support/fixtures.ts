@@ -1,9 +1,8 @@
 // Test fixtures: NARs built from small trees, their path info, fresh temp dirs and signing keys, so each test
 // can make a cache, add paths to it and look at the objects left behind.
 
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { TempDirs } from "@narwhal/test-kit";
 import { writeNar, type NarWriteEvent } from "@narwhal/nar";
 import {
   formatPublicKey,
@@ -16,16 +15,14 @@ import {
 import { hashBytes, makeStorePath, type StorePath } from "@narwhal/store-path";
 import type { PathInfoToAdd } from "../../src/index.js";
 
-const dirs: string[] = [];
+const dirs = new TempDirs();
 
-export async function tempDir(label: string): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), `narwhal-store-${label}-`));
-  dirs.push(dir);
-  return dir;
+export function tempDir(label: string): Promise<string> {
+  return dirs.make(`narwhal-store-${label}-`);
 }
 
-export async function removeTempDirs(): Promise<void> {
-  await Promise.all(dirs.splice(0).map((dir) => rm(dir, { recursive: true, force: true })));
+export function removeTempDirs(): Promise<void> {
+  return dirs.removeAll();
 }
 
 export async function collect(source: AsyncIterable<Uint8Array>): Promise<Buffer> {
