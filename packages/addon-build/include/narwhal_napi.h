@@ -41,15 +41,20 @@ static inline void *narwhal_external_arg(napi_env env, napi_value value, const c
   return data;
 }
 
+// Exactly `count` arguments into argv, or false after throwing a TypeError saying `usage`.
+static inline bool narwhal_args(napi_env env, napi_callback_info info, size_t count, napi_value *argv, const char *usage) {
+  size_t argc = count;
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc != count) {
+    napi_throw_type_error(env, NULL, usage);
+    return false;
+  }
+  return true;
+}
+
 // The data of the one external argument of a call such as release(handle), or NULL after throwing.
 static inline void *narwhal_only_external_arg(napi_env env, napi_callback_info info, const char *what) {
-  size_t argc = 1;
   napi_value argv[1];
-  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc != 1) {
-    napi_throw_type_error(env, NULL, what);
-    return NULL;
-  }
-  return narwhal_external_arg(env, argv[0], what);
+  return narwhal_args(env, info, 1, argv, what) ? narwhal_external_arg(env, argv[0], what) : NULL;
 }
 
 // The bytes of a Uint8Array (a Buffer too), or false after throwing a TypeError saying `what`.
@@ -65,6 +70,23 @@ static inline bool narwhal_bytes_arg(napi_env env, napi_value value, uint8_t **d
     return false;
   }
   return true;
+}
+
+// The arguments of a streaming decoder's decode(decoder, input, output, ...): `count` in all, the first three
+// unpacked into `call` and every one left in argv (argv[3] on is the decoder's own). False after throwing.
+struct narwhal_decode_call {
+  void *decoder;
+  uint8_t *input;
+  size_t input_length;
+  uint8_t *output;
+  size_t output_length;
+};
+static inline bool narwhal_decode_args(napi_env env, napi_callback_info info, size_t count, napi_value *argv,
+                                       const char *usage, const char *decoder_what, struct narwhal_decode_call *call) {
+  return narwhal_args(env, info, count, argv, usage) &&
+         (call->decoder = narwhal_external_arg(env, argv[0], decoder_what)) != NULL &&
+         narwhal_bytes_arg(env, argv[1], &call->input, &call->input_length, "decode: input must be a Uint8Array") &&
+         narwhal_bytes_arg(env, argv[2], &call->output, &call->output_length, "decode: output must be a Uint8Array");
 }
 
 // [consumed, produced, state]: what a streaming decoder's call reports.

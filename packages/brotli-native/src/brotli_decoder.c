@@ -12,8 +12,6 @@
 
 #include "narwhal_napi.h"
 
-#define CALL(env, call) NARWHAL_CALL(env, "brotli-native", call)
-
 struct decoder {
   BrotliDecoderState *state;
   bool failed;
@@ -42,31 +40,20 @@ static napi_value create_decoder(napi_env env, napi_callback_info info) {
   return narwhal_external(env, decoder, finalize_decoder, "brotli-native: napi_create_external failed");
 }
 
-static struct decoder *decoder_arg(napi_env env, napi_value value) {
-  return narwhal_external_arg(env, value, "brotli-native: expected a decoder from createDecoder");
-}
-
 static napi_value decode(napi_env env, napi_callback_info info) {
-  size_t argc = 3;
   napi_value argv[3];
-  CALL(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
-  if (argc != 3) {
-    napi_throw_type_error(env, NULL, "decode(decoder, input, output): three arguments");
+  struct narwhal_decode_call call;
+  if (!narwhal_decode_args(env, info, 3, argv, "decode(decoder, input, output): three arguments",
+                           "brotli-native: expected a decoder from createDecoder", &call))
     return NULL;
-  }
-  struct decoder *decoder = decoder_arg(env, argv[0]);
-  if (decoder == NULL) return NULL;
-  uint8_t *input, *output;
-  size_t input_length, output_length;
-  if (!narwhal_bytes_arg(env, argv[1], &input, &input_length, "decode: input must be a Uint8Array")) return NULL;
-  if (!narwhal_bytes_arg(env, argv[2], &output, &output_length, "decode: output must be a Uint8Array")) return NULL;
+  struct decoder *decoder = call.decoder;
   if (decoder->state == NULL || decoder->failed) {
     napi_throw_error(env, NULL, "brotli-native: the decoder was released or failed before");
     return NULL;
   }
-  size_t available_in = input_length, available_out = output_length;
-  const uint8_t *next_in = input;
-  uint8_t *next_out = output;
+  size_t available_in = call.input_length, available_out = call.output_length;
+  const uint8_t *next_in = call.input;
+  uint8_t *next_out = call.output;
   BrotliDecoderResult status =
       BrotliDecoderDecompressStream(decoder->state, &available_in, &next_in, &available_out, &next_out, NULL);
   if (status == BROTLI_DECODER_RESULT_ERROR) {
@@ -77,7 +64,7 @@ static napi_value decode(napi_env env, napi_callback_info info) {
     return NULL;
   }
   int state = status == BROTLI_DECODER_RESULT_SUCCESS ? 2 : status == BROTLI_DECODER_RESULT_NEEDS_MORE_OUTPUT ? 1 : 0;
-  return narwhal_progress(env, input_length - available_in, output_length - available_out, state);
+  return narwhal_progress(env, call.input_length - available_in, call.output_length - available_out, state);
 }
 
 static napi_value release(napi_env env, napi_callback_info info) {

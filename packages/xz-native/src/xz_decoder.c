@@ -16,8 +16,6 @@
 
 #include "narwhal_napi.h"
 
-#define CALL(env, call) NARWHAL_CALL(env, "xz-native", call)
-
 struct decoder {
   lzma_stream stream;
   bool live;
@@ -58,13 +56,8 @@ static bool number_arg(napi_env env, napi_value value, double *number, const cha
 }
 
 static napi_value create_decoder(napi_env env, napi_callback_info info) {
-  size_t argc = 2;
   napi_value argv[2];
-  CALL(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
-  if (argc != 2) {
-    napi_throw_type_error(env, NULL, "createDecoder(threads, memlimitThreading): two arguments");
-    return NULL;
-  }
+  if (!narwhal_args(env, info, 2, argv, "createDecoder(threads, memlimitThreading): two arguments")) return NULL;
   double threads, memlimit;
   if (!number_arg(env, argv[0], &threads, "createDecoder: threads must be a number >= 0")) return NULL;
   if (!number_arg(env, argv[1], &memlimit, "createDecoder: memlimitThreading must be a number >= 0")) return NULL;
@@ -95,25 +88,14 @@ static napi_value create_decoder(napi_env env, napi_callback_info info) {
   return narwhal_external(env, decoder, finalize_decoder, "xz-native: napi_create_external failed");
 }
 
-static struct decoder *decoder_arg(napi_env env, napi_value value) {
-  return narwhal_external_arg(env, value, "xz-native: expected a decoder from createDecoder");
-}
-
 static napi_value decode(napi_env env, napi_callback_info info) {
-  size_t argc = 4;
   napi_value argv[4];
-  CALL(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
-  if (argc != 4) {
-    napi_throw_type_error(env, NULL, "decode(decoder, input, output, finish): four arguments");
+  struct narwhal_decode_call call;
+  if (!narwhal_decode_args(env, info, 4, argv, "decode(decoder, input, output, finish): four arguments",
+                           "xz-native: expected a decoder from createDecoder", &call))
     return NULL;
-  }
-  struct decoder *decoder = decoder_arg(env, argv[0]);
-  if (decoder == NULL) return NULL;
-  uint8_t *input, *output;
-  size_t input_length, output_length;
+  struct decoder *decoder = call.decoder;
   bool finish = false;
-  if (!narwhal_bytes_arg(env, argv[1], &input, &input_length, "decode: input must be a Uint8Array")) return NULL;
-  if (!narwhal_bytes_arg(env, argv[2], &output, &output_length, "decode: output must be a Uint8Array")) return NULL;
   if (napi_get_value_bool(env, argv[3], &finish) != napi_ok) {
     napi_throw_type_error(env, NULL, "decode: finish must be a boolean");
     return NULL;
@@ -123,12 +105,12 @@ static napi_value decode(napi_env env, napi_callback_info info) {
     return NULL;
   }
   lzma_stream *stream = &decoder->stream;
-  stream->next_in = input;
-  stream->avail_in = input_length;
-  stream->next_out = output;
-  stream->avail_out = output_length;
+  stream->next_in = call.input;
+  stream->avail_in = call.input_length;
+  stream->next_out = call.output;
+  stream->avail_out = call.output_length;
   lzma_ret status = lzma_code(stream, finish ? LZMA_FINISH : LZMA_RUN);
-  size_t consumed = input_length - stream->avail_in, produced = output_length - stream->avail_out;
+  size_t consumed = call.input_length - stream->avail_in, produced = call.output_length - stream->avail_out;
   stream->next_in = NULL;
   stream->next_out = NULL;
   if (status != LZMA_OK && status != LZMA_STREAM_END) {
