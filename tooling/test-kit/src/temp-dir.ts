@@ -34,7 +34,7 @@ export async function withTempDir<T>(body: (path: string) => Promise<T>, prefix?
  */
 export class TempDirs {
   readonly #prefix: string;
-  readonly #paths: string[] = [];
+  readonly #dirs: TempDir[] = [];
 
   constructor(prefix = "narwhal-test-") {
     this.#prefix = prefix;
@@ -42,13 +42,13 @@ export class TempDirs {
 
   /** A new, empty directory (absolute path), removed by the next removeAll(). */
   async make(prefix = this.#prefix): Promise<string> {
-    const path = await mkdtemp(join(tmpdir(), prefix));
-    this.#paths.push(path);
-    return path;
+    const dir = await tempDir(prefix);
+    this.#dirs.push(dir);
+    return dir.path;
   }
 
   /** Deletes every directory made so far and everything in them. */
   async removeAll(): Promise<void> {
-    await Promise.all(this.#paths.splice(0).map((path) => rm(path, { recursive: true, force: true })));
+    await Promise.all(this.#dirs.splice(0).map((dir) => dir.remove()));
   }
 }
