@@ -9,6 +9,11 @@ import { NarReader } from "./nar-reader.js";
 import { joinSegments, type FileContentsStream, type NarEvent } from "./nar-events.js";
 import { validateSymlinkTarget } from "./symlink-target-rules.js";
 
+// The token choices the grammar offers, made once (not an array per token read).
+const ENTRY_OR_CLOSE = [NarToken.entry, NarToken.close] as const;
+const NODE_TYPES = [NarToken.regular, NarToken.directory, NarToken.symlink] as const;
+const EXECUTABLE_OR_CONTENTS = [NarToken.executable, NarToken.contents] as const;
+
 /** One directory whose entries are being read. */
 interface OpenDirectory {
   segments: readonly Buffer[];
@@ -45,7 +50,7 @@ export async function* parseNar(
 
     while (open.length > 0) {
       const directory = open[open.length - 1]!;
-      const tag = tags.match(NarToken.entry, NarToken.close) ?? (await tags.expect(NarToken.entry, NarToken.close));
+      const tag = tags.match(ENTRY_OR_CLOSE) ?? (await tags.expect(NarToken.entry, NarToken.close));
       if (tag === NarToken.close) {
         open.pop();
         // the ")" closing the entry that holds this directory
@@ -93,8 +98,7 @@ async function* parseNode(
   if (!tags.took(NarToken.open)) await tags.expect(NarToken.open);
   if (!tags.took(NarToken.type)) await tags.expect(NarToken.type);
   const typeOffset = reader.offset;
-  const type =
-    tags.match(NarToken.regular, NarToken.directory, NarToken.symlink) ?? (await tags.read()).toString("latin1");
+  const type = tags.match(NODE_TYPES) ?? (await tags.read()).toString("latin1");
   switch (type) {
     case NarToken.directory:
       yield { type: "directory", segments, path };
@@ -124,9 +128,7 @@ async function* parseNode(
       return false;
     }
     case NarToken.regular: {
-      const first =
-        tags.match(NarToken.executable, NarToken.contents) ??
-        (await tags.expect(NarToken.executable, NarToken.contents));
+      const first = tags.match(EXECUTABLE_OR_CONTENTS) ?? (await tags.expect(NarToken.executable, NarToken.contents));
       const executable = first === NarToken.executable;
       if (executable) {
         const flagOffset = reader.offset;
@@ -217,7 +219,7 @@ class TagReader {
   }
 
   /** The next tag when it is buffered and one of `candidates` (consumed), else undefined (nothing consumed). */
-  match(...candidates: string[]): string | undefined {
+  match(candidates: readonly string[]): string | undefined {
     return this.#reader.matchBufferedToken(candidates, MAX_TAG_LENGTH);
   }
 
@@ -227,7 +229,7 @@ class TagReader {
    * a value that is already there still costs a trip through the microtask queue.
    */
   took(token: string): boolean {
-    return this.#reader.matchBufferedToken([token], MAX_TAG_LENGTH) !== undefined;
+    return this.#reader.takeBufferedToken(token, MAX_TAG_LENGTH);
   }
 
   /**

@@ -183,6 +183,17 @@ const catalogue: EvilNar[] = [
     code: "NAR_LENGTH_OVERFLOW",
   },
   {
+    name: "contents size of 2^53, the first length past Number.MAX_SAFE_INTEGER",
+    bytes: () => nar(raw("(", "type", "regular", "contents", narU64(2n ** 53n))),
+    code: "NAR_LENGTH_OVERFLOW",
+    message: "length 9007199254740992 at offset",
+  },
+  {
+    name: "contents size of 2^53-1 (read exactly, then short of input)",
+    bytes: () => nar(raw("(", "type", "regular", "contents", narU64(2n ** 53n - 1n))),
+    code: "NAR_TRUNCATED",
+  },
+  {
     name: "contents longer than the input",
     bytes: () => nar(raw("(", "type", "regular", "contents", narU64(1000), Buffer.from("short"))),
     code: "NAR_TRUNCATED",
