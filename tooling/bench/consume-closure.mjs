@@ -206,7 +206,7 @@ try {
       const child = timed("node", [join(here, "decode-stream.mjs"), codec, file], { GLIBC_TUNABLES: CLI_MALLOC });
       const inside = JSON.parse(child.stdout.trim().split("\n").pop());
       // The decode alone (start-up and module loading excluded), as the native CLI's own start-up is ~1 ms.
-      record(`decode-${codec}`, `@narwhal/codecs decompressStream (${codec})`, inside.bytes, {
+      record(`decode-${codec}`, `@narwhal/codecs decompressStream (${codec}, reuseOutput)`, inside.bytes, {
         wall: inside.seconds,
         user: inside.cpuSeconds,
         sys: 0,

@@ -107,5 +107,5 @@ async function checkPath(store: BinaryCacheStore, raw: NarInfo, key: string): Pr
 
 /** Streams the NAR through the store's verified read path to its end, where every hash, size and CA check runs. */
 async function readWholeNar(store: BinaryCacheStore, info: NarInfo): Promise<void> {
-  for await (const chunk of store.narFromPath(info)) void chunk;
+  for await (const chunk of store.narFromPath(info, { reuseChunks: true })) void chunk;
 }

@@ -21,6 +21,8 @@ export interface CodecCompressOptions {
 export interface CodecDecompressOptions {
   /** Hint for decoders that can stop early; the registry enforces the bound regardless. */
   readonly maxOutputBytes?: number;
+  /** See DecompressOptions.reuseOutput: the decoder may write each piece into the memory of the one before. */
+  readonly reuseOutput?: boolean;
 }
 
 export interface Codec {

@@ -46,10 +46,18 @@ export async function* limitOutput(
  * Collects a decoder's output into pieces of exactly DECODED_PIECE_BYTES: a backend writes into `space()` and
  * reports how much it wrote with `wrote(n)`; a full piece is handed back by `take()` and a fresh one started. The
  * last piece is copied to its size by `rest()` so a small body does not pin a whole piece.
+ *
+ * With `reuse` (DecompressOptions.reuseOutput), `take()` starts the next piece in the same memory: the backend
+ * yields each piece it takes before it writes again, so the consumer has asked for the next piece by then.
  */
 export class PieceWriter {
   #piece = Buffer.allocUnsafe(DECODED_PIECE_BYTES);
   #filled = 0;
+  readonly #reuse: boolean;
+
+  constructor(reuse = false) {
+    this.#reuse = reuse;
+  }
 
   /** The unwritten part of the current piece (never empty: a full piece must be taken first). */
   space(): Buffer {
@@ -64,10 +72,10 @@ export class PieceWriter {
     return this.#filled === this.#piece.length;
   }
 
-  /** The current piece when full, replaced by a fresh one. */
+  /** The current piece when full, replaced by a fresh one (or, with `reuse`, started over once the caller yielded it). */
   take(): Buffer {
     const piece = this.#piece;
-    this.#piece = Buffer.allocUnsafe(DECODED_PIECE_BYTES);
+    if (!this.#reuse) this.#piece = Buffer.allocUnsafe(DECODED_PIECE_BYTES);
     this.#filled = 0;
     return piece;
   }

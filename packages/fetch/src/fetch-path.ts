@@ -77,7 +77,10 @@ export async function fetchPath(
         options.maxDerivationSize === undefined ? {} : { maxSize: options.maxDerivationSize },
       )
     : undefined;
-  let nar: AsyncIterable<Buffer> = store.narFromPath(info); // every check, CA included, before its last chunk
+  // Every check, CA included, before its last chunk. Each chunk is done with before the next is asked for (the
+  // capture and the count copy or only look; restoreNar writes synchronously and copies the names it keeps), so the
+  // decoder may reuse its memory.
+  let nar: AsyncIterable<Buffer> = store.narFromPath(info, { reuseChunks: true });
   if (capture !== undefined) nar = capture.observe(nar);
   if (options.onNarBytes !== undefined) nar = countBytes(nar, options.onNarBytes);
   const moveIntoPlace = options.moveIntoPlace;

@@ -39,6 +39,7 @@ import { StoreError, messageOf, objectName } from "./errors.js";
 import { GcNoticeBoard, announceGc, withdrawGcNotice, type GcDoomed } from "./gc-notices.js";
 import { LocalNarCache } from "./local-nar-cache.js";
 import type { AddToStoreResult, ListedNarObject, NarUploadContext, PathInfoToAdd, UploadedNar } from "./nar-upload.js";
+import type { NarReadOptions } from "./nar-download.js";
 import { NarInfoCache } from "./narinfo-cache.js";
 import { describeStoreUrl, openBlobStore, type OpenBlobStoreOptions } from "./open-blob-store.js";
 import { checkNarInfoTrust, type TrustBasis } from "./signature-policy.js";
@@ -354,7 +355,10 @@ export class BinaryCacheStore {
    * NarSize/NarHash or the content address (`CA:`, whoever signed it) do not match. A consumer must not
    * hand bytes on before the stream completed (see readFile, which holds them back).
    */
-  async *narFromPath(path: StorePath | string | NarInfo): AsyncGenerator<Buffer, void, undefined> {
+  async *narFromPath(
+    path: StorePath | string | NarInfo,
+    options: NarReadOptions = {},
+  ): AsyncGenerator<Buffer, void, undefined> {
     const info = await this.#requireInfo(path);
     this.checkTrust(info);
     const [{ ContentAddressProof }, { downloadNar, readCachedNar }] = await Promise.all([
@@ -373,6 +377,7 @@ export class BinaryCacheStore {
       narInfoKey: narInfoKey(info.storePath),
       localCache: local,
       contentAddressProof: proof,
+      reuseChunks: options.reuseChunks === true,
     });
   }
 

@@ -19,6 +19,7 @@ export {
 export { openReadOnlyStore, type StoreOpening } from "./store-opening.js";
 export { CacheSnapshot, SNAPSHOT_MIN_PATHS, SNAPSHOT_ENTRIES_PER_PATH } from "./cache-snapshot.js";
 export type { PathInfoToAdd, AddToStoreResult, UploadedNar, ListedNarObject } from "./nar-upload.js";
+export type { NarReadOptions } from "./nar-download.js";
 export {
   narObjectKey,
   narInfoKey,

@@ -20,6 +20,19 @@ export interface NarDownloadContext {
   readonly localCache?: LocalNarCache | undefined;
   /** Set when the narinfo is trusted only by its content address: the NAR must prove it. */
   readonly contentAddressProof?: ContentAddressProof | undefined;
+  /** The consumer takes NarReadOptions.reuseChunks' lease. */
+  readonly reuseChunks?: boolean;
+}
+
+/**
+ * How a consumer of narFromPath reads. `reuseChunks`: each chunk stays valid only until the next one is asked for
+ * (the decoder writes the next into the same memory, see @narwhal/codecs' reuseOutput). For consumers done with a
+ * chunk and every view of it before they pull the next, such as restoreNar and a verifying read. The store uses it
+ * only when nothing else on the way keeps chunks queued (the local NAR cache's listing, a content-address proof
+ * that parses the NAR).
+ */
+export interface NarReadOptions {
+  readonly reuseChunks?: boolean;
 }
 
 export async function* downloadNar(
@@ -49,7 +62,10 @@ export async function* downloadNar(
   try {
     let decoded: AsyncIterable<Buffer>;
     try {
-      decoded = decompressStream(info.compression, fileSink.passThrough(object.body), { maxOutputBytes: info.narSize });
+      decoded = decompressStream(info.compression, fileSink.passThrough(object.body), {
+        maxOutputBytes: info.narSize,
+        reuseOutput: context.reuseChunks === true && listing === undefined && context.contentAddressProof === undefined,
+      });
     } catch (error) {
       throw new StoreError("UNSUPPORTED", `cannot read NAR ${where}: ${messageOf(error)}`, {
         key,

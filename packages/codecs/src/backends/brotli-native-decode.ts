@@ -21,9 +21,10 @@ const STREAM_ENDED = 2;
 export async function* decompressBrotliNative(
   native: typeof BrotliNative,
   source: AsyncIterable<Uint8Array>,
+  reuseOutput = false,
 ): AsyncGenerator<Buffer> {
   const decoder = native.createDecoder();
-  const out = new PieceWriter();
+  const out = new PieceWriter(reuseOutput);
   let ended = false;
   let sawInput = false;
   try {

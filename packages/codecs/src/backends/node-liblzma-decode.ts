@@ -32,10 +32,10 @@ function statusError(status: number, LZMA_BUF_ERROR: number): CodecError {
  * stream: it runs each input chunk to the end, pushing output whether or not anyone reads it, so a consumer slower
  * than the decoder (a busy event loop) let a 156 KB bomb of 1 GiB of zeros queue up to ~430 MB per 64 KiB piece.
  */
-export async function* decompressXz(source: AsyncIterable<Uint8Array>): AsyncGenerator<Buffer> {
+export async function* decompressXz(source: AsyncIterable<Uint8Array>, reuseOutput = false): AsyncGenerator<Buffer> {
   const { createUnxz, LZMA_BUF_ERROR, LZMA_FINISH, LZMA_OK, LZMA_RUN, LZMA_STREAM_END } = await nodeLiblzma();
   const native = (createUnxz({ chunkSize: 1 }) as unknown as { lzma: NativeLzma }).lzma;
-  const out = new PieceWriter();
+  const out = new PieceWriter(reuseOutput);
   const code = (flag: number, input: Buffer, inOff: number, space: Buffer) =>
     new Promise<[number, number, number]>((resolve) => {
       native.code(flag, input, inOff, input.length - inOff, space, 0, (status, availInAfter, availOutAfter) => {

@@ -48,8 +48,12 @@ export const nodeLiblzmaCodec: Codec = {
         { codecName: "xz" },
       );
     },
-  decompress: () => (source) => {
+  decompress: (options) => (source) => {
     const native = xzNative();
-    return checkedXzDecode(source, native ? (input) => decompressXzNative(native, input) : decompressXz);
+    const reuse = options.reuseOutput;
+    return checkedXzDecode(
+      source,
+      native ? (input) => decompressXzNative(native, input, undefined, reuse) : (input) => decompressXz(input, reuse),
+    );
   },
 };

@@ -45,9 +45,9 @@ export const zlibBrotliCodec: Codec = {
         }),
         { codecName: "br" },
       ),
-  decompress: () => (source) => {
+  decompress: (options) => (source) => {
     const native = brotliNative();
-    if (native !== undefined) return decompressBrotliNative(native, source);
+    if (native !== undefined) return decompressBrotliNative(native, source, options.reuseOutput);
     return throughNodeTransform(source, createBrotliDecompress({ chunkSize: TRANSFORM_OUTPUT_CHUNK }), {
       codecName: "br",
       rejectUnconsumedInput: true,

@@ -38,9 +38,10 @@ export async function* decompressXzNative(
   native: typeof XzNative,
   source: AsyncIterable<Uint8Array>,
   threads = xzDecodeThreads(),
+  reuseOutput = false,
 ): AsyncGenerator<Buffer> {
   const decoder = call(() => native.createDecoder(threads, XZ_THREADED_DECODE_MEMORY));
-  const out = new PieceWriter();
+  const out = new PieceWriter(reuseOutput);
   try {
     for await (const piece of source) {
       let input = piece;

@@ -17,9 +17,9 @@ const NO_INPUT = new Uint8Array(0);
  * DecompressStream is not used: its transform decodes a whole input chunk at once, however much output that makes
  * (a 33 KB input holding 1 GiB of zeros took the process to 2.1 GB).
  */
-export async function* decompressZstd(source: AsyncIterable<Uint8Array>): AsyncGenerator<Buffer> {
+export async function* decompressZstd(source: AsyncIterable<Uint8Array>, reuseOutput = false): AsyncGenerator<Buffer> {
   const dctx = newDCtx();
-  const out = new PieceWriter();
+  const out = new PieceWriter(reuseOutput);
   let inFrame = false;
   for await (const piece of source) {
     let input = piece;

@@ -37,5 +37,5 @@ export const zstdNapiCodec: Codec = {
     wholeBufferCompressor.setParameters({ compressionLevel: level, checksumFlag: true });
     return wholeBufferCompressor.compress(Buffer.from(body.buffer, body.byteOffset, body.byteLength));
   },
-  decompress: () => decompressZstd,
+  decompress: (options) => (source) => decompressZstd(source, options.reuseOutput),
 };
