@@ -7,17 +7,19 @@
 //   { "file": "build/Release/x.node", "what": "the native x decoder", "needs": "libx with its headers (Debian: libx-dev)",
 //     "otherwise": "@narwhal/codecs will decode x with ..." }
 import { spawnSync } from "node:child_process";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
 
+const require = createRequire(import.meta.url);
+const { buildNeeds, readAddonManifest } = require("./addon-manifest.cjs");
 const packageDir = process.cwd();
-const manifest = JSON.parse(readFileSync(join(packageDir, "package.json"), "utf8"));
-const addon = manifest.narwhalAddon;
-if (!addon?.file || !addon.what || !addon.otherwise) {
-  console.error(
-    `narwhal-build-addon: ${manifest.name ?? packageDir} has no "narwhalAddon" {file, what, otherwise} in its package.json`,
-  );
+let name;
+let addon;
+try {
+  ({ name, addon } = readAddonManifest(packageDir));
+} catch (error) {
+  console.error(`narwhal-build-addon: ${error.message}`);
   process.exit(1);
 }
 const flags = new Set(process.argv.slice(2));
@@ -34,7 +36,7 @@ function localNodeDir() {
 function nodeGypScript() {
   if (process.env.npm_config_node_gyp) return process.env.npm_config_node_gyp;
   try {
-    return createRequire(import.meta.url).resolve("node-gyp/bin/node-gyp.js");
+    return require.resolve("node-gyp/bin/node-gyp.js");
   } catch {
     return undefined;
   }
@@ -53,8 +55,7 @@ const result =
 if (result.status === 0 && existsSync(join(packageDir, addon.file))) process.exit(0);
 
 const reason = result.error?.message ?? `node-gyp exited with ${result.status ?? result.signal}`;
-const needs = ["python3", "make", "a C compiler", ...(addon.needs ? [addon.needs] : [])];
-const message = `${manifest.name}: could not build ${addon.what} (${reason}); it needs ${needs.slice(0, -1).join(", ")} and ${needs.at(-1)}`;
+const message = `${name}: could not build ${addon.what} (${reason}); it needs ${buildNeeds(addon)}`;
 if (flags.has("--optional")) {
   console.warn(`${message}. ${addon.otherwise}.`);
   process.exit(0);

@@ -2,6 +2,7 @@
 // into one warning naming the package, what it needs and what happens instead; without it the build fails;
 // --if-missing does not build at all when the addon's file is there.
 import { spawnSync } from "node:child_process";
+import { createRequire } from "node:module";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -65,6 +66,33 @@ describe("narwhal-build-addon", () => {
       const result = run(dir);
       expect(result.status).toBe(1);
       expect(result.stderr).toContain('@example/plain has no "narwhalAddon"');
+    }, "addon-build-");
+  });
+});
+
+describe("loadAddon (addon-manifest.cjs)", () => {
+  const { loadAddon } = createRequire(import.meta.url)("../addon-manifest.cjs") as {
+    loadAddon(dir: string): unknown;
+  };
+
+  it("loads the file the manifest names, and says what is missing, what it takes and the fallback when not built", async () => {
+    await withTempDir(async (dir) => {
+      brokenAddonPackage(dir);
+      expect(() => loadAddon(dir)).toThrow(
+        "@example/broken-native is not built (the broken example): run its build script, which needs node-gyp, python3, make, a C compiler and libnothing with its headers; the example will use JavaScript",
+      );
+      mkdirSync(join(dir, "build", "Release"), { recursive: true });
+      writeFileSync(join(dir, "build", "Release", "broken.node"), "");
+      // An empty file is not a loadable addon either: the same error, with the loader's own as its cause.
+      const error = (() => {
+        try {
+          loadAddon(dir);
+        } catch (caught) {
+          return caught as Error;
+        }
+      })();
+      expect(error?.message).toContain("is not built");
+      expect(error?.cause).toBeInstanceOf(Error);
     }, "addon-build-");
   });
 });
