@@ -2,6 +2,7 @@
 // write-order contract, verification of what is read, listings, debuginfo, logs and the local NAR cache.
 
 import { afterAll, describe, expect, it } from "vitest";
+import { readFileSync } from "node:fs";
 import { mkdir, readFile, writeFile, unlink, readdir } from "node:fs/promises";
 import { join } from "node:path";
 import { formatNarListing, listNar } from "@narwhal/nar";
@@ -434,5 +435,44 @@ describe("signing with several keys", () => {
     expect(error.code).toBe("SECRET_KEY");
     expect(error.message).toContain("missing.key");
     expect(await filesUnder(dir)).toEqual(["nix-cache-info"]);
+  });
+});
+
+describe("narFromPath's reuseChunks", () => {
+  /** Reads the NAR, copying each chunk; how many distinct buffers the chunks but the last (a copy of its own) used. */
+  async function readCopying(reader: BinaryCacheStore, path: string, reuseChunks: boolean) {
+    const memory: ArrayBufferLike[] = [];
+    const copies: Buffer[] = [];
+    for await (const chunk of reader.narFromPath(path, { reuseChunks })) {
+      memory.push(chunk.buffer);
+      copies.push(Buffer.from(chunk));
+    }
+    const full = memory.slice(0, -1);
+    return { bytes: Buffer.concat(copies), full: full.length, distinct: new Set(full).size };
+  }
+
+  it("has the decoder reuse one buffer when asked, and not while a local NAR cache's listing queues chunks", async () => {
+    const { dir, store, key } = await newCache("compression=zstd", "reuse");
+    const nar = await narOfFiles({ "bin/node": readFileSync(process.execPath).subarray(0, 3_500_000) });
+    const path = fakeStorePath("reuse-1.0");
+    await store.addToStore({ info: pathInfoFor(path, nar), nar: chunksOf(nar, 1 << 20) });
+    const reader = await BinaryCacheStore.open(`file://${dir}`, { trustedPublicKeys: key.trusted });
+
+    const reused = await readCopying(reader, path.path, true);
+    expect(reused.bytes.equals(nar)).toBe(true);
+    expect(reused.full).toBeGreaterThanOrEqual(3);
+    expect(reused.distinct).toBe(1);
+
+    const fresh = await readCopying(reader, path.path, false);
+    expect(fresh.bytes.equals(nar)).toBe(true);
+    expect(fresh.distinct).toBe(fresh.full);
+
+    const localDir = await tempDir("reuse-local");
+    const cached = await BinaryCacheStore.open(`file://${dir}?local-nar-cache=${localDir}`, {
+      trustedPublicKeys: key.trusted,
+    });
+    const listed = await readCopying(cached, path.path, true);
+    expect(listed.bytes.equals(nar)).toBe(true);
+    expect(listed.distinct).toBe(listed.full);
   });
 });
