@@ -14,7 +14,15 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync }
 import { tmpdir } from "node:os";
 import { basename, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { addRealClosure, CLOSURE_SUBTREES, must, sampleRecorder, timed as timedIn } from "./harness.mjs";
+import {
+  addRealClosure,
+  CLOSURE_SUBTREES,
+  must,
+  sampleRecorder,
+  timed as timedIn,
+  median,
+  spread,
+} from "./harness.mjs";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
 const here = fileURLToPath(new URL(".", import.meta.url));
@@ -220,16 +228,6 @@ try {
 }
 
 // ---- summary ------------------------------------------------------------------------------------------------
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-};
-const spread = (xs, digits) => ({
-  median: Number(median(xs).toFixed(digits)),
-  min: Number(Math.min(...xs).toFixed(digits)),
-  max: Number(Math.max(...xs).toFixed(digits)),
-});
 results.rows = [...stats.values()].map((s) => {
   const pick = (k) => s.samples.map((x) => x[k]);
   const row = {

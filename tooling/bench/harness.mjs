@@ -95,3 +95,18 @@ export function sampleRecorder() {
   };
   return { stats, record };
 }
+
+export function median(xs) {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+/** {median, min, max} of `xs`, each rounded to `digits`. */
+export function spread(xs, digits) {
+  return {
+    median: Number(median(xs).toFixed(digits)),
+    min: Number(Math.min(...xs).toFixed(digits)),
+    max: Number(Math.max(...xs).toFixed(digits)),
+  };
+}

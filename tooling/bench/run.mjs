@@ -10,6 +10,7 @@ const steps = [
   ["node", [`${here}fetch.mjs`]],
   ["node", [`${here}s3-requests.mjs`]],
   ["node", [`${here}upload-closure.mjs`]],
+  ["node", [`${here}startup.mjs`]],
   ["node", [`${here}consume-closure.mjs`]],
   // The synthetic upload bench (5,000 tiny paths, one 4 GiB NAR; half-random corpus) takes ~10 minutes: opt in.
   ...(process.env.BENCH_UPLOAD_SYNTHETIC === "1" ? [["node", [`${here}upload.mjs`]]] : []),

@@ -4,7 +4,8 @@
 // Corpus: real files only. Subtrees of /usr (man pages, perl, valgrind, ceph, i18n, gconv, icons) added with
 // `nix-store --add`, plus one path built with a tiny derivation whose contents name all of them (so the closure is a
 // real closure with references), and one ~60 MiB path of /usr/bin binaries. Writes bench-results/upload-closure.{json,md}.
-// Env: BENCH_UPLOAD_QUICK=1 (small corpus, 2 rounds), BENCH_ROUNDS (default 3), BENCH_STARTUP_RUNS (default 10),
+// Start-up has its own bench, startup.mjs.
+// Env: BENCH_UPLOAD_QUICK=1 (small corpus, 2 rounds), BENCH_ROUNDS (default 3),
 // S3_ENDPOINT (+ AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY) for the RGW rows (skipped without it), BENCH_UPLOAD_CODECS
 // (default "zstd,xz": the closure codecs to run; the xz rows take minutes per round). Never asserts.
 import { spawnSync } from "node:child_process";
@@ -13,7 +14,16 @@ import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, wr
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { addRealClosure, CLOSURE_SUBTREES, must, narSizeOf, sampleRecorder, timed as timedIn } from "./harness.mjs";
+import {
+  addRealClosure,
+  CLOSURE_SUBTREES,
+  must,
+  narSizeOf,
+  sampleRecorder,
+  timed as timedIn,
+  median,
+  spread,
+} from "./harness.mjs";
 import { bucketAdmin, putFileRaw, s3UrlFor } from "./rgw-ceiling.mjs";
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
@@ -26,7 +36,6 @@ if (spawnSync("nix-store", ["--version"], { stdio: "ignore" }).status !== 0) {
 }
 const quick = process.env.BENCH_UPLOAD_QUICK === "1";
 const rounds = Number(process.env.BENCH_ROUNDS ?? (quick ? "2" : "3"));
-const startupRuns = Number(process.env.BENCH_STARTUP_RUNS ?? (quick ? "4" : "10"));
 const endpoint = process.env.S3_ENDPOINT ?? "";
 const closureCodecs = (process.env.BENCH_UPLOAD_CODECS ?? "zstd,xz").split(",").filter((codec) => codec !== "");
 for (const codec of closureCodecs)
@@ -97,8 +106,6 @@ const results = {
   quick,
   closureCodecs,
   rounds,
-  startupRuns,
-  extraCaCerts: Boolean(process.env.NODE_EXTRA_CA_CERTS),
   cores: Number(must("nproc", []).trim()),
   subtrees,
   rows: [],
@@ -222,43 +229,6 @@ try {
       ["-c", `nix-store --dump ${corpus.single} | zstd -T2 -3 -c > ${d}/p.nar.zst`],
     ]);
   }
-
-  // Start-up: a cache that already holds the whole closure, so copy only checks the narinfos.
-  const present = join(work, "present");
-  must("node", [cli, "copy", "--to", fileUrl(present, "zstd"), corpus.top]);
-  console.error(`start-up, ${startupRuns} runs`);
-  // NODE_EXTRA_CA_CERTS (set on some machines, CI sandboxes among them) makes every Node.js process read and parse
-  // that certificate file before any JavaScript runs; where it is set, the Node.js rows are also run without it.
-  const startupEnvs = [
-    ["startup", "", {}],
-    ...(process.env.NODE_EXTRA_CA_CERTS
-      ? [["startup-no-extra-ca", "NODE_EXTRA_CA_CERTS unset", { extraEnv: { NODE_EXTRA_CA_CERTS: undefined } }]]
-      : []),
-  ];
-  for (let i = 0; i < startupRuns; i++) {
-    for (const [group, unset, options] of startupEnvs) {
-      const also = unset === "" ? "" : `, ${unset}`;
-      record(group, `node -e 0 (the floor: Node.js start-up alone${also})`, 0, timed("node", ["-e", "0"], options));
-      record(
-        group,
-        `narwhal --version${unset === "" ? "" : ` (${unset})`}`,
-        0,
-        timed("node", [cli, "--version"], options),
-      );
-      record(
-        group,
-        `narwhal copy of an already-present path (file://, closure of ${corpus.closure.length} present${also})`,
-        0,
-        timed("node", [cli, "copy", "--to", fileUrl(present, "zstd"), corpus.top], options),
-      );
-    }
-    record(
-      "startup",
-      `nix copy (2.8) of the same already-present path`,
-      0,
-      timed("nix", ["copy", "--to", fileUrl(present, "zstd"), corpus.top]),
-    );
-  }
 } finally {
   for (const b of buckets)
     await s3admin("delete", b).catch((error) => console.error(`could not delete bucket ${b}: ${error.message}`));
@@ -266,16 +236,6 @@ try {
 }
 
 // ---- summary ------------------------------------------------------------------------------------------------
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-};
-const spread = (xs, digits) => ({
-  median: Number(median(xs).toFixed(digits)),
-  min: Number(Math.min(...xs).toFixed(digits)),
-  max: Number(Math.max(...xs).toFixed(digits)),
-});
 for (const s of stats.values()) {
   const pick = (k) => s.samples.map((x) => x[k]).filter((v) => v !== undefined);
   const row = {
@@ -334,20 +294,6 @@ if (sOurs)
     speedupVsNixCopy: ratio(sNix.wallSeconds.median, sOurs.wallSeconds.median),
     peakRssMiB: sOurs.peakRssMiB.max,
   };
-for (const [group, key] of [
-  ["startup", "startup"],
-  ["startup-no-extra-ca", "startupWithoutExtraCa"],
-]) {
-  const ver = find(group, "narwhal --version"),
-    cp = find(group, "narwhal copy");
-  if (ver)
-    results.ratios[key] = {
-      versionMs: Math.round(ver.wallSeconds.median * 1000),
-      versionMaxMs: Math.round(ver.wallSeconds.max * 1000),
-      copyPresentMs: Math.round(cp.wallSeconds.median * 1000),
-      copyPresentMaxMs: Math.round(cp.wallSeconds.max * 1000),
-    };
-}
 
 mkdirSync(outDir, { recursive: true });
 const base = quick ? "upload-closure-quick" : "upload-closure";
@@ -358,8 +304,6 @@ const titles = {
   "closure-xz": "(b) closure, xz, file://",
   "closure-rgw": "(c) closure, zstd, RGW",
   single: `(d) one ${singleMiB} MiB path, zstd, file://`,
-  startup: "(e) start-up",
-  "startup-no-extra-ca": "(e) start-up, the same runs with NODE_EXTRA_CA_CERTS unset",
 };
 const r = results.ratios;
 const md = [
@@ -371,11 +315,8 @@ const md = [
         `Closure codecs run: ${closureCodecs.join(", ")} only (BENCH_UPLOAD_CODECS); the other codec's rows were not measured in this run.`,
       ]
     : []),
-  `${results.cores} cores, shared machine, RGW on the same cores. ${rounds} interleaved rounds (narwhal, nix copy, native, limit, narwhal, …); start-up ${startupRuns} interleaved runs. Every cell is median (min–max).`,
+  `${results.cores} cores, shared machine, RGW on the same cores. ${rounds} interleaved rounds (narwhal, nix copy, native, limit, narwhal, …). Every cell is median (min–max).`,
   "narwhal runs as `node apps/cli/dist/main.js` (the package's `bin`); wall time includes process start-up everywhere. CPU = user+sys of the process and its children (`/usr/bin/time`); peak RSS is the largest single process (for a pipeline, its biggest member). Each run writes into a fresh directory or bucket.",
-  results.extraCaCerts
-    ? "NODE_EXTRA_CA_CERTS is set on this machine: every Node.js process (narwhal's, `node -e 0`) reads and parses that certificate file at start-up, before any JavaScript runs; the start-up rows are therefore also given with it unset."
-    : "NODE_EXTRA_CA_CERTS is not set.",
   "",
   "| row | wall s | CPU s | CPU s/GiB | peak RSS MiB | MiB/s | out MiB |",
   "|---|---|---|---|---|---|---|",
@@ -386,7 +327,7 @@ const md = [
       `| **${titles[g]}** | | | | | | |`,
       ...rows.map(
         (x) =>
-          `| ${x.name} | ${sp(x.wallSeconds, g.startsWith("startup") ? 3 : 2)} | ${sp(x.cpuSeconds)} | ${sp(x.cpuSecondsPerGiB)} | ${x.peakRssMiB ? sp(x.peakRssMiB, 0) : ""} | ${x.mibPerSecond ?? ""} | ${x.outMiB ?? ""} |`,
+          `| ${x.name} | ${sp(x.wallSeconds, 2)} | ${sp(x.cpuSeconds)} | ${sp(x.cpuSecondsPerGiB)} | ${x.peakRssMiB ? sp(x.peakRssMiB, 0) : ""} | ${x.mibPerSecond ?? ""} | ${x.outMiB ?? ""} |`,
       ),
     ];
   }),
@@ -409,12 +350,8 @@ const md = [
   r.rgw && `| RGW: narwhal wall / ingest ceiling | (context) | ${r.rgw.wallVsCeiling}× |`,
   r.single &&
     `| ${singleMiB} MiB path: narwhal throughput / native pipeline (start-up included) | ≥ 0.8× | ${r.single.throughputVsNativePipeline}× (vs nix copy: ${r.single.speedupVsNixCopy}× faster) |`,
-  r.startup &&
-    `| start-up: \`narwhal --version\` | < 150 ms | ${r.startup.versionMs} ms (max ${r.startup.versionMaxMs}) |`,
-  r.startup &&
-    `| start-up: \`narwhal copy\` of an already-present path | < 150 ms | ${r.startup.copyPresentMs} ms (max ${r.startup.copyPresentMaxMs}) |`,
-  r.startupWithoutExtraCa &&
-    `| start-up without NODE_EXTRA_CA_CERTS: \`narwhal --version\` / present-path \`copy\` | < 150 ms | ${r.startupWithoutExtraCa.versionMs} ms (max ${r.startupWithoutExtraCa.versionMaxMs}) / ${r.startupWithoutExtraCa.copyPresentMs} ms (max ${r.startupWithoutExtraCa.copyPresentMaxMs}) |`,
+  "",
+  "Start-up (`narwhal --version`, a `copy` of an already-present path) is startup.mjs's: bench-results/startup.md.",
   "",
 ]
   .filter((line) => line !== undefined && line !== false)
