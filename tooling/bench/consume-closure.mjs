@@ -8,7 +8,8 @@
 // plus one derivation output naming them all (its references): 9 paths, ~164 MiB of NAR, ~30,000 files. The caches
 // are written once by narwhal (signed, parallel-compression); both consumers read the same cache.
 // Writes bench-results/consume-closure.{json,md}. Env: BENCH_CONSUME_QUICK=1 (3 small paths, 2 rounds),
-// BENCH_ROUNDS (default 3), BENCH_DECODE_MIB (decoder input, default 64). Never asserts.
+// BENCH_ROUNDS (default 3), BENCH_DECODE_MIB (decoder input, default 64), BENCH_NODES (narwhal's rows on more
+// Node.js lines: nodeLines in harness.mjs). Never asserts.
 import { spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -22,6 +23,7 @@ import {
   timed as timedIn,
   median,
   spread,
+  nodeLines,
 } from "./harness.mjs";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
@@ -59,6 +61,11 @@ function benchWorkDir() {
   return tmpdir();
 }
 const timed = (cmd, args, extraEnv = {}) => timedIn(work, cmd, args, { extraEnv });
+// narwhal's rows run on each Node.js line (BENCH_NODES); with more than one, each row names its line.
+const lines = nodeLines(root).map((line, _, all) => ({
+  ...line,
+  suffix: all.length > 1 ? `, Node.js ${line.version}` : "",
+}));
 
 /** glibc's settings as @narwhal/nar-native's keepFreedMemory() makes them (the CLI calls it at start). */
 const CLI_MALLOC =
@@ -107,24 +114,25 @@ try {
     const from = `file://${caches[codec]}`;
     for (let round = 0; round < rounds; round++) {
       console.error(`closure from a ${codec} cache, round ${round + 1}/${rounds}`);
-      withFreshDir((d) =>
-        record(
-          g,
-          `narwhal copy --from file:// --to local?root=DIR (${codec})`,
-          closure.narBytes,
-          timed("node", [
-            cli,
-            "copy",
-            "--from",
-            from,
-            "--to",
-            `local?root=${d}`,
-            "--trusted-public-keys",
-            publicKey,
-            closure.top,
-          ]),
-        ),
-      );
+      for (const line of lines)
+        withFreshDir((d) =>
+          record(
+            g,
+            `narwhal copy --from file:// --to local?root=DIR (${codec}${line.suffix})`,
+            closure.narBytes,
+            timed(line.node, [
+              line.cli,
+              "copy",
+              "--from",
+              from,
+              "--to",
+              `local?root=${d}`,
+              "--trusted-public-keys",
+              publicKey,
+              closure.top,
+            ]),
+          ),
+        );
       withFreshDir((d) =>
         record(
           g,
@@ -143,24 +151,25 @@ try {
           ]),
         ),
       );
-      withFreshDir((d) =>
-        record(
-          g,
-          `narwhal fetch --from file:// of all ${closure.paths.length} paths in one call --out DIR (${codec})`,
-          closure.narBytes,
-          timed("node", [
-            cli,
-            "fetch",
-            "--from",
-            from,
-            ...closure.paths,
-            "--out",
-            join(d, "out"),
-            "--trusted-public-keys",
-            publicKey,
-          ]),
-        ),
-      );
+      for (const line of lines)
+        withFreshDir((d) =>
+          record(
+            g,
+            `narwhal fetch --from file:// of all ${closure.paths.length} paths in one call --out DIR (${codec}${line.suffix})`,
+            closure.narBytes,
+            timed(line.node, [
+              line.cli,
+              "fetch",
+              "--from",
+              from,
+              ...closure.paths,
+              "--out",
+              join(d, "out"),
+              "--trusted-public-keys",
+              publicKey,
+            ]),
+          ),
+        );
       withFreshDir((d) =>
         record(
           g,
@@ -248,21 +257,27 @@ results.rows = [...stats.values()].map((s) => {
 const find = (group, prefix) => results.rows.find((r) => r.group === group && r.name.startsWith(prefix));
 const ratio = (a, b) => (a && b ? Number((a / b).toFixed(2)) : undefined);
 results.ratios = {};
-for (const codec of ["zstd", "xz"]) {
-  const ours = find(`closure-${codec}`, "narwhal copy");
-  const nix = find(`closure-${codec}`, "nix copy");
-  const fetch = find(`closure-${codec}`, "narwhal fetch");
-  if (!ours || !nix) continue;
-  results.ratios[codec] = {
-    speedupVsNixCopy: ratio(nix.wallSeconds.median, ours.wallSeconds.median),
-    speedupVsNixCopyWorstBest: [
-      ratio(nix.wallSeconds.min, ours.wallSeconds.max),
-      ratio(nix.wallSeconds.max, ours.wallSeconds.min),
-    ],
-    userCpuVsNixCopy: ratio(ours.userSeconds.median, nix.userSeconds.median),
-    fetchSpeedupVsNixCopy: ratio(nix.wallSeconds.median, fetch?.wallSeconds.median),
-  };
-}
+const named = (name) => results.rows.find((r) => r.name === name);
+const closureRatioKeys = [];
+for (const codec of ["zstd", "xz"])
+  for (const line of lines) {
+    const ours = named(`narwhal copy --from file:// --to local?root=DIR (${codec}${line.suffix})`);
+    const nix = find(`closure-${codec}`, "nix copy");
+    const fetch = named(
+      `narwhal fetch --from file:// of all ${results.paths} paths in one call --out DIR (${codec}${line.suffix})`,
+    );
+    if (!ours || !nix) continue;
+    closureRatioKeys.push(`${codec}${line.suffix}`);
+    results.ratios[`${codec}${line.suffix}`] = {
+      speedupVsNixCopy: ratio(nix.wallSeconds.median, ours.wallSeconds.median),
+      speedupVsNixCopyWorstBest: [
+        ratio(nix.wallSeconds.min, ours.wallSeconds.max),
+        ratio(nix.wallSeconds.max, ours.wallSeconds.min),
+      ],
+      userCpuVsNixCopy: ratio(ours.userSeconds.median, nix.userSeconds.median),
+      fetchSpeedupVsNixCopy: ratio(nix.wallSeconds.median, fetch?.wallSeconds.median),
+    };
+  }
 for (const codec of ["zstd", "xz", "gzip", "bzip2", "br"]) {
   const native = find(`decode-${codec}`, "native:");
   const threaded = find(`decode-${codec}`, "threaded native:");
@@ -293,7 +308,7 @@ const md = [
   `# Consumer path on a real closure (${results.date}${quick ? ", quick mode" : ""})`,
   "",
   `Corpus: real files, never random bytes. A closure of ${results.paths} store paths, ${mib(results.closureNarBytes).toFixed(0)} MiB of NAR: \`nix-store --add\` of ${subtrees.map((s) => `\`${s}\``).join(", ")}, and one derivation output naming them all. Caches written once by narwhal (signed; \`parallel-compression=true\`); every consumer reads the same cache. Caches and targets under ${dirname(work)} (see benchWorkDir).`,
-  `${results.cores} cores, shared machine. ${rounds} interleaved rounds (narwhal copy, nix copy, narwhal fetch, floor, narwhal copy, …), each into a fresh directory. Every cell is median (min–max). narwhal runs as \`node apps/cli/dist/main.js\` (start-up included); CPU from \`/usr/bin/time\` (process and children). Decoder rows: the native CLI's whole run against the decode alone inside Node (start-up excluded; its user column is user+sys), with the CLI's allocator setting (glibc keeps freed MiB buffers for reuse).`,
+  `${results.cores} cores, shared machine. ${rounds} interleaved rounds (narwhal copy, nix copy, narwhal fetch, floor, narwhal copy, …), each into a fresh directory. Every cell is median (min–max). narwhal runs as \`node apps/cli/dist/main.js\` (start-up included), on Node.js ${lines.map((line) => line.version).join(", ")} (each line from a tree built with it, BENCH_NODES); CPU from \`/usr/bin/time\` (process and children). Decoder rows: the native CLI's whole run against the decode alone inside Node (start-up excluded; its user column is user+sys), with the CLI's allocator setting (glibc keeps freed MiB buffers for reuse).`,
   "",
   "| row | wall s | user s | sys s | peak RSS MiB | MiB/s | MiB per CPU s |",
   "|---|---|---|---|---|---|---|",
@@ -314,7 +329,7 @@ const md = [
   "",
   "| goal | target | measured |",
   "|---|---|---|",
-  ...["zstd", "xz"].flatMap((codec) =>
+  ...closureRatioKeys.flatMap((codec) =>
     r[codec]
       ? [
           `| ${codec}: narwhal copy --from vs nix copy --from, wall | ≥ 1.2× faster | ${r[codec].speedupVsNixCopy}× [${r[codec].speedupVsNixCopyWorstBest.join("–")}] (fetch of all paths in one call: ${r[codec].fetchSpeedupVsNixCopy}×) |`,

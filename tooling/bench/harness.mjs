@@ -110,3 +110,24 @@ export function spread(xs, digits) {
     max: Number(Math.max(...xs).toFixed(digits)),
   };
 }
+
+/**
+ * The Node.js lines a bench runs narwhal on: this one (with this checkout), then each `NODE=TREE` pair in
+ * BENCH_NODES (space-separated; TREE a checkout installed and built with NODE, since native addons are compiled per
+ * line: node-line-tree.sh makes one). Each: {node, tree, cli, version}.
+ */
+export function nodeLines(root) {
+  const pairs = (process.env.BENCH_NODES ?? "").split(/\s+/).filter(Boolean);
+  return [
+    { node: process.execPath, tree: root },
+    ...pairs.map((pair) => {
+      const [node, tree] = pair.split("=");
+      if (!node || !tree) throw new Error(`BENCH_NODES: "${pair}" is not NODE=TREE`);
+      return { node, tree };
+    }),
+  ].map((line) => ({
+    ...line,
+    cli: join(line.tree, "apps/cli/dist/main.js"),
+    version: must(line.node, ["--version"]).trim(),
+  }));
+}

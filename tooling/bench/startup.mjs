@@ -3,9 +3,8 @@
 // `node -e 0` (Node.js's own floor) and Nix 2.8's `nix copy` of the same closure, on every Node.js line given.
 // Corpus: the real-file closure of the other closure benches (9 paths), written once to a file:// cache.
 // Runs interleave (each line, each setting, then nix copy, and again); every cell is median (min–max).
-// Env: BENCH_STARTUP_RUNS (default 10); BENCH_STARTUP_NODES, more Node.js lines as space-separated NODE=TREE pairs
-// (TREE: a checkout built and installed with that NODE, since native addons are compiled per line, e.g.
-// `~/.cache/narwhal-ci/node/22.23.5/bin/node=/work/n22`). Where NODE_EXTRA_CA_CERTS is set, every Node.js row also
+// Env: BENCH_STARTUP_RUNS (default 10); BENCH_NODES, more Node.js lines (nodeLines in harness.mjs; node-line-tree.sh
+// makes a tree for one). Where NODE_EXTRA_CA_CERTS is set, every Node.js row also
 // runs with it unset: Node.js 20 reads and parses that file before any JavaScript runs (22 and 24 only when TLS is
 // first used). Writes bench-results/startup.{json,md}. Never asserts.
 import { spawnSync } from "node:child_process";
@@ -13,7 +12,15 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { addRealClosure, CLOSURE_SUBTREES, must, sampleRecorder, spread, timed as timedIn } from "./harness.mjs";
+import {
+  addRealClosure,
+  CLOSURE_SUBTREES,
+  must,
+  nodeLines,
+  sampleRecorder,
+  spread,
+  timed as timedIn,
+} from "./harness.mjs";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
 const outDir = join(root, "bench-results");
@@ -22,17 +29,7 @@ if (spawnSync("nix-store", ["--version"], { stdio: "ignore" }).status !== 0) {
   process.exit(0);
 }
 const runs = Number(process.env.BENCH_STARTUP_RUNS ?? "10");
-const lines = [
-  { node: process.execPath, tree: root },
-  ...(process.env.BENCH_STARTUP_NODES ?? "")
-    .split(/\s+/)
-    .filter(Boolean)
-    .map((pair) => {
-      const [node, tree] = pair.split("=");
-      if (!node || !tree) throw new Error(`BENCH_STARTUP_NODES: "${pair}" is not NODE=TREE`);
-      return { node, tree };
-    }),
-].map((line) => ({ ...line, version: must(line.node, ["--version"]).trim() }));
+const lines = nodeLines(root);
 const settings = [
   { label: "", extraEnv: {} },
   ...(process.env.NODE_EXTRA_CA_CERTS
@@ -52,8 +49,7 @@ try {
   must(lines[0].node, [join(root, "apps/cli/dist/main.js"), "copy", "--to", present, closure.top]);
   for (let run = 0; run < runs; run++) {
     console.error(`start-up, run ${run + 1}/${runs}`);
-    for (const { node, tree, version } of lines) {
-      const cli = join(tree, "apps/cli/dist/main.js");
+    for (const { node, cli, version } of lines) {
       for (const { label, extraEnv } of settings) {
         const group = `Node.js ${version}${label}`;
         record(group, `node -e 0 (${group})`, 0, timed(node, ["-e", "0"], extraEnv));

@@ -5,7 +5,8 @@
 // `nix-store --add`, plus one path built with a tiny derivation whose contents name all of them (so the closure is a
 // real closure with references), and one ~60 MiB path of /usr/bin binaries. Writes bench-results/upload-closure.{json,md}.
 // Start-up has its own bench, startup.mjs.
-// Env: BENCH_UPLOAD_QUICK=1 (small corpus, 2 rounds), BENCH_ROUNDS (default 3),
+// Env: BENCH_UPLOAD_QUICK=1 (small corpus, 2 rounds), BENCH_ROUNDS (default 3), BENCH_NODES (narwhal's rows on
+// more Node.js lines: nodeLines in harness.mjs),
 // S3_ENDPOINT (+ AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY) for the RGW rows (skipped without it), BENCH_UPLOAD_CODECS
 // (default "zstd,xz": the closure codecs to run; the xz rows take minutes per round). Never asserts.
 import { spawnSync } from "node:child_process";
@@ -23,12 +24,12 @@ import {
   timed as timedIn,
   median,
   spread,
+  nodeLines,
 } from "./harness.mjs";
 import { bucketAdmin, putFileRaw, s3UrlFor } from "./rgw-ceiling.mjs";
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
 const root = fileURLToPath(new URL("../..", import.meta.url));
-const cli = join(root, "apps/cli/dist/main.js"); // the package's `bin`, run directly, as an installed `narwhal` is
 const outDir = join(root, "bench-results");
 if (spawnSync("nix-store", ["--version"], { stdio: "ignore" }).status !== 0) {
   console.error("upload-closure bench: needs real Nix (nix-store, nix copy) on PATH (skipped)");
@@ -98,6 +99,11 @@ function fileRun(group, name, bytes, makeCmd) {
     rmSync(dir, { recursive: true, force: true });
   }
 }
+// narwhal's rows run on each Node.js line (BENCH_NODES); with more than one, each row names its line.
+const lines = nodeLines(root).map((line, _, all) => ({
+  ...line,
+  suffix: all.length > 1 ? `, Node.js ${line.version}` : "",
+}));
 const fileUrl = (dir, codec) => `file://${dir}?compression=${codec}&parallel-compression=true`;
 const buckets = new Set();
 
@@ -135,10 +141,11 @@ try {
     const g = `closure-${codec}`;
     for (let round = 0; round < rounds; round++) {
       console.error(`closure, ${codec}, file://, round ${round + 1}/${rounds}`);
-      fileRun(g, `narwhal copy -> file://, ${codec}, parallel-compression`, corpus.closureNar, (d) => [
-        "node",
-        [cli, "copy", "--to", fileUrl(d, codec), corpus.top],
-      ]);
+      for (const line of lines)
+        fileRun(g, `narwhal copy -> file://, ${codec}, parallel-compression${line.suffix}`, corpus.closureNar, (d) => [
+          line.node,
+          [line.cli, "copy", "--to", fileUrl(d, codec), corpus.top],
+        ]);
       fileRun(g, `nix copy (2.8) -> file://, ${codec}, parallel-compression`, corpus.closureNar, (d) => [
         "nix",
         ["copy", "--to", fileUrl(d, codec), corpus.top],
@@ -171,18 +178,18 @@ try {
     must("/bin/sh", ["-c", `zstd -T2 -3 -c < ${allNar} > ${zst}`]);
     for (let round = 0; round < rounds; round++) {
       console.error(`closure, zstd, RGW, round ${round + 1}/${rounds}`);
-      for (const which of ["narwhal", "ceiling"]) {
-        const bucket = `narwhal-bench-cl-${which}-${runId}-${round}`;
+      for (const [which, line] of [...lines.map((line) => ["narwhal", line]), ["ceiling", undefined]]) {
+        const bucket = `narwhal-bench-cl-${which}-${runId}-${round}-${randomUUID().slice(0, 4)}`;
         await s3admin("create", bucket);
         buckets.add(bucket);
         try {
           if (which === "narwhal") {
             record(
               "closure-rgw",
-              "narwhal copy -> RGW (s3://…&endpoint), zstd, parallel-compression",
+              `narwhal copy -> RGW (s3://…&endpoint), zstd, parallel-compression${line.suffix}`,
               corpus.closureNar,
-              timed("node", [
-                cli,
+              timed(line.node, [
+                line.cli,
                 "copy",
                 "--to",
                 s3Url(bucket, "compression=zstd", "parallel-compression=true"),
@@ -212,12 +219,13 @@ try {
   for (let round = 0; round < rounds; round++) {
     console.error(`single ${singleMiB} MiB path, zstd, round ${round + 1}/${rounds}`);
     const g = "single";
-    fileRun(
-      g,
-      `narwhal copy -> file://, zstd, parallel-compression (one ${singleMiB} MiB path)`,
-      corpus.singleNar,
-      (d) => ["node", [cli, "copy", "--to", fileUrl(d, "zstd"), corpus.single]],
-    );
+    for (const line of lines)
+      fileRun(
+        g,
+        `narwhal copy -> file://, zstd, parallel-compression (one ${singleMiB} MiB path${line.suffix})`,
+        corpus.singleNar,
+        (d) => [line.node, [line.cli, "copy", "--to", fileUrl(d, "zstd"), corpus.single]],
+      );
     fileRun(
       g,
       `nix copy (2.8) -> file://, zstd, parallel-compression (one ${singleMiB} MiB path)`,
@@ -259,41 +267,51 @@ for (const s of stats.values()) {
 }
 const find = (group, prefix) => results.rows.find((r) => r.group === group && r.name.startsWith(prefix));
 const ratio = (a, b) => (a && b ? Number((a / b).toFixed(2)) : undefined);
-for (const codec of ["zstd", "xz"]) {
-  const g = `closure-${codec}`;
-  const ours = find(g, "narwhal"),
-    nix = find(g, "nix copy"),
-    nat = find(g, "native"),
-    lim = find(g, "limit");
-  if (!ours) continue;
-  results.ratios[codec] = {
-    speedupVsNixCopy: ratio(nix.wallSeconds.median, ours.wallSeconds.median),
-    speedupVsNixCopyWorstBest: [
-      ratio(nix.wallSeconds.min, ours.wallSeconds.max),
-      ratio(nix.wallSeconds.max, ours.wallSeconds.min),
-    ],
-    wallVsLimit: ratio(ours.wallSeconds.median, lim.wallSeconds.median),
-    wallVsNativePipeline: ratio(ours.wallSeconds.median, nat.wallSeconds.median),
-    cpuPerGiBVsNativePipeline: ratio(ours.cpuSecondsPerGiB.median, nat.cpuSecondsPerGiB.median),
-    peakRssMiB: ours.peakRssMiB.max,
-  };
+const named = (group, name) => results.rows.find((r) => r.group === group && r.name === name);
+for (const codec of ["zstd", "xz"])
+  for (const line of lines) {
+    const g = `closure-${codec}`;
+    const ours = named(g, `narwhal copy -> file://, ${codec}, parallel-compression${line.suffix}`),
+      nix = find(g, "nix copy"),
+      nat = find(g, "native"),
+      lim = find(g, "limit");
+    if (!ours) continue;
+    results.ratios[`${codec}${line.suffix}`] = {
+      speedupVsNixCopy: ratio(nix.wallSeconds.median, ours.wallSeconds.median),
+      speedupVsNixCopyWorstBest: [
+        ratio(nix.wallSeconds.min, ours.wallSeconds.max),
+        ratio(nix.wallSeconds.max, ours.wallSeconds.min),
+      ],
+      wallVsLimit: ratio(ours.wallSeconds.median, lim.wallSeconds.median),
+      wallVsNativePipeline: ratio(ours.wallSeconds.median, nat.wallSeconds.median),
+      cpuPerGiBVsNativePipeline: ratio(ours.cpuSecondsPerGiB.median, nat.cpuSecondsPerGiB.median),
+      peakRssMiB: ours.peakRssMiB.max,
+    };
+  }
+for (const line of lines) {
+  const rgwOurs = named(
+      "closure-rgw",
+      `narwhal copy -> RGW (s3://…&endpoint), zstd, parallel-compression${line.suffix}`,
+    ),
+    rgwCeil = find("closure-rgw", "RGW ceiling");
+  if (rgwOurs)
+    results.ratios[`rgw${line.suffix}`] = {
+      wallVsCeiling: ratio(rgwOurs.wallSeconds.median, rgwCeil.wallSeconds.median),
+      peakRssMiB: rgwOurs.peakRssMiB.max,
+    };
+  const sOurs = named(
+      "single",
+      `narwhal copy -> file://, zstd, parallel-compression (one ${singleMiB} MiB path${line.suffix})`,
+    ),
+    sNat = find("single", "native"),
+    sNix = find("single", "nix copy");
+  if (sOurs)
+    results.ratios[`single${line.suffix}`] = {
+      throughputVsNativePipeline: ratio(sNat.wallSeconds.median, sOurs.wallSeconds.median),
+      speedupVsNixCopy: ratio(sNix.wallSeconds.median, sOurs.wallSeconds.median),
+      peakRssMiB: sOurs.peakRssMiB.max,
+    };
 }
-const rgwOurs = find("closure-rgw", "narwhal"),
-  rgwCeil = find("closure-rgw", "RGW ceiling");
-if (rgwOurs)
-  results.ratios.rgw = {
-    wallVsCeiling: ratio(rgwOurs.wallSeconds.median, rgwCeil.wallSeconds.median),
-    peakRssMiB: rgwOurs.peakRssMiB.max,
-  };
-const sOurs = find("single", "narwhal"),
-  sNat = find("single", "native"),
-  sNix = find("single", "nix copy");
-if (sOurs)
-  results.ratios.single = {
-    throughputVsNativePipeline: ratio(sNat.wallSeconds.median, sOurs.wallSeconds.median),
-    speedupVsNixCopy: ratio(sNix.wallSeconds.median, sOurs.wallSeconds.median),
-    peakRssMiB: sOurs.peakRssMiB.max,
-  };
 
 mkdirSync(outDir, { recursive: true });
 const base = quick ? "upload-closure-quick" : "upload-closure";
@@ -316,7 +334,10 @@ const md = [
       ]
     : []),
   `${results.cores} cores, shared machine, RGW on the same cores. ${rounds} interleaved rounds (narwhal, nix copy, native, limit, narwhal, …). Every cell is median (min–max).`,
-  "narwhal runs as `node apps/cli/dist/main.js` (the package's `bin`); wall time includes process start-up everywhere. CPU = user+sys of the process and its children (`/usr/bin/time`); peak RSS is the largest single process (for a pipeline, its biggest member). Each run writes into a fresh directory or bucket.",
+  `narwhal runs as \`node apps/cli/dist/main.js\` (the package's \`bin\`), on Node.js ${lines.map((line) => line.version).join(", ")} (each line from a tree built with it, BENCH_NODES); wall time includes process start-up everywhere. CPU = user+sys of the process and its children (` /
+    usr /
+    bin /
+    time`); peak RSS is the largest single process (for a pipeline, its biggest member). Each run writes into a fresh directory or bucket.`,
   "",
   "| row | wall s | CPU s | CPU s/GiB | peak RSS MiB | MiB/s | out MiB |",
   "|---|---|---|---|---|---|---|",
@@ -336,20 +357,28 @@ const md = [
   "",
   "| goal | target | measured |",
   "|---|---|---|",
-  r.zstd &&
-    `| zstd: narwhal vs nix copy | ≥ 1.4× faster | ${r.zstd.speedupVsNixCopy}× [${r.zstd.speedupVsNixCopyWorstBest.join("–")}] |`,
-  r.zstd &&
-    `| zstd: narwhal wall / concatenated \`zstd -T2 -3\` limit | ≤ 1.15× | ${r.zstd.wallVsLimit}× (vs per-path native pipeline: ${r.zstd.wallVsNativePipeline}×) |`,
-  r.zstd && `| zstd: CPU/GiB narwhal / native pipeline | ≤ 1.3× | ${r.zstd.cpuPerGiBVsNativePipeline}× |`,
-  r.zstd && `| zstd: peak RSS | ≤ 200 MiB | ${r.zstd.peakRssMiB} MiB (RGW: ${r.rgw?.peakRssMiB ?? "–"} MiB) |`,
-  r.xz &&
-    `| xz: narwhal vs nix copy | ≥ 1.8× faster | ${r.xz.speedupVsNixCopy}× [${r.xz.speedupVsNixCopyWorstBest.join("–")}] |`,
-  r.xz &&
-    `| xz: CPU/GiB narwhal / native pipeline | ≤ 1.3× | ${r.xz.cpuPerGiBVsNativePipeline}× (wall vs limit ${r.xz.wallVsLimit}×) |`,
-  r.xz && `| xz: peak RSS | ≤ 300 MiB | ${r.xz.peakRssMiB} MiB |`,
-  r.rgw && `| RGW: narwhal wall / ingest ceiling | (context) | ${r.rgw.wallVsCeiling}× |`,
-  r.single &&
-    `| ${singleMiB} MiB path: narwhal throughput / native pipeline (start-up included) | ≥ 0.8× | ${r.single.throughputVsNativePipeline}× (vs nix copy: ${r.single.speedupVsNixCopy}× faster) |`,
+  ...lines.flatMap(({ suffix: on }) => {
+    const zstd = r[`zstd${on}`],
+      xz = r[`xz${on}`],
+      rgw = r[`rgw${on}`],
+      single = r[`single${on}`];
+    return [
+      zstd &&
+        `| zstd${on}: narwhal vs nix copy | ≥ 1.4× faster | ${zstd.speedupVsNixCopy}× [${zstd.speedupVsNixCopyWorstBest.join("–")}] |`,
+      zstd &&
+        `| zstd${on}: narwhal wall / concatenated \`zstd -T2 -3\` limit | ≤ 1.15× | ${zstd.wallVsLimit}× (vs per-path native pipeline: ${zstd.wallVsNativePipeline}×) |`,
+      zstd && `| zstd${on}: CPU/GiB narwhal / native pipeline | ≤ 1.3× | ${zstd.cpuPerGiBVsNativePipeline}× |`,
+      zstd && `| zstd${on}: peak RSS | ≤ 200 MiB | ${zstd.peakRssMiB} MiB (RGW: ${rgw?.peakRssMiB ?? "–"} MiB) |`,
+      xz &&
+        `| xz${on}: narwhal vs nix copy | ≥ 1.8× faster | ${xz.speedupVsNixCopy}× [${xz.speedupVsNixCopyWorstBest.join("–")}] |`,
+      xz &&
+        `| xz${on}: CPU/GiB narwhal / native pipeline | ≤ 1.3× | ${xz.cpuPerGiBVsNativePipeline}× (wall vs limit ${xz.wallVsLimit}×) |`,
+      xz && `| xz${on}: peak RSS | ≤ 300 MiB | ${xz.peakRssMiB} MiB |`,
+      rgw && `| RGW${on}: narwhal wall / ingest ceiling | (context) | ${rgw.wallVsCeiling}× |`,
+      single &&
+        `| ${singleMiB} MiB path${on}: narwhal throughput / native pipeline (start-up included) | ≥ 0.8× | ${single.throughputVsNativePipeline}× (vs nix copy: ${single.speedupVsNixCopy}× faster) |`,
+    ];
+  }),
   "",
   "Start-up (`narwhal --version`, a `copy` of an already-present path) is startup.mjs's: bench-results/startup.md.",
   "",
