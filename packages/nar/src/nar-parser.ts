@@ -46,7 +46,11 @@ export async function* parseNar(
     }
 
     const open: OpenDirectory[] = [];
-    if (yield* parseNode(reader, tags, [])) open.push({ segments: [], previousName: undefined });
+    const root = await readNode(reader, tags, []);
+    yield root;
+    const rootFinished = finishNode(reader, tags, root);
+    if (rootFinished instanceof Promise ? await rootFinished : rootFinished)
+      open.push({ segments: [], previousName: undefined });
 
     while (open.length > 0) {
       const directory = open[open.length - 1]!;
@@ -71,7 +75,10 @@ export async function* parseNar(
           { offset: reader.offset },
         );
       }
-      if (yield* parseNode(reader, tags, segments)) {
+      const node = await readNode(reader, tags, segments);
+      yield node;
+      const finished = finishNode(reader, tags, node);
+      if (finished instanceof Promise ? await finished : finished) {
         open.push({ segments, previousName: undefined });
       } else {
         if (!tags.took(NarToken.close)) await tags.expect(NarToken.close);
@@ -88,12 +95,12 @@ export async function* parseNar(
   }
 }
 
-/** Parse one node up to (and for non-directories including) its closing ")". Returns true when it opened a directory. */
-async function* parseNode(
-  reader: NarReader,
-  tags: TagReader,
-  segments: Buffer[],
-): AsyncGenerator<NarEvent, boolean, undefined> {
+/**
+ * Reads one node up to its event: a directory's type, a symlink through its closing ")", a regular file's header up
+ * to its contents (finishNode reads the rest once the event was handled). A function, not a generator of its own:
+ * one async generator per node (and `yield*` through it) was a measurable share of parsing many small files.
+ */
+async function readNode(reader: NarReader, tags: TagReader, segments: Buffer[]): Promise<NarEvent> {
   const path = joinSegments(segments);
   if (!tags.took(NarToken.open)) await tags.expect(NarToken.open);
   if (!tags.took(NarToken.type)) await tags.expect(NarToken.type);
@@ -101,8 +108,7 @@ async function* parseNode(
   const type = tags.match(NODE_TYPES) ?? (await tags.read()).toString("latin1");
   switch (type) {
     case NarToken.directory:
-      yield { type: "directory", segments, path };
-      return true;
+      return { type: "directory", segments, path };
     case NarToken.symlink: {
       if (!tags.took(NarToken.target)) await tags.expect(NarToken.target);
       const targetOffset = reader.offset;
@@ -124,8 +130,7 @@ async function* parseNode(
         );
       }
       if (!tags.took(NarToken.close)) await tags.expect(NarToken.close);
-      yield { type: "symlink", segments, path, target };
-      return false;
+      return { type: "symlink", segments, path, target };
     }
     case NarToken.regular: {
       const first = tags.match(EXECUTABLE_OR_CONTENTS) ?? (await tags.expect(NarToken.executable, NarToken.contents));
@@ -145,13 +150,7 @@ async function* parseNode(
       const sizeRead = reader.readLength();
       const size = typeof sizeRead === "number" ? sizeRead : await sizeRead;
       const contents = new FileContents(reader, size, path);
-      yield { type: "file", segments, path, executable, size, narOffset: reader.offset, contents };
-      const skipping = contents.finish();
-      if (skipping !== undefined) await skipping;
-      const padding = reader.readPadding(size);
-      if (padding !== undefined) await padding;
-      if (!tags.took(NarToken.close)) await tags.expect(NarToken.close);
-      return false;
+      return { type: "file", segments, path, executable, size, narOffset: reader.offset, contents };
     }
     default:
       throw new NarError(
@@ -160,6 +159,31 @@ async function* parseNode(
         { offset: typeOffset },
       );
   }
+}
+
+/**
+ * After a node's event was handled: skips what the consumer did not read of a file, checks its padding and reads
+ * its closing ")". True when the node opened a directory (its entries follow). Without waiting when all of that is
+ * buffered (most files), like the reader's own buffered paths.
+ */
+function finishNode(reader: NarReader, tags: TagReader, node: NarEvent): boolean | Promise<boolean> {
+  if (node.type !== "file") return node.type === "directory";
+  const skipping = (node.contents as FileContents).finish();
+  if (skipping !== undefined) return skipping.then(() => finishFile(reader, tags, node.size));
+  return finishFile(reader, tags, node.size);
+}
+
+/** A file's padding and closing ")", once its contents were read or skipped. */
+function finishFile(reader: NarReader, tags: TagReader, size: number): false | Promise<false> {
+  const padding = reader.readPadding(size);
+  if (padding !== undefined) return padding.then(() => closeNode(tags));
+  return closeNode(tags);
+}
+
+function closeNode(tags: TagReader): false | Promise<false> {
+  if (tags.took(NarToken.close)) return false;
+  const read = tags.expect(NarToken.close);
+  return read instanceof Promise ? read.then(() => false as const) : false;
 }
 
 /** The next entry name, checked (without waiting when it is buffered). */
