@@ -334,10 +334,7 @@ const md = [
       ]
     : []),
   `${results.cores} cores, shared machine, RGW on the same cores. ${rounds} interleaved rounds (narwhal, nix copy, native, limit, narwhal, …). Every cell is median (min–max).`,
-  `narwhal runs as \`node apps/cli/dist/main.js\` (the package's \`bin\`), on Node.js ${lines.map((line) => line.version).join(", ")} (each line from a tree built with it, BENCH_NODES); wall time includes process start-up everywhere. CPU = user+sys of the process and its children (` /
-    usr /
-    bin /
-    time`); peak RSS is the largest single process (for a pipeline, its biggest member). Each run writes into a fresh directory or bucket.`,
+  `narwhal runs as \`node apps/cli/dist/main.js\` (the package's \`bin\`), on Node.js ${lines.map((line) => line.version).join(", ")} (each line from a tree built with it, BENCH_NODES); wall time includes process start-up everywhere. CPU = user+sys of the process and its children (\`/usr/bin/time\`); peak RSS is the largest single process (for a pipeline, its biggest member). Each run writes into a fresh directory or bucket.`,
   "",
   "| row | wall s | CPU s | CPU s/GiB | peak RSS MiB | MiB/s | out MiB |",
   "|---|---|---|---|---|---|---|",
