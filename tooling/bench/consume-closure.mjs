@@ -24,6 +24,8 @@ import {
   median,
   spread,
   nodeLines,
+  nixCopySpeedup,
+  ratio,
 } from "./harness.mjs";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
@@ -255,7 +257,6 @@ results.rows = [...stats.values()].map((s) => {
   return row;
 });
 const find = (group, prefix) => results.rows.find((r) => r.group === group && r.name.startsWith(prefix));
-const ratio = (a, b) => (a && b ? Number((a / b).toFixed(2)) : undefined);
 results.ratios = {};
 const named = (name) => results.rows.find((r) => r.name === name);
 const closureRatioKeys = [];
@@ -269,11 +270,7 @@ for (const codec of ["zstd", "xz"])
     if (!ours || !nix) continue;
     closureRatioKeys.push(`${codec}${line.suffix}`);
     results.ratios[`${codec}${line.suffix}`] = {
-      speedupVsNixCopy: ratio(nix.wallSeconds.median, ours.wallSeconds.median),
-      speedupVsNixCopyWorstBest: [
-        ratio(nix.wallSeconds.min, ours.wallSeconds.max),
-        ratio(nix.wallSeconds.max, ours.wallSeconds.min),
-      ],
+      ...nixCopySpeedup(nix, ours),
       userCpuVsNixCopy: ratio(ours.userSeconds.median, nix.userSeconds.median),
       fetchSpeedupVsNixCopy: ratio(nix.wallSeconds.median, fetch?.wallSeconds.median),
     };

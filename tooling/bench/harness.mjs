@@ -131,3 +131,19 @@ export function nodeLines(root) {
     version: must(line.node, ["--version"]).trim(),
   }));
 }
+
+/** a / b to two decimals; undefined when either is missing. */
+export function ratio(a, b) {
+  return a && b ? Number((a / b).toFixed(2)) : undefined;
+}
+
+/** How many times faster the row `ours` ran than `nix` (rows with a wallSeconds spread): medians, and worst–best. */
+export function nixCopySpeedup(nix, ours) {
+  return {
+    speedupVsNixCopy: ratio(nix.wallSeconds.median, ours.wallSeconds.median),
+    speedupVsNixCopyWorstBest: [
+      ratio(nix.wallSeconds.min, ours.wallSeconds.max),
+      ratio(nix.wallSeconds.max, ours.wallSeconds.min),
+    ],
+  };
+}

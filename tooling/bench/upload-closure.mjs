@@ -25,6 +25,8 @@ import {
   median,
   spread,
   nodeLines,
+  nixCopySpeedup,
+  ratio,
 } from "./harness.mjs";
 import { bucketAdmin, putFileRaw, s3UrlFor } from "./rgw-ceiling.mjs";
 
@@ -266,7 +268,6 @@ for (const s of stats.values()) {
   results.rows.push(row);
 }
 const find = (group, prefix) => results.rows.find((r) => r.group === group && r.name.startsWith(prefix));
-const ratio = (a, b) => (a && b ? Number((a / b).toFixed(2)) : undefined);
 const named = (group, name) => results.rows.find((r) => r.group === group && r.name === name);
 for (const codec of ["zstd", "xz"])
   for (const line of lines) {
@@ -277,11 +278,7 @@ for (const codec of ["zstd", "xz"])
       lim = find(g, "limit");
     if (!ours) continue;
     results.ratios[`${codec}${line.suffix}`] = {
-      speedupVsNixCopy: ratio(nix.wallSeconds.median, ours.wallSeconds.median),
-      speedupVsNixCopyWorstBest: [
-        ratio(nix.wallSeconds.min, ours.wallSeconds.max),
-        ratio(nix.wallSeconds.max, ours.wallSeconds.min),
-      ],
+      ...nixCopySpeedup(nix, ours),
       wallVsLimit: ratio(ours.wallSeconds.median, lim.wallSeconds.median),
       wallVsNativePipeline: ratio(ours.wallSeconds.median, nat.wallSeconds.median),
       cpuPerGiBVsNativePipeline: ratio(ours.cpuSecondsPerGiB.median, nat.cpuSecondsPerGiB.median),
