@@ -103,7 +103,7 @@ export class NarReader {
       this.#offset += count;
       return;
     }
-    return this.readExact(count).then((padding) => checkPadding(padding, start));
+    return this.readExact(count).then((padding) => checkPaddingIn(padding, 0, padding.length, start));
   }
 
   /**
@@ -254,11 +254,7 @@ function checkedLength(value: bigint, start: number): number {
   return Number(value);
 }
 
-function checkPadding(padding: Buffer, start: number): void {
-  checkPaddingIn(padding, 0, padding.length, start);
-}
-
-/** checkPadding for bytes [from, to) of `chunk`, without a view of them (one per token was a cost of its own). */
+/** Refuses non-zero padding in bytes [from, to) of `chunk`, without a view of them (one per token was a cost of its own). */
 function checkPaddingIn(chunk: Buffer, from: number, to: number, start: number): void {
   let nonZero = 0;
   for (let index = from; index < to; index++) nonZero |= chunk[index]!;

@@ -7,7 +7,7 @@ import { lstat, readFile, readdir, readlink } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { withTempDir } from "@narwhal/test-kit";
+import { collectBytes, withTempDir } from "@narwhal/test-kit";
 import { dumpPath, restoreNar, type NarError } from "../src/index.js";
 import { directory, entry, nar, regular, symlinkNode } from "./nar-builders.js";
 
@@ -34,12 +34,6 @@ async function describeTree(root: string, at = ""): Promise<string[]> {
   return lines;
 }
 
-async function collect(source: AsyncIterable<Buffer>): Promise<Buffer> {
-  const parts: Buffer[] = [];
-  for await (const part of source) parts.push(part);
-  return Buffer.concat(parts);
-}
-
 const built = nar(
   directory(
     entry("a", regular("first")),
@@ -56,7 +50,7 @@ describe("restoreNar over chunks that are destroyed once the next is pulled", ()
 
   for (const [what, bytes] of [
     ["a built NAR of every node kind", async () => built],
-    ["the NAR of this package's sources", async () => collect(dumpPath(ownSources))],
+    ["the NAR of this package's sources", async () => collectBytes(dumpPath(ownSources))],
   ] as const) {
     it(`restores ${what} exactly as from intact chunks`, async () => {
       const input = await bytes();
