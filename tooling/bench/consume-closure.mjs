@@ -64,10 +64,7 @@ function benchWorkDir() {
 }
 const timed = (cmd, args, extraEnv = {}) => timedIn(work, cmd, args, { extraEnv });
 // narwhal's rows run on each Node.js line (BENCH_NODES); with more than one, each row names its line.
-const lines = nodeLines(root).map((line, _, all) => ({
-  ...line,
-  suffix: all.length > 1 ? `, Node.js ${line.version}` : "",
-}));
+const lines = nodeLines(root);
 
 /** glibc's settings as @narwhal/nar-native's keepFreedMemory() makes them (the CLI calls it at start). */
 const CLI_MALLOC =

@@ -114,7 +114,8 @@ export function spread(xs, digits) {
 /**
  * The Node.js lines a bench runs narwhal on: this one (with this checkout), then each `NODE=TREE` pair in
  * BENCH_NODES (space-separated; TREE a checkout installed and built with NODE, since native addons are compiled per
- * line: node-line-tree.sh makes one). Each: {node, tree, cli, version}.
+ * line: node-line-tree.sh makes one). Each: {node, tree, cli, version, suffix}; `suffix` (", Node.js vX", or ""
+ * when there is only this line) is what a row's name adds so that each line's row is its own.
  */
 export function nodeLines(root) {
   const pairs = (process.env.BENCH_NODES ?? "").split(/\s+/).filter(Boolean);
@@ -125,11 +126,15 @@ export function nodeLines(root) {
       if (!node || !tree) throw new Error(`BENCH_NODES: "${pair}" is not NODE=TREE`);
       return { node, tree };
     }),
-  ].map((line) => ({
-    ...line,
-    cli: join(line.tree, "apps/cli/dist/main.js"),
-    version: must(line.node, ["--version"]).trim(),
-  }));
+  ].map((line, _, all) => {
+    const version = must(line.node, ["--version"]).trim();
+    return {
+      ...line,
+      cli: join(line.tree, "apps/cli/dist/main.js"),
+      version,
+      suffix: all.length > 1 ? `, Node.js ${version}` : "",
+    };
+  });
 }
 
 /** a / b to two decimals; undefined when either is missing. */

@@ -102,10 +102,7 @@ function fileRun(group, name, bytes, makeCmd) {
   }
 }
 // narwhal's rows run on each Node.js line (BENCH_NODES); with more than one, each row names its line.
-const lines = nodeLines(root).map((line, _, all) => ({
-  ...line,
-  suffix: all.length > 1 ? `, Node.js ${line.version}` : "",
-}));
+const lines = nodeLines(root);
 const fileUrl = (dir, codec) => `file://${dir}?compression=${codec}&parallel-compression=true`;
 const buckets = new Set();
 
