@@ -138,6 +138,18 @@ describe.skipIf(!tools)("decompression bombs (a child process decodes through di
     });
   }
 
+  // The decoders that honour reuseOutput (the lease restores read with) are bounded the same way with it.
+  for (const codec of ["zstd", "xz", "br"] as const) {
+    it(`${codec} with reuseOutput: refused at maxOutputBytes=64 MiB with peak RSS <= 250 MiB, pieces <= 1 MiB`, async () => {
+      const result = await decodeInChild({ path: bombs[codec]!, codec, mode: "stream-reuse", limit: String(LIMIT) });
+      expect(result.code, result.message).toBe("OUTPUT_LIMIT_EXCEEDED");
+      expect(result.message).toContain(`maxOutputBytes=${LIMIT}`);
+      expect(result.bytes).toBeLessThanOrEqual(LIMIT);
+      expect(result.largestPiece).toBeLessThanOrEqual(DECODED_PIECE_BYTES);
+      expect(result.peakRss).toBeLessThanOrEqual(RSS_BOUND);
+    });
+  }
+
   it("xz in blocks with their sizes (threaded decoding): refused at 64 MiB in bounded memory; ahead by at most XZ_THREADED_DECODE_MEMORY", async () => {
     expect(statSync(bombs["xz-blocks"]!).size).toBeLessThan(256 * 1024);
     const refused = await decodeInChild({

@@ -5,8 +5,8 @@ import { open } from "node:fs/promises";
 import { readFileSync } from "node:fs";
 
 // argv: PATH CODEC MODE LIMIT [BACKEND] [INPUT_PIECE_BYTES]; PATH "zeros:N" is N zero bytes made on the fly
-// (for `none`); MODE is "stream" (decompressStream), "content-encoding" (decodeContentEncoding) or "first-piece"
-// (take one piece, wait, stop); LIMIT is a byte count, "none", or "default" (DEFAULT_CONTENT_ENCODING_LIMIT).
+// (for `none`); MODE is "stream" (decompressStream), "stream-reuse" (the same with reuseOutput), "content-encoding"
+// (decodeContentEncoding) or "first-piece" (take one piece, wait, stop); LIMIT is a byte count, "none", or "default" (DEFAULT_CONTENT_ENCODING_LIMIT).
 const [, , path, codec, mode, limitArg, backend, pieceArg] = process.argv;
 const { decompressStream, decodeContentEncoding, closeCompressionPools, DEFAULT_CONTENT_ENCODING_LIMIT } = await import(
   new URL("../../dist/index.js", import.meta.url).href
@@ -71,6 +71,7 @@ try {
     for await (const piece of decompressStream(codec, fileSource(path), {
       maxOutputBytes,
       backend: backend || undefined,
+      reuseOutput: mode === "stream-reuse",
     })) {
       bytes += piece.byteLength;
       pieces += 1;
