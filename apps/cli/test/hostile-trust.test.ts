@@ -288,7 +288,7 @@ describe("transports do not step outside the cache or wait forever", () => {
     try {
       const base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
       const path = makeStorePath("output:out", hashBytes("sha256", "slow"), "slow");
-      const run = await narwhalWithEnv(["path-info", "--store", base, "--no-require-sigs", path.path], {
+      const run = await narwhal(["path-info", "--store", base, "--no-require-sigs", path.path], undefined, {
         NIX_CONFIG: "stalled-download-timeout = 1",
       });
       expect(run.status).toBe(1);
@@ -328,22 +328,3 @@ describe("objects reused only when they verify", () => {
     expect(cat.stdout.toString()).toBe("hello from the real tree\n");
   });
 });
-
-async function narwhalWithEnv(
-  args: string[],
-  env: Record<string, string>,
-): Promise<Awaited<ReturnType<typeof narwhal>>> {
-  const saved: Record<string, string | undefined> = {};
-  for (const [name, value] of Object.entries(env)) {
-    saved[name] = process.env[name];
-    process.env[name] = value;
-  }
-  try {
-    return await narwhal(args);
-  } finally {
-    for (const [name, value] of Object.entries(saved)) {
-      if (value === undefined) delete process.env[name];
-      else process.env[name] = value;
-    }
-  }
-}

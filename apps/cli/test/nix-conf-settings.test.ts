@@ -29,24 +29,13 @@ describe("nix.conf settings for transports", () => {
   });
 
   async function infoWith(nixConfig: string): Promise<{ status: number; stderr: string; requests: number }> {
-    const saved = { ...process.env };
-    Object.assign(process.env, {
-      NIX_CONFIG: nixConfig,
-      AWS_ACCESS_KEY_ID: "narwhal-test",
-      AWS_SECRET_ACCESS_KEY: "narwhal-test-secret",
-    });
     requests = 0;
-    try {
-      const run = await narwhal([
-        "store",
-        "info",
-        "--store",
-        `s3://retry-bucket?endpoint=${encodeURIComponent(endpoint)}`,
-      ]);
-      return { status: run.status, stderr: run.stderr, requests };
-    } finally {
-      process.env = saved;
-    }
+    const run = await narwhal(
+      ["store", "info", "--store", `s3://retry-bucket?endpoint=${encodeURIComponent(endpoint)}`],
+      undefined,
+      { NIX_CONFIG: nixConfig, AWS_ACCESS_KEY_ID: "narwhal-test", AWS_SECRET_ACCESS_KEY: "narwhal-test-secret" },
+    );
+    return { status: run.status, stderr: run.stderr, requests };
   }
 
   it("filetransfer-retry-attempts sets how often an S3 request is tried", async () => {

@@ -10,10 +10,21 @@ export interface RunResult {
   stderr: string;
 }
 
-/** Runs narwhal with `args`, feeding `input` on stdin. */
-export function narwhal(args: string[], input?: Buffer | string): Promise<RunResult> {
+/**
+ * Runs narwhal with `args`, feeding `input` on stdin, in this process's environment with `env` laid over it (a name
+ * set to undefined is left out). The child gets `env` explicitly: replacing `process.env` in a test does not reach
+ * child processes on Node.js 26.
+ */
+export function narwhal(
+  args: string[],
+  input?: Buffer | string,
+  env: Readonly<Record<string, string | undefined>> = {},
+): Promise<RunResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [NARWHAL, ...args], { stdio: ["pipe", "pipe", "pipe"] });
+    const child = spawn(process.execPath, [NARWHAL, ...args], {
+      stdio: ["pipe", "pipe", "pipe"],
+      env: { ...process.env, ...env },
+    });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     child.stdout.on("data", (d: Buffer) => out.push(d));
