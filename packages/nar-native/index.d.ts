@@ -19,7 +19,14 @@ export function createDumper(root: Buffer): NarDumper;
  */
 export function fill(dumper: NarDumper, buffer: Uint8Array): number;
 
-/** Closes the files and directories the dumper holds (a dump abandoned early). */
+/**
+ * fill on one of libuv's pool threads: the walk's file system calls then do not block this thread. Resolves with the
+ * same count, or rejects with the NarDumpFailure. One at a time per dumper: until it settles, fill and fillAsync on
+ * it throw, and `buffer` must stay as it is (not written, not transferred).
+ */
+export function fillAsync(dumper: NarDumper, buffer: Uint8Array): Promise<number>;
+
+/** Closes the files and directories the dumper holds (a dump abandoned early); after a running fillAsync settles. */
 export function release(dumper: NarDumper): void;
 
 /**

@@ -21,6 +21,16 @@ function dump(root: string | Buffer, bufferSize = 1 << 20): Buffer {
   return Buffer.concat(parts);
 }
 
+/** The same, with fillAsync (each fill on a libuv pool thread). */
+async function dumpAsync(root: string | Buffer, bufferSize = 1 << 20): Promise<Buffer> {
+  const dumper = addon.createDumper(Buffer.isBuffer(root) ? root : Buffer.from(root));
+  const buffer = Buffer.alloc(bufferSize);
+  const parts: Buffer[] = [];
+  for (let filled = await addon.fillAsync(dumper, buffer); filled > 0; filled = await addon.fillAsync(dumper, buffer))
+    parts.push(Buffer.from(buffer.subarray(0, filled)));
+  return Buffer.concat(parts);
+}
+
 /** NAR tokens written by hand: strings padded to 8 bytes after their u64 length, numbers as u64. */
 function narBytes(...tokens: (string | Buffer | bigint)[]): Buffer {
   return Buffer.concat(
@@ -102,7 +112,9 @@ describe("nar-native", () => {
           withTempDir(async (dir) => {
             const root = `${dir}/root`;
             await writeFsTree(root, tree);
-            expect(dump(root, bufferSize).equals(await nixStoreDump(root))).toBe(true);
+            const expected = await nixStoreDump(root);
+            expect(dump(root, bufferSize).equals(expected)).toBe(true);
+            expect((await dumpAsync(root, bufferSize)).equals(expected)).toBe(true);
           }),
         ),
         { numRuns: 25 },
@@ -130,6 +142,41 @@ describe("nar-native", () => {
     });
   });
 
+  it("fillAsync rejects with the same facts as fill throws", async () => {
+    for (const root of ["/nonexistent-narwhal-native", "/dev/null", "/proc/self/status"])
+      await expect(dumpAsync(root)).rejects.toEqual(failureOf(() => dump(root)));
+  });
+
+  it("fillAsync: one fill at a time, the buffer written only by it, and a release waits for it", async () => {
+    await withTempDir(async (dir) => {
+      for (let index = 0; index < 30; index++) writeFileSync(join(dir, `f${index}`), Buffer.alloc(100_000, index));
+      const dumper = addon.createDumper(Buffer.from(dir));
+      const buffer = Buffer.alloc(1 << 16);
+      const first = addon.fillAsync(dumper, buffer);
+      expect(() => addon.fill(dumper, Buffer.alloc(1 << 16))).toThrow(/has not settled/);
+      expect(() => addon.fillAsync(dumper, Buffer.alloc(1 << 16))).toThrow(/has not settled/);
+      addon.release(dumper); // comes while the fill runs: done when it settles
+      const filled = await first;
+      expect(filled).toBeGreaterThan(0);
+      expect(buffer.subarray(0, filled).equals((await dumpAsync(dir, 1 << 16)).subarray(0, filled))).toBe(true);
+      // Released: what it held is closed, so it can only fail now.
+      await expect(addon.fillAsync(dumper, buffer)).rejects.toMatchObject({ narDumpFailure: "used-after-failure" });
+    });
+  });
+
+  it("fillAsync runs several dumps at once, each whole", async () => {
+    await withTempDir(async (dir) => {
+      for (let tree = 0; tree < 4; tree++) {
+        mkdirSync(join(dir, `t${tree}`, "sub"), { recursive: true });
+        for (let index = 0; index < 20; index++)
+          writeFileSync(join(dir, `t${tree}`, "sub", `f${index}`), Buffer.alloc(30_000 + index, tree * 20 + index));
+      }
+      const roots = [0, 1, 2, 3].map((tree) => join(dir, `t${tree}`));
+      const together = await Promise.all(roots.map((root) => dumpAsync(root, 10_000)));
+      for (const [tree, nar] of together.entries()) expect(nar.equals(dump(roots[tree]!))).toBe(true);
+    });
+  });
+
   it("refuses to be used after a failure", () => {
     const dumper = addon.createDumper(Buffer.from("/nonexistent-narwhal-native"));
     const buffer = Buffer.alloc(1 << 16);
@@ -144,6 +191,9 @@ describe("nar-native", () => {
     expect(() => addon.fill(dumper, Buffer.alloc(8206))).toThrow(RangeError);
     expect(() => addon.fill(dumper, new Uint16Array(10_000) as unknown as Buffer)).toThrow(TypeError);
     expect(() => addon.fill({} as never, Buffer.alloc(1 << 16))).toThrow(/dumper/);
+    expect(() => addon.fillAsync(dumper, Buffer.alloc(8206))).toThrow(RangeError);
+    expect(() => addon.fillAsync(dumper, new Uint16Array(10_000) as unknown as Buffer)).toThrow(TypeError);
+    expect(() => addon.fillAsync({} as never, Buffer.alloc(1 << 16))).toThrow(/dumper/);
     addon.release(dumper);
   });
 });

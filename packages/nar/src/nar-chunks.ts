@@ -3,7 +3,7 @@
 // NARWHAL_NAR_NATIVE=0 in the environment forces the JavaScript serializer.
 
 import { javascriptNarChunks } from "./javascript-nar-chunks.js";
-import { loadNarDumpAddon, nativeNarChunks, type NarDumpAddon } from "./native-nar-chunks.js";
+import { loadNarDumpAddon, nativeNarChunks, nativeNarFills, type NarDumpAddon } from "./native-nar-chunks.js";
 
 export interface NarChunksOptions {
   /**
@@ -29,4 +29,13 @@ export function narDumpImplementation(): NarDumpImplementation {
 export function narChunks(root: Buffer, options: NarChunksOptions): Generator<Buffer, void, undefined> {
   const addon = activeAddon();
   return addon === undefined ? javascriptNarChunks(root, options) : nativeNarChunks(addon, root, options);
+}
+
+/**
+ * The native serializer's fills of `root` off this thread (see nativeNarFills), where the addon is built with them;
+ * undefined where dumps run on the JavaScript serializer.
+ */
+export function narFillsOffThread(root: Buffer): ReturnType<typeof nativeNarFills> | undefined {
+  const addon = activeAddon();
+  return addon === undefined || typeof addon.fillAsync !== "function" ? undefined : nativeNarFills(addon, root);
 }

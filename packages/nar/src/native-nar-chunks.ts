@@ -51,6 +51,33 @@ export function* nativeNarChunks(
   }
 }
 
+/**
+ * The addon's fills of `root`, run on libuv's pool threads so that the walk's file system calls leave this thread
+ * free (for hashing, compressing, writing what came before). `fill(buffer)` writes the next bytes into `buffer` and
+ * resolves with their count (0 at the end); one at a time. `release()` closes what the dump holds, after a running
+ * fill has settled.
+ */
+export function nativeNarFills(
+  addon: NarDumpAddon,
+  root: Buffer,
+): { fill(buffer: Buffer): Promise<number>; release(): void } {
+  const dumper = addon.createDumper(root);
+  return {
+    async fill(buffer) {
+      if (buffer.length < MIN_DUMP_BUFFER)
+        throw new RangeError(
+          `NAR dump output buffers must hold at least ${MIN_DUMP_BUFFER} bytes, got ${buffer.length}`,
+        );
+      try {
+        return await addon.fillAsync(dumper, buffer);
+      } catch (failure) {
+        throw dumpError(failure);
+      }
+    },
+    release: () => addon.release(dumper),
+  };
+}
+
 function dumpError(failure: unknown): unknown {
   if (typeof failure !== "object" || failure === null || !("narDumpFailure" in failure)) return failure;
   const fact = failure as NarDumpFailure;

@@ -1,6 +1,9 @@
 // dumpPath's reuseBuffers mode must yield exactly the bytes of the default mode to a consumer that copies each chunk
-// at once, whatever the mix of file sizes around the 256 KiB batch and the read chunk size.
+// at once, whatever the mix of file sizes around the 256 KiB batch and the read chunk size; and each chunk, in either
+// mode, must stay as it was until the next one is asked for, though the next fill runs meanwhile (native serializer).
 import { createHash } from "node:crypto";
+import { writeFileSync } from "node:fs";
+import { setTimeout as sleep } from "node:timers/promises";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { arbFsTree, withTempDir, writeFsTree } from "@narwhal/test-kit";
@@ -25,5 +28,22 @@ describe("dumpPath with reuseBuffers", () => {
       ),
       { numRuns: 25 },
     );
+  });
+
+  it("a chunk stays as it was while the consumer waits before taking the next", async () => {
+    await withTempDir(async (dir) => {
+      for (let index = 0; index < 12; index++) writeFileSync(`${dir}/f${index}`, Buffer.alloc(200_000, index + 1));
+      const expected = await digest(dumpPath(dir));
+      for (const reuseBuffers of [false, true]) {
+        const hash = createHash("sha256");
+        for await (const chunk of dumpPath(dir, { reuseBuffers, chunkSize: 65_536 })) {
+          const before = Buffer.from(chunk);
+          await sleep(2); // the next fill has long finished by now
+          expect(chunk.equals(before)).toBe(true);
+          hash.update(chunk);
+        }
+        expect(hash.digest("hex")).toBe(expected);
+      }
+    });
   });
 });
