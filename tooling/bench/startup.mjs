@@ -5,7 +5,7 @@
 // Runs interleave (each line, each setting, then nix copy, and again); every cell is median (min–max).
 // Env: BENCH_STARTUP_RUNS (default 10); BENCH_NODES, more Node.js lines (nodeLines in harness.mjs; node-line-tree.sh
 // makes a tree for one). Where NODE_EXTRA_CA_CERTS is set, every Node.js row also
-// runs with it unset: Node.js 20 reads and parses that file before any JavaScript runs (22 and 24 only when TLS is
+// runs with it unset: Node.js 20 reads and parses that file before any JavaScript runs (22 and later only when TLS is
 // first used). Writes bench-results/startup.{json,md}. Never asserts.
 import { spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -98,7 +98,7 @@ const md = [
   "",
   `${results.cores} cores, shared machine. ${runs} interleaved runs per row; every cell is median (min–max). narwhal runs as \`NODE apps/cli/dist/main.js\` (the package's \`bin\`), each line from a tree built with that Node.js. The present-path copy goes to a file:// cache that already holds the closure (${results.paths} paths). Wall from spawn to exit; CPU is user+sys (\`/usr/bin/time\`).`,
   process.env.NODE_EXTRA_CA_CERTS
-    ? "NODE_EXTRA_CA_CERTS is set on this machine; Node.js 20 parses that file at start-up (22 and 24 wait until TLS is used), so each line is also run with it unset."
+    ? "NODE_EXTRA_CA_CERTS is set on this machine; Node.js 20 parses that file at start-up (22 and later wait until TLS is used), so each line is also run with it unset."
     : "NODE_EXTRA_CA_CERTS is not set.",
   "",
   "| row | wall ms | CPU ms | peak RSS MiB |",
