@@ -229,7 +229,11 @@ static napi_value fill_async(napi_env env, napi_callback_info info) {
       napi_create_promise(env, &job->deferred, &promise) != napi_ok ||
       napi_create_async_work(env, NULL, name, fill_on_pool_thread, fill_settled, job, &job->work) != napi_ok ||
       napi_queue_async_work(env, job->work) != napi_ok) {
-    // Not reached in practice (each call fails only when out of memory); the references stay, and so does the job.
+    // Only when out of memory: undo what was made (a promise made here is never handed out), then throw.
+    if (job->work != NULL) napi_delete_async_work(env, job->work);
+    if (job->buffer_ref != NULL) napi_delete_reference(env, job->buffer_ref);
+    if (job->dumper_ref != NULL) napi_delete_reference(env, job->dumper_ref);
+    free(job);
     napi_throw_error(env, NULL, "nar-native: could not start fillAsync");
     return NULL;
   }

@@ -36,26 +36,34 @@ export async function* dumpPath(
     return;
   }
   // Most store paths are small: start with a small buffer and move to full-size ones once a buffer fills up.
-  let scratch = Buffer.allocUnsafe(Math.min(chunkSize, FIRST_BUFFER_SIZE));
+  let scratch: Buffer = Buffer.allocUnsafe(Math.min(chunkSize, FIRST_BUFFER_SIZE));
   for (const chunk of narChunks(root, { nextBuffer: () => scratch })) {
-    // The serializers stop short of a buffer's end when the next node's framing does not fit: that is full too.
-    const full = chunk.length + MIN_DUMP_BUFFER > scratch.length;
     if (reuse) {
       yield chunk;
+      const full = chunk.length + MIN_DUMP_BUFFER > scratch.length; // as in handOver
       if (full && scratch.length < chunkSize) scratch = Buffer.allocUnsafe(chunkSize);
-    } else if (!full && chunk.length < chunkSize / 2) {
-      yield Buffer.from(chunk); // a short chunk is copied out, so the buffer stays ours
     } else {
-      scratch = Buffer.allocUnsafe(chunkSize); // a full one is handed over whole; the next bytes go to a new buffer
-      yield chunk;
+      const { handed, next } = handOver(scratch, chunk.length, chunkSize);
+      scratch = next;
+      yield handed;
     }
   }
 }
 
 /**
+ * Without reuseBuffers, what the consumer gets of `filled` bytes in `buffer`, and where the next bytes go: a short
+ * chunk is copied out, so the buffer stays ours; a full one is handed over whole and the next bytes go to a new buffer.
+ */
+function handOver(buffer: Buffer, filled: number, chunkSize: number): { handed: Buffer; next: Buffer } {
+  // The serializers stop short of a buffer's end when the next node's framing does not fit: that is full too.
+  const full = filled + MIN_DUMP_BUFFER > buffer.length;
+  if (!full && filled < chunkSize / 2) return { handed: Buffer.from(buffer.subarray(0, filled)), next: buffer };
+  return { handed: buffer.subarray(0, filled), next: Buffer.allocUnsafe(chunkSize) };
+}
+
+/**
  * dumpPath over fills that run off this thread: the next fill starts before a chunk is yielded, into a buffer the
- * consumer does not hold (with reuseBuffers, the two buffers take turns; otherwise a full buffer is handed over and
- * a short chunk copied out, as above).
+ * consumer does not hold (with reuseBuffers, the two buffers take turns; otherwise as handOver says).
  */
 async function* dumpAhead(
   fills: { fill(buffer: Buffer): Promise<number>; release(): void },
@@ -70,18 +78,14 @@ async function* dumpAhead(
       const filled = await pending;
       if (filled === 0) return;
       const buffer = filling;
-      const full = filled + MIN_DUMP_BUFFER > buffer.length;
-      let chunk: Buffer = buffer.subarray(0, filled);
+      let chunk: Buffer;
       if (reuse) {
-        filling =
-          spare !== undefined && spare.length >= (full ? chunkSize : buffer.length)
-            ? spare
-            : Buffer.allocUnsafe(full ? chunkSize : buffer.length);
+        const size = filled + MIN_DUMP_BUFFER > buffer.length ? chunkSize : buffer.length; // full: grow
+        filling = spare !== undefined && spare.length >= size ? spare : Buffer.allocUnsafe(size);
         spare = buffer;
-      } else if (!full && filled < chunkSize / 2) {
-        chunk = Buffer.from(chunk); // a short chunk is copied out, so the buffer stays ours
+        chunk = buffer.subarray(0, filled);
       } else {
-        filling = Buffer.allocUnsafe(chunkSize); // a full one is handed over whole; the next bytes go to a new buffer
+        ({ handed: chunk, next: filling } = handOver(buffer, filled, chunkSize));
       }
       pending = fills.fill(filling);
       pending.catch(() => {}); // still awaited above; this only keeps an abandoned dump's failure from going unhandled

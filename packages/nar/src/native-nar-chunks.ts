@@ -32,11 +32,7 @@ export function* nativeNarChunks(
   const dumper = addon.createDumper(root);
   try {
     for (;;) {
-      const buffer = options.nextBuffer();
-      if (buffer.length < MIN_DUMP_BUFFER)
-        throw new RangeError(
-          `NAR dump output buffers must hold at least ${MIN_DUMP_BUFFER} bytes, got ${buffer.length}`,
-        );
+      const buffer = checkedOutput(options.nextBuffer());
       let filled: number;
       try {
         filled = addon.fill(dumper, buffer);
@@ -64,18 +60,21 @@ export function nativeNarFills(
   const dumper = addon.createDumper(root);
   return {
     async fill(buffer) {
-      if (buffer.length < MIN_DUMP_BUFFER)
-        throw new RangeError(
-          `NAR dump output buffers must hold at least ${MIN_DUMP_BUFFER} bytes, got ${buffer.length}`,
-        );
       try {
-        return await addon.fillAsync(dumper, buffer);
+        return await addon.fillAsync(dumper, checkedOutput(buffer));
       } catch (failure) {
         throw dumpError(failure);
       }
     },
     release: () => addon.release(dumper),
   };
+}
+
+/** `buffer`, when it can hold one node's framing (the addon's own check would throw a less specific error). */
+function checkedOutput(buffer: Buffer): Buffer {
+  if (buffer.length < MIN_DUMP_BUFFER)
+    throw new RangeError(`NAR dump output buffers must hold at least ${MIN_DUMP_BUFFER} bytes, got ${buffer.length}`);
+  return buffer;
 }
 
 function dumpError(failure: unknown): unknown {
