@@ -42,6 +42,12 @@ export interface Codec {
    * streams of it take no compression slots. Otherwise each stream holds one slot per encoder thread while it runs.
    */
   readonly boundsOwnThreads?: boolean;
+  /**
+   * True when `compress` is done with each input piece (consumed or copied) by the time it pulls the next one, and
+   * no output aliases the input, so its source may write the next piece into the same memory. Otherwise
+   * compressStream hands it a copy of every piece.
+   */
+  readonly releasesInput?: boolean;
   compress(options: CodecCompressOptions): ByteTransform;
   decompress(options: CodecDecompressOptions): ByteTransform;
   /** Compresses one independent piece on the calling thread (may use libuv's pool); for parallel mode. */

@@ -112,6 +112,10 @@ function parallelRefusal(codec: Codec): CodecError {
   );
 }
 
+/**
+ * Compresses `source` with `codecName`. It is done with each input piece by the time it pulls the next (a codec that
+ * does not say so in `releasesInput` is handed copies), so the source may write every piece into the same memory.
+ */
 export function compressStream(
   codecName: string,
   source: AsyncIterable<Uint8Array>,
@@ -157,7 +161,13 @@ function compressOneStream(
   threads: number,
   source: AsyncIterable<Uint8Array>,
 ): AsyncIterable<Buffer> {
-  return withCompressionSlots(codec, threads, () => codec.compress({ level, threads })(source));
+  const input = codec.releasesInput ? source : copiedPieces(source);
+  return withCompressionSlots(codec, threads, () => codec.compress({ level, threads })(input));
+}
+
+/** Each piece of `source` in memory of its own, for a codec that may keep a piece after it pulls the next. */
+async function* copiedPieces(source: AsyncIterable<Uint8Array>): AsyncGenerator<Uint8Array> {
+  for await (const piece of source) yield Buffer.from(piece);
 }
 
 async function* decodeChecked(codec: Codec, source: AsyncIterable<Uint8Array>, options: DecompressOptions) {

@@ -1,5 +1,6 @@
 // Runs a Node.js Transform (zlib, zstd-napi, liblzma bindings) as an async-iterable byte transform with
-// back-pressure both ways, and can report input the decoder left unconsumed (trailing data after the stream).
+// back-pressure both ways, done with each input piece before it pulls the next, and can report input the decoder
+// left unconsumed (trailing data after the stream).
 
 import type { Transform } from "node:stream";
 import { CodecError } from "./codec-error.js";
@@ -36,9 +37,10 @@ export async function* throughNodeTransform(
     wakeWriter = undefined;
     resume?.();
   };
-  transform.on("drain", wake);
   transform.on("close", wake);
 
+  // One piece at a time: the next is pulled only once the transform has consumed this one (its write callback), so
+  // the source may reuse the piece's memory. The callback also waits while the output side is full (back-pressure).
   const pump = (async () => {
     for await (const piece of source) {
       if (piece.byteLength === 0) continue;
@@ -47,11 +49,10 @@ export async function* throughNodeTransform(
         return;
       }
       fedBytes += piece.byteLength;
-      if (!transform.write(piece)) {
-        await new Promise<void>((resolve) => {
-          wakeWriter = resolve;
-        });
-      }
+      await new Promise<void>((resolve) => {
+        wakeWriter = resolve;
+        transform.write(piece, wake);
+      });
     }
     if (!transform.destroyed && !outputEnded) transform.end();
   })();

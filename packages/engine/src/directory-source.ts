@@ -71,7 +71,7 @@ export class DirectorySource implements PathSource {
 
   async *nar(): AsyncGenerator<Buffer, void, undefined> {
     const { dumpPath } = await import("@narwhal/nar");
-    yield* dumpPath(this.#dir);
+    yield* dumpPath(this.#dir, { reuseBuffers: true }); // see PathSource.nar
   }
 
   async close(): Promise<void> {}

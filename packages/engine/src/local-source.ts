@@ -65,8 +65,10 @@ export class LocalStoreSource implements PathSource {
 
   nar(info: SourcePathInfo): AsyncIterable<Uint8Array> {
     const signal = this.#signal;
-    if (signal === undefined) return this.#store.narFromPath(info.storePath);
-    return untilAborted(() => this.#store.narFromPath(info.storePath), signal);
+    // reuseBuffers: a chunk is done with when the next is pulled (see PathSource.nar): no fresh memory per chunk.
+    const dump = () => this.#store.narFromPath(info.storePath, { reuseBuffers: true });
+    if (signal === undefined) return dump();
+    return untilAborted(dump, signal);
   }
 
   async close(): Promise<void> {

@@ -16,7 +16,10 @@ export interface PathSource {
    * Throws PATH_NOT_IN_SOURCE naming a path the source does not have.
    */
   resolve(paths: readonly string[], recursive: boolean): Promise<SourcePathInfo[]>;
-  /** The NAR serialisation of one path the source has. */
+  /**
+   * The NAR serialisation of one path the source has. Each chunk is valid until the next is pulled (its consumer,
+   * the destination's uploadNar, is done with it by then), so a source may write every chunk into the same memory.
+   */
   nar(info: SourcePathInfo): AsyncIterable<Uint8Array>;
   /** Releases what the source holds open. */
   close(): Promise<void>;

@@ -14,7 +14,8 @@ export interface DumpPathOptions {
   /**
    * Write every chunk into one reused buffer instead of a fresh one (no page faults for new memory: ~2x faster on a
    * cold process). Then each yielded chunk is valid only until the next one is requested, so use it only when the
-   * consumer copies or finishes with every chunk synchronously (hashing, synchronous writes).
+   * consumer copies or finishes with every chunk before it asks for the next (hashing, synchronous writes, a binary
+   * cache store's uploads).
    */
   reuseBuffers?: boolean;
 }

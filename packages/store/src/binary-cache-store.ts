@@ -81,6 +81,7 @@ export interface StoreInfo {
 /** A path to add plus its NAR stream. */
 export interface AddToStoreRequest {
   readonly info: PathInfoToAdd;
+  /** The NAR. The store is done with each chunk when it pulls the next, so the stream may reuse one buffer. */
   readonly nar: AsyncIterable<Uint8Array>;
   /** Re-upload even when a narinfo exists. */
   readonly repair?: boolean;

@@ -164,7 +164,8 @@ export function narObjectKeyFor(info: PathInfoToAdd, compression: string): strin
 
 /**
  * Phase one: streams the NAR (verified against NarHash/NarSize, parsed for its listing, compressed) into
- * `nar/<nix32 NarHash>.nar<ext>`, or only verifies it when that object exists. Writes no narinfo.
+ * `nar/<nix32 NarHash>.nar<ext>`, or only verifies it when that object exists. Writes no narinfo. It is done with
+ * each chunk of `nar` (hashed, copied or compressed) when it pulls the next, so `nar` may reuse one buffer.
  */
 export async function uploadNarObject(
   context: NarUploadContext,
@@ -196,9 +197,14 @@ export async function uploadNarObject(
     fileHash = existing.fileHash;
   } else if (info.narSize <= WHOLE_NAR_LIMIT) {
     // Small NAR: read and verify it all first (a bad NAR fails before any request), then one-shot compression.
-    const pieces: Uint8Array[] = [];
-    for await (const chunk of verified.chunks) pieces.push(chunk);
-    const body = await compressBuffer(compression, pieces.length === 1 ? pieces[0]! : Buffer.concat(pieces), {
+    // The chunks are copied in (verifiedNar refuses more than NarSize bytes), so the source may reuse their memory.
+    const whole = Buffer.allocUnsafe(info.narSize);
+    let filled = 0;
+    for await (const chunk of verified.chunks) {
+      whole.set(chunk, filled);
+      filled += chunk.byteLength;
+    }
+    const body = await compressBuffer(compression, whole, {
       level: settings["compression-level"],
     });
     const fileSink = new HashSink("sha256");
@@ -325,7 +331,8 @@ function verifiedNar(
           storeUrl,
         });
       }
-      await inspector?.push(chunk).catch((error: unknown) => {
+      // The parser reads queued chunks later: it gets a copy, as the source may reuse the chunk's memory.
+      await inspector?.push(Buffer.from(chunk)).catch((error: unknown) => {
         throw new StoreError("NAR_CORRUPT", `${where} is not a valid NAR: ${messageOf(error)}`, {
           key: narKey,
           storeUrl,

@@ -96,6 +96,7 @@ export const brotliWasmCodec: Codec = {
   levels: { min: 0, max: 11, default: 11 },
   concatenable: false,
   nativeThreads: false,
+  releasesInput: true, // each piece is copied into the encoder's memory before the next is pulled
   compress:
     ({ level }) =>
     (source) =>

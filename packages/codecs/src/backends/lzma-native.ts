@@ -110,6 +110,7 @@ export const lzmaNativeCodec: Codec = {
   levels: { min: 0, max: 9, default: 6 },
   concatenable: true,
   nativeThreads: true,
+  releasesInput: true, // throughNodeTransform waits until the transform has consumed each piece
   compress:
     ({ level, threads }) =>
     (source) =>

@@ -60,6 +60,7 @@ export const nodeBzip2Codec: Codec = {
   levels: { min: 1, max: 9, default: 9 },
   concatenable: true,
   nativeThreads: false,
+  releasesInput: true, // rechunk copies each piece into its block
   compress:
     ({ level }) =>
     (source) =>

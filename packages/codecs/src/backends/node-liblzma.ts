@@ -33,6 +33,7 @@ export const nodeLiblzmaCodec: Codec = {
   levels: { min: 0, max: 9, default: 6 },
   concatenable: true,
   nativeThreads: true,
+  releasesInput: true, // throughNodeTransform waits until the transform has consumed each piece
   chunkWorkerModule: compiledModuleUrl("backends/node-liblzma-chunk.js").href,
   compress: ({ level, threads }) =>
     async function* (source) {

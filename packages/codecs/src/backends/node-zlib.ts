@@ -15,6 +15,7 @@ export const zlibGzipCodec: Codec = {
   levels: { min: 0, max: 9, default: 6 },
   concatenable: true,
   nativeThreads: false,
+  releasesInput: true, // throughNodeTransform waits until the transform has consumed each piece
   chunkWorkerModule: compiledModuleUrl("backends/node-zlib-chunk.js").href,
   compress:
     ({ level }) =>
@@ -34,6 +35,7 @@ export const zlibBrotliCodec: Codec = {
   levels: { min: 0, max: 11, default: 11 },
   concatenable: false,
   nativeThreads: false,
+  releasesInput: true, // throughNodeTransform waits until the transform has consumed each piece
   compress:
     ({ level }) =>
     (source) =>

@@ -24,6 +24,7 @@ export const zstdNapiCodec: Codec = {
   },
   concatenable: true,
   nativeThreads: true,
+  releasesInput: true, // the feeder copies each piece into its batch before it pulls the next
   boundsOwnThreads: true, // streams run on the zstd worker pool, one thread per core
   chunkWorkerModule: compiledModuleUrl("backends/zstd-napi-chunk.js").href,
   // Not zstd-napi's CompressStream on this thread: even with nbWorkers >= 1 its compressStream2 blocks the event
